@@ -1,0 +1,58 @@
+import { ld, st, splat, madd, mul, div, sqrt, max, add, decayedGrad, bytesOf, end32, end16 } from "./simd";
+
+// Adam / AdamW (torch.optim.Adam, torch.optim.AdamW), one fused pass:
+//   p = decay*p                                  (AdamW: decay = 1 - lr*wd; Adam: 1)
+//   g = sign*g + wd*p                            (Adam's L2 term; AdamW passes wd = 0)
+//   m = b1*m + (1 - b1)*g
+//   v = b2*v + (1 - b2)*g*g
+//   vmax = max(vmax, v)                          (amsgrad; the update then uses vmax)
+//   p = p - stepSize * m / (sqrt(v) / sqrt(bc2) + eps),   stepSize = lr / bc1
+@inline function adamAt<T>(
+  o: usize, p: usize, g: usize, m: usize, v: usize, vmax: usize,
+  nstep: v128, b1: v128, c1: v128, b2: v128, c2: v128, bc2sqrt: v128, eps: v128,
+  wd: v128, decay: v128, sign: v128, amsgrad: bool, vec: bool,
+): void {
+  const x = mul<T>(ld<T>(p + o, vec), decay);
+  const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, wd);
+  const mt = madd<T>(c1, d, mul<T>(ld<T>(m + o, vec), b1));
+  let vt = madd<T>(mul<T>(c2, d), d, mul<T>(ld<T>(v + o, vec), b2));
+  st<T>(m + o, mt, vec);
+  st<T>(v + o, vt, vec);
+  if (amsgrad) {
+    vt = max<T>(ld<T>(vmax + o, vec), vt);
+    st<T>(vmax + o, vt, vec);
+  }
+  const denom = add<T>(div<T>(sqrt<T>(vt), bc2sqrt), eps);
+  st<T>(p + o, madd<T>(nstep, div<T>(mt, denom), x), vec);
+}
+
+@inline function adam<T>(
+  p: usize, g: usize, m: usize, v: usize, vmax: usize, n: usize,
+  stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64,
+  weightDecay: f64, decay: f64, sign: f64, amsgrad: bool,
+): void {
+  const ns = splat<T>(-stepSize), b1 = splat<T>(beta1), c1 = splat<T>(1 - beta1);
+  const b2 = splat<T>(beta2), c2 = splat<T>(1 - beta2), bc = splat<T>(bc2sqrt), e = splat<T>(eps);
+  const wd = splat<T>(weightDecay), dc = splat<T>(decay), sg = splat<T>(sign);
+  const bytes = bytesOf<T>(n);
+  let o: usize = 0;
+  for (; o < end32(bytes); o += 32) {
+    adamAt<T>(o, p, g, m, v, vmax, ns, b1, c1, b2, c2, bc, e, wd, dc, sg, amsgrad, true);
+    adamAt<T>(o + 16, p, g, m, v, vmax, ns, b1, c1, b2, c2, bc, e, wd, dc, sg, amsgrad, true);
+  }
+  for (; o < end16(bytes); o += 16) adamAt<T>(o, p, g, m, v, vmax, ns, b1, c1, b2, c2, bc, e, wd, dc, sg, amsgrad, true);
+  for (; o < bytes; o += sizeof<T>()) adamAt<T>(o, p, g, m, v, vmax, ns, b1, c1, b2, c2, bc, e, wd, dc, sg, amsgrad, false);
+}
+
+export function adam_f32(p: usize, g: usize, m: usize, v: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
+  adam<f32>(p, g, m, v, 0, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, false);
+}
+export function adam_f64(p: usize, g: usize, m: usize, v: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
+  adam<f64>(p, g, m, v, 0, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, false);
+}
+export function adamAmsgrad_f32(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
+  adam<f32>(p, g, m, v, vmax, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, true);
+}
+export function adamAmsgrad_f64(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
+  adam<f64>(p, g, m, v, vmax, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, true);
+}

@@ -1,0 +1,52 @@
+// Helpers every kernel shares. A kernel walks its buffers by byte offset: a v128 main
+// loop (16 bytes, 4 x f32 or 2 x f64), and a scalar tail that runs the *same* vector
+// code on one lane (splat-load, store lane 0). Each update formula is therefore written
+// once, and the tail rounds exactly like the main loop.
+//
+// `vec` is always a literal at the call site; after inlining, binaryen folds it away.
+
+/** Loads 16 bytes at `ptr` (vec) or one element splatted to every lane (tail). */
+@inline export function ld<T>(ptr: usize, vec: bool): v128 {
+  return vec ? v128.load(ptr) : v128.splat<T>(load<T>(ptr));
+}
+
+/** Stores 16 bytes at `ptr` (vec) or lane 0 as one element (tail). */
+@inline export function st<T>(ptr: usize, x: v128, vec: bool): void {
+  if (vec) v128.store(ptr, x);
+  else store<T>(ptr, v128.extract_lane<T>(x, 0));
+}
+
+/** A float64 scalar from TypeScript, rounded once to T and broadcast. */
+@inline export function splat<T>(x: f64): v128 {
+  return v128.splat<T>(<T>x);
+}
+
+@inline export function add<T>(a: v128, b: v128): v128 { return v128.add<T>(a, b); }
+@inline export function sub<T>(a: v128, b: v128): v128 { return v128.sub<T>(a, b); }
+@inline export function mul<T>(a: v128, b: v128): v128 { return v128.mul<T>(a, b); }
+@inline export function div<T>(a: v128, b: v128): v128 { return v128.div<T>(a, b); }
+@inline export function sqrt<T>(a: v128): v128 { return v128.sqrt<T>(a); }
+@inline export function max<T>(a: v128, b: v128): v128 { return v128.max<T>(a, b); }
+@inline export function abs<T>(a: v128): v128 { return v128.abs<T>(a); }
+
+/** a*b + c, two roundings (WebAssembly SIMD on Node 20 has no fused multiply-add). */
+@inline export function madd<T>(a: v128, b: v128, c: v128): v128 {
+  return v128.add<T>(v128.mul<T>(a, b), c);
+}
+
+/**
+ * The gradient as the update rules see it: sign * g + wd * p, where sign = -1 under
+ * `maximize` (exact) and wd is the L2 weight decay (0 leaves g unchanged).
+ */
+@inline export function decayedGrad<T>(g: v128, p: v128, sign: v128, wd: v128): v128 {
+  return madd<T>(wd, p, mul<T>(g, sign));
+}
+
+/** Byte length of n elements of T. */
+@inline export function bytesOf<T>(n: usize): usize {
+  return n * sizeof<T>();
+}
+
+/** End of the 2x-unrolled part (multiple of 32 bytes) and of the vector part (16). */
+@inline export function end32(bytes: usize): usize { return bytes & ~(<usize>31); }
+@inline export function end16(bytes: usize): usize { return bytes & ~(<usize>15); }

@@ -1,0 +1,178 @@
+// The base class every first-order optimizer shares: parameter groups with validated,
+// mutable hyperparameters, per-parameter state buffers in wasm memory, and the step loop.
+// Subclasses say which kernel gets which scalars; the math lives in assembly/.
+import { InvalidOptionError, StateError, type Check } from "./errors.js";
+import { Param, WasmBuffer, type DType } from "./param.js";
+import { kernel, type Kernel } from "./runtime/memory.js";
+
+/** How each hyperparameter is checked, and its default (undefined: required). */
+export type Schema<O> = { readonly [K in keyof O]-?: { readonly default: O[K] | undefined; readonly check: Check<O[K]> } };
+
+/** A parameter group: its params and its own hyperparameters (validated when set). */
+export type ParamGroup<O> = O & { readonly params: readonly Param[] };
+
+/** What the constructor and addParamGroup accept: params, or groups with overrides. */
+export type GroupInput<O> = Partial<O> & { params: readonly Param[] };
+export type ParamsInput<O> = readonly Param[] | readonly GroupInput<O>[];
+
+/** The state one parameter carries between steps: a step count, scalars, buffers. */
+export class ParamState {
+  step = 0;
+  readonly scalars: Record<string, number> = {};
+  readonly buffers = new Map<string, WasmBuffer>();
+  constructor(readonly param: Param) {}
+
+  /** The named buffer (torch's state names), created on first use filled with `init`. */
+  buffer(name: string, init = 0): WasmBuffer {
+    let b = this.buffers.get(name);
+    if (!b) {
+      b = new WasmBuffer(this.param.dtype, this.param.size);
+      if (init !== 0) b.view.fill(init);
+      this.buffers.set(name, b);
+    }
+    return b;
+  }
+
+  free(): void {
+    for (const b of this.buffers.values()) b.free();
+    this.buffers.clear();
+  }
+}
+
+/** A kernel in both precisions, picked by the param's dtype. */
+export function kernelPair(name: string): Record<DType, Kernel> {
+  return { float32: kernel(`${name}_f32`), float64: kernel(`${name}_f64`) };
+}
+
+export abstract class Optimizer<O extends object> {
+  /** The hyperparameters a group gets when it does not override them. */
+  readonly defaults: Readonly<O>;
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, created on a parameter's first step. */
+  readonly state = new Map<Param, ParamState>();
+
+  protected constructor(
+    params: ParamsInput<O>,
+    options: Partial<O> | undefined,
+    private readonly schema: Schema<O>,
+  ) {
+    const defaults = {} as O;
+    for (const key of Object.keys(schema) as (keyof O & string)[]) defaults[key] = schema[key].default as O[keyof O & string];
+    this.defaults = Object.freeze(this.validate({ ...defaults, ...this.known(options ?? {}, "options") }, "options", false));
+    if (!Array.isArray(params) || params.length === 0) {
+      throw new InvalidOptionError("params", params, "a non-empty array of Param or of parameter groups { params, ...options }");
+    }
+    const groups: GroupInput<O>[] = params[0] instanceof Param ? [{ params: params as Param[] } as unknown as GroupInput<O>] : [...(params as GroupInput<O>[])];
+    const built: ParamGroup<O>[] = [];
+    groups.forEach((g, i) => built.push(this.buildGroup(g, `params[${i}]`, built)));
+    this.paramGroups.push(...built);
+  }
+
+  /** Adds a group (validated completely before anything changes). */
+  addParamGroup(group: GroupInput<O>): void {
+    this.paramGroups.push(this.buildGroup(group, "group", this.paramGroups));
+  }
+
+  /**
+   * One update of every param with requiresGrad. A closure, if given, is called first (it
+   * recomputes the loss and writes the gradients); its value is returned.
+   */
+  step(closure?: () => number): number | undefined {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed; nothing was stepped`);
+      }
+    }
+    const loss = closure ? closure() : undefined;
+    for (const group of this.paramGroups) {
+      this.beforeGroup(group);
+      for (const p of group.params) {
+        if (!p.requiresGrad) continue;
+        p.syncIn();
+        this.update(p, group, this.stateOf(p));
+        p.syncOut();
+      }
+    }
+    return loss;
+  }
+
+  /** Zeroes the gradient of every param. */
+  zeroGrad(): void {
+    for (const group of this.paramGroups) for (const p of group.params) p.zeroGrad();
+  }
+
+  /** Frees every state buffer (the params stay). */
+  dispose(): void {
+    for (const s of this.state.values()) s.free();
+    this.state.clear();
+  }
+
+  /** The state of `p`, created empty on first use. */
+  protected stateOf(p: Param): ParamState {
+    let s = this.state.get(p);
+    if (!s) this.state.set(p, (s = new ParamState(p)));
+    return s;
+  }
+
+  /** Called once per group per step before its params (group-level scalars). */
+  protected beforeGroup(_group: ParamGroup<O>): void {}
+
+  /** Updates one param in place (its state `s` exists; its step count is not yet advanced). */
+  protected abstract update(p: Param, group: ParamGroup<O>, s: ParamState): void;
+
+  /** Cross-option rules (e.g. nesterov needs momentum); throw InvalidOptionError. */
+  protected crossCheck(_options: O, _where: string): void {}
+
+  private known(options: object, where: string): Partial<O> {
+    if (options === null || typeof options !== "object") throw new InvalidOptionError(where, options, "an object of options");
+    for (const key of Object.keys(options)) {
+      if (key === "params") continue;
+      if (!(key in this.schema)) {
+        throw new InvalidOptionError(`${where}.${key}`, (options as Record<string, unknown>)[key], `an option of ${this.constructor.name}: ${Object.keys(this.schema).join(", ")}`);
+      }
+    }
+    return options as Partial<O>;
+  }
+
+  private validate(values: O, where: string, prefixed = true): O {
+    const out = {} as O;
+    for (const key of Object.keys(this.schema) as (keyof O & string)[]) {
+      const name = prefixed ? `${where}.${key}` : key;
+      if (values[key] === undefined) throw new InvalidOptionError(name, undefined, `a value: ${key} has no default and is required`);
+      out[key] = this.schema[key].check(name, values[key]);
+    }
+    this.crossCheck(out, where);
+    return out;
+  }
+
+  private buildGroup(input: GroupInput<O>, where: string, existing: readonly ParamGroup<O>[]): ParamGroup<O> {
+    if (input === null || typeof input !== "object" || !Array.isArray(input.params)) {
+      throw new InvalidOptionError(where, input, "a parameter group { params: Param[], ...options }");
+    }
+    const seen = new Set<Param>();
+    for (const g of existing) for (const p of g.params) seen.add(p);
+    input.params.forEach((p, i) => {
+      if (!(p instanceof Param)) throw new InvalidOptionError(`${where}.params[${i}]`, p, "a Param");
+      if (p.disposed) throw new InvalidOptionError(`${where}.params[${i}]`, p.name ?? "Param", "a Param that is not disposed");
+      if (seen.has(p)) throw new InvalidOptionError(`${where}.params[${i}]`, p.name ?? "Param", "a Param that is in no other group (each param belongs to one group)");
+      seen.add(p);
+    });
+    const store = this.validate({ ...this.defaults, ...this.known(input, where) }, where);
+    const group = { params: Object.freeze([...input.params]) } as unknown as ParamGroup<O>;
+    for (const key of Object.keys(this.schema) as (keyof O & string)[]) {
+      Object.defineProperty(group, key, {
+        enumerable: true,
+        get: () => store[key],
+        set: (value: unknown) => {
+          const checked = this.schema[key].check(key, value);
+          this.crossCheck({ ...store, [key]: checked }, "group");
+          store[key] = checked;
+        },
+      });
+    }
+    return Object.seal(group);
+  }
+}
+
+/** The sign a kernel multiplies the gradient by: -1 when maximizing. */
+export const signOf = (maximize: boolean): number => (maximize ? -1 : 1);

@@ -1,0 +1,18 @@
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "../optimizer.js";
+import type { Param } from "../param.js";
+import { adamSchema, adamUpdate, type AdamOptions } from "./adam.js";
+
+export type AdamWOptions = AdamOptions;
+
+/**
+ * AdamW (Loshchilov & Hutter 2019), as torch.optim.AdamW: decoupled weight decay
+ * (p *= 1 - lr*weightDecay before the Adam update), default weightDecay 0.01.
+ */
+export class AdamW extends Optimizer<AdamWOptions> {
+  constructor(params: ParamsInput<AdamWOptions>, options: Partial<AdamWOptions> = {}) {
+    super(params, options, adamSchema(1e-2));
+  }
+  protected update(p: Param, g: ParamGroup<AdamWOptions>, s: ParamState): void {
+    adamUpdate(p, g, s, true);
+  }
+}

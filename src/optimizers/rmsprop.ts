@@ -1,0 +1,49 @@
+import { bool, nonNegative, range } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import type { Param } from "../param.js";
+
+export interface RMSpropOptions {
+  lr: number;
+  /** Smoothing constant of the squared-gradient average. */
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  /** Normalise by the variance estimate (subtracting the squared mean gradient). */
+  centered: boolean;
+  maximize: boolean;
+}
+
+const schema: Schema<RMSpropOptions> = {
+  lr: { default: 1e-2, check: nonNegative },
+  alpha: { default: 0.99, check: range(0, 1) },
+  eps: { default: 1e-8, check: nonNegative },
+  weightDecay: { default: 0, check: nonNegative },
+  momentum: { default: 0, check: nonNegative },
+  centered: { default: false, check: bool },
+  maximize: { default: false, check: bool },
+};
+
+const kernels = {
+  plain: kernelPair("rmsprop"),
+  centered: kernelPair("rmspropCentered"),
+  momentum: kernelPair("rmspropMomentum"),
+  centeredMomentum: kernelPair("rmspropCenteredMomentum"),
+};
+
+/** RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: no bias correction, eps after the sqrt. */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    super(params, options, schema);
+  }
+
+  protected update(p: Param, g: ParamGroup<RMSpropOptions>, s: ParamState): void {
+    s.step++;
+    const withMomentum = g.momentum > 0;
+    const v = s.buffer("square_avg").ptr;
+    const gavg = g.centered ? s.buffer("grad_avg").ptr : 0;
+    const buf = withMomentum ? s.buffer("momentum_buffer").ptr : 0;
+    const k = g.centered ? (withMomentum ? kernels.centeredMomentum : kernels.centered) : withMomentum ? kernels.momentum : kernels.plain;
+    k[p.dtype](p.dataPtr, p.gradPtr, v, gavg, buf, p.size, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, signOf(g.maximize));
+  }
+}

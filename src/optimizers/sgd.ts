@@ -1,0 +1,58 @@
+import { bool, InvalidOptionError, nonNegative, range } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import type { Param } from "../param.js";
+
+export interface SGDOptions {
+  /** Learning rate (required, as in PyTorch). */
+  lr: number;
+  momentum: number;
+  dampening: number;
+  /** L2 penalty, added to the gradient. */
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+const schema: Schema<SGDOptions> = {
+  lr: { default: undefined, check: nonNegative },
+  momentum: { default: 0, check: nonNegative },
+  dampening: { default: 0, check: range(0, 1) },
+  weightDecay: { default: 0, check: nonNegative },
+  nesterov: { default: false, check: bool },
+  maximize: { default: false, check: bool },
+};
+
+const plain = kernelPair("sgd");
+const heavyBall = kernelPair("sgdMomentum");
+const nesterov = kernelPair("sgdNesterov");
+
+/**
+ * Stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD.
+ * Momentum may be annealed (e.g. 0.5 -> 0.9) by setting `group.momentum` between steps.
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
+    super(params, options, schema);
+  }
+
+  protected override crossCheck(o: SGDOptions): void {
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new InvalidOptionError("nesterov", o.nesterov, `momentum > 0 and dampening = 0 (momentum is ${o.momentum}, dampening ${o.dampening})`);
+    }
+  }
+
+  protected update(p: Param, g: ParamGroup<SGDOptions>, s: ParamState): void {
+    s.step++;
+    const sign = signOf(g.maximize);
+    if (g.momentum === 0) {
+      plain[p.dtype](p.dataPtr, p.gradPtr, p.size, g.lr, sign, g.weightDecay);
+      return;
+    }
+    // The first momentum step copies d into the buffer (no dampening): with the buffer
+    // still zero, bufMu = 0 and a factor 1 do exactly that.
+    const first = !s.buffers.has("momentum_buffer");
+    const buf = s.buffer("momentum_buffer");
+    const k = g.nesterov ? nesterov : heavyBall;
+    k[p.dtype](p.dataPtr, p.gradPtr, buf.ptr, p.size, g.lr, sign, g.weightDecay, first ? 0 : g.momentum, first ? 1 : 1 - g.dampening, g.momentum);
+  }
+}

@@ -1,0 +1,171 @@
+// Param: one tensor of the model, flat, float32 or float64. `data` and `grad` are views
+// straight into wasm memory: the user's backprop writes the gradient there and the step
+// reads it with no copy.
+import { allocate, release } from "./runtime/allocator.js";
+import { memory, sharedMemory } from "./runtime/memory.js";
+import { InvalidOptionError, StateError } from "./errors.js";
+
+export type DType = "float32" | "float64";
+export type FloatArray = Float32Array | Float64Array;
+export type ArrayOf<D extends DType> = D extends "float64" ? Float64Array : Float32Array;
+
+export interface ParamOptions<D extends DType = DType> {
+  dtype?: D;
+  /** false freezes the parameter: step() leaves it (and its state) untouched. */
+  requiresGrad?: boolean;
+  name?: string;
+}
+
+const MAX_ELEMENTS = 2 ** 32 / 4; // more cannot fit in wasm32 even as float32
+
+function checkSize(size: unknown): number {
+  if (!Number.isSafeInteger(size) || (size as number) < 0 || (size as number) > MAX_ELEMENTS) {
+    throw new InvalidOptionError("size", size, `an integer in [0, ${MAX_ELEMENTS}]`);
+  }
+  return size as number;
+}
+
+function checkDType(dtype: unknown): DType {
+  if (dtype !== "float32" && dtype !== "float64") throw new InvalidOptionError("dtype", dtype, '"float32" or "float64"');
+  return dtype;
+}
+
+/** A view of `n` elements at byte address `ptr`. */
+export function viewOf(dtype: DType, ptr: number, n: number): FloatArray {
+  return dtype === "float64" ? new Float64Array(memory.buffer, ptr, n) : new Float32Array(memory.buffer, ptr, n);
+}
+
+/** A buffer of `size` elements in wasm memory, zero-filled (optimizer state, scratch). */
+export class WasmBuffer<A extends FloatArray = FloatArray> {
+  readonly ptr: number;
+  #view: A;
+  constructor(
+    readonly dtype: DType,
+    readonly size: number,
+  ) {
+    this.ptr = allocate(size * bytesPer(dtype));
+    this.#view = viewOf(dtype, this.ptr, size) as A;
+  }
+  /** The elements (a live view; re-made after memory growth where memory is not shared). */
+  get view(): A {
+    if (!sharedMemory && this.#view.buffer !== memory.buffer) this.#view = viewOf(this.dtype, this.ptr, this.size) as A;
+    return this.#view;
+  }
+  free(): void {
+    release(this.ptr);
+  }
+}
+
+export const bytesPer = (dtype: DType): number => (dtype === "float64" ? 8 : 4);
+
+export class Param<A extends FloatArray = FloatArray> {
+  readonly size: number;
+  readonly dtype: DType;
+  /** false freezes the parameter: step() skips it, as PyTorch skips params without a grad. */
+  requiresGrad: boolean;
+  name: string | undefined;
+  #data: WasmBuffer<A> | null;
+  #grad: WasmBuffer<A> | null;
+  /** The user's own arrays when made by Param.wrap (copied in and out by each step). */
+  #external: { data: A; grad: A } | null = null;
+
+  constructor(size: number, options: ParamOptions = {}) {
+    this.size = checkSize(size);
+    this.dtype = checkDType(options.dtype ?? "float32");
+    this.requiresGrad = options.requiresGrad ?? true;
+    this.name = options.name;
+    this.#data = new WasmBuffer<A>(this.dtype, this.size);
+    try {
+      this.#grad = new WasmBuffer<A>(this.dtype, this.size);
+    } catch (e) {
+      this.#data.free();
+      throw e;
+    }
+  }
+
+  /**
+   * A Param holding a copy of `values`. The dtype follows a Float64Array (float64) and is
+   * float32 otherwise, unless `options.dtype` says.
+   */
+  static from(values: Float64Array, options?: ParamOptions<"float64">): Param<Float64Array>;
+  static from(values: Float32Array | ArrayLike<number>, options?: ParamOptions<"float32">): Param<Float32Array>;
+  static from<D extends DType>(values: ArrayLike<number>, options: ParamOptions<D>): Param<ArrayOf<D>>;
+  static from(values: ArrayLike<number>, options: ParamOptions = {}): Param {
+    if (values === null || typeof values !== "object" || typeof values.length !== "number") {
+      throw new InvalidOptionError("values", values, "an array or typed array of numbers");
+    }
+    const dtype = options.dtype ?? (values instanceof Float64Array ? "float64" : "float32");
+    const p = new Param(values.length, { ...options, dtype });
+    p.data.set(values);
+    return p;
+  }
+
+  /**
+   * A Param over the caller's own arrays (for code that cannot give up its Float32Arrays):
+   * each step copies `data` and `grad` into wasm memory and `data` back out. Correct, but
+   * slower than the zero-copy path (see the README for the measured cost).
+   */
+  static wrap<B extends FloatArray>(data: B, grad: B, options: Omit<ParamOptions, "dtype"> = {}): Param<B> {
+    const dtype: DType = data instanceof Float64Array ? "float64" : data instanceof Float32Array ? "float32" : checkDType(undefined);
+    if (!(grad instanceof (dtype === "float64" ? Float64Array : Float32Array)) || grad.length !== data.length) {
+      throw new InvalidOptionError("grad", grad, `a ${dtype === "float64" ? "Float64Array" : "Float32Array"} of length ${data.length}`);
+    }
+    const p = new Param<B>(data.length, { ...options, dtype });
+    p.#external = { data, grad };
+    return p;
+  }
+
+  /** The parameter values (the caller's own array for a wrapped Param). */
+  get data(): A {
+    return this.#external?.data ?? this.#live().data.view;
+  }
+
+  /** The gradient, written by the user before step() (the caller's own array when wrapped). */
+  get grad(): A {
+    return this.#external?.grad ?? this.#live().grad.view;
+  }
+
+  /** Sets the gradient to zero. */
+  zeroGrad(): void {
+    this.grad.fill(0);
+  }
+
+  get disposed(): boolean {
+    return this.#data === null;
+  }
+
+  /** Frees the wasm memory. Any later use throws. */
+  dispose(): void {
+    if (!this.#data || !this.#grad) return;
+    this.#data.free();
+    this.#grad.free();
+    this.#data = this.#grad = null;
+  }
+
+  #live(): { data: WasmBuffer<A>; grad: WasmBuffer<A> } {
+    if (!this.#data || !this.#grad) throw new StateError(`wasm-optim: Param${this.name ? ` "${this.name}"` : ""} was disposed`);
+    return { data: this.#data, grad: this.#grad };
+  }
+
+  /** @internal byte address of the values in wasm memory (after copying in a wrapped Param). */
+  get dataPtr(): number {
+    return this.#live().data.ptr;
+  }
+  /** @internal */
+  get gradPtr(): number {
+    return this.#live().grad.ptr;
+  }
+  /** @internal copies a wrapped Param's arrays into wasm memory before a kernel runs. */
+  syncIn(): void {
+    const ext = this.#external;
+    if (!ext) return;
+    const live = this.#live();
+    live.data.view.set(ext.data);
+    live.grad.view.set(ext.grad);
+  }
+  /** @internal copies the updated values back to a wrapped Param's array. */
+  syncOut(): void {
+    const ext = this.#external;
+    if (ext) ext.data.set(this.#live().data.view);
+  }
+}

@@ -1,0 +1,81 @@
+// The aligned allocator: the TypeScript side owns the layout of wasm memory. Blocks are
+// multiples of 64 bytes (a cache line, four v128s) and start at 64-byte boundaries; freed
+// blocks are kept in an address-ordered list, merged with their neighbours and reused
+// first-fit; the top of the heap only moves when no free block fits.
+import { ensureBytes, memory } from "./memory.js";
+import { WasmOptimError } from "../errors.js";
+
+export const ALIGN = 64;
+
+interface Block {
+  start: number;
+  size: number;
+}
+
+const free: Block[] = []; // sorted by start, never adjacent (merged on release)
+const live = new Map<number, number>(); // start -> size
+let top = ALIGN; // byte 0..63 reserved: no block starts at address 0
+let highWater = ALIGN; // memory at and above this address has never been handed out (still zero)
+
+const roundUp = (n: number) => Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
+
+/** A zero-filled block of at least `bytes` bytes, 64-byte aligned. Returns its address. */
+export function allocate(bytes: number): number {
+  const size = roundUp(bytes);
+  for (let i = 0; i < free.length; i++) {
+    const b = free[i]!;
+    if (b.size < size) continue;
+    const start = b.start;
+    if (b.size === size) free.splice(i, 1);
+    else {
+      b.start += size;
+      b.size -= size;
+    }
+    new Uint8Array(memory.buffer, start, size).fill(0);
+    live.set(start, size);
+    return start;
+  }
+  ensureBytes(top + size); // throws OutOfMemoryError past 4 GiB; fresh pages are zero
+  const start = top;
+  top += size;
+  if (start < highWater) new Uint8Array(memory.buffer, start, Math.min(top, highWater) - start).fill(0);
+  highWater = Math.max(highWater, top);
+  live.set(start, size);
+  return start;
+}
+
+/** Returns a block to the allocator. */
+export function release(start: number): void {
+  const size = live.get(start);
+  if (size === undefined) throw new WasmOptimError(`wasm-optim: release of an unknown block at ${start}`);
+  live.delete(start);
+  let i = 0;
+  while (i < free.length && free[i]!.start < start) i++;
+  const prev = free[i - 1];
+  const next = free[i];
+  if (prev && prev.start + prev.size === start) {
+    prev.size += size;
+    if (next && prev.start + prev.size === next.start) {
+      prev.size += next.size;
+      free.splice(i, 1);
+    }
+  } else if (next && start + size === next.start) {
+    next.start = start;
+    next.size += size;
+  } else {
+    free.splice(i, 0, { start, size });
+  }
+  // a free block at the top gives its bytes back to the bump pointer
+  const last = free[free.length - 1];
+  if (last && last.start + last.size === top) {
+    top = last.start;
+    free.pop();
+  }
+}
+
+/** Bytes in live blocks and the heap top (for tests and diagnostics). */
+export function heapStats(): { liveBytes: number; liveBlocks: number; freeBlocks: number; top: number } {
+  let liveBytes = 0;
+  for (const s of live.values()) liveBytes += s;
+  return { liveBytes, liveBlocks: live.size, freeBlocks: free.length, top };
+}

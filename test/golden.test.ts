@@ -1,0 +1,67 @@
+// Replays every first-order PyTorch golden case in test/fixtures through the public API
+// and checks params after every recorded step, the losses along closed-loop runs, and
+// the final optimizer state (torch's state names) against torch's numbers.
+import { describe, expect, it } from "vitest";
+import * as api from "../src/index.js";
+import { loadCases, optionsOf, problemOf, stateToleranceUsed, toleranceUsed, type GoldenCase } from "./helpers/golden.js";
+
+type AnyOptimizer = api.Optimizer<object> & { train?: () => void; eval?: () => void };
+
+/** A state value of `p` under torch's name: a buffer, the step count or a scalar. */
+function stateValue(opt: AnyOptimizer, p: api.Param, key: string): ArrayLike<number> | number | undefined {
+  const s = opt.state.get(p);
+  if (!s) return undefined;
+  const buf = s.buffers.get(key);
+  if (buf) return buf.view;
+  if (key === "step") return s.step;
+  return s.scalars[key];
+}
+
+function replay(c: GoldenCase) {
+  const Ctor = (api as unknown as Record<string, new (p: api.Param[], o: object) => AnyOptimizer>)[c.optimizer]!;
+  const p = c.dtype === "float64" ? api.Param.from(Float64Array.from(c.initialParams)) : api.Param.from(Float32Array.from(c.initialParams));
+  const opt = new Ctor([p], optionsOf(c));
+  const f = c.regime === "closed" ? problemOf(c) : null;
+  const tol = c.tolerance;
+  const rows = new Map(c.recordedSteps.map((s, k) => [s, k]));
+  let worstParams = 0;
+  let worstLoss = 0;
+  for (let t = 1; t <= c.steps; t++) {
+    if (f) {
+      const loss = f(p.data, p.grad);
+      if (c.losses) worstLoss = Math.max(worstLoss, Math.abs(loss - c.losses[t - 1]!) / ((tol.lossRtol ?? 1e-4) * Math.abs(c.losses[t - 1]!) + tol.atol));
+    } else p.grad.set(c.grads![t - 1]!);
+    opt.step();
+    const k = rows.get(t);
+    if (k !== undefined) worstParams = Math.max(worstParams, toleranceUsed(p.data, c.params[k]!, tol.rtol, tol.atol));
+  }
+  return { p, opt, worstParams, worstLoss };
+}
+
+describe("PyTorch golden trajectories", () => {
+  for (const c of loadCases().filter((c) => c.optimizer !== "LBFGS")) {
+    it(`${c.id} (${c.optimizer}, n=${c.size}, ${c.steps} steps)`, () => {
+      const { p, opt, worstParams, worstLoss } = replay(c);
+      expect(worstParams, "params: share of tolerance used").toBeLessThanOrEqual(1);
+      expect(worstLoss, "losses: share of tolerance used").toBeLessThanOrEqual(1);
+      for (const [key, want] of Object.entries(c.finalState)) {
+        if (want === null) continue; // e.g. SGD without momentum has no buffer
+        const got = stateValue(opt, p, key);
+        if (Array.isArray(want)) {
+          expect(got, `state ${key}`).toBeDefined();
+          expect(stateToleranceUsed(got as ArrayLike<number>, want, c.tolerance.stateRtol ?? 1e-4), `state ${key}`).toBeLessThanOrEqual(1);
+        } else if (typeof want === "number" && Number.isInteger(want) && (key === "step" || key === "k")) {
+          expect(got, `state ${key}`).toBe(want);
+        } else if (typeof want === "number") {
+          expect(Math.abs((got as number) - want), `state ${key}`).toBeLessThanOrEqual((c.tolerance.stateRtol ?? 1e-4) * Math.abs(want) + 1e-12);
+        }
+      }
+      if (c.evalParams) {
+        opt.eval!();
+        expect(toleranceUsed(p.data, c.evalParams[c.evalParams.length - 1]!, c.tolerance.rtol, c.tolerance.atol)).toBeLessThanOrEqual(1);
+      }
+      opt.dispose();
+      p.dispose();
+    });
+  }
+});
