@@ -50,6 +50,8 @@ export abstract class Optimizer<O extends object> {
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, created on a parameter's first step. */
   readonly state = new Map<Param, ParamState>();
+  /** Per-group scalar state (e.g. Schedule-Free's k, weightSum, lrMax), by group. */
+  readonly groupState = new Map<ParamGroup<O>, Record<string, number>>();
 
   protected constructor(
     params: ParamsInput<O>,
@@ -111,6 +113,13 @@ export abstract class Optimizer<O extends object> {
   protected stateOf(p: Param): ParamState {
     let s = this.state.get(p);
     if (!s) this.state.set(p, (s = new ParamState(p)));
+    return s;
+  }
+
+  /** The scalar state of `group`, created empty on first use. */
+  protected groupStateOf(group: ParamGroup<O>): Record<string, number> {
+    let s = this.groupState.get(group);
+    if (!s) this.groupState.set(group, (s = {}));
     return s;
   }
 
