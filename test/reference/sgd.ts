@@ -1,0 +1,25 @@
+// Readable scalar SGD step (the kernel's order; `r` rounds after every operation).
+export interface SGDScalars {
+  lr: number;
+  sign: number;
+  weightDecay: number;
+  bufMomentum: number; // 0 on the first momentum step (buffer := d)
+  oneMinusDampening: number; // 1 on the first momentum step
+  momentum: number;
+}
+
+export function sgdReference(
+  r: (x: number) => number,
+  p: Float64Array, g: ArrayLike<number>, buf: Float64Array | null, nesterov: boolean, k: SGDScalars,
+): void {
+  const [nlr, sign, wd, bm, damp, mu] = [-k.lr, k.sign, k.weightDecay, k.bufMomentum, k.oneMinusDampening, k.momentum].map(r) as [number, number, number, number, number, number];
+  for (let i = 0; i < p.length; i++) {
+    const x = p[i]!;
+    let d = r(r(wd * x) + r(g[i]! * sign));
+    if (buf) {
+      buf[i] = r(r(damp * d) + r(buf[i]! * bm));
+      d = nesterov ? r(r(mu * buf[i]!) + d) : buf[i]!;
+    }
+    p[i] = r(r(nlr * d) + x);
+  }
+}
