@@ -1,0 +1,25 @@
+// Running out of the 4 GiB wasm32 address space is a clear error, and nothing leaks.
+// (Its own file: vitest runs each file in a fresh process, and wasm memory never shrinks.)
+import { describe, expect, it } from "vitest";
+import { heapStats, OutOfMemoryError, Param } from "../src/index.js";
+
+describe("the 4 GiB limit", () => {
+  it("a Param larger than the address space throws OutOfMemoryError before allocating", () => {
+    const before = heapStats();
+    expect(() => new Param(2 ** 30)).toThrow(OutOfMemoryError); // 4 GiB of data + 4 GiB of grad
+    expect(() => new Param(2 ** 30, { dtype: "float64" })).toThrow(/4 GiB/);
+    expect(heapStats()).toEqual(before);
+  });
+
+  it("when data fits but grad does not, the data block is released again", () => {
+    const before = heapStats();
+    // 2.5 GiB of data fits, 2 x 2.5 GiB does not
+    expect(() => new Param(5 * 2 ** 27)).toThrow(OutOfMemoryError);
+    expect(heapStats().liveBytes).toBe(before.liveBytes);
+    // and the space is usable afterwards
+    const p = new Param(1000);
+    p.data[999] = 1;
+    expect(p.data[999]).toBe(1);
+    p.dispose();
+  });
+});
