@@ -6,10 +6,12 @@ import { ld, st, splat, madd, mul, div, sqrt, max, add, decayedGrad, bytesOf, en
 //   m = b1*m + (1 - b1)*g
 //   v = b2*v + (1 - b2)*g*g
 //   vmax = max(vmax, v)                          (amsgrad; the update then uses vmax)
-//   p = p - stepSize * m / (sqrt(v) / sqrt(bc2) + eps),   stepSize = lr / bc1
+//   p = p - stepSize * m / (sqrt(v) * (1 / sqrt(bc2)) + eps),   stepSize = lr / bc1
+// (torch divides by sqrt(bc2); multiplying by its reciprocal differs by at most an ulp in
+// the denominator and saves one of the two SIMD divisions, ~20% of the step.)
 @inline function adamAt<T>(
   o: usize, p: usize, g: usize, m: usize, v: usize, vmax: usize,
-  nstep: v128, b1: v128, c1: v128, b2: v128, c2: v128, bc2sqrt: v128, eps: v128,
+  nstep: v128, b1: v128, c1: v128, b2: v128, c2: v128, invBc2sqrt: v128, eps: v128,
   wd: v128, decay: v128, sign: v128, amsgrad: bool, vec: bool,
 ): void {
   const x = mul<T>(ld<T>(p + o, vec), decay);
@@ -22,7 +24,7 @@ import { ld, st, splat, madd, mul, div, sqrt, max, add, decayedGrad, bytesOf, en
     vt = max<T>(ld<T>(vmax + o, vec), vt);
     st<T>(vmax + o, vt, vec);
   }
-  const denom = add<T>(div<T>(sqrt<T>(vt), bc2sqrt), eps);
+  const denom = add<T>(mul<T>(sqrt<T>(vt), invBc2sqrt), eps);
   st<T>(p + o, madd<T>(nstep, div<T>(mt, denom), x), vec);
 }
 
@@ -32,7 +34,7 @@ import { ld, st, splat, madd, mul, div, sqrt, max, add, decayedGrad, bytesOf, en
   weightDecay: f64, decay: f64, sign: f64, amsgrad: bool,
 ): void {
   const ns = splat<T>(-stepSize), b1 = splat<T>(beta1), c1 = splat<T>(1 - beta1);
-  const b2 = splat<T>(beta2), c2 = splat<T>(1 - beta2), bc = splat<T>(bc2sqrt), e = splat<T>(eps);
+  const b2 = splat<T>(beta2), c2 = splat<T>(1 - beta2), bc = splat<T>(1 / bc2sqrt), e = splat<T>(eps);
   const wd = splat<T>(weightDecay), dc = splat<T>(decay), sg = splat<T>(sign);
   const bytes = bytesOf<T>(n);
   let o: usize = 0;
