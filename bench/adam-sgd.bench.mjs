@@ -106,7 +106,7 @@ console.log(`\n| N | Adam zero-copy ns/el | GB/s | Adam copy path ns/el | Adam p
 console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const { n, ms } of rows) {
   const ns = (k) => (ms[k] * 1e6) / n;
-  const az = ns("Adam wasm zero-copy"), ac = ns("Adam wasm copy path"), aj = ns("Adam plain JS");
+  const az = ns("Adam wasm zero-copy"), ac = ns("Adam wasm copy path"), aj = ns("Adam plain JS"), at = ns("Adam plain JS textbook");
   const sz = ns("SGD-momentum wasm zero-copy"), sc = ns("SGD-momentum wasm copy path"), sj = ns("SGD-momentum plain JS");
   console.log(`| ${n.toExponential(0)} | ${f(az)} | ${f(28 / az, 1)} | ${f(ac)} | ${f(aj)} | ${f(at)} | **${f(aj / az, 1)}x** | ${f(at / az, 1)}x | ${f(ac / az, 2)}x | ${f(sz)} | ${f(sc)} | ${f(sj)} | **${f(sj / sz, 1)}x** |`);
 }

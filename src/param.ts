@@ -117,12 +117,12 @@ export class Param<A extends FloatArray = FloatArray> {
 
   /** The parameter values (the caller's own array for a wrapped Param). */
   get data(): A {
-    return this.#external?.data ?? this.#live().data.view;
+    return this.#external?.data ?? this.#dataBuffer().view;
   }
 
   /** The gradient, written by the user before step() (the caller's own array when wrapped). */
   get grad(): A {
-    return this.#external?.grad ?? this.#live().grad.view;
+    return this.#external?.grad ?? this.#gradBuffer().view;
   }
 
   /** Sets the gradient to zero. */
@@ -142,30 +142,36 @@ export class Param<A extends FloatArray = FloatArray> {
     this.#data = this.#grad = null;
   }
 
-  #live(): { data: WasmBuffer<A>; grad: WasmBuffer<A> } {
-    if (!this.#data || !this.#grad) throw new StateError(`wasm-optim: Param${this.name ? ` "${this.name}"` : ""} was disposed`);
-    return { data: this.#data, grad: this.#grad };
+  #disposedError(): StateError {
+    return new StateError(`wasm-optim: Param${this.name ? ` "${this.name}"` : ""} was disposed`);
+  }
+  #dataBuffer(): WasmBuffer<A> {
+    if (!this.#data) throw this.#disposedError();
+    return this.#data;
+  }
+  #gradBuffer(): WasmBuffer<A> {
+    if (!this.#grad) throw this.#disposedError();
+    return this.#grad;
   }
 
   /** @internal byte address of the values in wasm memory (after copying in a wrapped Param). */
   get dataPtr(): number {
-    return this.#live().data.ptr;
+    return this.#dataBuffer().ptr;
   }
   /** @internal */
   get gradPtr(): number {
-    return this.#live().grad.ptr;
+    return this.#gradBuffer().ptr;
   }
   /** @internal copies a wrapped Param's arrays into wasm memory before a kernel runs. */
   syncIn(): void {
     const ext = this.#external;
     if (!ext) return;
-    const live = this.#live();
-    live.data.view.set(ext.data);
-    live.grad.view.set(ext.grad);
+    this.#dataBuffer().view.set(ext.data);
+    this.#gradBuffer().view.set(ext.grad);
   }
   /** @internal copies the updated values back to a wrapped Param's array. */
   syncOut(): void {
     const ext = this.#external;
-    if (ext) ext.data.set(this.#live().data.view);
+    if (ext) ext.data.set(this.#dataBuffer().view);
   }
 }
