@@ -46,15 +46,12 @@ import { ld, st, splat, madd, mul, div, sqrt, max, add, decayedGrad, bytesOf, en
   for (; o < bytes; o += sizeof<T>()) adamAt<T>(o, p, g, m, v, vmax, ns, b1, c1, b2, c2, bc, e, wd, dc, sg, amsgrad, false);
 }
 
-export function adam_f32(p: usize, g: usize, m: usize, v: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
-  adam<f32>(p, g, m, v, 0, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, false);
+// vmax is used (and may be 0 otherwise) when amsgrad is true.
+export function adam_f32(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64, amsgrad: bool): void {
+  if (amsgrad) adam<f32>(p, g, m, v, vmax, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, true);
+  else adam<f32>(p, g, m, v, vmax, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, false);
 }
-export function adam_f64(p: usize, g: usize, m: usize, v: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
-  adam<f64>(p, g, m, v, 0, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, false);
-}
-export function adamAmsgrad_f32(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
-  adam<f32>(p, g, m, v, vmax, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, true);
-}
-export function adamAmsgrad_f64(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
-  adam<f64>(p, g, m, v, vmax, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, true);
+export function adam_f64(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: usize, stepSize: f64, beta1: f64, beta2: f64, bc2sqrt: f64, eps: f64, wd: f64, decay: f64, sign: f64, amsgrad: bool): void {
+  if (amsgrad) adam<f64>(p, g, m, v, vmax, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, true);
+  else adam<f64>(p, g, m, v, vmax, n, stepSize, beta1, beta2, bc2sqrt, eps, wd, decay, sign, false);
 }

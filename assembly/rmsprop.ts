@@ -7,7 +7,7 @@ import { ld, st, splat, madd, mul, div, sqrt, add, sub, decayedGrad, bytesOf, en
 //   else:      avg = sqrt(v) + eps
 //   momentum:  buf = mu*buf + g/avg;  p = p - lr*buf
 //   else:      p = p - lr*g/avg
-// centered and momentum are literals, folded at compile time (four kernels a dtype).
+// centered and momentum are literals in each of the four specialisations, folded away.
 @inline function rmspropAt<T>(
   o: usize, p: usize, g: usize, v: usize, gavg: usize, buf: usize,
   nlr: v128, alpha: v128, c: v128, eps: v128, wd: v128, mu: v128, sign: v128,
@@ -49,28 +49,18 @@ import { ld, st, splat, madd, mul, div, sqrt, add, sub, decayedGrad, bytesOf, en
   for (; o < bytes; o += sizeof<T>()) rmspropAt<T>(o, p, g, v, gavg, buf, nlr, a, c, e, wd, mu, sg, centered, withMomentum, false);
 }
 
-// Every variant takes the same arguments (unused buffers may be 0).
-export function rmsprop_f32(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64): void {
-  rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, false);
+// gavg is used when centered, buf when momentum (each may be 0 otherwise).
+export function rmsprop_f32(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64, centered: bool, momentum: bool): void {
+  if (centered) {
+    if (momentum) rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, true);
+    else rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, false);
+  } else if (momentum) rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, true);
+  else rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, false);
 }
-export function rmsprop_f64(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64): void {
-  rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, false);
-}
-export function rmspropCentered_f32(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64): void {
-  rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, false);
-}
-export function rmspropCentered_f64(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64): void {
-  rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, false);
-}
-export function rmspropMomentum_f32(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64): void {
-  rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, true);
-}
-export function rmspropMomentum_f64(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64): void {
-  rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, true);
-}
-export function rmspropCenteredMomentum_f32(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64): void {
-  rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, true);
-}
-export function rmspropCenteredMomentum_f64(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64): void {
-  rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, true);
+export function rmsprop_f64(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64, centered: bool, momentum: bool): void {
+  if (centered) {
+    if (momentum) rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, true);
+    else rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, false);
+  } else if (momentum) rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, true);
+  else rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, false);
 }

@@ -5,7 +5,7 @@ import { ld, st, splat, madd, mul, decayedGrad, bytesOf, end32, end16 } from "./
 //   buf = bufMu*buf + (1 - dampening)*d       (first step: bufMu = 0, damp = 1, buf = 0 -> buf = d)
 //   d = nesterov ? d + mu*buf : buf           (no momentum: d as is)
 //   p = p - lr*d
-// kind: 0 plain, 1 momentum, 2 nesterov (a literal, folded at compile time).
+// kind: 0 plain, 1 momentum, 2 nesterov (a literal in each specialisation, folded away).
 @inline function sgdAt<T>(
   o: usize, p: usize, g: usize, buf: usize,
   nlr: v128, sign: v128, wd: v128, bufMu: v128, damp: v128, mu: v128,
@@ -38,21 +38,14 @@ import { ld, st, splat, madd, mul, decayedGrad, bytesOf, end32, end16 } from "./
   for (; o < bytes; o += sizeof<T>()) sgdAt<T>(o, p, g, buf, nlr, sg, wd, bm, dp, mu, kind, false);
 }
 
-export function sgd_f32(p: usize, g: usize, n: usize, lr: f64, sign: f64, wd: f64): void {
-  sgd<f32>(p, g, 0, n, lr, sign, wd, 0, 0, 0, 0);
+// kind: 0 plain (buf unused, may be 0), 1 momentum, 2 nesterov.
+export function sgd_f32(p: usize, g: usize, buf: usize, n: usize, lr: f64, sign: f64, wd: f64, bufMu: f64, damp: f64, mu: f64, kind: i32): void {
+  if (kind == 0) sgd<f32>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 0);
+  else if (kind == 1) sgd<f32>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 1);
+  else sgd<f32>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 2);
 }
-export function sgd_f64(p: usize, g: usize, n: usize, lr: f64, sign: f64, wd: f64): void {
-  sgd<f64>(p, g, 0, n, lr, sign, wd, 0, 0, 0, 0);
-}
-export function sgdMomentum_f32(p: usize, g: usize, buf: usize, n: usize, lr: f64, sign: f64, wd: f64, bufMu: f64, damp: f64, mu: f64): void {
-  sgd<f32>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 1);
-}
-export function sgdMomentum_f64(p: usize, g: usize, buf: usize, n: usize, lr: f64, sign: f64, wd: f64, bufMu: f64, damp: f64, mu: f64): void {
-  sgd<f64>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 1);
-}
-export function sgdNesterov_f32(p: usize, g: usize, buf: usize, n: usize, lr: f64, sign: f64, wd: f64, bufMu: f64, damp: f64, mu: f64): void {
-  sgd<f32>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 2);
-}
-export function sgdNesterov_f64(p: usize, g: usize, buf: usize, n: usize, lr: f64, sign: f64, wd: f64, bufMu: f64, damp: f64, mu: f64): void {
-  sgd<f64>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 2);
+export function sgd_f64(p: usize, g: usize, buf: usize, n: usize, lr: f64, sign: f64, wd: f64, bufMu: f64, damp: f64, mu: f64, kind: i32): void {
+  if (kind == 0) sgd<f64>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 0);
+  else if (kind == 1) sgd<f64>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 1);
+  else sgd<f64>(p, g, buf, n, lr, sign, wd, bufMu, damp, mu, 2);
 }

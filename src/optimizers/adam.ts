@@ -21,8 +21,7 @@ export const adamSchema = (weightDecay: number): Schema<AdamOptions> => ({
   maximize: { default: false, check: bool },
 });
 
-const plain = kernelPair("adam");
-const amsgrad = kernelPair("adamAmsgrad");
+const adam = kernelPair("adam");
 
 /**
  * One Adam step of `p`; `decoupled` selects AdamW's weight decay (p *= 1 - lr*wd first)
@@ -37,13 +36,8 @@ export function adamUpdate(p: Param, g: ParamGroup<AdamOptions>, s: ParamState, 
   const decay = decoupled ? 1 - g.lr * g.weightDecay : 1;
   const m = s.buffer("exp_avg").ptr;
   const v = s.buffer("exp_avg_sq").ptr;
-  const sign = signOf(g.maximize);
-  if (g.amsgrad) {
-    const vmax = s.buffer("max_exp_avg_sq").ptr;
-    amsgrad[p.dtype](p.dataPtr, p.gradPtr, m, v, vmax, p.size, stepSize, b1, b2, bc2sqrt, g.eps, wd, decay, sign);
-  } else {
-    plain[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, stepSize, b1, b2, bc2sqrt, g.eps, wd, decay, sign);
-  }
+  const vmax = g.amsgrad ? s.buffer("max_exp_avg_sq").ptr : 0;
+  adam[p.dtype](p.dataPtr, p.gradPtr, m, v, vmax, p.size, stepSize, b1, b2, bc2sqrt, g.eps, wd, decay, signOf(g.maximize), +g.amsgrad);
 }
 
 /** Adam (Kingma & Ba 2015) with bias correction, as torch.optim.Adam (L2 weight decay). */

@@ -24,12 +24,7 @@ const schema: Schema<RMSpropOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const kernels = {
-  plain: kernelPair("rmsprop"),
-  centered: kernelPair("rmspropCentered"),
-  momentum: kernelPair("rmspropMomentum"),
-  centeredMomentum: kernelPair("rmspropCenteredMomentum"),
-};
+const rmsprop = kernelPair("rmsprop");
 
 /** RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: no bias correction, eps after the sqrt. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
@@ -43,7 +38,6 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const v = s.buffer("square_avg").ptr;
     const gavg = g.centered ? s.buffer("grad_avg").ptr : 0;
     const buf = withMomentum ? s.buffer("momentum_buffer").ptr : 0;
-    const k = g.centered ? (withMomentum ? kernels.centeredMomentum : kernels.centered) : withMomentum ? kernels.momentum : kernels.plain;
-    k[p.dtype](p.dataPtr, p.gradPtr, v, gavg, buf, p.size, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, signOf(g.maximize));
+    rmsprop[p.dtype](p.dataPtr, p.gradPtr, v, gavg, buf, p.size, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, signOf(g.maximize), +g.centered, +withMomentum);
   }
 }

@@ -22,9 +22,12 @@ const schema: Schema<SGDOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const plain = kernelPair("sgd");
-const heavyBall = kernelPair("sgdMomentum");
-const nesterov = kernelPair("sgdNesterov");
+const sgd = kernelPair("sgd");
+const enum Kind {
+  Plain = 0,
+  Momentum = 1,
+  Nesterov = 2,
+}
 
 /**
  * Stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD.
@@ -45,14 +48,14 @@ export class SGD extends Optimizer<SGDOptions> {
     s.step++;
     const sign = signOf(g.maximize);
     if (g.momentum === 0) {
-      plain[p.dtype](p.dataPtr, p.gradPtr, p.size, g.lr, sign, g.weightDecay);
+      sgd[p.dtype](p.dataPtr, p.gradPtr, 0, p.size, g.lr, sign, g.weightDecay, 0, 1, 0, Kind.Plain);
       return;
     }
     // The first momentum step copies d into the buffer (no dampening): with the buffer
     // still zero, bufMu = 0 and a factor 1 do exactly that.
     const first = !s.buffers.has("momentum_buffer");
     const buf = s.buffer("momentum_buffer");
-    const k = g.nesterov ? nesterov : heavyBall;
-    k[p.dtype](p.dataPtr, p.gradPtr, buf.ptr, p.size, g.lr, sign, g.weightDecay, first ? 0 : g.momentum, first ? 1 : 1 - g.dampening, g.momentum);
+    const kind = g.nesterov ? Kind.Nesterov : Kind.Momentum;
+    sgd[p.dtype](p.dataPtr, p.gradPtr, buf.ptr, p.size, g.lr, sign, g.weightDecay, first ? 0 : g.momentum, first ? 1 : 1 - g.dampening, g.momentum, kind);
   }
 }

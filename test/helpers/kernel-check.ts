@@ -13,6 +13,8 @@ export type Buffers = Record<string, Float64Array>;
 export interface KernelSpec<S> {
   /** Kernel name without the _f32/_f64 suffix. */
   name: string;
+  /** Which specialisation the flag arguments select (for the test's title). */
+  variant?: string;
   /** Buffer names in the kernel's pointer order (then comes n, then the scalars). */
   buffers: readonly string[];
   /** Buffers that hold non-negative values (second moments): filled with squares. */
@@ -26,7 +28,7 @@ export interface KernelSpec<S> {
 
 export function itMatchesReference<S>(spec: KernelSpec<S>, numRuns = 120): void {
   for (const dtype of ["float32", "float64"] as DType[]) {
-    it(`${spec.name} (${dtype}) equals its scalar reference bit for bit, guards intact`, () => {
+    it(`${spec.name}${spec.variant ? ` ${spec.variant}` : ""} (${dtype}) equals its scalar reference bit for bit, guards intact`, () => {
       const k = kernel(`${spec.name}_${dtype === "float32" ? "f32" : "f64"}`);
       const r = rounder(dtype);
       fc.assert(

@@ -16,17 +16,17 @@ describe("SGD kernels", () => {
     bufMomentum: fc.oneof(fc.constant(0), scalar(0, 0.999)), oneMinusDampening: fc.oneof(fc.constant(1), scalar(0, 1)),
     momentum: scalar(0, 0.999),
   });
+  const args = (kind: number) => (s: SGDScalars) => [s.lr, s.sign, s.weightDecay, s.bufMomentum, s.oneMinusDampening, s.momentum, kind];
   itMatchesReference({
-    name: "sgd", buffers: ["p", "g"], scalars, args: (s) => [s.lr, s.sign, s.weightDecay],
+    name: "sgd", variant: "plain", buffers: ["p", "g", "buf"], scalars, args: args(0),
     reference: (r, b, s) => sgdReference(r, b.p!, b.g!, null, false, s),
   });
-  const args = (s: SGDScalars) => [s.lr, s.sign, s.weightDecay, s.bufMomentum, s.oneMinusDampening, s.momentum];
   itMatchesReference({
-    name: "sgdMomentum", buffers: ["p", "g", "buf"], scalars, args,
+    name: "sgd", variant: "momentum", buffers: ["p", "g", "buf"], scalars, args: args(1),
     reference: (r, b, s) => sgdReference(r, b.p!, b.g!, b.buf!, false, s),
   });
   itMatchesReference({
-    name: "sgdNesterov", buffers: ["p", "g", "buf"], scalars, args,
+    name: "sgd", variant: "nesterov", buffers: ["p", "g", "buf"], scalars, args: args(2),
     reference: (r, b, s) => sgdReference(r, b.p!, b.g!, b.buf!, true, s),
   });
 });
@@ -43,10 +43,11 @@ describe("RMSprop kernels", () => {
   const scalars: fc.Arbitrary<RMSpropScalars> = fc.record({
     lr: scalar(1e-5, 1), alpha: scalar(0, 0.999), eps: scalar(1e-12, 1e-3), weightDecay: decay, momentum: scalar(0, 0.99), sign,
   });
-  const args = (s: RMSpropScalars) => [s.lr, s.alpha, s.eps, s.weightDecay, s.momentum, s.sign];
-  for (const [name, centered, momentum] of [["rmsprop", false, false], ["rmspropCentered", true, false], ["rmspropMomentum", false, true], ["rmspropCenteredMomentum", true, true]] as const) {
+  for (const [centered, momentum] of [[false, false], [true, false], [false, true], [true, true]] as const) {
     itMatchesReference({
-      name, buffers: ["p", "g", "v", "gavg", "buf"], squares: ["v"], scalars, args,
+      name: "rmsprop", variant: `centered=${centered} momentum=${momentum}`,
+      buffers: ["p", "g", "v", "gavg", "buf"], squares: ["v"], scalars,
+      args: (s) => [s.lr, s.alpha, s.eps, s.weightDecay, s.momentum, s.sign, +centered, +momentum],
       reference: (r, b, s) => rmspropReference(r, b.p!, b.g!, b.v!, centered ? b.gavg! : null, momentum ? b.buf! : null, s),
     });
   }
