@@ -166,21 +166,54 @@ export abstract class Optimizer<O extends object> {
       if (seen.has(p)) throw new InvalidOptionError(`${where}.params[${i}]`, p.name ?? "Param", "a Param that is in no other group (each param belongs to one group)");
       seen.add(p);
     });
-    const store = this.validate({ ...this.defaults, ...this.known(input, where) }, where);
-    const group = { params: Object.freeze([...input.params]) } as unknown as ParamGroup<O>;
-    for (const key of Object.keys(this.schema) as (keyof O & string)[]) {
-      Object.defineProperty(group, key, {
-        enumerable: true,
-        get: () => store[key],
-        set: (value: unknown) => {
-          const checked = this.schema[key].check(key, value);
-          this.crossCheck({ ...store, [key]: checked }, "group");
-          store[key] = checked;
-        },
-      });
-    }
-    return Object.seal(group);
+    const values = this.validate({ ...this.defaults, ...this.known(input, where) }, where);
+    const keys = Object.keys(this.schema) as (keyof O & string)[];
+    const group = { [STORE]: keys.map((k) => values[k]), [OWNER]: this, params: Object.freeze([...input.params]) };
+    for (const [key, accessors] of accessorsOf(keys)) Object.defineProperty(group, key, accessors);
+    return Object.seal(group) as unknown as ParamGroup<O>;
   }
+
+  /** @internal validates and sets the hyperparameter `key` (index `i`) of a group. */
+  static setOption(group: GroupInternals, key: string, i: number, value: unknown): void {
+    const owner = group[OWNER];
+    const keys = Object.keys(owner.schema);
+    const checked = (owner.schema as Record<string, { check: Check<unknown> }>)[key]!.check(key, value);
+    const candidate = Object.fromEntries(keys.map((k, j) => [k, j === i ? checked : group[STORE][j]]));
+    owner.crossCheck(candidate, "group");
+    group[STORE][i] = checked;
+  }
+}
+
+// A group keeps its values in an array, in schema order, behind one getter/setter pair per
+// option shared by every group with the same option names. The groups of an optimizer then
+// share one hidden class, and reading `group.lr` in the step loop is a fast indexed load.
+const STORE = Symbol("values");
+const OWNER = Symbol("optimizer");
+interface GroupInternals {
+  [STORE]: unknown[];
+  [OWNER]: Optimizer<object>;
+}
+
+const accessorCache = new Map<string, [string, PropertyDescriptor][]>();
+function accessorsOf(keys: readonly string[]): [string, PropertyDescriptor][] {
+  const id = keys.join(",");
+  let list = accessorCache.get(id);
+  if (!list) {
+    list = keys.map((key, i) => [
+      key,
+      {
+        enumerable: true,
+        get(this: GroupInternals) {
+          return this[STORE][i];
+        },
+        set(this: GroupInternals, value: unknown) {
+          Optimizer.setOption(this, key, i, value);
+        },
+      },
+    ]);
+    accessorCache.set(id, list);
+  }
+  return list;
 }
 
 /** The sign a kernel multiplies the gradient by: -1 when maximizing. */

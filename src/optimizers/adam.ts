@@ -22,6 +22,7 @@ export const adamSchema = (weightDecay: number): Schema<AdamOptions> => ({
 });
 
 const adam = kernelPair("adam");
+const schema = adamSchema(0);
 
 /**
  * One Adam step of `p`; `decoupled` selects AdamW's weight decay (p *= 1 - lr*wd first)
@@ -43,7 +44,7 @@ export function adamUpdate(p: Param, g: ParamGroup<AdamOptions>, s: ParamState, 
 /** Adam (Kingma & Ba 2015) with bias correction, as torch.optim.Adam (L2 weight decay). */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, options, adamSchema(0));
+    super(params, options, schema);
   }
   protected update(p: Param, g: ParamGroup<AdamOptions>, s: ParamState): void {
     adamUpdate(p, g, s, false);

@@ -4,13 +4,15 @@ import { adamSchema, adamUpdate, type AdamOptions } from "./adam.js";
 
 export type AdamWOptions = AdamOptions;
 
+const schema = adamSchema(1e-2);
+
 /**
  * AdamW (Loshchilov & Hutter 2019), as torch.optim.AdamW: decoupled weight decay
  * (p *= 1 - lr*weightDecay before the Adam update), default weightDecay 0.01.
  */
 export class AdamW extends Optimizer<AdamWOptions> {
   constructor(params: ParamsInput<AdamWOptions>, options: Partial<AdamWOptions> = {}) {
-    super(params, options, adamSchema(1e-2));
+    super(params, options, schema);
   }
   protected update(p: Param, g: ParamGroup<AdamWOptions>, s: ParamState): void {
     adamUpdate(p, g, s, true);
