@@ -168,7 +168,12 @@ export abstract class Optimizer<O extends object> {
     });
     const values = this.validate({ ...this.defaults, ...this.known(input, where) }, where);
     const keys = Object.keys(this.schema) as (keyof O & string)[];
-    const group = { [STORE]: keys.map((k) => values[k]), [OWNER]: this, params: Object.freeze([...input.params]) };
+    const group = { params: Object.freeze([...input.params]) };
+    Object.defineProperties(group, {
+      [STORE]: { value: keys.map((k) => values[k]) },
+      [OWNER]: { value: this },
+      [INSPECT]: { value: inspectGroup },
+    });
     for (const [key, accessors] of accessorsOf(keys)) Object.defineProperty(group, key, accessors);
     return Object.seal(group) as unknown as ParamGroup<O>;
   }
@@ -189,6 +194,11 @@ export abstract class Optimizer<O extends object> {
 // share one hidden class, and reading `group.lr` in the step loop is a fast indexed load.
 const STORE = Symbol("values");
 const OWNER = Symbol("optimizer");
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+/** console.log(group) shows the values, not [Getter/Setter]. */
+function inspectGroup(this: object): object {
+  return { ...this };
+}
 interface GroupInternals {
   [STORE]: unknown[];
   [OWNER]: Optimizer<object>;
