@@ -4,3 +4,5 @@ export * from "./sgd";
 export * from "./adam";
 export * from "./adagrad";
 export * from "./rmsprop";
+export * from "./clip";
+export * from "./accumulate";
