@@ -6,3 +6,4 @@ export * from "./adagrad";
 export * from "./rmsprop";
 export * from "./clip";
 export * from "./accumulate";
+export * from "./layout";

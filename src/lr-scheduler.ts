@@ -515,6 +515,7 @@ export class ReduceLROnPlateau extends Scheduler {
     this.minLrs = minLrs;
     this.eps = eps;
     this.best = mode === "min" ? Infinity : -Infinity;
+    this.#lastLr = optimizer.paramGroups.map((g) => readGroupValue(g, "lr", "the group"));
   }
 
   /** Records this epoch's metric and reduces the lrs if it has not improved for long enough. */
