@@ -36,10 +36,10 @@ export function stepDecay(value: number, stepSize: number, gamma = 0.1): Schedul
   return (t) => value * gamma ** Math.floor(t / stepSize);
 }
 
-/** `value * gamma^k` where k is the number of milestones <= t (MultiStepLR's closed form). */
+/** `value * gamma^k` where k is the number of milestones <= t (a repeated one counts twice, as in MultiStepLR). */
 export function multiStep(value: number, milestones: readonly number[], gamma = 0.1): Schedule {
   finite("value", value);
-  const ms = checkIncreasing("milestones", milestones, 1);
+  const ms = checkIncreasing("milestones", milestones, 1, false);
   finite("gamma", gamma);
   return (t) => value * gamma ** countAtMost(ms, t);
 }
@@ -191,9 +191,9 @@ function checkSchedule(name: string, s: unknown): Schedule {
   return s as Schedule;
 }
 
-function checkIncreasing(name: string, v: unknown, min: number): number[] {
-  if (!Array.isArray(v) || v.some((x, i) => !Number.isSafeInteger(x) || x < min || (i > 0 && x <= v[i - 1]))) {
-    throw new InvalidOptionError(name, v, `an increasing array of integers >= ${min}`);
+function checkIncreasing(name: string, v: unknown, min: number, strict = true): number[] {
+  if (!Array.isArray(v) || v.some((x, i) => !Number.isSafeInteger(x) || x < min || (i > 0 && (strict ? x <= v[i - 1] : x < v[i - 1])))) {
+    throw new InvalidOptionError(name, v, `${strict ? "an increasing" : "a non-decreasing"} array of integers >= ${min}`);
   }
   return [...(v as number[])];
 }
