@@ -2,10 +2,10 @@
 // torch.optim.lr_scheduler (camelCase) and, step by step, the values torch 1.13 computes
 // (its recursive "chainable" forms included, so the float64 numbers agree). Each step()
 // writes group.lr through the validated setter.
-import { InvalidOptionError, bool, integer, nonNegative, oneOf, range, type Check } from "./errors.js";
+import { InvalidOptionError, bool, integer, nonNegative, oneOf, positive, range, type Check } from "./errors.js";
 import { asArray, asInteger, asNumber, asTree, CheckpointError, type PendingLoad, type StateTree } from "./checkpoint.js";
 import type { Optimizer } from "./optimizer.js";
-import { countAtMost, cyclePhases, readGroupValue, Scheduler, setGroupValues, type Anneal, type GroupUpdate, type Schedule } from "./schedules.js";
+import { checkOptimizer, countAtMost, cyclePhases, readGroupValue, Scheduler, setGroupValues, type Anneal, type GroupUpdate, type Schedule } from "./schedules.js";
 
 type AnyOptimizer = Optimizer<object>;
 
@@ -37,25 +37,26 @@ export abstract class LRScheduler extends Scheduler {
   /** torch's _step_count (CosineAnnealingLR looks at it). */
   protected stepCount = 0;
   #lastLr: number[] = [];
+  /** The initial lrs this scheduler sets for the groups once its first step succeeded. */
+  readonly #initial: number[] | null;
 
-  constructor(optimizer: AnyOptimizer, lastEpoch = -1) {
-    super(optimizer);
-    try {
-      lastEpochCheck("lastEpoch", lastEpoch);
-      const groups = optimizer.paramGroups;
-      if (lastEpoch === -1) {
-        for (const g of groups) if (!initialLrs.has(g)) initialLrs.set(g, readGroupValue(g, "lr", "the group"));
-      } else {
-        groups.forEach((g, i) => {
-          if (!initialLrs.has(g)) throw new InvalidOptionError("lastEpoch", lastEpoch, `-1: paramGroups[${i}] has no initial lr from an earlier scheduler to resume from`);
-        });
-      }
-      this.baseLrs = groups.map((g) => initialLrs.get(g)!);
-      this.lastEpoch = lastEpoch;
-    } catch (e) {
-      this.detach();
-      throw e;
+  /**
+   * `initial`: the groups' initial lrs to set (OneCycleLR); by default each group keeps the
+   * one an earlier scheduler set, or its current lr. Subclasses check their own arguments
+   * before calling this, so that a bad argument leaves everything as it was.
+   */
+  constructor(optimizer: AnyOptimizer, lastEpoch = -1, initial?: number[]) {
+    lastEpochCheck("lastEpoch", lastEpoch);
+    const groups = checkOptimizer(optimizer).paramGroups;
+    if (lastEpoch !== -1) {
+      groups.forEach((g, i) => {
+        if (!initialLrs.has(g)) throw new InvalidOptionError("lastEpoch", lastEpoch, `-1: paramGroups[${i}] has no initial lr from an earlier scheduler to resume from`);
+      });
     }
+    super(optimizer);
+    this.#initial = lastEpoch === -1 ? (initial ?? groups.map((g) => initialLrs.get(g) ?? readGroupValue(g, "lr", "the group"))) : null;
+    this.baseLrs = this.#initial ? [...this.#initial] : groups.map((g) => initialLrs.get(g)!);
+    this.lastEpoch = lastEpoch;
   }
 
   /** torch's _initial_step: the constructor's step (subclasses call it once set up). */
@@ -67,6 +68,8 @@ export abstract class LRScheduler extends Scheduler {
       this.detach();
       throw e;
     }
+    const initial = this.#initial;
+    if (initial) this.optimizer.paramGroups.forEach((g, i) => initialLrs.set(g, initial[i]!));
   }
 
   /** The lrs the last step() set. */
@@ -143,13 +146,12 @@ export abstract class LRScheduler extends Scheduler {
 export class LambdaLR extends LRScheduler {
   readonly lrLambdas: readonly ((epoch: number) => number)[];
   constructor(optimizer: AnyOptimizer, lrLambda: ((epoch: number) => number) | readonly ((epoch: number) => number)[], lastEpoch = -1) {
-    super(optimizer, lastEpoch);
-    const n = optimizer.paramGroups.length;
+    const n = checkOptimizer(optimizer).paramGroups.length;
     const list = Array.isArray(lrLambda) ? lrLambda : Array.from({ length: n }, () => lrLambda);
     if (list.length !== n || list.some((f) => typeof f !== "function")) {
-      this.detach();
       throw new InvalidOptionError("lrLambda", lrLambda, `a function, or an array of ${n} (one per group)`);
     }
+    super(optimizer, lastEpoch);
     this.lrLambdas = Object.freeze([...list]);
     this.initialStep();
   }
@@ -172,9 +174,11 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: StepLROptions) {
+    integer(1)("stepSize", stepSize);
+    finite("gamma", gamma);
     super(optimizer, lastEpoch);
-    this.stepSize = guarded(this, () => integer(1)("stepSize", stepSize));
-    this.gamma = guarded(this, () => finite("gamma", gamma));
+    this.stepSize = stepSize;
+    this.gamma = gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -201,12 +205,11 @@ export class MultiStepLR extends LRScheduler {
   readonly milestones: readonly number[];
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
+    if (!Array.isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0)) throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0");
+    finite("gamma", gamma);
     super(optimizer, lastEpoch);
-    this.milestones = guarded(this, () => {
-      if (!Array.isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0)) throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0");
-      return Object.freeze([...milestones].sort((a, b) => a - b));
-    });
-    this.gamma = guarded(this, () => finite("gamma", gamma));
+    this.milestones = Object.freeze([...milestones].sort((a, b) => a - b));
+    this.gamma = gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -231,8 +234,9 @@ export interface ExponentialLROptions {
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
+    finite("gamma", gamma);
     super(optimizer, lastEpoch);
-    this.gamma = guarded(this, () => finite("gamma", gamma));
+    this.gamma = gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -260,11 +264,14 @@ export class LinearLR extends LRScheduler {
   readonly endFactor: number;
   readonly totalIters: number;
   constructor(optimizer: AnyOptimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: LinearLROptions = {}) {
-    super(optimizer, lastEpoch);
     // torch rejects 0 only implicitly (a division by zero); a factor must be in (0, 1] here
-    this.startFactor = guarded(this, () => range(0, 1, { loOpen: true })("startFactor", startFactor));
-    this.endFactor = guarded(this, () => range(0, 1)("endFactor", endFactor));
-    this.totalIters = guarded(this, () => integer(1)("totalIters", totalIters));
+    range(0, 1, { loOpen: true })("startFactor", startFactor);
+    range(0, 1)("endFactor", endFactor);
+    integer(1)("totalIters", totalIters);
+    super(optimizer, lastEpoch);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -294,9 +301,11 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
   constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0, lastEpoch = -1 }: CosineAnnealingLROptions) {
+    integer(1)("tMax", tMax);
+    nonNegative("etaMin", etaMin);
     super(optimizer, lastEpoch);
-    this.tMax = guarded(this, () => integer(1)("tMax", tMax));
-    this.etaMin = guarded(this, () => nonNegative("etaMin", etaMin));
+    this.tMax = tMax;
+    this.etaMin = etaMin;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -344,7 +353,7 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
     const o = options ?? ({} as OneCycleLROptions);
-    const n = optimizer.paramGroups.length;
+    const n = checkOptimizer(optimizer).paramGroups.length;
     const lastEpoch = lastEpochCheck("lastEpoch", o.lastEpoch ?? -1);
     const totalSteps =
       o.totalSteps !== undefined
@@ -355,8 +364,8 @@ export class OneCycleLR extends LRScheduler {
               throw new InvalidOptionError("totalSteps", undefined, "totalSteps, or epochs and stepsPerEpoch");
             })();
     const phase = { pctStart: o.pctStart ?? 0.3, anneal: o.annealStrategy ?? "cos", threePhase: bool("threePhase", o.threePhase ?? false) };
-    const divFactor = finite("divFactor", o.divFactor ?? 25);
-    const finalDivFactor = finite("finalDivFactor", o.finalDivFactor ?? 1e4);
+    const divFactor = positive("divFactor", o.divFactor ?? 25);
+    const finalDivFactor = positive("finalDivFactor", o.finalDivFactor ?? 1e4);
     const maxLrs = perGroup("maxLr", o.maxLr, n, nonNegative);
     const cycleMomentum = bool("cycleMomentum", o.cycleMomentum ?? true);
     let key = "";
@@ -370,12 +379,8 @@ export class OneCycleLR extends LRScheduler {
       momentum = maxM.map((m, i) => cyclePhases(totalSteps, phase, m, baseM[i]!, m));
     }
     const lr = maxLrs.map((m) => cyclePhases(totalSteps, phase, m / divFactor, m, m / divFactor / finalDivFactor));
-    if (lastEpoch === -1) {
-      // torch sets initial_lr (and the momentum) here, before the base class reads them
-      setGroupValues(momentum ? optimizer.paramGroups.map((group, i) => ({ group, key, value: maxM[i]! })) : []);
-      optimizer.paramGroups.forEach((g, i) => initialLrs.set(g, maxLrs[i]! / divFactor));
-    }
-    super(optimizer, lastEpoch);
+    // torch sets each group's initial lr to maxLr / divFactor (whatever an earlier scheduler set)
+    super(optimizer, lastEpoch, maxLrs.map((m) => m / divFactor));
     this.totalSteps = totalSteps;
     this.#lr = lr;
     this.#momentum = momentum;
@@ -496,7 +501,7 @@ export class ReduceLROnPlateau extends Scheduler {
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
     const o = options ?? {};
-    const n = optimizer?.paramGroups?.length ?? 0;
+    const n = checkOptimizer(optimizer).paramGroups.length;
     const mode = oneOf("min", "max")("mode", o.mode ?? "min");
     const factor = range(0, 1, { hiOpen: true })("factor", o.factor ?? 0.1);
     const patience = integer(0)("patience", o.patience ?? 10);
@@ -574,15 +579,5 @@ export class ReduceLROnPlateau extends Scheduler {
         this.#lastLr = lastLr;
       },
     };
-  }
-}
-
-/** Runs `make` (a constructor-argument check); detaches the half-built scheduler if it throws. */
-function guarded<T>(s: Scheduler, make: () => T): T {
-  try {
-    return make();
-  } catch (e) {
-    s.detach();
-    throw e;
   }
 }

@@ -215,7 +215,7 @@ type AnyOptimizer = Optimizer<object>;
  */
 export abstract class Scheduler implements Attachment {
   constructor(readonly optimizer: AnyOptimizer) {
-    if (!(optimizer instanceof Optimizer)) throw new InvalidOptionError("optimizer", optimizer, "an Optimizer");
+    checkOptimizer(optimizer);
     optimizer.attach(this);
   }
 
@@ -250,6 +250,11 @@ export abstract class Scheduler implements Attachment {
   loadStateDict(state: StateValue): void {
     this.prepareLoad(state, this.kind).commit();
   }
+}
+
+export function checkOptimizer(optimizer: unknown): AnyOptimizer {
+  if (!(optimizer instanceof Optimizer)) throw new InvalidOptionError("optimizer", optimizer, "an Optimizer");
+  return optimizer as AnyOptimizer;
 }
 
 /** One hyperparameter value to set: `key` may index a pair, as in "betas[0]". */
