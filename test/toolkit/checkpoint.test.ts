@@ -195,3 +195,14 @@ describe("params files", () => {
     fresh.forEach((p) => p.dispose());
   });
 });
+
+describe("crc32", () => {
+  it("is the IEEE CRC-32 (check value, and node:zlib's on random data of every length to 300)", async () => {
+    const zlib = (await import("node:zlib")) as unknown as { crc32?: (b: Uint8Array) => number };
+    expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+    expect(typeof zlib.crc32).toBe("function"); // node >= 20.15
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 2654435761) >>> 24);
+    for (let n = 0; n <= data.length; n++) expect(crc32(data.subarray(0, n))).toBe(zlib.crc32!(data.subarray(0, n)));
+  });
+});
