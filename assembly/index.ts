@@ -4,3 +4,6 @@ export * from "./sgd";
 export * from "./adam";
 export * from "./adagrad";
 export * from "./rmsprop";
+export * from "./clip";
+export * from "./accumulate";
+export * from "./layout";

@@ -9,3 +9,14 @@ export { Adagrad, type AdagradOptions } from "./optimizers/adagrad.js";
 export { RMSprop, type RMSpropOptions } from "./optimizers/rmsprop.js";
 export { Adam, type AdamOptions } from "./optimizers/adam.js";
 export { AdamW, type AdamWOptions } from "./optimizers/adamw.js";
+export { CheckpointError, type CheckpointErrorCode, type Attachment, type PendingLoad, type StateTree, type StateValue, saveParams, loadParams, packState, unpackState, crc32 } from "./checkpoint.js";
+export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./optimizer.js";
+export { clipGradNorm, clipGradValue, NonFiniteGradientError, type ClipGradNormOptions } from "./clip.js";
+export { StepGuard, skipNonFinite, type StepGuardOptions } from "./guard.js";
+export { GradientAccumulator, accumulateGradients } from "./accumulate.js";
+export {
+  type Schedule, constant, linear, stepDecay, multiStep, exponential, cosineDecay, polynomial, warmup, warmRestarts, join, oneCycle, oneCycleMomentum,
+  Scheduler, HyperparameterScheduler, scheduleHyperparameter, type ScheduleHyperparameterOptions, type OneCycleOptions, type WarmRestartsOptions, type Anneal,
+} from "./schedules.js";
+export { LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, LinearLR, CosineAnnealingLR, OneCycleLR, SequentialLR, ReduceLROnPlateau } from "./lr-scheduler.js";
+export type { StepLROptions, MultiStepLROptions, ExponentialLROptions, LinearLROptions, CosineAnnealingLROptions, OneCycleLROptions, SequentialLROptions, ReduceLROnPlateauOptions } from "./lr-scheduler.js";

@@ -4,6 +4,10 @@
 import { InvalidOptionError, StateError, type Check } from "./errors.js";
 import { Param, WasmBuffer, type DType } from "./param.js";
 import { kernel, type Kernel } from "./runtime/memory.js";
+import {
+  asArray, asFloatArray, asInteger, asScalars, asString, asTree, CheckpointError, ContentKind, decodeState, encodeState, FORMAT_VERSION,
+  type Attachment, type PendingLoad, type StateTree, type StateValue,
+} from "./checkpoint.js";
 
 /** How each hyperparameter is checked, and its default (undefined: required). */
 export type Schema<O> = { readonly [K in keyof O]-?: { readonly default: O[K] | undefined; readonly check: Check<O[K]> } };
@@ -52,6 +56,8 @@ export abstract class Optimizer<O extends object> {
   readonly state = new Map<Param, ParamState>();
   /** Per-group scalar state (e.g. Schedule-Free's k, weightSum, lrMax), by group. */
   readonly groupState = new Map<ParamGroup<O>, Record<string, number>>();
+  /** The validated hyperparameters behind each group's setters. */
+  readonly #attachments: Attachment[] = [];
 
   protected constructor(
     params: ParamsInput<O>,
@@ -131,6 +137,201 @@ export abstract class Optimizer<O extends object> {
 
   /** Cross-option rules (e.g. nesterov needs momentum); throw InvalidOptionError. */
   protected crossCheck(_options: O, _where: string): void {}
+
+  // ---- checkpoints (docs/checkpoints.md)
+
+  /** The optimizer's name in checkpoints: a checkpoint loads only into the same kind. */
+  get kind(): string {
+    return this.constructor.name;
+  }
+
+  /** Objects (schedulers, step guards, accumulators) whose state is saved with this optimizer's. */
+  get attachments(): readonly Attachment[] {
+    return [...this.#attachments];
+  }
+
+  /** Saves and loads `a`'s state with this optimizer's, after those attached before it. */
+  attach(a: Attachment): void {
+    if (!this.#attachments.includes(a)) this.#attachments.push(a);
+  }
+
+  detach(a: Attachment): void {
+    const i = this.#attachments.indexOf(a);
+    if (i >= 0) this.#attachments.splice(i, 1);
+  }
+
+  /**
+   * Everything a resumed run needs, as a plain object (typed arrays are copies): the kind,
+   * each group's hyperparameters, params (dtype, size) with their state (step, scalars,
+   * buffers) and group scalars, the subclass's extraState(), and each attachment's state.
+   */
+  stateDict(): OptimizerStateDict {
+    this.#checkLive();
+    return {
+      format: "wasm-optim/optimizer",
+      version: FORMAT_VERSION,
+      kind: this.kind,
+      paramGroups: this.paramGroups.map((group) => {
+        const hyperparameters: Record<string, StateValue> = {};
+        for (const key of Object.keys(this.schema) as (keyof O & string)[]) {
+          const v = group[key] as StateValue;
+          hyperparameters[key] = Array.isArray(v) ? [...v] : v;
+        }
+        const gs = this.groupState.get(group);
+        return {
+          hyperparameters,
+          params: group.params.map((p) => {
+            const s = this.state.get(p);
+            const state = s ? { step: s.step, scalars: { ...s.scalars }, buffers: Object.fromEntries([...s.buffers].map(([k, b]) => [k, b.view.slice()])) } : null;
+            return { dtype: p.dtype, size: p.size, state };
+          }),
+          state: gs ? { ...gs } : null,
+        };
+      }),
+      extra: this.extraState(),
+      attachments: this.#attachments.map((a) => ({ kind: a.kind, state: a.stateDict() })),
+    };
+  }
+
+  /**
+   * Restores a stateDict() (typed arrays may also be plain number arrays). Everything is
+   * checked before anything changes: on a CheckpointError this optimizer, its params'
+   * state and its attachments are exactly as they were. `attachments: false` leaves the
+   * attachments alone (and ignores theirs in the checkpoint).
+   */
+  loadStateDict(stateDict: StateValue, options: LoadOptions = {}): void {
+    this.#checkLive();
+    for (const p of this.#prepareLoad(stateDict, options.attachments ?? true)) p.commit();
+  }
+
+  /** stateDict() in the compact binary form: versioned, CRC-32 checked. */
+  saveState(): Uint8Array {
+    return encodeState(this.stateDict(), ContentKind.optimizer);
+  }
+
+  /** Restores saveState() bytes; the file is checked (length, CRC, version) before its content. */
+  loadState(bytes: Uint8Array, options: LoadOptions = {}): void {
+    this.#checkLive();
+    this.loadStateDict(decodeState(bytes, ContentKind.optimizer), options);
+  }
+
+  /**
+   * Optimizer-level state beyond params and groups (e.g. a train/eval mode, L-BFGS's
+   * history), saved under `extra`. Override together with prepareExtraState.
+   */
+  protected extraState(): StateTree {
+    return {};
+  }
+
+  /**
+   * Checks the `extra` of a checkpoint and returns how to apply it; must change nothing
+   * itself and throw CheckpointError (see the as* readers in checkpoint.ts) if it does not fit.
+   */
+  protected prepareExtraState(extra: StateTree, where: string): PendingLoad {
+    const keys = Object.keys(extra);
+    if (keys.length > 0) throw new CheckpointError("mismatch", `${where} has ${keys.join(", ")}, which ${this.kind} does not keep`);
+    return { commit() {} };
+  }
+
+  #checkLive(): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed`);
+      }
+    }
+  }
+
+  #prepareLoad(stateDict: StateValue, withAttachments: boolean): PendingLoad[] {
+    const root = asTree(stateDict, "state");
+    if (root.format !== "wasm-optim/optimizer") throw new CheckpointError("format", `format is ${String(root.format)}, expected "wasm-optim/optimizer"`);
+    const version = asInteger(root.version, "version", 1);
+    if (version > FORMAT_VERSION) throw new CheckpointError("version", `state version ${version} is newer than this library reads (${FORMAT_VERSION})`);
+    const kind = asString(root.kind, "kind");
+    if (kind !== this.kind) throw new CheckpointError("mismatch", `this checkpoint is of ${kind}; it cannot be loaded into ${this.kind}`);
+    const saved = asArray(root.paramGroups, "paramGroups", this.paramGroups.length);
+    const keys = Object.keys(this.schema);
+    const groups = this.paramGroups.map((group, gi) => {
+      const where = `paramGroups[${gi}]`;
+      const g = asTree(saved[gi], where);
+      const hp = asTree(g.hyperparameters, `${where}.hyperparameters`);
+      const got = Object.keys(hp);
+      if (got.length !== keys.length || !keys.every((k) => got.includes(k))) {
+        throw new CheckpointError("mismatch", `${where}.hyperparameters are ${got.join(", ")}; ${this.kind} has ${keys.join(", ")}`);
+      }
+      let values: O;
+      try {
+        values = this.validate(hp as unknown as O, `${where}.hyperparameters`);
+      } catch (e) {
+        if (e instanceof InvalidOptionError) throw new CheckpointError("invalid", e.message, { cause: e });
+        throw e;
+      }
+      const ps = asArray(g.params, `${where}.params`, group.params.length);
+      const states = group.params.map((p, i) => {
+        const w = `${where}.params[${i}]`;
+        const e = asTree(ps[i], w);
+        if (e.dtype !== p.dtype || e.size !== p.size) {
+          throw new CheckpointError("mismatch", `${w} is ${String(e.dtype)} of size ${String(e.size)} in the checkpoint, ${p.dtype} of size ${p.size} here`);
+        }
+        if (e.state === null) return null;
+        const s = asTree(e.state, `${w}.state`);
+        const buffers = Object.entries(asTree(s.buffers, `${w}.state.buffers`)).map(([k, v]) => [k, asFloatArray(v, `${w}.state.buffers.${k}`, p.dtype, p.size)] as const);
+        return { step: asInteger(s.step, `${w}.state.step`), scalars: asScalars(s.scalars, `${w}.state.scalars`), buffers };
+      });
+      return { group, values, states, scalars: g.state === null ? null : asScalars(g.state, `${where}.state`) };
+    });
+    const pending: PendingLoad[] = [];
+    const fresh: ParamState[] = [];
+    try {
+      pending.push(this.prepareExtraState(asTree(root.extra, "extra"), "extra"));
+      if (withAttachments) {
+        const list = asArray(root.attachments, "attachments");
+        const here = this.#attachments.map((a) => a.kind);
+        const there = list.map((x, i) => asString(asTree(x, `attachments[${i}]`).kind, `attachments[${i}].kind`));
+        if (there.length !== here.length || there.some((k, i) => k !== here[i])) {
+          throw new CheckpointError("mismatch", `the checkpoint has attachments [${there.join(", ")}], this optimizer [${here.join(", ")}]; attach the same schedulers and wrappers in the same order before loading (or pass { attachments: false })`);
+        }
+        this.#attachments.forEach((a, i) => pending.push(a.prepareLoad(asTree(list[i], `attachments[${i}]`).state, `attachments[${i}] (${a.kind})`)));
+      }
+      // allocate last: every check has passed
+      const made = groups.map(({ group, states }) =>
+        group.params.map((p, i) => {
+          const s = states[i];
+          if (!s) return null;
+          const ps = new ParamState(p);
+          fresh.push(ps);
+          ps.step = s.step;
+          Object.assign(ps.scalars, s.scalars);
+          for (const [name, data] of s.buffers) ps.buffer(name).view.set(data);
+          return ps;
+        }),
+      );
+      pending.unshift({
+        commit: () => {
+          groups.forEach(({ group, values, scalars }, gi) => {
+            const store = (group as unknown as GroupInternals)[STORE];
+            keys.forEach((k, j) => (store[j] = values[k as keyof O]));
+            group.params.forEach((p, i) => {
+              this.state.get(p)?.free();
+              const s = made[gi]![i];
+              if (s) this.state.set(p, s);
+              else this.state.delete(p);
+            });
+            const gs = this.groupState.get(group);
+            if (!scalars) this.groupState.delete(group);
+            else if (gs) {
+              for (const k of Object.keys(gs)) delete gs[k];
+              Object.assign(gs, scalars);
+            } else this.groupState.set(group, { ...scalars });
+          });
+        },
+      });
+    } catch (e) {
+      for (const s of fresh) s.free();
+      for (const p of pending) p.abort?.();
+      throw e;
+    }
+    return pending;
+  }
 
   private known(options: object, where: string): Partial<O> {
     if (options === null || typeof options !== "object") throw new InvalidOptionError(where, options, "an object of options");
@@ -224,6 +425,31 @@ function accessorsOf(keys: readonly string[]): [string, PropertyDescriptor][] {
     accessorCache.set(id, list);
   }
   return list;
+}
+
+export interface LoadOptions {
+  /** false: leave the attached schedulers and wrappers alone (default true: load them too). */
+  attachments?: boolean;
+}
+
+/** What Optimizer.stateDict() returns (see docs/checkpoints.md). */
+export interface OptimizerStateDict extends StateTree {
+  readonly format: "wasm-optim/optimizer";
+  readonly version: number;
+  readonly kind: string;
+  readonly paramGroups: readonly {
+    readonly hyperparameters: StateTree;
+    readonly params: readonly { readonly dtype: DType; readonly size: number; readonly state: ParamStateDict | null }[];
+    readonly state: Readonly<Record<string, number>> | null;
+  }[];
+  readonly extra: StateTree;
+  readonly attachments: readonly { readonly kind: string; readonly state: StateTree }[];
+}
+
+export interface ParamStateDict extends StateTree {
+  readonly step: number;
+  readonly scalars: Readonly<Record<string, number>>;
+  readonly buffers: Readonly<Record<string, Float32Array | Float64Array>>;
 }
 
 /** The sign a kernel multiplies the gradient by: -1 when maximizing. */

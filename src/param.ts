@@ -162,6 +162,10 @@ export class Param<A extends FloatArray = FloatArray> {
   get gradPtr(): number {
     return this.#gradBuffer().ptr;
   }
+  /** @internal true for a Param.wrap'ed param (its data and grad live in the caller's arrays). */
+  get wrapped(): boolean {
+    return this.#external !== null;
+  }
   /** @internal copies a wrapped Param's arrays into wasm memory before a kernel runs. */
   syncIn(): void {
     const ext = this.#external;

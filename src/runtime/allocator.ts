@@ -2,7 +2,7 @@
 // multiples of 64 bytes (a cache line, four v128s) and start at 64-byte boundaries; freed
 // blocks are kept in an address-ordered list, merged with their neighbours and reused
 // first-fit; the top of the heap only moves when no free block fits.
-import { ensureBytes, memory } from "./memory.js";
+import { ensureBytes, kernel, memory } from "./memory.js";
 import { WasmOptimError } from "../errors.js";
 
 export const ALIGN = 64;
@@ -14,10 +14,13 @@ interface Block {
 
 const free: Block[] = []; // sorted by start, never adjacent (merged on release)
 const live = new Map<number, number>(); // start -> size
-let top = ALIGN; // byte 0..63 reserved: no block starts at address 0
-let highWater = ALIGN; // memory at and above this address has never been handed out (still zero)
-
 const roundUp = (n: number) => Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
+
+// below the heap base: the module's static data (Math tables); byte 0..63 reserved in any
+// case, so that no block starts at address 0
+const heapBase = roundUp((kernel("heapBase") as unknown as () => number)());
+let top = heapBase;
+let highWater = heapBase; // memory at and above this address has never been handed out (still zero)
 
 /** A zero-filled block of at least `bytes` bytes, 64-byte aligned. Returns its address. */
 export function allocate(bytes: number): number {

@@ -1,0 +1,120 @@
+// Gradient accumulation: averages the gradients of k micro-batches and steps once every k
+// calls. The first micro-batch is copied, the next ones added (one SIMD pass), and the k-th
+// pass writes the mean (acc + g) / k into the gradients before the optimizer's step.
+import { InvalidOptionError, integer } from "./errors.js";
+import { kernelPair, Optimizer } from "./optimizer.js";
+import { Param, WasmBuffer } from "./param.js";
+import { asArray, asFloatArray, asInteger, asTree, CheckpointError, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint.js";
+import { trainable, withGrad } from "./clip.js";
+import { StepGuard } from "./guard.js";
+
+type AnyOptimizer = Optimizer<object>;
+const add = kernelPair("accumulate");
+const mean = kernelPair("accumulateMean");
+
+/**
+ * Wraps an optimizer (or a StepGuard): step() takes one micro-batch's gradients; every
+ * `every`-th call replaces the gradients by the mean of the last `every` and steps. Attached
+ * to the optimizer, so a checkpoint taken between micro-batches resumes exactly.
+ */
+export class GradientAccumulator implements Attachment {
+  readonly kind = "GradientAccumulator";
+  readonly optimizer: AnyOptimizer;
+  readonly every: number;
+  #pending = 0;
+  readonly #sums = new Map<Param, WasmBuffer>();
+
+  constructor(
+    readonly target: AnyOptimizer | StepGuard,
+    every: number,
+  ) {
+    if (!(target instanceof Optimizer) && !(target instanceof StepGuard)) throw new InvalidOptionError("target", target, "an Optimizer or a StepGuard");
+    this.every = integer(1)("every", every);
+    this.optimizer = target instanceof StepGuard ? target.optimizer : target;
+    this.optimizer.attach(this);
+  }
+
+  /** Micro-batches held since the last step (0 .. every-1). */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Takes this micro-batch's gradients; returns true when this call stepped the optimizer. */
+  step(): boolean {
+    const params = this.#params();
+    const i = this.#pending + 1;
+    if (i === this.every) {
+      if (i > 1) for (const p of params) withGrad(p, true, (g) => mean[p.dtype](this.#sum(p).ptr, g, p.size, this.every));
+      this.#pending = 0;
+      this.target.step();
+      return true;
+    }
+    for (const p of params) {
+      if (i === 1) this.#sum(p).view.set(p.grad);
+      else withGrad(p, false, (g) => add[p.dtype](this.#sum(p).ptr, g, p.size));
+    }
+    this.#pending = i;
+    return false;
+  }
+
+  /** Drops the micro-batches held so far. */
+  reset(): void {
+    this.#pending = 0;
+  }
+
+  /** Frees the sums and detaches from the optimizer. */
+  dispose(): void {
+    for (const b of this.#sums.values()) b.free();
+    this.#sums.clear();
+    this.#pending = 0;
+    this.optimizer.detach(this);
+  }
+
+  #params(): Param[] {
+    return trainable(this.optimizer.paramGroups.flatMap((g) => g.params));
+  }
+
+  #sum(p: Param): WasmBuffer {
+    let b = this.#sums.get(p);
+    if (!b) this.#sums.set(p, (b = new WasmBuffer(p.dtype, p.size)));
+    return b;
+  }
+
+  stateDict(): StateTree {
+    const sums = this.#pending > 0 ? this.#params().map((p) => this.#sum(p).view.slice()) : [];
+    return { every: this.every, pending: this.#pending, sums };
+  }
+
+  prepareLoad(state: StateValue | undefined, where: string): PendingLoad {
+    const s = asTree(state, where);
+    const every = asInteger(s.every, `${where}.every`, 1);
+    if (every !== this.every) throw new CheckpointError("mismatch", `${where} accumulates ${every} micro-batches in the checkpoint, ${this.every} here`);
+    const pending = asInteger(s.pending, `${where}.pending`);
+    if (pending >= every) throw new CheckpointError("invalid", `${where}.pending is ${pending}, expected less than ${every}`);
+    const params = this.#params();
+    const saved = asArray(s.sums, `${where}.sums`, pending > 0 ? params.length : 0);
+    const data = saved.map((x, i) => asFloatArray(x, `${where}.sums[${i}]`, params[i]!.dtype, params[i]!.size));
+    const fresh = new Map<Param, WasmBuffer>();
+    try {
+      for (const p of params.slice(0, data.length)) if (!this.#sums.has(p)) fresh.set(p, new WasmBuffer(p.dtype, p.size));
+    } catch (e) {
+      for (const b of fresh.values()) b.free();
+      throw e;
+    }
+    return {
+      commit: () => {
+        for (const [p, b] of fresh) this.#sums.set(p, b);
+        data.forEach((d, i) => this.#sums.get(params[i]!)!.view.set(d));
+        this.#pending = pending;
+      },
+      abort: () => {
+        for (const b of fresh.values()) b.free();
+      },
+    };
+  }
+}
+
+/** accumulateGradients(opt, k): a GradientAccumulator stepping `target` once every k micro-batches. */
+export function accumulateGradients(target: AnyOptimizer | StepGuard, every: number): GradientAccumulator {
+  return new GradientAccumulator(target, every);
+}

@@ -1,0 +1,446 @@
+// Checkpoints: the binary container for state trees (optimizer state, params, any plain
+// state), its CRC-32, the typed CheckpointError, and small readers that check a loaded tree.
+// The layout is described in docs/checkpoints.md; every multi-byte field is little-endian
+// (wasm memory is little-endian, and so is every host this library runs on).
+import { InvalidOptionError, show, StateError, WasmOptimError } from "./errors.js";
+import { Param, type DType, type FloatArray } from "./param.js";
+
+/** A value in a state tree: what stateDict() returns and the binary form stores. */
+export type StateValue = number | string | boolean | null | Float32Array | Float64Array | readonly StateValue[] | StateTree;
+export interface StateTree {
+  readonly [key: string]: StateValue;
+}
+
+export type CheckpointErrorCode =
+  /** Not a wasm-optim checkpoint, or not of the kind asked for, or malformed inside. */
+  | "format"
+  /** Shorter than its header says. */
+  | "truncated"
+  /** The CRC-32 does not match: the bytes were changed. */
+  | "checksum"
+  /** Written by a newer version of the format. */
+  | "version"
+  /** A valid checkpoint of something else: another optimizer, other params, other schedulers. */
+  | "mismatch"
+  /** A value in the checkpoint fails validation (e.g. a negative lr). */
+  | "invalid";
+
+/** Loading a checkpoint failed; nothing was modified. `code` says why. */
+export class CheckpointError extends WasmOptimError {
+  override name = "CheckpointError";
+  constructor(
+    readonly code: CheckpointErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`wasm-optim: checkpoint ${code}: ${message}`, options);
+  }
+}
+
+/** What a part of a checkpoint returns once it has checked its data: apply it, or drop it. */
+export interface PendingLoad {
+  /** Applies the checked state. Must not throw. */
+  commit(): void;
+  /** Frees what the check allocated (called when another part failed). */
+  abort?(): void;
+}
+
+/**
+ * Something attached to an optimizer whose state travels with the optimizer's checkpoints
+ * (schedulers, the non-finite step guard, gradient accumulators), in attachment order.
+ */
+export interface Attachment {
+  /** A name that must match when a checkpoint is loaded (e.g. "StepLR"). */
+  readonly kind: string;
+  stateDict(): StateTree;
+  /** Checks `state` (throwing CheckpointError) and returns how to apply it; changes nothing. */
+  prepareLoad(state: StateValue | undefined, where: string): PendingLoad;
+}
+
+// ---- the binary container
+
+/** Header: magic "WOPT", content kind, 3 reserved bytes, version, byte length; then the tree; then the CRC. */
+export const FORMAT_VERSION = 1;
+const MAGIC = 0x54504f57; // "WOPT" read as a little-endian u32
+const HEADER = 16;
+const TRAILER = 4;
+const MAX_DEPTH = 64;
+
+/** What a container holds (byte 4 of the header). */
+export const ContentKind = { optimizer: 1, params: 2, state: 3 } as const;
+export type ContentKind = (typeof ContentKind)[keyof typeof ContentKind];
+const kindName = (k: number): string => Object.entries(ContentKind).find(([, v]) => v === k)?.[0] ?? `unknown kind ${k}`;
+
+const enum Tag {
+  Null = 0,
+  False = 1,
+  True = 2,
+  Number = 3,
+  String = 4,
+  Array = 5,
+  Object = 6,
+  Float32 = 7,
+  Float64 = 8,
+}
+
+// slicing-by-8: table k maps a byte to its CRC contribution k bytes further on
+const CRC_TABLES = (() => {
+  const t = new Uint32Array(8 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  for (let n = 0; n < 256; n++) for (let k = 1; k < 8; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n]! >>> 8) ^ t[t[(k - 1) * 256 + n]! & 0xff]!;
+  return t;
+})();
+
+/** CRC-32 (IEEE 802.3, the one zlib and PNG use) of `bytes`. */
+export function crc32(bytes: Uint8Array): number {
+  const t = CRC_TABLES;
+  let c = 0xffffffff;
+  let i = 0;
+  for (const end = bytes.length - 7; i < end; i += 8) {
+    const a = c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+    const b = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
+    c = t[1792 + (a & 0xff)]! ^ t[1536 + ((a >>> 8) & 0xff)]! ^ t[1280 + ((a >>> 16) & 0xff)]! ^ t[1024 + (a >>> 24)]! ^
+      t[768 + (b & 0xff)]! ^ t[512 + ((b >>> 8) & 0xff)]! ^ t[256 + ((b >>> 16) & 0xff)]! ^ t[b >>> 24]!;
+  }
+  for (; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
+const align8 = (n: number) => (n + 7) & ~7;
+
+function isTree(v: unknown): v is StateTree {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
+/** Byte size of `v` encoded at offset `at` (typed arrays are 8-byte aligned in the file). */
+function sizeOf(v: StateValue, at: number, depth: number): number {
+  if (depth > MAX_DEPTH) throw new CheckpointError("format", `state nested deeper than ${MAX_DEPTH} levels`);
+  if (v === null || typeof v === "boolean") return at + 1;
+  if (typeof v === "number") return at + 9;
+  if (typeof v === "string") return at + 5 + utf8.encode(v).length;
+  if (v instanceof Float32Array || v instanceof Float64Array) return align8(at + 5) + v.byteLength;
+  if (Array.isArray(v)) {
+    let end = at + 5;
+    for (const x of v) end = sizeOf(x, end, depth + 1);
+    return end;
+  }
+  if (isTree(v)) {
+    let end = at + 5;
+    for (const [k, x] of Object.entries(v)) end = sizeOf(x, end + 4 + utf8.encode(k).length, depth + 1);
+    return end;
+  }
+  throw new CheckpointError("format", `cannot store ${show(v)} (${typeof v}) in a checkpoint`);
+}
+
+class Writer {
+  at = HEADER;
+  readonly dv: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  u8(x: number) {
+    this.dv.setUint8(this.at++, x);
+  }
+  u32(x: number) {
+    this.dv.setUint32(this.at, x, true);
+    this.at += 4;
+  }
+  str(s: string) {
+    const b = utf8.encode(s);
+    this.u32(b.length);
+    this.bytes.set(b, this.at);
+    this.at += b.length;
+  }
+  value(v: StateValue): void {
+    if (v === null) this.u8(Tag.Null);
+    else if (typeof v === "boolean") this.u8(v ? Tag.True : Tag.False);
+    else if (typeof v === "number") {
+      this.u8(Tag.Number);
+      this.dv.setFloat64(this.at, v, true);
+      this.at += 8;
+    } else if (typeof v === "string") {
+      this.u8(Tag.String);
+      this.str(v);
+    } else if (v instanceof Float32Array || v instanceof Float64Array) {
+      this.u8(v instanceof Float32Array ? Tag.Float32 : Tag.Float64);
+      this.u32(v.length);
+      this.at = align8(this.at); // the padding stays zero; readers ignore it
+      this.bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), this.at);
+      this.at += v.byteLength;
+    } else if (Array.isArray(v)) {
+      this.u8(Tag.Array);
+      this.u32(v.length);
+      for (const x of v) this.value(x);
+    } else {
+      const entries = Object.entries(v as StateTree);
+      this.u8(Tag.Object);
+      this.u32(entries.length);
+      for (const [k, x] of entries) {
+        this.str(k);
+        this.value(x);
+      }
+    }
+  }
+}
+
+/** Encodes a state tree into the binary container (header, tree, CRC-32). */
+export function encodeState(tree: StateValue, kind: ContentKind): Uint8Array {
+  const total = sizeOf(tree, HEADER, 0) + TRAILER;
+  if (total > 0xffffffff) throw new CheckpointError("format", `state of ${total} bytes exceeds the 4 GiB the format can hold`);
+  const bytes = new Uint8Array(total);
+  const w = new Writer(bytes);
+  w.dv.setUint32(0, MAGIC, true);
+  w.dv.setUint8(4, kind);
+  w.dv.setUint32(8, FORMAT_VERSION, true);
+  w.dv.setUint32(12, total, true);
+  w.value(tree);
+  w.dv.setUint32(total - TRAILER, crc32(bytes.subarray(0, total - TRAILER)), true);
+  return bytes;
+}
+
+class Reader {
+  at = HEADER;
+  readonly dv: DataView;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly end: number,
+  ) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  need(n: number, what: string) {
+    if (n > this.end - this.at) throw new CheckpointError("format", `${what} at byte ${this.at} runs past the end of the data`);
+  }
+  u8(): number {
+    this.need(1, "a tag");
+    return this.dv.getUint8(this.at++);
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const x = this.dv.getUint32(this.at, true);
+    this.at += 4;
+    return x;
+  }
+  str(): string {
+    const n = this.u32("a string length");
+    this.need(n, "a string");
+    try {
+      return fromUtf8.decode(this.bytes.subarray(this.at, (this.at += n)));
+    } catch (e) {
+      throw new CheckpointError("format", `a string at byte ${this.at - n} is not UTF-8`, { cause: e });
+    }
+  }
+  value(depth: number): StateValue {
+    if (depth > MAX_DEPTH) throw new CheckpointError("format", `state nested deeper than ${MAX_DEPTH} levels`);
+    const tag = this.u8();
+    switch (tag) {
+      case Tag.Null:
+        return null;
+      case Tag.False:
+        return false;
+      case Tag.True:
+        return true;
+      case Tag.Number: {
+        this.need(8, "a number");
+        const x = this.dv.getFloat64(this.at, true);
+        this.at += 8;
+        return x;
+      }
+      case Tag.String:
+        return this.str();
+      case Tag.Float32:
+      case Tag.Float64: {
+        const n = this.u32("an array length");
+        const size = tag === Tag.Float32 ? 4 : 8;
+        this.at = align8(this.at);
+        this.need(n * size, "an array");
+        const start = this.bytes.byteOffset + this.at;
+        this.at += n * size;
+        const copy = this.bytes.buffer.slice(start, start + n * size);
+        return tag === Tag.Float32 ? new Float32Array(copy) : new Float64Array(copy);
+      }
+      case Tag.Array: {
+        const n = this.u32("an array length");
+        this.need(n, "an array"); // every element takes at least one byte
+        const out: StateValue[] = [];
+        for (let i = 0; i < n; i++) out.push(this.value(depth + 1));
+        return out;
+      }
+      case Tag.Object: {
+        const n = this.u32("an object size");
+        this.need(n * 5, "an object");
+        const out: Record<string, StateValue> = {};
+        for (let i = 0; i < n; i++) {
+          const k = this.str();
+          if (Object.prototype.hasOwnProperty.call(out, k)) throw new CheckpointError("format", `key ${JSON.stringify(k)} appears twice`);
+          Object.defineProperty(out, k, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
+        }
+        return out;
+      }
+      default:
+        throw new CheckpointError("format", `unknown tag ${tag} at byte ${this.at - 1}`);
+    }
+  }
+}
+
+/**
+ * Decodes a container written by encodeState, checking in this order: magic, length
+ * (truncation), CRC-32, version, content kind, then the tree itself.
+ */
+export function decodeState(bytes: Uint8Array, kind: ContentKind): StateValue {
+  if (!(bytes instanceof Uint8Array)) throw new CheckpointError("format", `expected a Uint8Array, got ${show(bytes)}`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 4 || dv.getUint32(0, true) !== MAGIC) throw new CheckpointError("format", "not a wasm-optim checkpoint (no WOPT magic)");
+  if (bytes.length < HEADER + TRAILER) throw new CheckpointError("truncated", `${bytes.length} bytes is shorter than the header`);
+  const total = dv.getUint32(12, true);
+  if (bytes.length < total) throw new CheckpointError("truncated", `${bytes.length} of ${total} bytes`);
+  if (total < HEADER + TRAILER) throw new CheckpointError("format", `declared length ${total} is shorter than the header`);
+  if (bytes.length > total) throw new CheckpointError("format", `${bytes.length - total} bytes after the end of the checkpoint`);
+  const stored = dv.getUint32(total - TRAILER, true);
+  const actual = crc32(bytes.subarray(0, total - TRAILER));
+  if (stored !== actual) throw new CheckpointError("checksum", `CRC-32 is ${actual.toString(16)}, the file says ${stored.toString(16)}: the data was changed or damaged`);
+  const version = dv.getUint32(8, true);
+  if (version > FORMAT_VERSION) throw new CheckpointError("version", `format version ${version} is newer than this library reads (${FORMAT_VERSION}); upgrade wasm-optim`);
+  if (version < 1) throw new CheckpointError("format", `format version ${version} does not exist`);
+  const k = dv.getUint8(4);
+  if (k !== kind) throw new CheckpointError("format", `this holds ${kindName(k)} state, not ${kindName(kind)} state`);
+  if (dv.getUint8(5) !== 0 || dv.getUint16(6, true) !== 0) throw new CheckpointError("format", "reserved header bytes are not zero");
+  const r = new Reader(bytes, total - TRAILER);
+  const tree = r.value(0);
+  if (r.at !== total - TRAILER) throw new CheckpointError("format", `${total - TRAILER - r.at} unused bytes after the state`);
+  return tree;
+}
+
+/** Any state tree (e.g. `{ optimizer: opt.stateDict(), epoch }`) in the checked binary form. */
+export function packState(tree: StateValue): Uint8Array {
+  return encodeState(tree, ContentKind.state);
+}
+
+/** The tree packed by packState, after the same checks as every checkpoint. */
+export function unpackState(bytes: Uint8Array): StateValue {
+  return decodeState(bytes, ContentKind.state);
+}
+
+// ---- readers: each checks one value of a loaded tree and throws CheckpointError("invalid")
+
+const invalid = (where: string, v: unknown, expected: string) => new CheckpointError("invalid", `${where} is ${describe(v)}, expected ${expected}`);
+function describe(v: unknown): string {
+  if (v instanceof Float32Array || v instanceof Float64Array) return `a ${v.constructor.name} of length ${v.length}`;
+  const s = show(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+export function asTree(v: StateValue | undefined, where: string): StateTree {
+  if (!isTree(v)) throw invalid(where, v, "an object");
+  return v;
+}
+
+export function asArray(v: StateValue | undefined, where: string, length?: number): readonly StateValue[] {
+  if (!Array.isArray(v)) throw invalid(where, v, length === undefined ? "an array" : `an array of ${length}`);
+  if (length !== undefined && v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} entries, expected ${length}`);
+  return v;
+}
+
+/** A number (any, including Infinity and NaN, unless `finite`). */
+export function asNumber(v: StateValue | undefined, where: string, finite = false): number {
+  if (typeof v !== "number" || (finite && !Number.isFinite(v))) throw invalid(where, v, finite ? "a finite number" : "a number");
+  return v;
+}
+
+export function asInteger(v: StateValue | undefined, where: string, min = 0): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw invalid(where, v, `an integer >= ${min}`);
+  return v;
+}
+
+export function asString(v: StateValue | undefined, where: string): string {
+  if (typeof v !== "string") throw invalid(where, v, "a string");
+  return v;
+}
+
+export function asBoolean(v: StateValue | undefined, where: string): boolean {
+  if (typeof v !== "boolean") throw invalid(where, v, "true or false");
+  return v;
+}
+
+/** An object whose values are all numbers (ParamState.scalars, group state). */
+export function asScalars(v: StateValue | undefined, where: string): Record<string, number> {
+  const t = asTree(v, where);
+  const out: Record<string, number> = {};
+  for (const [k, x] of Object.entries(t)) out[k] = asNumber(x, `${where}.${k}`);
+  return out;
+}
+
+/**
+ * An array of `length` elements of `dtype`: a typed array of that dtype, or a plain array
+ * of numbers (a stateDict that went through JSON), copied into a new typed array.
+ */
+export function asFloatArray(v: StateValue | undefined, where: string, dtype: DType, length: number): FloatArray {
+  const Ctor = dtype === "float64" ? Float64Array : Float32Array;
+  if (v instanceof Float32Array || v instanceof Float64Array) {
+    if (!(v instanceof Ctor)) throw new CheckpointError("mismatch", `${where} is ${describe(v)}, expected ${dtype} (the param's dtype)`);
+    if (v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} elements, expected ${length}`);
+    return v;
+  }
+  if (Array.isArray(v) && v.every((x) => typeof x === "number")) {
+    if (v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} elements, expected ${length}`);
+    return Ctor.from(v as number[]);
+  }
+  throw invalid(where, v, `a Float${dtype === "float64" ? 64 : 32}Array of ${length} elements`);
+}
+
+/** Requires `v` to equal `want` (same JSON-like structure and numbers); else a mismatch. */
+export function expectSame(v: StateValue | undefined, want: StateValue, where: string): void {
+  if (!sameValue(v, want)) throw new CheckpointError("mismatch", `${where} is ${describe(v)} in the checkpoint, ${describe(want)} here`);
+}
+function sameValue(a: StateValue | undefined, b: StateValue): boolean {
+  if (typeof b === "number") return typeof a === "number" && Object.is(a, b);
+  if (b === null || typeof b !== "object") return a === b;
+  if (ArrayBuffer.isView(b) || Array.isArray(b)) {
+    const bl = b as ArrayLike<StateValue>;
+    if (a === null || typeof a !== "object" || !("length" in a) || (a as ArrayLike<StateValue>).length !== bl.length) return false;
+    for (let i = 0; i < bl.length; i++) if (!sameValue((a as ArrayLike<StateValue>)[i], bl[i]!)) return false;
+    return true;
+  }
+  if (!isTree(a)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  return ka.length === kb.length && kb.every((k) => Object.prototype.hasOwnProperty.call(a, k) && sameValue(a[k], (b as StateTree)[k]!));
+}
+
+// ---- params
+
+/** The values of `params` (in order) in the checked binary form, with their names and dtypes. */
+export function saveParams(params: readonly Param[]): Uint8Array {
+  const list = checkParams(params);
+  return encodeState({ params: list.map((p) => ({ name: p.name ?? null, dtype: p.dtype, data: p.data.slice() })) }, ContentKind.params);
+}
+
+/**
+ * Copies saved values into `params`. Everything is checked first (count, dtype and size of
+ * each param, the file itself); on any error no param is changed.
+ */
+export function loadParams(params: readonly Param[], bytes: Uint8Array): void {
+  const list = checkParams(params);
+  const tree = asTree(decodeState(bytes, ContentKind.params), "params file");
+  const saved = asArray(tree.params, "params", list.length);
+  const data = list.map((p, i) => {
+    const s = asTree(saved[i], `params[${i}]`);
+    const dtype = asString(s.dtype, `params[${i}].dtype`);
+    if (dtype !== p.dtype) throw new CheckpointError("mismatch", `params[${i}] is ${dtype} in the checkpoint, ${p.dtype} here`);
+    return asFloatArray(s.data, `params[${i}].data`, p.dtype, p.size);
+  });
+  list.forEach((p, i) => p.data.set(data[i]!));
+}
+
+function checkParams(params: readonly Param[]): readonly Param[] {
+  if (!Array.isArray(params)) throw new InvalidOptionError("params", params, "an array of Param");
+  params.forEach((p, i) => {
+    if (!(p instanceof Param)) throw new InvalidOptionError(`params[${i}]`, p, "a Param");
+    if (p.disposed) throw new StateError(`wasm-optim: params[${i}]${p.name ? ` "${p.name}"` : ""} was disposed`);
+  });
+  return params;
+}

@@ -1,0 +1,121 @@
+// Gradient clipping, as torch.nn.utils.clip_grad_norm_ / clip_grad_value_, over the
+// gradients of several params together. The norm is one SIMD reduction pass per param
+// (f64 accumulation), the scaling one more, only when the coefficient is below 1.
+import { InvalidOptionError, StateError, type Check } from "./errors.js";
+import { Param, viewOf, type DType } from "./param.js";
+import { kernel } from "./runtime/memory.js";
+
+type Reduction = (ptr: number, n: number, ...scalars: number[]) => number;
+const pair = (name: string): Record<DType, Reduction> => ({
+  float32: kernel(`${name}_f32`) as unknown as Reduction,
+  float64: kernel(`${name}_f64`) as unknown as Reduction,
+});
+const k = {
+  sumsq: pair("clip_sumsq"),
+  powsum: pair("clip_powsum"),
+  maxabs: pair("clip_maxabs"),
+  allfinite: pair("clip_allfinite"),
+  scale: pair("clip_scale"),
+  clamp: pair("clip_clamp"),
+};
+
+/** Thrown (when asked for) on a NaN or infinite gradient; nothing was modified. */
+export class NonFiniteGradientError extends StateError {
+  override name = "NonFiniteGradientError";
+}
+
+/**
+ * Runs `fn` on the wasm address of p's gradient. A Param.wrap'ed param keeps its gradient in
+ * the caller's array: it is copied in first and, when `write`, copied back after.
+ */
+export function withGrad<R>(p: Param, write: boolean, fn: (ptr: number) => R): R {
+  if (!p.wrapped) return fn(p.gradPtr);
+  viewOf(p.dtype, p.gradPtr, p.size).set(p.grad);
+  const r = fn(p.gradPtr);
+  if (write) p.grad.set(viewOf(p.dtype, p.gradPtr, p.size));
+  return r;
+}
+
+/** The params clipping and the step guard look at: live ones that take a gradient. */
+export function trainable(params: Iterable<Param>, where = "params"): Param[] {
+  if (params === null || typeof params !== "object" || typeof (params as Iterable<Param>)[Symbol.iterator] !== "function") {
+    throw new InvalidOptionError(where, params, "an array (or iterable) of Param");
+  }
+  const list = [...params];
+  list.forEach((p, i) => {
+    if (!(p instanceof Param)) throw new InvalidOptionError(`${where}[${i}]`, p, "a Param");
+    if (p.disposed) throw new StateError(`wasm-optim: ${where}[${i}]${p.name ? ` "${p.name}"` : ""} was disposed`);
+  });
+  return list.filter((p) => p.requiresGrad);
+}
+
+export const checkNormType: Check<number> = (name, v) => {
+  if (typeof v !== "number" || !(v > 0)) throw new InvalidOptionError(name, v, "a number > 0 or Infinity");
+  return v;
+};
+
+const checkMax: Check<number> = (name, v) => {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new InvalidOptionError(name, v, "a finite number >= 0");
+  return v;
+};
+
+/**
+ * The norm of all gradients of `params` taken together (as one vector): one reduction pass.
+ * Non-finite exactly when some gradient element is NaN or infinite, or (float64, 2-norm or
+ * p-norm) when the sum overflows; `finiteGrads` tells the two apart.
+ */
+export function gradNorm(params: readonly Param[], normType: number): number {
+  if (normType === Infinity) {
+    let m = 0;
+    for (const p of params) m = Math.max(m, withGrad(p, false, (ptr) => k.maxabs[p.dtype](ptr, p.size)));
+    return m;
+  }
+  let s = 0;
+  for (const p of params) s += withGrad(p, false, (ptr) => (normType === 2 ? k.sumsq[p.dtype](ptr, p.size) : k.powsum[p.dtype](ptr, p.size, normType)));
+  return normType === 2 ? Math.sqrt(s) : s ** (1 / normType);
+}
+
+/** true when every gradient element of `params` is finite (one pass each). */
+export function finiteGrads(params: readonly Param[]): boolean {
+  return params.every((p) => withGrad(p, false, (ptr) => k.allfinite[p.dtype](ptr, p.size)) !== 0);
+}
+
+/** Multiplies every gradient of `params` by `coef` (rounded once to the param's dtype). */
+export function scaleGrads(params: readonly Param[], coef: number): void {
+  for (const p of params) withGrad(p, true, (ptr) => k.scale[p.dtype](ptr, p.size, coef));
+}
+
+/** torch's coefficient: maxNorm / (total + 1e-6), at most 1 (NaN stays NaN). */
+export const clipCoefficient = (maxNorm: number, total: number): number => Math.min(maxNorm / (total + 1e-6), 1);
+
+export interface ClipGradNormOptions {
+  /** Throw NonFiniteGradientError (changing nothing) when the total norm is NaN or infinite. */
+  errorIfNonfinite?: boolean;
+}
+
+/**
+ * Scales the gradients of `params` so that their global norm (all gradients as one vector)
+ * is at most `maxNorm`, as torch.nn.utils.clip_grad_norm_: coef = maxNorm / (total + 1e-6),
+ * applied when below 1. Returns the total norm before clipping. `normType` may be any p > 0
+ * or Infinity (max |g|). Params with requiresGrad false are left out. As in torch, a NaN or
+ * infinite norm turns the gradients into NaN or zeros unless `errorIfNonfinite` is set;
+ * skipNonFinite() skips such steps instead.
+ */
+export function clipGradNorm(params: Iterable<Param>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {}): number {
+  checkMax("maxNorm", maxNorm);
+  checkNormType("normType", normType);
+  const list = trainable(params);
+  const total = gradNorm(list, normType);
+  if (!Number.isFinite(total) && options.errorIfNonfinite) {
+    throw new NonFiniteGradientError(`wasm-optim: the total ${normType}-norm of the gradients is ${total}; nothing was clipped`);
+  }
+  const coef = clipCoefficient(maxNorm, total);
+  if (!(coef >= 1)) scaleGrads(list, coef);
+  return total;
+}
+
+/** Clamps every gradient element of `params` to [-clip, clip], as torch.nn.utils.clip_grad_value_. */
+export function clipGradValue(params: Iterable<Param>, clip: number): void {
+  checkMax("clip", clip);
+  for (const p of trainable(params)) withGrad(p, true, (ptr) => k.clamp[p.dtype](ptr, p.size, -clip, clip));
+}
