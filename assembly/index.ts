@@ -4,3 +4,8 @@ export * from "./sgd";
 export * from "./adam";
 export * from "./adagrad";
 export * from "./rmsprop";
+export * from "./adamax";
+export * from "./nadam";
+export * from "./radam";
+export * from "./adadelta";
+export * from "./lion";

@@ -9,3 +9,8 @@ export { Adagrad, type AdagradOptions } from "./optimizers/adagrad.js";
 export { RMSprop, type RMSpropOptions } from "./optimizers/rmsprop.js";
 export { Adam, type AdamOptions } from "./optimizers/adam.js";
 export { AdamW, type AdamWOptions } from "./optimizers/adamw.js";
+export { Adamax, type AdamaxOptions } from "./optimizers/adamax.js";
+export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
+export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
+export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
+export { Lion, type LionOptions } from "./optimizers/lion.js";
