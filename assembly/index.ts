@@ -9,3 +9,4 @@ export * from "./nadam";
 export * from "./radam";
 export * from "./adadelta";
 export * from "./lion";
+export * from "./schedulefree";

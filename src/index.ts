@@ -14,3 +14,6 @@ export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
 export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
 export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Lion, type LionOptions } from "./optimizers/lion.js";
+export { ScheduleFreeOptimizer, type ScheduleFreeOptions, type Mode as ScheduleFreeMode } from "./optimizers/schedulefree.js";
+export { SGDScheduleFree, type SGDScheduleFreeOptions } from "./optimizers/sgd-schedulefree.js";
+export { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "./optimizers/adamw-schedulefree.js";
