@@ -12,6 +12,8 @@ function lcg(seed: number): () => number {
 }
 
 type SF = SGDScheduleFree | AdamWScheduleFree;
+/** The scalar state (k, weight_sum, lr_max) of the first group. */
+const groupScalars = (opt: SF) => [...(opt.groupState as Map<unknown, Record<string, number>>).values()][0];
 const makers: [string, (p: Param[], o?: object) => SF][] = [
   ["SGDScheduleFree", (p, o) => new SGDScheduleFree(p, { lr: 0.1, weightDecay: 0.01, warmupSteps: 2, ...o })],
   ["AdamWScheduleFree", (p, o) => new AdamWScheduleFree(p, { lr: 0.02, weightDecay: 0.01, warmupSteps: 2, ...o })],
@@ -75,14 +77,14 @@ for (const [name, make] of makers) {
         p.grad.fill(0.5);
         const s = opt.state.get(p)!;
         const before = [p.data, p.grad, ...[...s.buffers.values()].map((b) => b.view)].map((a) => Array.from(a));
-        const group = { ...opt.groupState.get(opt.paramGroups[0]!)! };
+        const group = { ...groupScalars(opt) };
         let called = false;
         expect(() => opt.step(() => ((called = true), 0))).toThrow(StateError);
         expect(() => opt.step()).toThrow(/train\(\)/);
         expect(called).toBe(false);
         const after = [p.data, p.grad, ...[...s.buffers.values()].map((b) => b.view)].map((a) => Array.from(a));
         expect(after).toEqual(before);
-        expect(opt.groupState.get(opt.paramGroups[0]!)).toEqual(group);
+        expect(groupScalars(opt)).toEqual(group);
         expect(opt.mode).toBe("eval");
       });
 
@@ -278,7 +280,7 @@ describe("Schedule-Free float64 trajectories against the README's algorithm", ()
         const x = opt.evalParams(p);
         for (let i = 0; i < n; i++) expect(Math.abs(x[i]! - ref.x[i]!)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(ref.x[i]!)));
       }
-      const gs = opt.groupState.get(opt.paramGroups[0]!)!;
+      const gs = groupScalars(opt)!;
       expect(gs.k).toBe(25);
       expect(gs.lr_max).toBe(ref.lrMax);
       expect(Math.abs(gs.weight_sum! - ref.weightSum)).toBeLessThanOrEqual(1e-14 * ref.weightSum);
