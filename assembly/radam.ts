@@ -7,7 +7,7 @@ import { ld, st, splat, madd, mul, div, sqrt, add, decayedGrad, bytesOf, end32, 
 //   v = b2*v + (1 - b2)*g*g
 //   rectified (rho_t > 5):  p = p + step * m / (sqrt(v) + eps),  step = -lr*r_t*sqrt(bc2)/bc1
 //   else:                   p = p + step * m,                    step = -lr/bc1
-// rectified is a literal, folded at compile time (two kernels a dtype).
+// rectified is a literal in each specialisation, folded away.
 @inline function radamAt<T>(
   o: usize, p: usize, g: usize, m: usize, v: usize,
   step: v128, b1: v128, c1: v128, b2: v128, c2: v128, eps: v128, wd: v128, decay: v128, sign: v128,
@@ -40,16 +40,12 @@ import { ld, st, splat, madd, mul, div, sqrt, add, decayedGrad, bytesOf, end32, 
   for (; o < bytes; o += sizeof<T>()) radamAt<T>(o, p, g, m, v, s, b1, c1, b2, c2, e, wd, dc, sg, rectified, false);
 }
 
-// Both variants take the same arguments (eps is unused by the unrectified one).
-export function radam_f32(p: usize, g: usize, m: usize, v: usize, n: usize, step: f64, beta1: f64, beta2: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
-  radam<f32>(p, g, m, v, n, step, beta1, beta2, eps, wd, decay, sign, false);
+// rectified: the rho_t > 5 step (eps is unused by the other).
+export function radam_f32(p: usize, g: usize, m: usize, v: usize, n: usize, step: f64, beta1: f64, beta2: f64, eps: f64, wd: f64, decay: f64, sign: f64, rectified: bool): void {
+  if (rectified) radam<f32>(p, g, m, v, n, step, beta1, beta2, eps, wd, decay, sign, true);
+  else radam<f32>(p, g, m, v, n, step, beta1, beta2, eps, wd, decay, sign, false);
 }
-export function radam_f64(p: usize, g: usize, m: usize, v: usize, n: usize, step: f64, beta1: f64, beta2: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
-  radam<f64>(p, g, m, v, n, step, beta1, beta2, eps, wd, decay, sign, false);
-}
-export function radamRectified_f32(p: usize, g: usize, m: usize, v: usize, n: usize, step: f64, beta1: f64, beta2: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
-  radam<f32>(p, g, m, v, n, step, beta1, beta2, eps, wd, decay, sign, true);
-}
-export function radamRectified_f64(p: usize, g: usize, m: usize, v: usize, n: usize, step: f64, beta1: f64, beta2: f64, eps: f64, wd: f64, decay: f64, sign: f64): void {
-  radam<f64>(p, g, m, v, n, step, beta1, beta2, eps, wd, decay, sign, true);
+export function radam_f64(p: usize, g: usize, m: usize, v: usize, n: usize, step: f64, beta1: f64, beta2: f64, eps: f64, wd: f64, decay: f64, sign: f64, rectified: bool): void {
+  if (rectified) radam<f64>(p, g, m, v, n, step, beta1, beta2, eps, wd, decay, sign, true);
+  else radam<f64>(p, g, m, v, n, step, beta1, beta2, eps, wd, decay, sign, false);
 }

@@ -67,17 +67,14 @@ import { ld, st, splat, madd, mul, div, sqrt, add, bytesOf, end32, end16 } from 
   for (; o < bytes; o += sizeof<T>()) yAt<T>(o, y, z, x, b, cb, false);
 }
 
-export function sgdScheduleFree_f32(y: usize, g: usize, z: usize, x: usize, n: usize, lr: f64, wd: f64, c: f64, beta: f64): void {
-  scheduleFree<f32>(y, g, z, x, 0, n, lr, wd, 0, 1, 0, c, beta, false);
+// adam: the AdamW step (v is used; SGD ignores v, beta2, bc2, eps, which may be 0).
+export function scheduleFree_f32(y: usize, g: usize, z: usize, x: usize, v: usize, n: usize, lr: f64, wd: f64, beta2: f64, bc2: f64, eps: f64, c: f64, beta: f64, adam: bool): void {
+  if (adam) scheduleFree<f32>(y, g, z, x, v, n, lr, wd, beta2, bc2, eps, c, beta, true);
+  else scheduleFree<f32>(y, g, z, x, v, n, lr, wd, beta2, bc2, eps, c, beta, false);
 }
-export function sgdScheduleFree_f64(y: usize, g: usize, z: usize, x: usize, n: usize, lr: f64, wd: f64, c: f64, beta: f64): void {
-  scheduleFree<f64>(y, g, z, x, 0, n, lr, wd, 0, 1, 0, c, beta, false);
-}
-export function adamwScheduleFree_f32(y: usize, g: usize, z: usize, x: usize, v: usize, n: usize, lr: f64, wd: f64, beta2: f64, bc2: f64, eps: f64, c: f64, beta: f64): void {
-  scheduleFree<f32>(y, g, z, x, v, n, lr, wd, beta2, bc2, eps, c, beta, true);
-}
-export function adamwScheduleFree_f64(y: usize, g: usize, z: usize, x: usize, v: usize, n: usize, lr: f64, wd: f64, beta2: f64, bc2: f64, eps: f64, c: f64, beta: f64): void {
-  scheduleFree<f64>(y, g, z, x, v, n, lr, wd, beta2, bc2, eps, c, beta, true);
+export function scheduleFree_f64(y: usize, g: usize, z: usize, x: usize, v: usize, n: usize, lr: f64, wd: f64, beta2: f64, bc2: f64, eps: f64, c: f64, beta: f64, adam: bool): void {
+  if (adam) scheduleFree<f64>(y, g, z, x, v, n, lr, wd, beta2, bc2, eps, c, beta, true);
+  else scheduleFree<f64>(y, g, z, x, v, n, lr, wd, beta2, bc2, eps, c, beta, false);
 }
 export function scheduleFreeY_f32(y: usize, z: usize, x: usize, n: usize, beta: f64): void {
   scheduleFreeY<f32>(y, z, x, n, beta);

@@ -21,8 +21,7 @@ const schema: Schema<RAdamOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const momentumStep = kernelPair("radam");
-const rectifiedStep = kernelPair("radamRectified");
+const radam = kernelPair("radam");
 
 /**
  * RAdam (Liu et al. 2020), as torch.optim.RAdam: while the variance of the adaptive step
@@ -48,7 +47,6 @@ export class RAdam extends Optimizer<RAdamOptions> {
     const decay = g.decoupledWeightDecay ? 1 - g.lr * g.weightDecay : 1;
     const m = s.buffer("exp_avg").ptr;
     const v = s.buffer("exp_avg_sq").ptr;
-    const k = rectified ? rectifiedStep : momentumStep;
-    k[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, step, b1, b2, g.eps, wd, decay, signOf(g.maximize));
+    radam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, step, b1, b2, g.eps, wd, decay, signOf(g.maximize), +rectified);
   }
 }

@@ -17,7 +17,7 @@ const schema: Schema<SGDScheduleFreeOptions> = {
   weightLrPower: { default: 2, check: nonNegative },
 };
 
-const sgdSF = kernelPair("sgdScheduleFree");
+const scheduleFree = kernelPair("scheduleFree");
 
 /**
  * Schedule-Free SGD (Defazio et al. 2024), as schedulefree.SGDScheduleFree: no learning-rate
@@ -38,6 +38,6 @@ export class SGDScheduleFree extends ScheduleFreeOptimizer<SGDScheduleFreeOption
   }
 
   protected kernelStep(p: Param, group: ParamGroup<SGDScheduleFreeOptions>, s: ParamState, now: ScheduleFreeStep): void {
-    sgdSF[p.dtype](p.dataPtr, p.gradPtr, s.buffer("z").ptr, s.buffer("x").ptr, p.size, now.lr, group.weightDecay, now.c, group.momentum);
+    scheduleFree[p.dtype](p.dataPtr, p.gradPtr, s.buffer("z").ptr, s.buffer("x").ptr, 0, p.size, now.lr, group.weightDecay, 0, 1, 0, now.c, group.momentum, 0);
   }
 }

@@ -1,38 +1,23 @@
-// The RAdam SIMD kernels (momentum step and rectified step) against the scalar reference:
-// random lengths 0..2000, random hyperparameters, float32 and float64, guards.
+// The RAdam kernels (momentum step and rectified step) against their scalar reference.
 import fc from "fast-check";
-import { describe, it } from "vitest";
-import { kernel } from "../../src/runtime/memory.js";
-import type { DType } from "../../src/param.js";
-import { radamReference } from "../reference/radam.js";
-import { rounder } from "../helpers/guarded.js";
-import { arrays, scalar } from "../helpers/arbitraries.js";
-import { expectKernelMatchesReference, suffix } from "../helpers/kernel-check.js";
+import { describe } from "vitest";
+import { radamReference, type RAdamScalars } from "../reference/radam.js";
+import { scalar } from "../helpers/arbitraries.js";
+import { itMatchesReference } from "../helpers/kernel-check.js";
 
-for (const dtype of ["float32", "float64"] as DType[]) {
-  describe(`radam kernels (${dtype})`, () => {
-    for (const rectified of [false, true]) {
-      it(`${rectified ? "rectified" : "momentum"} step matches the scalar reference bit for bit`, () => {
-        const k = kernel(`${rectified ? "radamRectified" : "radam"}_${suffix(dtype)}`);
-        const r = rounder(dtype);
-        fc.assert(
-          fc.property(
-            arrays(dtype, 4),
-            fc.record({
-              step: scalar(1e-5, 1).map((x) => -x), beta1: scalar(0, 0.999), beta2: scalar(0, 0.9999), eps: scalar(1e-12, 1e-3),
-              weightDecay: fc.oneof(fc.constant(0), scalar(1e-5, 0.1)), decay: fc.oneof(fc.constant(1), scalar(0.9, 1)),
-              sign: fc.constantFrom(1, -1),
-            }),
-            fc.integer({ min: 0, max: 3 }),
-            ({ n, cols: [p, g, m, v] }, s, offset) => {
-              expectKernelMatchesReference(dtype, n, offset, { p: p!, g: g!, m: m!, v: v!.map((x) => r(x * x)) },
-                (b) => k(b.p, b.g, b.m, b.v, n, s.step, s.beta1, s.beta2, s.eps, s.weightDecay, s.decay, s.sign),
-                (a) => radamReference(r, a.p, a.g, a.m, a.v, s, rectified));
-            },
-          ),
-          { numRuns: 150 },
-        );
-      });
-    }
-  });
-}
+const scalars: fc.Arbitrary<RAdamScalars> = fc.record({
+  step: scalar(1e-5, 1).map((x) => -x), beta1: scalar(0, 0.999), beta2: scalar(0, 0.9999), eps: scalar(1e-12, 1e-3),
+  weightDecay: fc.oneof(fc.constant(0), scalar(1e-5, 0.1)), decay: fc.oneof(fc.constant(1), scalar(0.9, 1)),
+  sign: fc.constantFrom(1, -1),
+});
+const args = (rectified: number) => (s: RAdamScalars) => [s.step, s.beta1, s.beta2, s.eps, s.weightDecay, s.decay, s.sign, rectified];
+
+describe("RAdam kernels", () => {
+  for (const rectified of [false, true]) {
+    itMatchesReference({
+      name: "radam", variant: rectified ? "rectified" : "momentum step", buffers: ["p", "g", "m", "v"], squares: ["v"], scalars,
+      args: args(+rectified),
+      reference: (r, b, s) => radamReference(r, b.p!, b.g!, b.m!, b.v!, s, rectified),
+    });
+  }
+});
