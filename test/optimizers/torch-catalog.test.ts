@@ -128,3 +128,25 @@ describe("RAdam's switch at rho_t > 5", () => {
     expect(Math.abs(p.data[0]! - (x[0]! - 0.1 * (m0 / (1 - 0.9 ** 6))))).toBeGreaterThan(1e-3);
   });
 });
+
+describe("Adamax with a NaN gradient element (float32)", () => {
+  it("propagates NaN through exp_inf and keeps it, as torch.amax (numbers from torch 1.13)", () => {
+    // /usr/bin/python3: p = [1, 2, 3], torch.optim.Adamax([p], foreach=False), grads below
+    const grads = [[NaN, 1, -1], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]];
+    const torch = [
+      { p: [NaN, 1.9980000257492065, 3.002000093460083], u: [NaN, 1.0, 1.0] },
+      { p: [NaN, 1.9965248107910156, 3.0024216175079346], u: [NaN, 0.9990000128746033, 0.9990000128746033] },
+      { p: [NaN, 1.9952232837677002, 3.0023181438446045], u: [NaN, 0.9980010390281677, 0.9980010390281677] },
+    ];
+    const p = Param.from([1, 2, 3]);
+    const opt = new Adamax([p]);
+    grads.forEach((g, t) => {
+      p.grad.set(g);
+      opt.step();
+      const u = opt.state.get(p)!.buffer("exp_inf").view;
+      for (const [got, want] of [[p.data, torch[t]!.p], [u, torch[t]!.u]] as const) {
+        want.forEach((w, i) => (Number.isNaN(w) ? expect(got[i]).toBeNaN() : expect(Math.abs(got[i]! - w)).toBeLessThanOrEqual(1e-6 * Math.abs(w))));
+      }
+    });
+  });
+});
