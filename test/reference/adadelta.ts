@@ -14,8 +14,8 @@ export function adadeltaReference(r: (x: number) => number, p: Float64Array, g: 
     const x = p[i]!;
     const d = r(r(wd * x) + r(g[i]! * sign));
     v[i] = r(r(r(c * d) * d) + r(v[i]! * rho));
-    // eps inside both roots
-    const delta = r(r(r(Math.sqrt(r(acc[i]! + eps))) / r(Math.sqrt(r(v[i]! + eps)))) * d);
+    // eps inside both roots: sqrt(acc + eps) / sqrt(v + eps), taken as one root
+    const delta = r(r(Math.sqrt(r(r(acc[i]! + eps) / r(v[i]! + eps)))) * d);
     acc[i] = r(r(r(c * delta) * delta) + r(acc[i]! * rho));
     p[i] = r(r(nlr * delta) + x);
   }

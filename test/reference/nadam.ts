@@ -13,14 +13,14 @@ export interface NAdamScalars {
 }
 
 export function nadamReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, m: Float64Array, v: Float64Array, k: NAdamScalars): void {
-  const [gs, ms, b1, c1, b2, c2, bc2, eps, wd, decay, sign] = [k.gradStep, k.momStep, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.bc2, k.eps, k.weightDecay, k.decay, k.sign].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+  const [gs, ms, b1, c1, b2, c2, invBc2, eps, wd, decay, sign] = [k.gradStep, k.momStep, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, 1 / k.bc2, k.eps, k.weightDecay, k.decay, k.sign].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
     const d = r(r(wd * x) + r(g[i]! * sign));
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
-    const denom = r(r(Math.sqrt(r(v[i]! / bc2))) + eps);
-    const x1 = r(r(gs * r(d / denom)) + x); // the gradient part first ...
-    p[i] = r(r(ms * r(m[i]! / denom)) + x1); // ... then the momentum part
+    const inv = r(1 / r(r(Math.sqrt(r(v[i]! * invBc2))) + eps)); // torch: sqrt(v / bc2) + eps, divided by
+    const x1 = r(r(gs * r(d * inv)) + x); // the gradient part first ...
+    p[i] = r(r(ms * r(m[i]! * inv)) + x1); // ... then the momentum part
   }
 }

@@ -23,12 +23,12 @@ export function scheduleFreeReference(
   y: Float64Array, g: ArrayLike<number>, z: Float64Array, x: Float64Array, v: Float64Array | null,
   k: ScheduleFreeScalars,
 ): void {
-  const [nlr, wd, c, cc, b2, c2, bc2, eps] = [-k.lr, k.weightDecay, k.c, 1 - k.c, k.beta2, 1 - k.beta2, k.bc2, k.eps].map(r) as [number, number, number, number, number, number, number, number];
+  const [nlr, wd, c, cc, b2, c2, invBc2, eps] = [-k.lr, k.weightDecay, k.c, 1 - k.c, k.beta2, 1 - k.beta2, 1 / k.bc2, k.eps].map(r) as [number, number, number, number, number, number, number, number];
   for (let i = 0; i < y.length; i++) {
     let u = g[i]!;
     if (v) {
       v[i] = r(r(r(c2 * u) * u) + r(v[i]! * b2));
-      u = r(u / r(r(Math.sqrt(r(v[i]! / bc2))) + eps));
+      u = r(u / r(r(Math.sqrt(r(v[i]! * invBc2))) + eps)); // v / bc2, by the reciprocal
     }
     u = r(r(wd * y[i]!) + u);
     z[i] = r(r(nlr * u) + z[i]!);
