@@ -5,16 +5,21 @@ import { describe, expect, it } from "vitest";
 import * as api from "../src/index.js";
 import { loadCases, optionsOf, problemOf, stateToleranceUsed, toleranceUsed, type GoldenCase } from "./helpers/golden.js";
 
-type AnyOptimizer = api.Optimizer<object> & { train?: () => void; eval?: () => void };
+type AnyOptimizer = api.Optimizer<object> & { train?: () => void; eval?: () => void; evalParams?: (p: api.Param) => ArrayLike<number> };
 
-/** A state value of `p` under torch's name: a buffer, the step count or a scalar. */
+/**
+ * A state value of `p` under torch's name: a buffer, the step count, a scalar, or a scalar
+ * of p's group (e.g. Schedule-Free's k, weight_sum, lr_max).
+ */
 function stateValue(opt: AnyOptimizer, p: api.Param, key: string): ArrayLike<number> | number | undefined {
   const s = opt.state.get(p);
   if (!s) return undefined;
   const buf = s.buffers.get(key);
   if (buf) return buf.view;
   if (key === "step") return s.step;
-  return s.scalars[key];
+  if (key in s.scalars) return s.scalars[key];
+  const group = opt.paramGroups.find((g) => g.params.includes(p));
+  return group ? opt.groupState.get(group)?.[key] : undefined;
 }
 
 function replay(c: GoldenCase) {
@@ -25,6 +30,7 @@ function replay(c: GoldenCase) {
   const tol = c.tolerance;
   const rows = new Map(c.recordedSteps.map((s, k) => [s, k]));
   let worstParams = 0;
+  let worstEval = 0;
   let worstLoss = 0;
   for (let t = 1; t <= c.steps; t++) {
     if (f) {
@@ -34,15 +40,17 @@ function replay(c: GoldenCase) {
     opt.step();
     const k = rows.get(t);
     if (k !== undefined) worstParams = Math.max(worstParams, toleranceUsed(p.data, c.params[k]!, tol.rtol, tol.atol));
+    if (k !== undefined && c.evalParams) worstEval = Math.max(worstEval, toleranceUsed(opt.evalParams!(p), c.evalParams[k]!, tol.rtol, tol.atol));
   }
-  return { p, opt, worstParams, worstLoss };
+  return { p, opt, worstParams, worstEval, worstLoss };
 }
 
 describe("PyTorch golden trajectories", () => {
   for (const c of loadCases().filter((c) => c.optimizer !== "LBFGS")) {
     it(`${c.id} (${c.optimizer}, n=${c.size}, ${c.steps} steps)`, () => {
-      const { p, opt, worstParams, worstLoss } = replay(c);
+      const { p, opt, worstParams, worstEval, worstLoss } = replay(c);
       expect(worstParams, "params: share of tolerance used").toBeLessThanOrEqual(1);
+      expect(worstEval, "evalParams (every recorded step): share of tolerance used").toBeLessThanOrEqual(1);
       expect(worstLoss, "losses: share of tolerance used").toBeLessThanOrEqual(1);
       for (const [key, want] of Object.entries(c.finalState)) {
         if (want === null) continue; // e.g. SGD without momentum has no buffer

@@ -1,0 +1,38 @@
+import { bool, nonNegative, range } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import type { Param } from "../param.js";
+
+export interface AdadeltaOptions {
+  /** Scales the delta (1.0: the original method). */
+  lr: number;
+  /** Decay of both running averages. */
+  rho: number;
+  eps: number;
+  /** L2 penalty, added to the gradient. */
+  weightDecay: number;
+  maximize: boolean;
+}
+
+const schema: Schema<AdadeltaOptions> = {
+  lr: { default: 1.0, check: nonNegative },
+  rho: { default: 0.9, check: range(0, 1) },
+  eps: { default: 1e-6, check: nonNegative },
+  weightDecay: { default: 0, check: nonNegative },
+  maximize: { default: false, check: bool },
+};
+
+const adadelta = kernelPair("adadelta");
+
+/** Adadelta (Zeiler 2012), as torch.optim.Adadelta: eps inside both square roots. */
+export class Adadelta extends Optimizer<AdadeltaOptions> {
+  constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
+    super(params, options, schema);
+  }
+
+  protected update(p: Param, g: ParamGroup<AdadeltaOptions>, s: ParamState): void {
+    s.step++;
+    const v = s.buffer("square_avg").ptr;
+    const acc = s.buffer("acc_delta").ptr;
+    adadelta[p.dtype](p.dataPtr, p.gradPtr, v, acc, p.size, g.lr, g.rho, g.eps, g.weightDecay, signOf(g.maximize));
+  }
+}

@@ -1,0 +1,57 @@
+import { betaPair, integer, nonNegative, oneOf } from "../errors.js";
+import { kernelPair, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import type { Param } from "../param.js";
+import { ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./schedulefree.js";
+
+export interface AdamWScheduleFreeOptions extends ScheduleFreeOptions {
+  /** beta1 interpolates y = beta1*x + (1 - beta1)*z; beta2 is the second-moment decay. */
+  betas: readonly [number, number];
+  eps: number;
+  /**
+   * "default": schedulefree >= 1.3 (bias correction in the denominator, sqrt(v/bc2) + eps);
+   * "paper": the paper's Algorithm 1 / schedulefree <= 1.2 (lr * sqrt(bc2), sqrt(v) + eps,
+   * and the averaging weights use that lr).
+   */
+  variant: "default" | "paper";
+}
+
+const schema: Schema<AdamWScheduleFreeOptions> = {
+  lr: { default: 0.0025, check: nonNegative },
+  betas: { default: [0.9, 0.999], check: betaPair },
+  eps: { default: 1e-8, check: nonNegative },
+  weightDecay: { default: 0, check: nonNegative },
+  warmupSteps: { default: 0, check: integer(0) },
+  r: { default: 0, check: nonNegative },
+  weightLrPower: { default: 2, check: nonNegative },
+  variant: { default: "default", check: oneOf("default", "paper") },
+};
+
+const scheduleFree = kernelPair("scheduleFree");
+
+/**
+ * Schedule-Free AdamW (Defazio et al. 2024), as schedulefree.AdamWScheduleFree: no
+ * learning-rate schedule, an online average instead; weight decay is evaluated at y.
+ * Call eval() before evaluating or saving, train() before stepping again.
+ */
+export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOptions> {
+  constructor(params: ParamsInput<AdamWScheduleFreeOptions>, options: Partial<AdamWScheduleFreeOptions> = {}) {
+    super(params, options, schema);
+  }
+
+  protected beta(group: ParamGroup<AdamWScheduleFreeOptions>): number {
+    return group.betas[0];
+  }
+
+  protected stepLr(group: ParamGroup<AdamWScheduleFreeOptions>, k: number, sched: number): number {
+    const lr = group.lr * sched;
+    return group.variant === "paper" ? lr * Math.sqrt(1 - group.betas[1] ** (k + 1)) : lr;
+  }
+
+  protected kernelStep(p: Param, group: ParamGroup<AdamWScheduleFreeOptions>, s: ParamState, now: ScheduleFreeStep): void {
+    const [b1, b2] = group.betas;
+    // the paper variant divides by sqrt(v) + eps: bc2 = 1 leaves v unchanged, exactly
+    const bc2 = group.variant === "paper" ? 1 : 1 - b2 ** (now.k + 1);
+    const v = s.buffer("exp_avg_sq").ptr;
+    scheduleFree[p.dtype](p.dataPtr, p.gradPtr, s.buffer("z").ptr, s.buffer("x").ptr, v, p.size, now.lr, group.weightDecay, b2, bc2, group.eps, now.c, b1, 1);
+  }
+}

@@ -1,0 +1,55 @@
+import { betaPair, bool, nonNegative } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import type { Param } from "../param.js";
+
+export interface NAdamOptions {
+  lr: number;
+  betas: readonly [number, number];
+  eps: number;
+  /** L2 penalty added to the gradient, or (decoupledWeightDecay) p *= 1 - lr*weightDecay. */
+  weightDecay: number;
+  /** psi in mu_t = beta1 * (1 - 0.5 * 0.96^(t*psi)). */
+  momentumDecay: number;
+  decoupledWeightDecay: boolean;
+  maximize: boolean;
+}
+
+const schema: Schema<NAdamOptions> = {
+  lr: { default: 2e-3, check: nonNegative },
+  betas: { default: [0.9, 0.999], check: betaPair },
+  eps: { default: 1e-8, check: nonNegative },
+  weightDecay: { default: 0, check: nonNegative },
+  momentumDecay: { default: 4e-3, check: nonNegative },
+  decoupledWeightDecay: { default: false, check: bool },
+  maximize: { default: false, check: bool },
+};
+
+const nadam = kernelPair("nadam");
+
+/**
+ * NAdam (Dozat 2016), as torch.optim.NAdam in torch >= 2.0 (mu_product_next =
+ * mu_product * mu_{t+1}; torch 1.13 counted mu_t twice there). `mu_product` is kept in
+ * the param's precision, as torch keeps it in a tensor.
+ */
+export class NAdam extends Optimizer<NAdamOptions> {
+  constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
+    super(params, options, schema);
+  }
+
+  protected update(p: Param, g: ParamGroup<NAdamOptions>, s: ParamState): void {
+    const t = ++s.step;
+    const [b1, b2] = g.betas;
+    const round = p.dtype === "float32" ? Math.fround : (x: number) => x;
+    const mu = b1 * (1 - 0.5 * 0.96 ** (t * g.momentumDecay));
+    const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * g.momentumDecay));
+    const muProduct = (s.scalars.mu_product = round((s.scalars.mu_product ?? 1) * mu));
+    const muProductNext = round(muProduct * muNext);
+    const gradStep = (-g.lr * (1 - mu)) / (1 - muProduct);
+    const momStep = (-g.lr * muNext) / (1 - muProductNext);
+    const wd = g.decoupledWeightDecay ? 0 : g.weightDecay;
+    const decay = g.decoupledWeightDecay ? 1 - g.lr * g.weightDecay : 1;
+    const m = s.buffer("exp_avg").ptr;
+    const v = s.buffer("exp_avg_sq").ptr;
+    nadam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, gradStep, momStep, b1, b2, 1 - b2 ** t, g.eps, wd, decay, signOf(g.maximize));
+  }
+}

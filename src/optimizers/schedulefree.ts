@@ -1,0 +1,132 @@
+// The Schedule-Free machinery (Defazio et al. 2024, "The Road Less Scheduled") that
+// SGDScheduleFree and AdamWScheduleFree share: per-group averaging weights, the z and x
+// buffers, and the train/eval mode of the parameter buffer.
+//
+// Three sequences per parameter: z (the base iterate), x (the weighted average: the point
+// to evaluate and save) and y = beta*x + (1 - beta)*z (where gradients are taken). x is
+// kept explicitly, so eval() is an exact copy of x and train() recomputes y with the very
+// kernel arithmetic the step used: the round trip gives back y bit for bit.
+import { InvalidOptionError, StateError } from "../errors.js";
+import { kernelPair, Optimizer, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import type { FloatArray, Param } from "../param.js";
+
+/** The options both Schedule-Free optimizers have. */
+export interface ScheduleFreeOptions {
+  lr: number;
+  weightDecay: number;
+  /** Linear warm-up of the learning rate over this many steps (0: none). */
+  warmupSteps: number;
+  /** Polynomial weighting of the average: step k weighs (k+1)^r * lr_max^weightLrPower. */
+  r: number;
+  weightLrPower: number;
+}
+
+/** What one step of one group applies: its learning rate and averaging coefficient. */
+export interface ScheduleFreeStep {
+  /** 0-based step index k (before the increment). */
+  k: number;
+  lr: number;
+  /** x = (1 - c)*x + c*z. */
+  c: number;
+}
+
+export type Mode = "train" | "eval";
+
+const toY = kernelPair("scheduleFreeY");
+
+export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> extends Optimizer<O> {
+  #mode: Mode = "train";
+  #current: ScheduleFreeStep = { k: 0, lr: 0, c: 0 };
+
+  protected constructor(params: ParamsInput<O>, options: Partial<O> | undefined, schema: Schema<O>) {
+    super(params, options, schema);
+  }
+
+  /** "train": the params hold y (take gradients, step); "eval": they hold x (evaluate, save). */
+  get mode(): Mode {
+    return this.#mode;
+  }
+
+  /** Puts y back in the params (after eval()); step() is allowed again. No-op in train mode. */
+  train(): void {
+    if (this.#mode === "train") return;
+    for (const [p, s, group] of this.#stepped()) {
+      toY[p.dtype](p.dataPtr, s.buffer("z").ptr, s.buffer("x").ptr, p.size, this.beta(group));
+      p.syncOut();
+    }
+    this.#mode = "train";
+  }
+
+  /** Puts x, the averaged point, in the params: evaluate or save the model now. No-op in eval mode. */
+  eval(): void {
+    if (this.#mode === "eval") return;
+    for (const [p, s] of this.#stepped()) p.data.set(s.buffer("x").view);
+    this.#mode = "eval";
+  }
+
+  /** A copy of x (the eval-mode params of `param`), in either mode, without switching. */
+  evalParams(param: Param): FloatArray {
+    if (!this.paramGroups.some((g) => g.params.includes(param))) {
+      throw new InvalidOptionError("param", param?.name ?? param, "a Param of this optimizer");
+    }
+    if (param.disposed) throw new StateError(`wasm-optim: Param${param.name ? ` "${param.name}"` : ""} was disposed`);
+    const x = this.state.get(param)?.buffers.get("x");
+    // before its first step x = y = the params
+    return (x ? x.view : param.data).slice();
+  }
+
+  /** Throws a StateError in eval mode (the params hold x, not y); see train(). */
+  override step(closure?: () => number): number | undefined {
+    if (this.#mode === "eval") {
+      throw new StateError("wasm-optim: step() in eval mode: the params hold the averaged point x; call train() first to put back y, where gradients are taken");
+    }
+    return super.step(closure);
+  }
+
+  /** The interpolation coefficient beta (y = beta*x + (1 - beta)*z) of a group. */
+  protected abstract beta(group: ParamGroup<O>): number;
+
+  /** The learning rate of step k with warm-up factor `sched` applied. */
+  protected abstract stepLr(group: ParamGroup<O>, k: number, sched: number): number;
+
+  /** Runs the fused kernel on p (z, x exist and hold the previous iterates). */
+  protected abstract kernelStep(p: Param, group: ParamGroup<O>, s: ParamState, now: ScheduleFreeStep): void;
+
+  protected override beforeGroup(group: ParamGroup<O>): void {
+    const gs = this.groupStateOf(group);
+    gs.k ??= 0;
+    gs.weight_sum ??= 0;
+    gs.lr_max ??= -1;
+    const k = gs.k;
+    const sched = k < group.warmupSteps ? (k + 1) / group.warmupSteps : 1;
+    const lr = this.stepLr(group, k, sched);
+    gs.lr_max = Math.max(gs.lr_max, lr);
+    const weight = (k + 1) ** group.r * gs.lr_max ** group.weightLrPower;
+    gs.weight_sum += weight;
+    const c = gs.weight_sum !== 0 ? weight / gs.weight_sum : 0;
+    gs.k = k + 1;
+    this.#current = { k, lr, c };
+  }
+
+  protected update(p: Param, group: ParamGroup<O>, s: ParamState): void {
+    if (!s.buffers.has("z")) {
+      // z = x = y = the params on a param's first step
+      s.buffer("z").view.set(p.data);
+      s.buffer("x").view.set(p.data);
+    }
+    this.kernelStep(p, group, s, this.#current);
+  }
+
+  /** Every param that has z and x (has been stepped), with its state and group; all checked live first. */
+  #stepped(): [Param, ParamState, ParamGroup<O>][] {
+    const out: [Param, ParamState, ParamGroup<O>][] = [];
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed; the mode was not changed`);
+        const s = this.state.get(p);
+        if (s?.buffers.has("z")) out.push([p, s, group]);
+      }
+    }
+    return out;
+  }
+}

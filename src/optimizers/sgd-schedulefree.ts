@@ -1,0 +1,43 @@
+import { integer, nonNegative, probability } from "../errors.js";
+import { kernelPair, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import type { Param } from "../param.js";
+import { ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./schedulefree.js";
+
+export interface SGDScheduleFreeOptions extends ScheduleFreeOptions {
+  /** beta: y = momentum*x + (1 - momentum)*z. */
+  momentum: number;
+}
+
+const schema: Schema<SGDScheduleFreeOptions> = {
+  lr: { default: 1.0, check: nonNegative },
+  momentum: { default: 0.9, check: probability },
+  weightDecay: { default: 0, check: nonNegative },
+  warmupSteps: { default: 0, check: integer(0) },
+  r: { default: 0, check: nonNegative },
+  weightLrPower: { default: 2, check: nonNegative },
+};
+
+const scheduleFree = kernelPair("scheduleFree");
+
+/**
+ * Schedule-Free SGD (Defazio et al. 2024), as schedulefree.SGDScheduleFree: no learning-rate
+ * schedule, an online average instead. Call eval() before evaluating or saving, train()
+ * before stepping again. Its lr is typically 10-50x what SGD with momentum would use.
+ */
+export class SGDScheduleFree extends ScheduleFreeOptimizer<SGDScheduleFreeOptions> {
+  constructor(params: ParamsInput<SGDScheduleFreeOptions>, options: Partial<SGDScheduleFreeOptions> = {}) {
+    super(params, options, schema);
+  }
+
+  protected beta(group: ParamGroup<SGDScheduleFreeOptions>): number {
+    return group.momentum;
+  }
+
+  protected stepLr(group: ParamGroup<SGDScheduleFreeOptions>, _k: number, sched: number): number {
+    return group.lr * sched;
+  }
+
+  protected kernelStep(p: Param, group: ParamGroup<SGDScheduleFreeOptions>, s: ParamState, now: ScheduleFreeStep): void {
+    scheduleFree[p.dtype](p.dataPtr, p.gradPtr, s.buffer("z").ptr, s.buffer("x").ptr, 0, p.size, now.lr, group.weightDecay, 0, 1, 0, now.c, group.momentum, 0);
+  }
+}

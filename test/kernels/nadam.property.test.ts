@@ -1,0 +1,21 @@
+// The NAdam kernels against their scalar reference (L2 or decoupled decay, maximize).
+import fc from "fast-check";
+import { describe } from "vitest";
+import { nadamReference, type NAdamScalars } from "../reference/nadam.js";
+import { scalar } from "../helpers/arbitraries.js";
+import { itMatchesReference } from "../helpers/kernel-check.js";
+
+const scalars: fc.Arbitrary<NAdamScalars> = fc.record({
+  gradStep: scalar(1e-5, 1).map((x) => -x), momStep: scalar(1e-5, 10).map((x) => -x),
+  beta1: scalar(0, 0.999), beta2: scalar(0, 0.9999), bc2: scalar(1e-4, 1), eps: scalar(1e-12, 1e-3),
+  weightDecay: fc.oneof(fc.constant(0), scalar(1e-5, 0.1)), decay: fc.oneof(fc.constant(1), scalar(0.9, 1)),
+  sign: fc.constantFrom(1, -1),
+});
+
+describe("NAdam kernels", () => {
+  itMatchesReference({
+    name: "nadam", buffers: ["p", "g", "m", "v"], squares: ["v"], scalars,
+    args: (s) => [s.gradStep, s.momStep, s.beta1, s.beta2, s.bc2, s.eps, s.weightDecay, s.decay, s.sign],
+    reference: (r, b, s) => nadamReference(r, b.p!, b.g!, b.m!, b.v!, s),
+  });
+});

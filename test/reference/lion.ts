@@ -1,0 +1,23 @@
+// Lion, written straight from the paper (Chen et al. 2023, Algorithm 2), one element at a
+// time and rounded after every operation:
+//   c = b1*m + (1 - b1)*g;  p = p - lr*(sign(c) + wd*p);  m = b2*m + (1 - b2)*g
+// sign is torch.sign: sign(0) = 0.
+export interface LionScalars {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  weightDecay: number;
+  sign: number; // -1 when maximizing (g is negated first)
+}
+
+export const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : x);
+
+export function lionReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, m: Float64Array, k: LionScalars): void {
+  const [lr, b1, c1, b2, c2, wd, s] = [k.lr, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.weightDecay, k.sign].map(r) as [number, number, number, number, number, number, number];
+  for (let i = 0; i < p.length; i++) {
+    const gi = r(g[i]! * s);
+    const c = r(r(b1 * m[i]!) + r(c1 * gi));
+    p[i] = r(p[i]! - r(lr * r(sign(c) + r(wd * p[i]!))));
+    m[i] = r(r(b2 * m[i]!) + r(c2 * gi));
+  }
+}

@@ -1,0 +1,26 @@
+// Readable scalar NAdam step (torch >= 2.0 rule), rounded after every operation in the
+// kernel's order: the ground truth the SIMD kernel must match bit for bit.
+export interface NAdamScalars {
+  gradStep: number; // -lr*(1 - mu_t)/(1 - mu_product)
+  momStep: number; // -lr*mu_{t+1}/(1 - mu_product*mu_{t+1})
+  beta1: number;
+  beta2: number;
+  bc2: number; // 1 - beta2^t
+  eps: number;
+  weightDecay: number; // L2; 0 when decoupled
+  decay: number; // 1 - lr*wd when decoupled; else 1
+  sign: number;
+}
+
+export function nadamReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, m: Float64Array, v: Float64Array, k: NAdamScalars): void {
+  const [gs, ms, b1, c1, b2, c2, invBc2, eps, wd, decay, sign] = [k.gradStep, k.momStep, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, 1 / k.bc2, k.eps, k.weightDecay, k.decay, k.sign].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+  for (let i = 0; i < p.length; i++) {
+    const x = r(p[i]! * decay);
+    const d = r(r(wd * x) + r(g[i]! * sign));
+    m[i] = r(r(c1 * d) + r(m[i]! * b1));
+    v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
+    const inv = r(1 / r(r(Math.sqrt(r(v[i]! * invBc2))) + eps)); // torch: sqrt(v / bc2) + eps, divided by
+    const x1 = r(r(gs * r(d * inv)) + x); // the gradient part first ...
+    p[i] = r(r(ms * r(m[i]! * inv)) + x1); // ... then the momentum part
+  }
+}
