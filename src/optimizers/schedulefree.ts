@@ -7,6 +7,7 @@
 // kept explicitly, so eval() is an exact copy of x and train() recomputes y with the very
 // kernel arithmetic the step used: the round trip gives back y bit for bit.
 import { InvalidOptionError, StateError } from "../errors.js";
+import { asString, CheckpointError, type PendingLoad, type StateTree } from "../checkpoint.js";
 import { kernelPair, Optimizer, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
 import type { FloatArray, Param } from "../param.js";
 
@@ -45,6 +46,23 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
   /** "train": the params hold y (take gradients, step); "eval": they hold x (evaluate, save). */
   get mode(): Mode {
     return this.#mode;
+  }
+
+  /** The mode travels with checkpoints: in eval mode the saved params are x. */
+  protected override extraState(): StateTree {
+    return { mode: this.#mode };
+  }
+
+  protected override prepareExtraState(extra: StateTree, where: string): PendingLoad {
+    const unknown = Object.keys(extra).filter((k) => k !== "mode");
+    if (unknown.length > 0) throw new CheckpointError("mismatch", `${where} has ${unknown.join(", ")}, which ${this.kind} does not keep`);
+    const mode = asString(extra.mode, `${where}.mode`);
+    if (mode !== "train" && mode !== "eval") throw new CheckpointError("invalid", `${where}.mode is ${JSON.stringify(mode)}, expected "train" or "eval"`);
+    return {
+      commit: () => {
+        this.#mode = mode;
+      },
+    };
   }
 
   /** Puts y back in the params (after eval()); step() is allowed again. No-op in train mode. */

@@ -28,6 +28,16 @@ const OPTIMIZERS: [string, Spec][] = [
   ["Adam amsgrad, weight decay", { kind: "Adam", options: { amsgrad: true, weightDecay: 1e-2 } }],
   ["AdamW", { kind: "AdamW", options: { lr: 1e-2 } }],
   ["AdamW amsgrad, maximize", { kind: "AdamW", options: { amsgrad: true, maximize: true } }],
+  ["Adamax", { kind: "Adamax", options: { weightDecay: 1e-2 } }],
+  ["NAdam", { kind: "NAdam", options: { momentumDecay: 4e-3 } }],
+  ["NAdam decoupled weight decay", { kind: "NAdam", options: { weightDecay: 1e-2, decoupledWeightDecay: true } }],
+  ["RAdam (crosses the rectification switch)", { kind: "RAdam", options: {} }],
+  ["RAdam decoupled weight decay", { kind: "RAdam", options: { weightDecay: 1e-2, decoupledWeightDecay: true } }],
+  ["Adadelta", { kind: "Adadelta", options: { weightDecay: 1e-3 } }],
+  ["Lion", { kind: "Lion", options: { lr: 1e-3, weightDecay: 1e-2 } }],
+  ["SGDScheduleFree", { kind: "SGDScheduleFree", options: { lr: 0.1, warmupSteps: 3, r: 0.5 } }],
+  ["AdamWScheduleFree", { kind: "AdamWScheduleFree", options: { lr: 1e-2, warmupSteps: 4, weightDecay: 1e-2 } }],
+  ["AdamWScheduleFree paper variant", { kind: "AdamWScheduleFree", options: { variant: "paper", warmupSteps: 2 } }],
 ];
 
 const N = 20; // micro-steps per half: 6 optimizer steps, then 2 of the next 3 micro-batches pending
@@ -44,7 +54,9 @@ function straight(spec: Spec) {
   const pendingAtHalf = ctx.acc.pending;
   run(ctx, N + 1, 2 * N + 1);
   const end = snapshot(ctx);
-  const facts = { skipped: ctx.guard.skippedSteps, steps: ctx.opt.state.get(ctx.params[0])?.step, pendingAtHalf, t: ctx.schedulers[0].t };
+  // optimizer steps taken: per param, or per group (Schedule-Free's k)
+  const steps = ctx.opt.state.get(ctx.params[0])?.step || ctx.opt.groupState.get(ctx.opt.paramGroups[0])?.k;
+  const facts = { skipped: ctx.guard.skippedSteps, steps, pendingAtHalf, t: ctx.schedulers[0].t };
   dispose(ctx);
   return { half, end, facts };
 }
