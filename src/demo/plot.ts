@@ -53,11 +53,18 @@ function axes(fr: Frame, xTicks: readonly number[], yTicks: readonly number[], y
   return out;
 }
 
+const LEGEND_ROW = 34;
+
+/** The document height that holds both the frame and a legend of `rows` entries. */
+function pageHeight(fr: Frame, rows: number): number {
+  return Math.max(fr.top + fr.height + MARGIN.bottom, fr.top + 8 + rows * LEGEND_ROW + 8);
+}
+
 /** A legend entry per line, to the right of the frame. */
 function legend(fr: Frame, rows: readonly { colour: string; dash?: string | undefined; name: string; note: string }[]): string {
   const x = fr.left + fr.width + 16;
   const items = rows.map((r, i) => {
-    const y = fr.top + 8 + i * 34;
+    const y = fr.top + 8 + i * LEGEND_ROW;
     return el(
       "g",
       {},
@@ -147,7 +154,7 @@ export function surfaceSvg(s: Surface, runs: readonly Trajectory[]): string {
     el("g", { "clip-path": "url(#plot)" }, ...paths),
     legend(fr, runs.map((t) => ({ colour: t.racer.colour, dash: t.racer.dash, name: t.racer.name, note: note(t) }))),
   ];
-  return svgDocument(fr.left + fr.width + MARGIN.right, fr.top + fr.height + MARGIN.bottom, `${s.title}: optimizer paths`, body);
+  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, runs.length), `${s.title}: optimizer paths`, body);
 }
 
 /**
@@ -197,7 +204,7 @@ export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 1
     text(fr.left + fr.width + 16, barY - 14, `steps 0 → ${steps}`, { "font-size": 11, fill: "#555" }),
     progress,
   ];
-  return svgDocument(fr.left + fr.width + MARGIN.right, fr.top + fr.height + MARGIN.bottom, `${s.title}: the race (animated)`, body);
+  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, runs.length), `${s.title}: the race (animated)`, body);
 }
 
 export interface Curve {
@@ -227,5 +234,5 @@ export function curvesSvg(title: string, xTitle: string, yTitle: string, curves:
     ...paths,
     legend(fr, curves.map((c) => ({ colour: c.colour, dash: c.dash, name: c.name, note: c.note }))),
   ];
-  return svgDocument(fr.left + fr.width + MARGIN.right, fr.top + fr.height + MARGIN.bottom, title, body);
+  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, curves.length), title, body);
 }

@@ -1,6 +1,6 @@
 // The racers: one entry per optimizer (name, colour, factory). Everything that races, on the
 // surfaces and on the Iris model, comes from this table; the runners know nothing else.
-import { Adagrad, Adam, AdamW, RMSprop, SGD, type Param } from "../index.js";
+import { Adagrad, Adam, AdamW, AdamWScheduleFree, Lion, RMSprop, SGD, type Param } from "../index.js";
 
 /** Step sizes for one problem; each racer picks the one that suits its kind of update. */
 export interface Tuning {
@@ -63,13 +63,24 @@ export const RACERS: readonly Racer[] = [
   { name: "RMSprop", colour: "#377eb8", make: (ps, p) => new RMSprop(ps, { lr: p.stepSize }) },
   { name: "Adam", colour: "#984ea3", make: (ps, p) => new Adam(ps, { lr: p.stepSize }) },
   { name: "AdamW", colour: "#17becf", dash: "2 3", make: (ps, p) => new AdamW(ps, { lr: p.stepSize, weightDecay: 1e-2 }) },
-  // TODO(lead): enable after merging the branches that add these (API as agreed in DESIGN.md):
-  // { name: "Schedule-Free AdamW", colour: "#1b9e77", make: (ps, p) => {
-  //     const opt = new AdamWScheduleFree(ps, { lr: p.stepSize * 5 });
-  //     // gradients are taken at y (train mode); the point to show and evaluate is x (eval mode)
-  //     return { step(closure) { opt.train(); opt.step(closure); opt.eval(); }, dispose: () => opt.dispose() };
-  //   } },
-  // { name: "Lion", colour: "#666666", make: (ps, p) => new Lion(ps, { lr: p.stepSize / 3 }) },
+  {
+    name: "Schedule-Free AdamW",
+    colour: "#1b9e77",
+    make: (ps, p) => {
+      const opt = new AdamWScheduleFree(ps, { lr: p.stepSize * 5 });
+      // gradients are taken at y (train mode); the point to show and evaluate is x (eval mode)
+      return {
+        step(closure) {
+          opt.train();
+          opt.step(closure);
+          opt.eval();
+        },
+        dispose: () => opt.dispose(),
+      };
+    },
+  },
+  { name: "Lion", colour: "#666666", make: (ps, p) => new Lion(ps, { lr: p.stepSize / 3 }) },
+  // TODO(lead): enable after merging the branch that adds these (API as agreed in DESIGN.md):
   // { name: "L-BFGS", colour: "#000000", make: (ps) => new LBFGS(ps, { lr: 1, maxIter: 1, lineSearch: "strong-wolfe" }) },
   // { name: "Newton", colour: "#b8860b", make: (ps, p) => (p.hessian ? new Newton(ps, { hessian: p.hessian }) : null) },
 ];
