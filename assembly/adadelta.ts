@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, mul, div, sqrt, add, decayedGrad, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, add, mul, div, sqrt, madd, decayedGrad, emaSquare, bytesOf, end32, end16 } from "./simd";
 
 // Adadelta (torch.optim.Adadelta), one fused pass:
 //   g = sign*g + wd*p
@@ -14,10 +14,9 @@ import { ld, st, splat, madd, mul, div, sqrt, add, decayedGrad, bytesOf, end32, 
 ): void {
   const x = ld<T>(p + o, vec);
   const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, wd);
-  const vt = madd<T>(mul<T>(c, d), d, mul<T>(ld<T>(v + o, vec), rho));
+  const vt = emaSquare<T>(v + o, d, rho, c, vec);
   const a = ld<T>(acc + o, vec);
   const delta = mul<T>(sqrt<T>(div<T>(add<T>(a, eps), add<T>(vt, eps))), d);
-  st<T>(v + o, vt, vec);
   st<T>(acc + o, madd<T>(mul<T>(c, delta), delta, mul<T>(a, rho)), vec);
   st<T>(p + o, madd<T>(nlr, delta, x), vec);
 }

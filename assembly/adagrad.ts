@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, div, sqrt, add, decayedGrad, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, add, div, sqrt, madd, decayedGrad, bytesOf, end32, end16 } from "./simd";
 
 // Adagrad (torch.optim.Adagrad):
 //   g = sign*g + wd*p

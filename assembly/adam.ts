@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, mul, div, sqrt, max, add, decayedGrad, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, add, mul, div, sqrt, max, madd, decayedGrad, ema, emaSquare, bytesOf, end32, end16 } from "./simd";
 
 // Adam / AdamW (torch.optim.Adam, torch.optim.AdamW), one fused pass:
 //   p = decay*p                                  (AdamW: decay = 1 - lr*wd; Adam: 1)
@@ -16,10 +16,8 @@ import { ld, st, splat, madd, mul, div, sqrt, max, add, decayedGrad, bytesOf, en
 ): void {
   const x = mul<T>(ld<T>(p + o, vec), decay);
   const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, wd);
-  const mt = madd<T>(c1, d, mul<T>(ld<T>(m + o, vec), b1));
-  let vt = madd<T>(mul<T>(c2, d), d, mul<T>(ld<T>(v + o, vec), b2));
-  st<T>(m + o, mt, vec);
-  st<T>(v + o, vt, vec);
+  const mt = ema<T>(m + o, d, b1, c1, vec);
+  let vt = emaSquare<T>(v + o, d, b2, c2, vec);
   if (amsgrad) {
     vt = max<T>(ld<T>(vmax + o, vec), vt);
     st<T>(vmax + o, vt, vec);

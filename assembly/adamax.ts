@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, mul, div, max, abs, add, decayedGrad, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, add, mul, div, max, abs, madd, decayedGrad, ema, bytesOf, end32, end16 } from "./simd";
 
 // Adamax (torch.optim.Adamax), one fused pass:
 //   g = sign*g + wd*p
@@ -20,9 +20,8 @@ import { ld, st, splat, madd, mul, div, max, abs, add, decayedGrad, bytesOf, end
 ): void {
   const x = ld<T>(p + o, vec);
   const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, wd);
-  const mt = madd<T>(c1, d, mul<T>(ld<T>(m + o, vec), b1));
+  const mt = ema<T>(m + o, d, b1, c1, vec);
   const ut = maxNonNegative<T>(mul<T>(ld<T>(u + o, vec), b2), add<T>(abs<T>(d), eps));
-  st<T>(m + o, mt, vec);
   st<T>(u + o, ut, vec);
   st<T>(p + o, madd<T>(nclr, div<T>(mt, ut), x), vec);
 }

@@ -1,4 +1,4 @@
-import { ld, st, splat, mul, max, abs, sub, add, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, add, sub, mul, max, abs, bytesOf, end32, end16 } from "./simd";
 
 // Gradient clipping (torch.nn.utils.clip_grad_norm_ / clip_grad_value_) and the finite
 // check of the training toolkit. Reductions return f64; sums accumulate in f64. A sum of

@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, mul, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, mul, madd, bytesOf, end32, end16 } from "./simd";
 
 // Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), one fused pass:
 //   g = sign*g                                   (-1 under maximize)

@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, mul, div, sqrt, add, decayedGrad, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, add, mul, div, sqrt, madd, decayedGrad, ema, emaSquare, bytesOf, end32, end16 } from "./simd";
 
 // NAdam (torch.optim.NAdam, torch >= 2.0 rule), one fused pass:
 //   p = decay*p                                  (decoupled weight decay: 1 - lr*wd; else 1)
@@ -17,10 +17,8 @@ import { ld, st, splat, madd, mul, div, sqrt, add, decayedGrad, bytesOf, end32, 
 ): void {
   const x = mul<T>(ld<T>(p + o, vec), decay);
   const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, wd);
-  const mt = madd<T>(c1, d, mul<T>(ld<T>(m + o, vec), b1));
-  const vt = madd<T>(mul<T>(c2, d), d, mul<T>(ld<T>(v + o, vec), b2));
-  st<T>(m + o, mt, vec);
-  st<T>(v + o, vt, vec);
+  const mt = ema<T>(m + o, d, b1, c1, vec);
+  const vt = emaSquare<T>(v + o, d, b2, c2, vec);
   const inv = div<T>(one, add<T>(sqrt<T>(mul<T>(vt, invBc2)), eps));
   const x1 = madd<T>(gradStep, mul<T>(d, inv), x);
   st<T>(p + o, madd<T>(momStep, mul<T>(mt, inv), x1), vec);

@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, mul, div, sqrt, add, sub, decayedGrad, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, add, sub, mul, div, sqrt, madd, decayedGrad, ema, emaSquare, bytesOf, end32, end16 } from "./simd";
 
 // RMSprop (torch.optim.RMSprop):
 //   g = sign*g + wd*p
@@ -15,12 +15,10 @@ import { ld, st, splat, madd, mul, div, sqrt, add, sub, decayedGrad, bytesOf, en
 ): void {
   const x = ld<T>(p + o, vec);
   const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, wd);
-  const vt = madd<T>(mul<T>(c, d), d, mul<T>(ld<T>(v + o, vec), alpha));
-  st<T>(v + o, vt, vec);
+  const vt = emaSquare<T>(v + o, d, alpha, c, vec);
   let avg = vt;
   if (centered) {
-    const ga = madd<T>(c, d, mul<T>(ld<T>(gavg + o, vec), alpha));
-    st<T>(gavg + o, ga, vec);
+    const ga = ema<T>(gavg + o, d, alpha, c, vec);
     avg = sub<T>(vt, mul<T>(ga, ga));
   }
   avg = add<T>(sqrt<T>(avg), eps);

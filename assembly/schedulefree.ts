@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, mul, div, sqrt, add, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, add, mul, div, sqrt, madd, emaSquare, bytesOf, end32, end16 } from "./simd";
 
 // Schedule-Free SGD / AdamW (Defazio et al. 2024), one fused pass over y (the param in
 // train mode), g, z, x and (AdamW) v:
@@ -23,8 +23,7 @@ import { ld, st, splat, madd, mul, div, sqrt, add, bytesOf, end32, end16 } from 
 ): void {
   let u = ld<T>(g + o, vec);
   if (adam) {
-    const vt = madd<T>(mul<T>(c2, u), u, mul<T>(ld<T>(v + o, vec), b2));
-    st<T>(v + o, vt, vec);
+    const vt = emaSquare<T>(v + o, u, b2, c2, vec);
     u = div<T>(u, add<T>(sqrt<T>(mul<T>(vt, invBc2)), eps));
   }
   u = madd<T>(wd, ld<T>(y + o, vec), u);

@@ -1,4 +1,4 @@
-import { ld, st, splat, madd, mul, decayedGrad, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, madd, decayedGrad, ema, bytesOf, end32, end16 } from "./simd";
 
 // SGD (torch.optim.SGD):
 //   d = sign*g + wd*p
@@ -14,8 +14,7 @@ import { ld, st, splat, madd, mul, decayedGrad, bytesOf, end32, end16 } from "./
   const x = ld<T>(p + o, vec);
   let d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, wd);
   if (kind != 0) {
-    const b = madd<T>(damp, d, mul<T>(ld<T>(buf + o, vec), bufMu));
-    st<T>(buf + o, b, vec);
+    const b = ema<T>(buf + o, d, bufMu, damp, vec);
     d = kind == 2 ? madd<T>(mu, b, d) : b;
   }
   st<T>(p + o, madd<T>(nlr, d, x), vec);

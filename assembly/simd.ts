@@ -42,6 +42,23 @@
   return madd<T>(wd, p, mul<T>(g, sign));
 }
 
+/**
+ * The running average at `ptr` updated with x, stored, and returned: a = beta*a + c*x
+ * (c = 1 - beta; SGD's momentum buffer passes 1 - dampening).
+ */
+@inline export function ema<T>(ptr: usize, x: v128, beta: v128, c: v128, vec: bool): v128 {
+  const a = madd<T>(c, x, mul<T>(ld<T>(ptr, vec), beta));
+  st<T>(ptr, a, vec);
+  return a;
+}
+
+/** The running average of squares at `ptr`, updated, stored, and returned: a = beta*a + (c*x)*x. */
+@inline export function emaSquare<T>(ptr: usize, x: v128, beta: v128, c: v128, vec: bool): v128 {
+  const a = madd<T>(mul<T>(c, x), x, mul<T>(ld<T>(ptr, vec), beta));
+  st<T>(ptr, a, vec);
+  return a;
+}
+
 /** Byte length of n elements of T. */
 @inline export function bytesOf<T>(n: usize): usize {
   return n * sizeof<T>();
