@@ -5,24 +5,11 @@
 //
 //   npm run bench            (or: node bench/adam-sgd.bench.mjs [--sizes 1e4,1e6] [--rounds 3])
 import { Bench } from "tinybench";
+import { arg, machine, median, randomArray } from "./common.mjs";
 import { Adam, Param, SGD } from "../dist/index.js";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const SIZES = arg("--sizes", "1e3,1e4,1e5,1e6,1e7").split(",").map(Number);
 const ROUNDS = Number(arg("--rounds", "3"));
-
-function randomArray(n, seed, scale) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return a;
-}
 
 // ---- the plain-JS baselines: what a user writes by hand on Float32Arrays
 function jsAdam(p, g, m, v, t, lr, b1, b2, eps) {
@@ -82,7 +69,6 @@ function setups(n) {
   };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rows = [];
 for (const n of SIZES) {
   const { tasks, dispose } = setups(n);
@@ -102,6 +88,7 @@ for (const n of SIZES) {
 }
 
 const f = (x, d = 2) => x.toFixed(d);
+console.log(`\nfloat32, ${ROUNDS} rounds (median of tinybench p50 latencies); ${machine()}`);
 console.log(`\n| N | Adam zero-copy ns/el | GB/s | Adam copy path ns/el | Adam plain JS fused ns/el | Adam plain JS textbook ns/el | zero-copy vs fused JS | vs textbook JS | copy vs zero-copy | SGD-mom zero-copy ns/el | SGD-mom copy ns/el | SGD-mom plain JS ns/el | zero-copy vs JS |`);
 console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const { n, ms } of rows) {

@@ -5,27 +5,12 @@
 // the median over rounds of tinybench's median latency, in ns per element, and the ratio.
 //
 //   npm run bench:catalog     (or: node bench/catalog.bench.mjs [--n 1e6] [--rounds 5])
-import { readFileSync } from "node:fs";
-import os from "node:os";
 import { Bench } from "tinybench";
+import { arg, machine, median, randomArray } from "./common.mjs";
 import { Adadelta, Adamax, AdamWScheduleFree, Lion, NAdam, Param, RAdam, SGDScheduleFree } from "../dist/index.js";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const N = Number(arg("--n", "1e6"));
 const ROUNDS = Number(arg("--rounds", "5"));
-
-function randomArray(n, seed, scale) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return a;
-}
 
 // ---- the plain-JS baselines: the same rule, fused into one loop, as a user writes it by hand.
 // Each keeps its own state object; per-step scalars are computed once per step, as in the library.
@@ -137,7 +122,6 @@ function setup(n) {
   return { tasks, dispose: () => owned.forEach((o) => o.dispose()) };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const { tasks, dispose } = setup(N);
 const samples = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
 for (let r = 0; r < ROUNDS; r++) {
@@ -154,14 +138,7 @@ for (const [name, fn] of Object.entries(tasks)) {
 }
 dispose();
 
-const cpu = (() => {
-  try {
-    return /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model;
-  } catch {
-    return os.cpus()[0]?.model;
-  }
-})();
-console.log(`\nN = ${N.toExponential(0)} float32, ${ROUNDS} rounds (median of tinybench p50 latencies); ${os.availableParallelism()} CPUs, ${cpu}, Node ${process.version}\n`);
+console.log(`\nN = ${N.toExponential(0)} float32, ${ROUNDS} rounds (median of tinybench p50 latencies); ${machine()}\n`);
 console.log(`| optimizer | wasm-optim ns/el | plain JS fused ns/el | speed-up |`);
 console.log(`|---|---|---|---|`);
 for (const name of Object.keys(optimizers)) {

@@ -1,0 +1,33 @@
+// What every bench script shares: arguments, seeded data, the median, the machine line.
+import { readFileSync } from "node:fs";
+import os from "node:os";
+
+/** The value after `--name` on the command line, or `fallback`. */
+export function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/** n float32 values uniform in [-scale, scale), from a seeded LCG (the same every run). */
+export function randomArray(n, seed, scale) {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = ((s / 2 ** 32) * 2 - 1) * scale;
+  }
+  return a;
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** "2 CPUs, AMD EPYC ..., Node v20.x" for the results tables. */
+export function machine() {
+  let cpu;
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1];
+  } catch {
+    // not Linux
+  }
+  return `${os.availableParallelism()} CPUs, ${cpu ?? os.cpus()[0]?.model}, Node ${process.version}`;
+}
