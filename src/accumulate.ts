@@ -44,9 +44,10 @@ export class GradientAccumulator implements Attachment {
     const params = this.#params();
     const i = this.#pending + 1;
     if (i === this.every) {
+      this.optimizer.checkStep(); // before the gradients are replaced by the mean
       if (i > 1) for (const p of params) withGrad(p, true, (g) => mean[p.dtype](this.#sum(p).ptr, g, p.size, this.every));
-      this.#pending = 0;
       this.target.step();
+      this.#pending = 0;
       return true;
     }
     for (const p of params) {

@@ -2,8 +2,8 @@
 // state), its CRC-32, the typed CheckpointError, and small readers that check a loaded tree.
 // The layout is described in docs/checkpoints.md; every multi-byte field is little-endian
 // (wasm memory is little-endian, and so is every host this library runs on).
-import { InvalidOptionError, show, StateError, WasmOptimError } from "./errors.js";
-import { Param, type DType, type FloatArray } from "./param.js";
+import { InvalidOptionError, show, WasmOptimError } from "./errors.js";
+import { disposedError, Param, type DType, type FloatArray } from "./param.js";
 
 /** A value in a state tree: what stateDict() returns and the binary form stores. */
 export type StateValue = number | string | boolean | null | Float32Array | Float64Array | readonly StateValue[] | StateTree;
@@ -55,6 +55,8 @@ export interface Attachment {
   stateDict(): StateTree;
   /** Checks `state` (throwing CheckpointError) and returns how to apply it; changes nothing. */
   prepareLoad(state: StateValue | undefined, where: string): PendingLoad;
+  /** Frees what the attachment holds in wasm memory (called by the optimizer's dispose()). */
+  dispose?(): void;
 }
 
 // ---- the binary container
@@ -362,11 +364,6 @@ export function asString(v: StateValue | undefined, where: string): string {
   return v;
 }
 
-export function asBoolean(v: StateValue | undefined, where: string): boolean {
-  if (typeof v !== "boolean") throw invalid(where, v, "true or false");
-  return v;
-}
-
 /** An object whose values are all numbers (ParamState.scalars, group state). */
 export function asScalars(v: StateValue | undefined, where: string): Record<string, number> {
   const t = asTree(v, where);
@@ -440,7 +437,7 @@ function checkParams(params: readonly Param[]): readonly Param[] {
   if (!Array.isArray(params)) throw new InvalidOptionError("params", params, "an array of Param");
   params.forEach((p, i) => {
     if (!(p instanceof Param)) throw new InvalidOptionError(`params[${i}]`, p, "a Param");
-    if (p.disposed) throw new StateError(`wasm-optim: params[${i}]${p.name ? ` "${p.name}"` : ""} was disposed`);
+    if (p.disposed) throw disposedError(p, `params[${i}]`);
   });
   return params;
 }

@@ -2,7 +2,7 @@
 // gradients of several params together. The norm is one SIMD reduction pass per param
 // (f64 accumulation), the scaling one more, only when the coefficient is below 1.
 import { InvalidOptionError, StateError, type Check } from "./errors.js";
-import { Param, viewOf, type DType } from "./param.js";
+import { disposedError, Param, viewOf, type DType } from "./param.js";
 import { kernel } from "./runtime/memory.js";
 
 type Reduction = (ptr: number, n: number, ...scalars: number[]) => number;
@@ -44,7 +44,7 @@ export function trainable(params: Iterable<Param>, where = "params"): Param[] {
   const list = [...params];
   list.forEach((p, i) => {
     if (!(p instanceof Param)) throw new InvalidOptionError(`${where}[${i}]`, p, "a Param");
-    if (p.disposed) throw new StateError(`wasm-optim: ${where}[${i}]${p.name ? ` "${p.name}"` : ""} was disposed`);
+    if (p.disposed) throw disposedError(p, `${where}[${i}]`);
   });
   return list.filter((p) => p.requiresGrad);
 }

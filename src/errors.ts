@@ -63,6 +63,12 @@ export const positive: Check<number> = (name, v) => {
   return v;
 };
 
+/** eps > 0: with eps = 0 an element whose gradient is exactly 0 becomes 0/0 = NaN. */
+export const epsilon: Check<number> = (name, v) => {
+  if (!finite(v) || v <= 0) throw new InvalidOptionError(name, v, "a finite number > 0 (with 0, an exactly-zero gradient gives 0/0 = NaN)");
+  return v;
+};
+
 export const probability: Check<number> = range(0, 1, { hiOpen: true });
 
 export const bool: Check<boolean> = (name, v) => {

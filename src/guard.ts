@@ -56,6 +56,7 @@ export class StepGuard implements Attachment {
    * one is not finite. Returns the closure's loss.
    */
   step(closure?: () => number): number | undefined {
+    this.optimizer.checkStep(); // before the gradients are touched
     const loss = closure ? closure() : undefined;
     const params: Param[] = trainable(this.optimizer.paramGroups.flatMap((g) => g.params));
     let norm: number | undefined;

@@ -2,7 +2,7 @@
 // mutable hyperparameters, per-parameter state buffers in wasm memory, and the step loop.
 // Subclasses say which kernel gets which scalars; the math lives in assembly/.
 import { InvalidOptionError, StateError, type Check } from "./errors.js";
-import { Param, WasmBuffer, type DType } from "./param.js";
+import { disposedError, Param, WasmBuffer, type DType } from "./param.js";
 import { kernel, type Kernel } from "./runtime/memory.js";
 import {
   asArray, asFloatArray, asInteger, asScalars, asString, asTree, CheckpointError, ContentKind, decodeState, encodeState, FORMAT_VERSION,
@@ -17,13 +17,19 @@ export type ParamGroup<O> = O & { readonly params: readonly Param[] };
 
 /** What the constructor and addParamGroup accept: params, or groups with overrides. */
 export type GroupInput<O> = Partial<O> & { params: readonly Param[] };
-export type ParamsInput<O> = readonly Param[] | readonly GroupInput<O>[];
+export type ParamsInput<O> = Iterable<Param> | Iterable<GroupInput<O>>;
+
+/** A state buffer a param needs for its next step: a torch state name, and how it starts. */
+export type StateBufferSpec = string | { readonly name: string; readonly init: number | "params" };
+
 
 /** The state one parameter carries between steps: a step count, scalars, buffers. */
 export class ParamState {
   step = 0;
   readonly scalars: Record<string, number> = {};
   readonly buffers = new Map<string, WasmBuffer>();
+  /** The buffers created for the step in progress (torch: state that did not exist yet). */
+  readonly created = new Set<string>();
   constructor(readonly param: Param) {}
 
   /** The named buffer (torch's state names), created on first use filled with `init`. */
@@ -56,8 +62,8 @@ export abstract class Optimizer<O extends object> {
   readonly state = new Map<Param, ParamState>();
   /** Per-group scalar state (e.g. Schedule-Free's k, weightSum, lrMax), by group. */
   readonly groupState = new Map<ParamGroup<O>, Record<string, number>>();
-  /** The validated hyperparameters behind each group's setters. */
   readonly #attachments: Attachment[] = [];
+  #disposed = false;
 
   protected constructor(
     params: ParamsInput<O>,
@@ -67,10 +73,11 @@ export abstract class Optimizer<O extends object> {
     const defaults = {} as O;
     for (const key of Object.keys(schema) as (keyof O & string)[]) defaults[key] = schema[key].default as O[keyof O & string];
     this.defaults = Object.freeze(this.validate({ ...defaults, ...this.known(options ?? {}, "options") }, "options", false));
-    if (!Array.isArray(params) || params.length === 0) {
-      throw new InvalidOptionError("params", params, "a non-empty array of Param or of parameter groups { params, ...options }");
+    const list = params !== null && typeof params === "object" && Symbol.iterator in params ? [...(params as Iterable<Param | GroupInput<O>>)] : [];
+    if (list.length === 0) {
+      throw new InvalidOptionError("params", params, "a non-empty array (or iterable) of Param or of parameter groups { params, ...options }");
     }
-    const groups: GroupInput<O>[] = params[0] instanceof Param ? [{ params: params as Param[] } as unknown as GroupInput<O>] : [...(params as GroupInput<O>[])];
+    const groups: GroupInput<O>[] = list[0] instanceof Param ? [{ params: list as Param[] } as unknown as GroupInput<O>] : (list as GroupInput<O>[]);
     const built: ParamGroup<O>[] = [];
     groups.forEach((g, i) => built.push(this.buildGroup(g, `params[${i}]`, built)));
     this.paramGroups.push(...built);
@@ -86,22 +93,81 @@ export abstract class Optimizer<O extends object> {
    * recomputes the loss and writes the gradients); its value is returned.
    */
   step(closure?: () => number): number | undefined {
-    for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed; nothing was stepped`);
-      }
-    }
+    this.checkStep();
     const loss = closure ? closure() : undefined;
-    for (const group of this.paramGroups) {
-      this.beforeGroup(group);
-      for (const p of group.params) {
-        if (!p.requiresGrad) continue;
-        p.syncIn();
-        this.update(p, group, this.stateOf(p));
-        p.syncOut();
+    const prepared = this.#prepareState();
+    try {
+      for (const group of this.paramGroups) {
+        this.beforeGroup(group);
+        for (const p of group.params) {
+          if (!p.requiresGrad) continue;
+          p.syncIn();
+          this.update(p, group, this.state.get(p)!);
+          p.syncOut();
+        }
       }
+    } finally {
+      for (const s of prepared) s.created.clear();
     }
     return loss;
+  }
+
+  /**
+   * Throws the StateError that step() would throw before touching anything (a disposed
+   * optimizer or param; Schedule-Free in eval mode). Wrappers call it before they change
+   * the gradients.
+   */
+  checkStep(): void {
+    if (this.#disposed) throw new StateError(`wasm-optim: this ${this.kind} was disposed`);
+    for (const group of this.paramGroups) {
+      for (const p of group.params) if (p.disposed) throw disposedError(p, "a Param of this optimizer", "nothing was stepped");
+    }
+  }
+
+  /** The state buffers a param of `group` needs for its next step, with their initial values. */
+  protected abstract stateBuffers(group: ParamGroup<O>): readonly StateBufferSpec[];
+
+  /**
+   * Creates every missing state buffer of every param before any param is updated: when
+   * memory runs out, nothing has been stepped and the new buffers are freed again.
+   * Returns the states to which buffers were added (their `created` lists them).
+   */
+  #prepareState(): ParamState[] {
+    const touched: ParamState[] = [];
+    const fresh: Param[] = [];
+    try {
+      for (const group of this.paramGroups) {
+        const specs = this.stateBuffers(group);
+        for (const p of group.params) {
+          if (!p.requiresGrad) continue;
+          let s = this.state.get(p);
+          if (!s) {
+            this.state.set(p, (s = new ParamState(p)));
+            fresh.push(p);
+          }
+          for (const spec of specs) {
+            const name = typeof spec === "string" ? spec : spec.name;
+            if (s.buffers.has(name)) continue;
+            const init = typeof spec === "string" ? 0 : spec.init;
+            const b = s.buffer(name, init === "params" ? 0 : init);
+            if (init === "params") b.view.set(p.data);
+            if (s.created.size === 0) touched.push(s);
+            s.created.add(name);
+          }
+        }
+      }
+    } catch (e) {
+      for (const s of touched) {
+        for (const name of s.created) {
+          s.buffers.get(name)!.free();
+          s.buffers.delete(name);
+        }
+        s.created.clear();
+      }
+      for (const p of fresh) this.state.delete(p);
+      throw e;
+    }
+    return touched;
   }
 
   /** Zeroes the gradient of every param. */
@@ -109,10 +175,19 @@ export abstract class Optimizer<O extends object> {
     for (const group of this.paramGroups) for (const p of group.params) p.zeroGrad();
   }
 
-  /** Frees every state buffer (the params stay). */
+  /**
+   * Frees every state buffer and the wasm memory of attached wrappers (the params stay).
+   * The optimizer cannot be used afterwards: step() and checkpoints throw StateError.
+   */
   dispose(): void {
     for (const s of this.state.values()) s.free();
     this.state.clear();
+    for (const a of [...this.#attachments]) a.dispose?.();
+    this.#disposed = true;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
   }
 
   /** The state of `p`, created empty on first use. */
@@ -234,10 +309,9 @@ export abstract class Optimizer<O extends object> {
   }
 
   #checkLive(): void {
+    if (this.#disposed) throw new StateError(`wasm-optim: this ${this.kind} was disposed`);
     for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed`);
-      }
+      for (const p of group.params) if (p.disposed) throw disposedError(p, "a Param of this optimizer", "its state cannot be saved or loaded");
     }
   }
 
@@ -333,15 +407,18 @@ export abstract class Optimizer<O extends object> {
     return pending;
   }
 
+  /** The options given, checked for unknown names; an option given as undefined takes its default. */
   private known(options: object, where: string): Partial<O> {
     if (options === null || typeof options !== "object") throw new InvalidOptionError(where, options, "an object of options");
-    for (const key of Object.keys(options)) {
-      if (key === "params") continue;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options)) {
+      if (key === "params" || value === undefined) continue;
       if (!(key in this.schema)) {
-        throw new InvalidOptionError(`${where}.${key}`, (options as Record<string, unknown>)[key], `an option of ${this.constructor.name}: ${Object.keys(this.schema).join(", ")}`);
+        throw new InvalidOptionError(`${where}.${key}`, value, `an option of ${this.constructor.name}: ${Object.keys(this.schema).join(", ")}`);
       }
+      out[key] = value;
     }
-    return options as Partial<O>;
+    return out as Partial<O>;
   }
 
   private validate(values: O, where: string, prefixed = true): O {

@@ -56,6 +56,11 @@ export class WasmBuffer<A extends FloatArray = FloatArray> {
   }
 }
 
+/** The StateError for a disposed param: `where` names it (e.g. "params[2]"), `then` says what did not happen. */
+export function disposedError(p: Param, where = "Param", then = ""): StateError {
+  return new StateError(`wasm-optim: ${where}${p.name ? ` "${p.name}"` : ""} was disposed${then ? `; ${then}` : ""}`);
+}
+
 export const bytesPer = (dtype: DType): number => (dtype === "float64" ? 8 : 4);
 
 export class Param<A extends FloatArray = FloatArray> {
@@ -94,6 +99,10 @@ export class Param<A extends FloatArray = FloatArray> {
     if (values === null || typeof values !== "object" || typeof values.length !== "number") {
       throw new InvalidOptionError("values", values, "an array or typed array of numbers");
     }
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`values[${i}]`, v, "a finite number");
+    }
     const dtype = options.dtype ?? (values instanceof Float64Array ? "float64" : "float32");
     const p = new Param(values.length, { ...options, dtype });
     p.data.set(values);
@@ -106,7 +115,8 @@ export class Param<A extends FloatArray = FloatArray> {
    * slower than the zero-copy path (see the README for the measured cost).
    */
   static wrap<B extends FloatArray>(data: B, grad: B, options: Omit<ParamOptions, "dtype"> = {}): Param<B> {
-    const dtype: DType = data instanceof Float64Array ? "float64" : data instanceof Float32Array ? "float32" : checkDType(undefined);
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) throw new InvalidOptionError("data", data, "a Float32Array or Float64Array");
+    const dtype: DType = data instanceof Float64Array ? "float64" : "float32";
     if (!(grad instanceof (dtype === "float64" ? Float64Array : Float32Array)) || grad.length !== data.length) {
       throw new InvalidOptionError("grad", grad, `a ${dtype === "float64" ? "Float64Array" : "Float32Array"} of length ${data.length}`);
     }
@@ -142,15 +152,12 @@ export class Param<A extends FloatArray = FloatArray> {
     this.#data = this.#grad = null;
   }
 
-  #disposedError(): StateError {
-    return new StateError(`wasm-optim: Param${this.name ? ` "${this.name}"` : ""} was disposed`);
-  }
   #dataBuffer(): WasmBuffer<A> {
-    if (!this.#data) throw this.#disposedError();
+    if (!this.#data) throw disposedError(this);
     return this.#data;
   }
   #gradBuffer(): WasmBuffer<A> {
-    if (!this.#grad) throw this.#disposedError();
+    if (!this.#grad) throw disposedError(this);
     return this.#grad;
   }
 

@@ -23,3 +23,23 @@ describe("the 4 GiB limit", () => {
     p.dispose();
   });
 });
+
+describe("a step that runs out of memory", () => {
+  it("changes nothing: no param updated, no step counted, no state buffer left behind", async () => {
+    const { Adam } = await import("../src/index.js");
+    const small = Param.from(new Float32Array(8));
+    small.grad.fill(1);
+    const big = new Param(300_000_000); // 2.4 GB of data + grad; Adam's moments would need 2.4 GB more
+    const opt = new Adam([small, big], { lr: 1e-3 });
+    const before = heapStats();
+    expect(() => opt.step()).toThrow(OutOfMemoryError);
+    expect(Array.from(small.data)).toEqual(new Array(8).fill(0));
+    expect(opt.state.size).toBe(0);
+    expect(heapStats().liveBytes).toBe(before.liveBytes);
+    // freeing the big param makes the same optimizer usable, from a clean first step
+    big.requiresGrad = false;
+    opt.step();
+    expect(opt.state.get(small)!.step).toBe(1);
+    expect(small.data[0]).toBeCloseTo(-1e-3, 9);
+  });
+});

@@ -145,3 +145,40 @@ describe("step", () => {
     expect(b.data[0]).toBeCloseTo(0.90000001, 14); // float64 arithmetic: 1 - 0.1 * 0.1 / (0.1 + 1e-8)
   });
 });
+
+describe("review fixes", () => {
+  it("eps = 0 is refused (an exactly-zero gradient would give 0/0)", () => {
+    const p = new Param(2);
+    for (const make of [() => new Adam([p], { eps: 0 }), () => new Adagrad([p], { eps: 0 }), () => new RMSprop([p], { eps: 0 })]) {
+      expect(make).toThrow(/eps: 0 .*NaN/);
+    }
+  });
+
+  it("an option given as undefined takes its default", () => {
+    const p = new Param(2);
+    const cfg: { lr?: number } = {};
+    expect(new Adam([p], { lr: cfg.lr }).paramGroups[0]!.lr).toBe(1e-3);
+  });
+
+  it("params may be any iterable", () => {
+    const a = new Param(1), b = new Param(1);
+    expect(new SGD(new Set([a, b]), { lr: 1 }).paramGroups[0]!.params).toEqual([a, b]);
+  });
+
+  it("a disposed optimizer throws instead of silently restarting from empty state", () => {
+    const p = fresh([1], [1]);
+    const opt = new Adam([p]);
+    opt.step();
+    opt.dispose();
+    expect(opt.disposed).toBe(true);
+    expect(() => opt.step()).toThrow(StateError);
+    expect(() => opt.stateDict()).toThrow(StateError);
+  });
+
+  it("Param.from refuses non-numbers and non-finite values, allocating nothing", () => {
+    expect(() => Param.from([1, "a" as unknown as number])).toThrow(/values\[1\]: "a"/);
+    expect(() => Param.from([1, NaN])).toThrow(/values\[1\]: NaN/);
+    expect(() => Param.from(new BigInt64Array(3) as unknown as number[])).toThrow(InvalidOptionError);
+    expect(() => Param.wrap([1, 2] as unknown as Float32Array, new Float32Array(2))).toThrow(/invalid data/);
+  });
+});

@@ -1,5 +1,5 @@
-import { bool, nonNegative, range } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { bool, epsilon, nonNegative, range } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface AdadeltaOptions {
@@ -16,17 +16,22 @@ export interface AdadeltaOptions {
 const schema: Schema<AdadeltaOptions> = {
   lr: { default: 1.0, check: nonNegative },
   rho: { default: 0.9, check: range(0, 1) },
-  eps: { default: 1e-6, check: nonNegative },
+  eps: { default: 1e-6, check: epsilon },
   weightDecay: { default: 0, check: nonNegative },
   maximize: { default: false, check: bool },
 };
 
 const adadelta = kernelPair("adadelta");
+const BUFFERS = ["square_avg", "acc_delta"];
 
 /** Adadelta (Zeiler 2012), as torch.optim.Adadelta: eps inside both square roots. */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
     super(params, options, schema);
+  }
+
+  protected stateBuffers(_g: ParamGroup<AdadeltaOptions>): readonly StateBufferSpec[] {
+    return BUFFERS;
   }
 
   protected update(p: Param, g: ParamGroup<AdadeltaOptions>, s: ParamState): void {

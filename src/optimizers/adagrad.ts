@@ -1,5 +1,5 @@
-import { bool, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { bool, epsilon, nonNegative } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface AdagradOptions {
@@ -18,7 +18,7 @@ const schema: Schema<AdagradOptions> = {
   lrDecay: { default: 0, check: nonNegative },
   weightDecay: { default: 0, check: nonNegative },
   initialAccumulatorValue: { default: 0, check: nonNegative },
-  eps: { default: 1e-10, check: nonNegative },
+  eps: { default: 1e-10, check: epsilon },
   maximize: { default: false, check: bool },
 };
 
@@ -30,6 +30,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     super(params, options, schema);
     // as torch, the accumulator exists from construction, filled with the initial value
     for (const g of this.paramGroups) for (const p of g.params) this.stateOf(p).buffer("sum", g.initialAccumulatorValue);
+  }
+
+  protected stateBuffers(g: ParamGroup<AdagradOptions>): readonly StateBufferSpec[] {
+    return [{ name: "sum", init: g.initialAccumulatorValue }];
   }
 
   protected update(p: Param, g: ParamGroup<AdagradOptions>, s: ParamState): void {

@@ -1,5 +1,5 @@
-import { betaPair, bool, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface AdamOptions {
@@ -15,7 +15,7 @@ export interface AdamOptions {
 export const adamSchema = (weightDecay: number): Schema<AdamOptions> => ({
   lr: { default: 1e-3, check: nonNegative },
   betas: { default: [0.9, 0.999], check: betaPair },
-  eps: { default: 1e-8, check: nonNegative },
+  eps: { default: 1e-8, check: epsilon },
   weightDecay: { default: weightDecay, check: nonNegative },
   amsgrad: { default: false, check: bool },
   maximize: { default: false, check: bool },
@@ -23,6 +23,12 @@ export const adamSchema = (weightDecay: number): Schema<AdamOptions> => ({
 
 const adam = kernelPair("adam");
 const schema = adamSchema(0);
+
+const MOMENTS = ["exp_avg", "exp_avg_sq"];
+const MOMENTS_AMSGRAD = [...MOMENTS, "max_exp_avg_sq"];
+
+/** The state buffers of Adam and AdamW. */
+export const adamBuffers = (g: ParamGroup<AdamOptions>): readonly StateBufferSpec[] => (g.amsgrad ? MOMENTS_AMSGRAD : MOMENTS);
 
 /**
  * One Adam step of `p`; `decoupled` selects AdamW's weight decay (p *= 1 - lr*wd first)
@@ -45,6 +51,9 @@ export function adamUpdate(p: Param, g: ParamGroup<AdamOptions>, s: ParamState, 
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super(params, options, schema);
+  }
+  protected stateBuffers(g: ParamGroup<AdamOptions>): readonly StateBufferSpec[] {
+    return adamBuffers(g);
   }
   protected update(p: Param, g: ParamGroup<AdamOptions>, s: ParamState): void {
     adamUpdate(p, g, s, false);

@@ -1,5 +1,5 @@
-import { betaPair, bool, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface AdamaxOptions {
@@ -14,12 +14,13 @@ export interface AdamaxOptions {
 const schema: Schema<AdamaxOptions> = {
   lr: { default: 2e-3, check: nonNegative },
   betas: { default: [0.9, 0.999], check: betaPair },
-  eps: { default: 1e-8, check: nonNegative },
+  eps: { default: 1e-8, check: epsilon },
   weightDecay: { default: 0, check: nonNegative },
   maximize: { default: false, check: bool },
 };
 
 const adamax = kernelPair("adamax");
+const BUFFERS = ["exp_avg", "exp_inf"];
 
 /**
  * Adamax (Kingma & Ba 2015, the infinity-norm Adam), as torch.optim.Adamax: eps is added
@@ -28,6 +29,10 @@ const adamax = kernelPair("adamax");
 export class Adamax extends Optimizer<AdamaxOptions> {
   constructor(params: ParamsInput<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {
     super(params, options, schema);
+  }
+
+  protected stateBuffers(_g: ParamGroup<AdamaxOptions>): readonly StateBufferSpec[] {
+    return BUFFERS;
   }
 
   protected update(p: Param, g: ParamGroup<AdamaxOptions>, s: ParamState): void {

@@ -1,7 +1,9 @@
-import { betaPair, integer, nonNegative, oneOf } from "../errors.js";
-import { kernelPair, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { betaPair, epsilon, integer, nonNegative, oneOf } from "../errors.js";
+import { kernelPair, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
-import { ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./schedulefree.js";
+import { SCHEDULE_FREE_BUFFERS, ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./schedulefree.js";
+
+const WITH_SECOND_MOMENT: readonly StateBufferSpec[] = [...SCHEDULE_FREE_BUFFERS, "exp_avg_sq"];
 
 export interface AdamWScheduleFreeOptions extends ScheduleFreeOptions {
   /** beta1 interpolates y = beta1*x + (1 - beta1)*z; beta2 is the second-moment decay. */
@@ -18,7 +20,7 @@ export interface AdamWScheduleFreeOptions extends ScheduleFreeOptions {
 const schema: Schema<AdamWScheduleFreeOptions> = {
   lr: { default: 0.0025, check: nonNegative },
   betas: { default: [0.9, 0.999], check: betaPair },
-  eps: { default: 1e-8, check: nonNegative },
+  eps: { default: 1e-8, check: epsilon },
   weightDecay: { default: 0, check: nonNegative },
   warmupSteps: { default: 0, check: integer(0) },
   r: { default: 0, check: nonNegative },
@@ -36,6 +38,10 @@ const scheduleFree = kernelPair("scheduleFree");
 export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOptions> {
   constructor(params: ParamsInput<AdamWScheduleFreeOptions>, options: Partial<AdamWScheduleFreeOptions> = {}) {
     super(params, options, schema);
+  }
+
+  protected override stateBuffers(_group: ParamGroup<AdamWScheduleFreeOptions>): readonly StateBufferSpec[] {
+    return WITH_SECOND_MOMENT;
   }
 
   protected beta(group: ParamGroup<AdamWScheduleFreeOptions>): number {

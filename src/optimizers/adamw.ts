@@ -1,6 +1,6 @@
-import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "../optimizer.js";
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
-import { adamSchema, adamUpdate, type AdamOptions } from "./adam.js";
+import { adamBuffers, adamSchema, adamUpdate, type AdamOptions } from "./adam.js";
 
 export type AdamWOptions = AdamOptions;
 
@@ -13,6 +13,9 @@ const schema = adamSchema(1e-2);
 export class AdamW extends Optimizer<AdamWOptions> {
   constructor(params: ParamsInput<AdamWOptions>, options: Partial<AdamWOptions> = {}) {
     super(params, options, schema);
+  }
+  protected stateBuffers(g: ParamGroup<AdamWOptions>): readonly StateBufferSpec[] {
+    return adamBuffers(g);
   }
   protected update(p: Param, g: ParamGroup<AdamWOptions>, s: ParamState): void {
     adamUpdate(p, g, s, true);

@@ -1,5 +1,5 @@
 import { betaPair, bool, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface LionOptions {
@@ -19,6 +19,7 @@ const schema: Schema<LionOptions> = {
 };
 
 const lion = kernelPair("lion");
+const BUFFERS = ["exp_avg"];
 
 /**
  * Lion (Chen et al. 2023): p -= lr * (sign(b1*m + (1-b1)*g) + weightDecay*p), then
@@ -28,6 +29,10 @@ const lion = kernelPair("lion");
 export class Lion extends Optimizer<LionOptions> {
   constructor(params: ParamsInput<LionOptions>, options: Partial<LionOptions> = {}) {
     super(params, options, schema);
+  }
+
+  protected stateBuffers(_g: ParamGroup<LionOptions>): readonly StateBufferSpec[] {
+    return BUFFERS;
   }
 
   protected update(p: Param, g: ParamGroup<LionOptions>, s: ParamState): void {

@@ -1,5 +1,5 @@
-import { betaPair, bool, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface NAdamOptions {
@@ -17,7 +17,7 @@ export interface NAdamOptions {
 const schema: Schema<NAdamOptions> = {
   lr: { default: 2e-3, check: nonNegative },
   betas: { default: [0.9, 0.999], check: betaPair },
-  eps: { default: 1e-8, check: nonNegative },
+  eps: { default: 1e-8, check: epsilon },
   weightDecay: { default: 0, check: nonNegative },
   momentumDecay: { default: 4e-3, check: nonNegative },
   decoupledWeightDecay: { default: false, check: bool },
@@ -25,6 +25,7 @@ const schema: Schema<NAdamOptions> = {
 };
 
 const nadam = kernelPair("nadam");
+const BUFFERS = ["exp_avg", "exp_avg_sq"];
 
 /**
  * NAdam (Dozat 2016), as torch.optim.NAdam in torch >= 2.0 (mu_product_next =
@@ -34,6 +35,10 @@ const nadam = kernelPair("nadam");
 export class NAdam extends Optimizer<NAdamOptions> {
   constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
     super(params, options, schema);
+  }
+
+  protected stateBuffers(_g: ParamGroup<NAdamOptions>): readonly StateBufferSpec[] {
+    return BUFFERS;
   }
 
   protected update(p: Param, g: ParamGroup<NAdamOptions>, s: ParamState): void {

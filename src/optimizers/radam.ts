@@ -1,5 +1,5 @@
-import { betaPair, bool, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface RAdamOptions {
@@ -15,13 +15,14 @@ export interface RAdamOptions {
 const schema: Schema<RAdamOptions> = {
   lr: { default: 1e-3, check: nonNegative },
   betas: { default: [0.9, 0.999], check: betaPair },
-  eps: { default: 1e-8, check: nonNegative },
+  eps: { default: 1e-8, check: epsilon },
   weightDecay: { default: 0, check: nonNegative },
   decoupledWeightDecay: { default: false, check: bool },
   maximize: { default: false, check: bool },
 };
 
 const radam = kernelPair("radam");
+const BUFFERS = ["exp_avg", "exp_avg_sq"];
 
 /**
  * RAdam (Liu et al. 2020), as torch.optim.RAdam: while the variance of the adaptive step
@@ -31,6 +32,10 @@ const radam = kernelPair("radam");
 export class RAdam extends Optimizer<RAdamOptions> {
   constructor(params: ParamsInput<RAdamOptions>, options: Partial<RAdamOptions> = {}) {
     super(params, options, schema);
+  }
+
+  protected stateBuffers(_g: ParamGroup<RAdamOptions>): readonly StateBufferSpec[] {
+    return BUFFERS;
   }
 
   protected update(p: Param, g: ParamGroup<RAdamOptions>, s: ParamState): void {

@@ -1,5 +1,5 @@
-import { bool, nonNegative, range } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { bool, epsilon, nonNegative, range } from "../errors.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface RMSpropOptions {
@@ -17,7 +17,7 @@ export interface RMSpropOptions {
 const schema: Schema<RMSpropOptions> = {
   lr: { default: 1e-2, check: nonNegative },
   alpha: { default: 0.99, check: range(0, 1) },
-  eps: { default: 1e-8, check: nonNegative },
+  eps: { default: 1e-8, check: epsilon },
   weightDecay: { default: 0, check: nonNegative },
   momentum: { default: 0, check: nonNegative },
   centered: { default: false, check: bool },
@@ -25,11 +25,18 @@ const schema: Schema<RMSpropOptions> = {
 };
 
 const rmsprop = kernelPair("rmsprop");
+const SQUARE_AVG = ["square_avg"];
+const GRAD_AVG = ["grad_avg"];
+const MOMENTUM = ["momentum_buffer"];
 
 /** RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: no bias correction, eps after the sqrt. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     super(params, options, schema);
+  }
+
+  protected stateBuffers(g: ParamGroup<RMSpropOptions>): readonly StateBufferSpec[] {
+    return [...SQUARE_AVG, ...(g.centered ? GRAD_AVG : []), ...(g.momentum > 0 ? MOMENTUM : [])];
   }
 
   protected update(p: Param, g: ParamGroup<RMSpropOptions>, s: ParamState): void {

@@ -8,8 +8,8 @@
 // kernel arithmetic the step used: the round trip gives back y bit for bit.
 import { InvalidOptionError, StateError } from "../errors.js";
 import { asString, CheckpointError, type PendingLoad, type StateTree } from "../checkpoint.js";
-import { kernelPair, Optimizer, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
-import type { FloatArray, Param } from "../param.js";
+import { kernelPair, Optimizer, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
+import { disposedError, type FloatArray, type Param } from "../param.js";
 
 /** The options both Schedule-Free optimizers have. */
 export interface ScheduleFreeOptions {
@@ -34,6 +34,8 @@ export interface ScheduleFreeStep {
 export type Mode = "train" | "eval";
 
 const toY = kernelPair("scheduleFreeY");
+/** z and x, both starting at the params. */
+export const SCHEDULE_FREE_BUFFERS: readonly StateBufferSpec[] = [{ name: "z", init: "params" }, { name: "x", init: "params" }];
 
 export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> extends Optimizer<O> {
   #mode: Mode = "train";
@@ -87,18 +89,18 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
     if (!this.paramGroups.some((g) => g.params.includes(param))) {
       throw new InvalidOptionError("param", param?.name ?? param, "a Param of this optimizer");
     }
-    if (param.disposed) throw new StateError(`wasm-optim: Param${param.name ? ` "${param.name}"` : ""} was disposed`);
+    if (param.disposed) throw disposedError(param);
     const x = this.state.get(param)?.buffers.get("x");
     // before its first step x = y = the params
     return (x ? x.view : param.data).slice();
   }
 
-  /** Throws a StateError in eval mode (the params hold x, not y); see train(). */
-  override step(closure?: () => number): number | undefined {
+  /** Also throws a StateError in eval mode (the params hold x, not y); see train(). */
+  override checkStep(): void {
     if (this.#mode === "eval") {
       throw new StateError("wasm-optim: step() in eval mode: the params hold the averaged point x; call train() first to put back y, where gradients are taken");
     }
-    return super.step(closure);
+    super.checkStep();
   }
 
   /** The interpolation coefficient beta (y = beta*x + (1 - beta)*z) of a group. */
@@ -126,12 +128,12 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
     this.#current = { k, lr, c };
   }
 
+  /** z = x = y = the params on a param's first step. */
+  protected stateBuffers(_group: ParamGroup<O>): readonly StateBufferSpec[] {
+    return SCHEDULE_FREE_BUFFERS;
+  }
+
   protected update(p: Param, group: ParamGroup<O>, s: ParamState): void {
-    if (!s.buffers.has("z")) {
-      // z = x = y = the params on a param's first step
-      s.buffer("z").view.set(p.data);
-      s.buffer("x").view.set(p.data);
-    }
     this.kernelStep(p, group, s, this.#current);
   }
 
@@ -140,7 +142,7 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
     const out: [Param, ParamState, ParamGroup<O>][] = [];
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed; the mode was not changed`);
+        if (p.disposed) throw disposedError(p, "a Param of this optimizer", "the mode was not changed");
         const s = this.state.get(p);
         if (s?.buffers.has("z")) out.push([p, s, group]);
       }

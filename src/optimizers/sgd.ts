@@ -1,5 +1,5 @@
 import { bool, InvalidOptionError, nonNegative, range } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 
 export interface SGDOptions {
@@ -23,6 +23,7 @@ const schema: Schema<SGDOptions> = {
 };
 
 const sgd = kernelPair("sgd");
+const MOMENTUM = ["momentum_buffer"];
 const enum Kind {
   Plain = 0,
   Momentum = 1,
@@ -44,6 +45,10 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
+  protected stateBuffers(g: ParamGroup<SGDOptions>): readonly StateBufferSpec[] {
+    return g.momentum === 0 ? [] : MOMENTUM;
+  }
+
   protected update(p: Param, g: ParamGroup<SGDOptions>, s: ParamState): void {
     s.step++;
     const sign = signOf(g.maximize);
@@ -52,8 +57,8 @@ export class SGD extends Optimizer<SGDOptions> {
       return;
     }
     // The first momentum step copies d into the buffer (no dampening): with the buffer
-    // still zero, bufMu = 0 and a factor 1 do exactly that.
-    const first = !s.buffers.has("momentum_buffer");
+    // just created (zero), bufMu = 0 and a factor 1 do exactly that.
+    const first = s.created.has("momentum_buffer");
     const buf = s.buffer("momentum_buffer");
     const kind = g.nesterov ? Kind.Nesterov : Kind.Momentum;
     sgd[p.dtype](p.dataPtr, p.gradPtr, buf.ptr, p.size, g.lr, sign, g.weightDecay, first ? 0 : g.momentum, first ? 1 : 1 - g.dampening, g.momentum, kind);

@@ -57,3 +57,23 @@ describe("accumulateGradients", () => {
     expect(() => accumulateGradients({} as SGD, 2)).toThrow(/target/);
   });
 });
+
+describe("accumulateGradients when the optimizer cannot step", () => {
+  it("keeps the gradients and the micro-batches held so far; the memory is freed with the optimizer", () => {
+    const p = Param.from([1, 2, 3]);
+    const opt = new api.AdamWScheduleFree([p]);
+    const acc = accumulateGradients(opt, 2);
+    p.grad.set([1, 1, 1]);
+    acc.step();
+    opt.eval();
+    p.grad.set([3, 3, 3]);
+    expect(() => acc.step()).toThrow(api.StateError);
+    expect(Array.from(p.grad)).toEqual([3, 3, 3]);
+    expect(acc.pending).toBe(1);
+    opt.train();
+    expect(acc.step()).toBe(true); // the mean of the two micro-batches
+    const live = api.heapStats().liveBytes;
+    opt.dispose();
+    expect(api.heapStats().liveBytes).toBeLessThan(live - 3 * 4 * 3); // z, x, exp_avg_sq and the sums
+  });
+});

@@ -143,3 +143,15 @@ describe("clipGradNorm / clipGradValue edge cases", () => {
     expect(Number.isNaN(p.grad[1]!)).toBe(true);
   });
 });
+
+describe("skipNonFinite when the optimizer cannot step", () => {
+  it("throws before clipping: the gradients are untouched", () => {
+    const p = Param.from([1, 2, 3]);
+    const opt = new api.AdamWScheduleFree([p]);
+    const guard = skipNonFinite(opt, { maxNorm: 1 });
+    opt.eval();
+    p.grad.set([3, 4, 12]);
+    expect(() => guard.step()).toThrow(/train\(\)/);
+    expect(Array.from(p.grad)).toEqual([3, 4, 12]);
+  });
+});
