@@ -4,3 +4,4 @@ export * from "./sgd";
 export * from "./adam";
 export * from "./adagrad";
 export * from "./rmsprop";
+export * from "./vector";

@@ -9,3 +9,5 @@ export { Adagrad, type AdagradOptions } from "./optimizers/adagrad.js";
 export { RMSprop, type RMSpropOptions } from "./optimizers/rmsprop.js";
 export { Adam, type AdamOptions } from "./optimizers/adam.js";
 export { AdamW, type AdamWOptions } from "./optimizers/adamw.js";
+export * as vector from "./vector.js";
+export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";

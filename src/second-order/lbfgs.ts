@@ -1,0 +1,313 @@
+// L-BFGS as torch.optim.LBFGS (PyTorch 1.13): same stopping tests, first step length,
+// curvature check (y's > 1e-10), evaluation counting and strong-Wolfe line search. All
+// params of the group form one flat vector x; the optimizer's own vectors (direction,
+// previous gradient, history pairs, line-search gradients) are flat buffers in wasm memory,
+// and each vector operation is a SIMD kernel from assembly/vector.ts.
+import { InvalidOptionError, StateError, integer, nonNegative, oneOf } from "../errors.js";
+import { Optimizer, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
+import { WasmBuffer, bytesPer, type DType, type Param } from "../param.js";
+import { vectorKernels } from "../vector.js";
+import { TorchStrongWolfe, type LineObjective } from "./line-search.js";
+
+export interface LBFGSOptions {
+  /** Step length multiplier (the first step ever is min(1, 1/||g||_1) * lr). */
+  lr: number;
+  /** Iterations per step() call. */
+  maxIter: number;
+  /** Closure evaluations per step() call (checked after each iteration); default floor(maxIter * 5/4). */
+  maxEval: number;
+  /** Stop when max |g| <= toleranceGrad (torch's code default 1e-7). */
+  toleranceGrad: number;
+  /** Stop when the step, the directional derivative or the change in loss falls below this. */
+  toleranceChange: number;
+  /** Number of (s, y) pairs kept. */
+  historySize: number;
+  /** "strong-wolfe" (torch's "strong_wolfe") or "none" (fixed step lr). */
+  lineSearch: "strong-wolfe" | "none";
+}
+
+const schema: Schema<LBFGSOptions> = {
+  lr: { default: 1, check: nonNegative },
+  maxIter: { default: 20, check: integer(1) },
+  maxEval: { default: undefined, check: integer(1) }, // filled in from maxIter, as torch does
+  toleranceGrad: { default: 1e-7, check: nonNegative },
+  toleranceChange: { default: 1e-9, check: nonNegative },
+  historySize: { default: 100, check: integer(1) },
+  lineSearch: { default: "none", check: oneOf("strong-wolfe", "none") },
+};
+
+/** torch: max_eval = max_iter * 5 // 4 when not given. */
+function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSOptions> | undefined {
+  if (options === null || typeof options !== "object" || options.maxEval !== undefined) return options;
+  const maxIter = options.maxIter ?? schema.maxIter.default!;
+  return Number.isSafeInteger(maxIter) ? { ...options, maxEval: Math.floor((maxIter * 5) / 4) } : options;
+}
+
+/** One (s, y) pair of the history, with ro = 1 / y's. */
+interface Pair {
+  s: WasmBuffer;
+  y: WasmBuffer;
+  ro: number;
+}
+
+/**
+ * L-BFGS (Nocedal 1980; Liu & Nocedal 1989), as torch.optim.LBFGS. `step(closure)` runs up
+ * to `maxIter` iterations; the closure computes the loss at the current params, writes the
+ * gradients into `p.grad` and returns the loss. step() returns the loss at its start.
+ * Only one parameter group; params must share one dtype; frozen params (requiresGrad
+ * false) are left out. The optimizer state (torch's names: func_evals, n_iter, t, H_diag,
+ * prev_loss, d, prev_flat_grad) is kept on the first param: `opt.state.get(params[0])`.
+ */
+export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
+  /** Total number of elements of the flat vector x. */
+  readonly numel: number;
+  readonly dtype: DType;
+  readonly #params: readonly Param[];
+  readonly #offsets: number[] = [];
+  readonly #history: Pair[] = [];
+  #spare: Pair | null = null;
+  #al = new Float64Array(0);
+  readonly #slots: (WasmBuffer | null)[] = new Array<WasmBuffer | null>(TorchStrongWolfe.SLOTS).fill(null);
+  #xInit: WasmBuffer | null = null;
+  readonly #search = new TorchStrongWolfe();
+  #closure: (() => number) | null = null;
+
+  constructor(params: ParamsInput<LBFGSOptions>, options: Partial<LBFGSOptions> = {}) {
+    super(params, withMaxEval(options), schema);
+    if (this.paramGroups.length !== 1) {
+      throw new InvalidOptionError("params", `${this.paramGroups.length} parameter groups`, "one parameter group (LBFGS has no per-group options, as in torch)");
+    }
+    const all = this.paramGroups[0]!.params;
+    const dtypes = new Set(all.map((p) => p.dtype));
+    if (dtypes.size > 1) throw new InvalidOptionError("params", [...dtypes], "params of one dtype (LBFGS treats them as one flat vector)");
+    this.dtype = all[0]!.dtype;
+    this.#params = all.filter((p) => p.requiresGrad);
+    let n = 0;
+    for (const p of this.#params) {
+      this.#offsets.push(n);
+      n += p.size;
+    }
+    this.numel = n;
+  }
+
+  /** LBFGS has exactly one parameter group. */
+  override addParamGroup(): never {
+    throw new InvalidOptionError("group", "a second parameter group", "no new groups: LBFGS has exactly one");
+  }
+
+  /** step() without a closure is not allowed: L-BFGS must re-evaluate the loss. */
+  protected update(): never {
+    throw new StateError("wasm-optim: LBFGS.step needs a closure");
+  }
+
+  /** Frees the history and every buffer (the params stay). */
+  override dispose(): void {
+    for (const p of this.#history.splice(0)) this.#freePair(p);
+    if (this.#spare) this.#freePair(this.#spare);
+    this.#spare = null;
+    for (let i = 0; i < this.#slots.length; i++) {
+      this.#slots[i]?.free();
+      this.#slots[i] = null;
+    }
+    this.#xInit?.free();
+    this.#xInit = null;
+    super.dispose();
+  }
+
+  /** Runs up to maxIter L-BFGS iterations; returns the loss at the start of the step. */
+  override step(closure?: () => number): number {
+    if (typeof closure !== "function") {
+      throw new InvalidOptionError("closure", closure, "a function that recomputes the loss, writes the gradients into p.grad and returns the loss");
+    }
+    for (const p of this.paramGroups[0]!.params) {
+      if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed; nothing was stepped`);
+    }
+    const group = this.paramGroups[0]!;
+    const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize } = group;
+    const strongWolfe = group.lineSearch === "strong-wolfe";
+    const K = vectorKernels[this.dtype];
+    const n = this.numel;
+    const state = this.#state();
+    const sc = state.scalars;
+    sc.func_evals ??= 0;
+    sc.n_iter ??= 0;
+    for (const p of this.#params) p.syncIn();
+    this.#closure = closure;
+    try {
+      // evaluate f(x) and g(x) once
+      let g = 0; // gradient slot of the current point
+      const origLoss = this.evaluateHere(g);
+      let loss = origLoss;
+      let currentEvals = 1;
+      sc.func_evals++;
+      let optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
+      if (optCond) return origLoss;
+
+      const d = this.#flat(state, "d");
+      const prev = this.#flat(state, "prev_flat_grad");
+      let t = sc.t ?? lr;
+      let hDiag = sc.H_diag ?? 1;
+      let prevLoss = sc.prev_loss ?? loss;
+      let nIter = 0;
+      while (nIter < maxIter) {
+        nIter++;
+        sc.n_iter++;
+        // direction
+        const gp = this.#slot(g).ptr;
+        if (sc.n_iter === 1) {
+          K.scale(d.ptr, gp, n, -1);
+          for (const p of this.#history.splice(0)) this.#recycle(p);
+          hDiag = 1;
+        } else {
+          // y = g - g_prev, s = d*t; keep the pair only when y's > 1e-10
+          const pair = this.#takeSpare();
+          K.axpby(pair.y.ptr, gp, prev.ptr, n, 1, -1);
+          K.scale(pair.s.ptr, d.ptr, n, t);
+          const ys = K.dot(pair.y.ptr, pair.s.ptr, n);
+          if (ys > 1e-10) {
+            while (this.#history.length >= historySize) this.#recycle(this.#history.shift()!);
+            pair.ro = 1 / ys;
+            this.#history.push(pair);
+            hDiag = ys / K.sumsq(pair.y.ptr, n);
+          } else this.#recycle(pair);
+          this.#twoLoop(gp, d.ptr, hDiag);
+        }
+        K.copy(prev.ptr, gp, n);
+        prevLoss = loss;
+
+        // step length
+        t = sc.n_iter === 1 ? Math.min(1, 1 / K.sumabs(gp, n)) * lr : lr;
+        const gtd = K.dot(gp, d.ptr, n);
+        if (gtd > -toleranceChange) break;
+
+        let lsEvals = 0;
+        if (strongWolfe) {
+          const x0 = this.#xInit ?? (this.#xInit = new WasmBuffer(this.dtype, n));
+          this.#eachParam((p, off) => K.copy(x0.ptr + off, p.dataPtr, p.size));
+          this.#search.search(this, t, loss, g, gtd, K.maxabs(d.ptr, n));
+          ({ f: loss, slot: g, t, evals: lsEvals } = this.#search);
+          this.#eachParam((p, off) => K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t));
+          optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
+        } else {
+          this.#eachParam((p, off) => K.axpy(p.dataPtr, d.ptr + off, p.size, t));
+          if (nIter !== maxIter) {
+            // re-evaluate only if this is not the last iteration
+            loss = this.evaluateHere(g);
+            optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
+            lsEvals = 1;
+          }
+        }
+        currentEvals += lsEvals;
+        sc.func_evals += lsEvals;
+
+        // stopping tests, in torch's order
+        if (nIter === maxIter) break;
+        if (currentEvals >= maxEval) break;
+        if (optCond) break;
+        if (K.maxabs(d.ptr, n) * t <= toleranceChange) break;
+        if (Math.abs(loss - prevLoss) < toleranceChange) break;
+      }
+      sc.t = t;
+      sc.H_diag = hDiag;
+      sc.prev_loss = prevLoss;
+      return origLoss;
+    } finally {
+      this.#closure = null;
+      for (const p of this.#params) p.syncOut();
+    }
+  }
+
+  /** @internal LineObjective: f at x0 + t*d, gradient into `slot`. */
+  evaluate(t: number, slot: number): number {
+    const K = vectorKernels[this.dtype];
+    const x0 = this.#xInit!, d = this.#state().buffers.get("d")!;
+    this.#eachParam((p, off) => K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t));
+    return this.evaluateHere(slot);
+  }
+
+  /** @internal LineObjective: g·d for the gradient in `slot`. */
+  slope(slot: number): number {
+    return vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel);
+  }
+
+  /** @internal Calls the closure at the current params and gathers the gradient into `slot`. */
+  evaluateHere(slot: number): number {
+    for (const p of this.#params) p.syncOut();
+    const loss = this.#closure!();
+    if (typeof loss !== "number") throw new InvalidOptionError("closure", loss, "a closure that returns the loss as a number");
+    const K = vectorKernels[this.dtype];
+    const dst = this.#slot(slot).ptr;
+    this.#eachParam((p, off) => {
+      p.syncIn();
+      K.copy(dst + off, p.gradPtr, p.size);
+    });
+    return loss;
+  }
+
+  /**
+   * The two-loop recursion, torch's order of operations, with fused kernels: each pass
+   * updates the vector and returns the dot product the next iteration needs.
+   *   q = -g;  for i = newest..oldest: al_i = ro_i s_i·q;  q -= al_i y_i
+   *   d = H_diag q;  for i = oldest..newest: be_i = ro_i y_i·d;  d += (al_i - be_i) s_i
+   */
+  #twoLoop(g: number, d: number, hDiag: number): void {
+    const K = vectorKernels[this.dtype];
+    const n = this.numel, h = this.#history, k = h.length;
+    K.scale(d, g, n, -1);
+    if (k === 0) {
+      K.scale(d, d, n, hDiag);
+      return;
+    }
+    if (this.#al.length < k) this.#al = new Float64Array(Math.max(k, this.paramGroups[0]!.historySize));
+    const al = this.#al;
+    let dotS = K.dot(h[k - 1]!.s.ptr, d, n);
+    for (let i = k - 1; i >= 0; i--) {
+      al[i] = dotS * h[i]!.ro;
+      if (i > 0) dotS = K.axpbyDot(d, h[i]!.y.ptr, h[i - 1]!.s.ptr, n, 1, -al[i]!);
+      else K.axpy(d, h[0]!.y.ptr, n, -al[0]!);
+    }
+    let dotY = K.axpbyDot(d, d, h[0]!.y.ptr, n, hDiag, 0);
+    for (let i = 0; i < k; i++) {
+      const c = al[i]! - dotY * h[i]!.ro;
+      if (i < k - 1) dotY = K.axpbyDot(d, h[i]!.s.ptr, h[i + 1]!.y.ptr, n, 1, c);
+      else K.axpy(d, h[i]!.s.ptr, n, c);
+    }
+  }
+
+  #state(): ParamState {
+    return this.stateOf(this.paramGroups[0]!.params[0]!);
+  }
+
+  /** A flat state buffer under torch's name, created on first use. */
+  #flat(state: ParamState, name: string): WasmBuffer {
+    let b = state.buffers.get(name);
+    if (!b) state.buffers.set(name, (b = new WasmBuffer(this.dtype, this.numel)));
+    return b;
+  }
+
+  #slot(i: number): WasmBuffer {
+    return this.#slots[i] ?? (this.#slots[i] = new WasmBuffer(this.dtype, this.numel));
+  }
+
+  #eachParam(f: (p: Param, byteOffset: number) => void): void {
+    const bytes = bytesPer(this.dtype);
+    for (let i = 0; i < this.#params.length; i++) f(this.#params[i]!, this.#offsets[i]! * bytes);
+  }
+
+  #takeSpare(): Pair {
+    const p = this.#spare ?? { s: new WasmBuffer(this.dtype, this.numel), y: new WasmBuffer(this.dtype, this.numel), ro: 0 };
+    this.#spare = null;
+    return p;
+  }
+
+  /** Keeps one unused pair for the next iteration (no allocation in the steady state). */
+  #recycle(p: Pair): void {
+    if (this.#spare) this.#freePair(p);
+    else this.#spare = p;
+  }
+
+  #freePair(p: Pair): void {
+    p.s.free();
+    p.y.free();
+  }
+}
