@@ -7,6 +7,7 @@ import { InvalidOptionError, StateError, integer, nonNegative, oneOf } from "../
 import { Optimizer, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
 import { WasmBuffer, bytesPer, type DType, type Param } from "../param.js";
 import { vectorKernels } from "../vector.js";
+import { History } from "./history.js";
 import { TorchStrongWolfe, type LineObjective } from "./line-search.js";
 
 export interface LBFGSOptions {
@@ -43,13 +44,6 @@ function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSO
   return Number.isSafeInteger(maxIter) ? { ...options, maxEval: Math.floor((maxIter * 5) / 4) } : options;
 }
 
-/** One (s, y) pair of the history, with ro = 1 / y's. */
-interface Pair {
-  s: WasmBuffer;
-  y: WasmBuffer;
-  ro: number;
-}
-
 /**
  * L-BFGS (Nocedal 1980; Liu & Nocedal 1989), as torch.optim.LBFGS. `step(closure)` runs up
  * to `maxIter` iterations; the closure computes the loss at the current params, writes the
@@ -64,9 +58,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
   readonly dtype: DType;
   readonly #params: readonly Param[];
   readonly #offsets: number[] = [];
-  readonly #history: Pair[] = [];
-  #spare: Pair | null = null;
-  #al = new Float64Array(0);
+  readonly #history: History;
   readonly #slots: (WasmBuffer | null)[] = new Array<WasmBuffer | null>(TorchStrongWolfe.SLOTS).fill(null);
   #xInit: WasmBuffer | null = null;
   readonly #search = new TorchStrongWolfe();
@@ -88,6 +80,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
       n += p.size;
     }
     this.numel = n;
+    this.#history = new History(this.dtype, n);
   }
 
   /** LBFGS has exactly one parameter group. */
@@ -102,9 +95,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
 
   /** Frees the history and every buffer (the params stay). */
   override dispose(): void {
-    for (const p of this.#history.splice(0)) this.#freePair(p);
-    if (this.#spare) this.#freePair(this.#spare);
-    this.#spare = null;
+    this.#history.dispose();
     for (let i = 0; i < this.#slots.length; i++) {
       this.#slots[i]?.free();
       this.#slots[i] = null;
@@ -156,21 +147,22 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
         const gp = this.#slot(g).ptr;
         if (sc.n_iter === 1) {
           K.scale(d.ptr, gp, n, -1);
-          for (const p of this.#history.splice(0)) this.#recycle(p);
+          this.#history.reset();
           hDiag = 1;
         } else {
           // y = g - g_prev, s = d*t; keep the pair only when y's > 1e-10
-          const pair = this.#takeSpare();
-          K.axpby(pair.y.ptr, gp, prev.ptr, n, 1, -1);
-          K.scale(pair.s.ptr, d.ptr, n, t);
-          const ys = K.dot(pair.y.ptr, pair.s.ptr, n);
+          const y = this.#history.take(), s = this.#history.take();
+          K.axpby(y.ptr, gp, prev.ptr, n, 1, -1);
+          K.scale(s.ptr, d.ptr, n, t);
+          const ys = K.dot(y.ptr, s.ptr, n);
           if (ys > 1e-10) {
-            while (this.#history.length >= historySize) this.#recycle(this.#history.shift()!);
-            pair.ro = 1 / ys;
-            this.#history.push(pair);
-            hDiag = ys / K.sumsq(pair.y.ptr, n);
-          } else this.#recycle(pair);
-          this.#twoLoop(gp, d.ptr, hDiag);
+            this.#history.push(s, y, ys, 1, historySize);
+            hDiag = ys / K.sumsq(y.ptr, n);
+          } else {
+            this.#history.give(s);
+            this.#history.give(y);
+          }
+          this.#history.twoLoop(gp, d.ptr, hDiag);
         }
         K.copy(prev.ptr, gp, n);
         prevLoss = loss;
@@ -244,36 +236,6 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
     return loss;
   }
 
-  /**
-   * The two-loop recursion, torch's order of operations, with fused kernels: each pass
-   * updates the vector and returns the dot product the next iteration needs.
-   *   q = -g;  for i = newest..oldest: al_i = ro_i s_i·q;  q -= al_i y_i
-   *   d = H_diag q;  for i = oldest..newest: be_i = ro_i y_i·d;  d += (al_i - be_i) s_i
-   */
-  #twoLoop(g: number, d: number, hDiag: number): void {
-    const K = vectorKernels[this.dtype];
-    const n = this.numel, h = this.#history, k = h.length;
-    K.scale(d, g, n, -1);
-    if (k === 0) {
-      K.scale(d, d, n, hDiag);
-      return;
-    }
-    if (this.#al.length < k) this.#al = new Float64Array(Math.max(k, this.paramGroups[0]!.historySize));
-    const al = this.#al;
-    let dotS = K.dot(h[k - 1]!.s.ptr, d, n);
-    for (let i = k - 1; i >= 0; i--) {
-      al[i] = dotS * h[i]!.ro;
-      if (i > 0) dotS = K.axpbyDot(d, h[i]!.y.ptr, h[i - 1]!.s.ptr, n, 1, -al[i]!);
-      else K.axpy(d, h[0]!.y.ptr, n, -al[0]!);
-    }
-    let dotY = K.axpbyDot(d, d, h[0]!.y.ptr, n, hDiag, 0);
-    for (let i = 0; i < k; i++) {
-      const c = al[i]! - dotY * h[i]!.ro;
-      if (i < k - 1) dotY = K.axpbyDot(d, h[i]!.s.ptr, h[i + 1]!.y.ptr, n, 1, c);
-      else K.axpy(d, h[i]!.s.ptr, n, c);
-    }
-  }
-
   #state(): ParamState {
     return this.stateOf(this.paramGroups[0]!.params[0]!);
   }
@@ -292,22 +254,5 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
   #eachParam(f: (p: Param, byteOffset: number) => void): void {
     const bytes = bytesPer(this.dtype);
     for (let i = 0; i < this.#params.length; i++) f(this.#params[i]!, this.#offsets[i]! * bytes);
-  }
-
-  #takeSpare(): Pair {
-    const p = this.#spare ?? { s: new WasmBuffer(this.dtype, this.numel), y: new WasmBuffer(this.dtype, this.numel), ro: 0 };
-    this.#spare = null;
-    return p;
-  }
-
-  /** Keeps one unused pair for the next iteration (no allocation in the steady state). */
-  #recycle(p: Pair): void {
-    if (this.#spare) this.#freePair(p);
-    else this.#spare = p;
-  }
-
-  #freePair(p: Pair): void {
-    p.s.free();
-    p.y.free();
   }
 }
