@@ -11,3 +11,5 @@ export { Adam, type AdamOptions } from "./optimizers/adam.js";
 export { AdamW, type AdamWOptions } from "./optimizers/adamw.js";
 export * as vector from "./vector.js";
 export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
+export { minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type StopReason } from "./second-order/minimize.js";
+export { Newton, type NewtonOptions, type HessianSource } from "./second-order/newton.js";
