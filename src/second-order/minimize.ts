@@ -8,7 +8,7 @@
 // dtype), the memory reset when a line search fails, and a non-finite loss or gradient
 // treated as "step too long" (the line search backs off); the iterate is always a point
 // where the loss and gradient were finite.
-import { InvalidOptionError, integer, nonNegative, oneOf, show } from "../errors.js";
+import { InvalidOptionError, integer, nonNegative, oneOf } from "../errors.js";
 import type { DType, FloatArray } from "../param.js";
 import { vectorKernels } from "../vector.js";
 import { History } from "./history.js";
@@ -137,7 +137,7 @@ export function minimize(fn: (x: never, grad: never) => number, x0: FloatArray |
   }
   const newton = settings.method === "newton";
   if (newton && !options.hessian && !options.hvp) throw new InvalidOptionError("hessian", undefined, 'a function (x, H) => void (or hvp) for method "newton"');
-  if (newton && options.hessian && options.hvp) throw new InvalidOptionError("hvp", show("given"), 'either hessian or hvp, not both');
+  if (newton && options.hessian && options.hvp) throw new InvalidOptionError("hvp", options.hvp, "no hvp when hessian is given (one or the other)");
   const start = x0 instanceof Float32Array ? x0 : Float64Array.from(x0);
   const objective: Objective = {
     fn: fn as Objective["fn"],

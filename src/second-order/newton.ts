@@ -6,7 +6,7 @@
 import { InvalidOptionError, StateError, integer, nonNegative } from "../errors.js";
 import { Optimizer, type ParamsInput, type Schema } from "../optimizer.js";
 import type { DType, FloatArray, Param } from "../param.js";
-import { runMinimize, type Objective } from "./minimize.js";
+import { runMinimize, type Objective, type StopReason } from "./minimize.js";
 
 /**
  * In-place Cholesky factorisation A = L L' of the n x n row-major matrix `a` + shift*I
@@ -145,8 +145,8 @@ export class Newton extends Optimizer<NewtonOptions> {
   readonly numel: number;
   readonly dtype: DType;
   readonly #params: readonly Param[];
-  /** Why the last step() stopped ("gradTol", "relTol", "maxIterations", "lineSearch", "nonFinite"). */
-  lastReason = "";
+  /** Why the last step() stopped (undefined before the first step). */
+  lastReason: StopReason | undefined;
 
   constructor(params: ParamsInput<NewtonOptions>, options: Partial<NewtonOptions> = {}) {
     super(params, options, schema);
