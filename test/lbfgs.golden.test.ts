@@ -1,16 +1,26 @@
-// Replays the torch.optim.LBFGS golden cases in test/fixtures through the public API:
-// exact closure-evaluation counts per step, the loss each step() returns (the loss at
-// its start), the params after every step, the loss there (evaluated outside the
-// optimizer) and torch's final func_evals / n_iter.
+// Replays the torch.optim.LBFGS golden cases in test/fixtures (the 12 public ones) and
+// test/fixtures/lbfgs-extra (10 more made with the same generator and torch 1.13: longer
+// strong-Wolfe runs, large lr, tolerance stops, history eviction; see its config.json)
+// through the public API: exact closure-evaluation counts per step, the loss each step()
+// returns (the loss at its start), the params after every step, the loss there (evaluated
+// outside the optimizer) and torch's final func_evals / n_iter.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LBFGS, Param } from "../src/index.js";
-import { loadCases, optionsOf, problemOf, toleranceUsed } from "./helpers/golden.js";
+import { loadCases, optionsOf, problemOf, toleranceUsed, type GoldenCase } from "./helpers/golden.js";
 
-const cases = loadCases("LBFGS");
+const extraDir = join(import.meta.dirname, "fixtures", "lbfgs-extra");
+const extra: GoldenCase[] = (JSON.parse(readFileSync(join(extraDir, "index.json"), "utf8")).cases as (string | { file?: string; id: string })[])
+  .map((c) => (typeof c === "string" ? c : (c.file ?? `${c.id}.json`)))
+  .map((f) => JSON.parse(readFileSync(join(extraDir, f), "utf8")));
+const publicCases = loadCases("LBFGS");
+const cases = [...publicCases, ...extra];
 
 describe("torch.optim.LBFGS golden trajectories", () => {
-  it("has the 12 public cases", () => {
-    expect(cases.length).toBe(12);
+  it("has the 12 public cases and the 10 extra ones", () => {
+    expect(publicCases.length).toBe(12);
+    expect(extra.length).toBe(10);
   });
   for (const c of cases) {
     it(`${c.id} (${c.dtype}, n=${c.size}, ${c.steps} steps, ${String(c.hyperparameters.lineSearch)})`, () => {
