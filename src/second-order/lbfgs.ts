@@ -52,7 +52,7 @@ function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSO
  * false) are left out. The optimizer state (torch's names: func_evals, n_iter, t, H_diag,
  * prev_loss, d, prev_flat_grad) is kept on the first param: `opt.state.get(params[0])`.
  */
-export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
+export class LBFGS extends Optimizer<LBFGSOptions> {
   /** Total number of elements of the flat vector x. */
   readonly numel: number;
   readonly dtype: DType;
@@ -63,6 +63,16 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
   #xInit: WasmBuffer | null = null;
   readonly #search = new TorchStrongWolfe();
   #closure: (() => number) | null = null;
+  /** What the line search evaluates: f at x0 + t*d (gradient into a slot), and g·d. */
+  readonly #objective: LineObjective = {
+    evaluate: (t, slot) => {
+      const K = vectorKernels[this.dtype];
+      const x0 = this.#xInit!, d = this.#state().buffers.get("d")!;
+      this.#eachParam((p, off) => K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t));
+      return this.#evaluateHere(slot);
+    },
+    slope: (slot) => vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel),
+  };
 
   constructor(params: ParamsInput<LBFGSOptions>, options: Partial<LBFGSOptions> = {}) {
     super(params, withMaxEval(options), schema);
@@ -127,7 +137,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
     try {
       // evaluate f(x) and g(x) once
       let g = 0; // gradient slot of the current point
-      const origLoss = this.evaluateHere(g);
+      const origLoss = this.#evaluateHere(g);
       let loss = origLoss;
       let currentEvals = 1;
       sc.func_evals++;
@@ -176,7 +186,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
         if (strongWolfe) {
           const x0 = this.#xInit ?? (this.#xInit = new WasmBuffer(this.dtype, n));
           this.#eachParam((p, off) => K.copy(x0.ptr + off, p.dataPtr, p.size));
-          this.#search.search(this, t, loss, g, gtd, K.maxabs(d.ptr, n));
+          this.#search.search(this.#objective, t, loss, g, gtd, K.maxabs(d.ptr, n));
           ({ f: loss, slot: g, t, evals: lsEvals } = this.#search);
           this.#eachParam((p, off) => K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t));
           optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
@@ -184,7 +194,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
           this.#eachParam((p, off) => K.axpy(p.dataPtr, d.ptr + off, p.size, t));
           if (nIter !== maxIter) {
             // re-evaluate only if this is not the last iteration
-            loss = this.evaluateHere(g);
+            loss = this.#evaluateHere(g);
             optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
             lsEvals = 1;
           }
@@ -209,21 +219,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> implements LineObjective {
     }
   }
 
-  /** @internal LineObjective: f at x0 + t*d, gradient into `slot`. */
-  evaluate(t: number, slot: number): number {
-    const K = vectorKernels[this.dtype];
-    const x0 = this.#xInit!, d = this.#state().buffers.get("d")!;
-    this.#eachParam((p, off) => K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t));
-    return this.evaluateHere(slot);
-  }
-
-  /** @internal LineObjective: g·d for the gradient in `slot`. */
-  slope(slot: number): number {
-    return vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel);
-  }
-
-  /** @internal Calls the closure at the current params and gathers the gradient into `slot`. */
-  evaluateHere(slot: number): number {
+  /** Calls the closure at the current params and gathers the gradient into `slot`. */
+  #evaluateHere(slot: number): number {
     for (const p of this.#params) p.syncOut();
     const loss = this.#closure!();
     if (typeof loss !== "number") throw new InvalidOptionError("closure", loss, "a closure that returns the loss as a number");
