@@ -121,6 +121,18 @@ describe("LBFGS params", () => {
     expect(Array.from(mine)).toEqual(Array.from(plain.data));
   });
 
+  it("allocates no wasm memory per iteration once the history is full", () => {
+    const p = Param.from(Float64Array.from(rosen.x0()));
+    const opt = new LBFGS([p], { lineSearch: "strong-wolfe", historySize: 3, maxIter: 4 });
+    const closure = closureOf([p]);
+    for (let t = 0; t < 3; t++) opt.step(closure);
+    const live = heapStats().liveBytes;
+    const iters = opt.state.get(p)!.scalars.n_iter!;
+    for (let t = 0; t < 5; t++) opt.step(closure);
+    expect(opt.state.get(p)!.scalars.n_iter! - iters).toBeGreaterThanOrEqual(5);
+    expect(heapStats().liveBytes).toBe(live);
+  });
+
   it("converges on 10-D Rosenbrock (float32) and frees its memory on dispose", () => {
     const before = heapStats().liveBytes;
     const p = Param.from(Float32Array.from(rosen.x0()));

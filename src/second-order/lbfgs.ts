@@ -66,9 +66,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   /** What the line search evaluates: f at x0 + t*d (gradient into a slot), and g·d. */
   readonly #objective: LineObjective = {
     evaluate: (t, slot) => {
-      const K = vectorKernels[this.dtype];
-      const x0 = this.#xInit!, d = this.#state().buffers.get("d")!;
-      this.#eachParam((p, off) => K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t));
+      this.#paramsFrom(this.#xInit!, this.#state().buffers.get("d")!, t);
       return this.#evaluateHere(slot);
     },
     slope: (slot) => vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel),
@@ -185,13 +183,13 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         let lsEvals = 0;
         if (strongWolfe) {
           const x0 = this.#xInit ?? (this.#xInit = new WasmBuffer(this.dtype, n));
-          this.#eachParam((p, off) => K.copy(x0.ptr + off, p.dataPtr, p.size));
+          this.#saveParams(x0);
           this.#search.search(this.#objective, t, loss, g, gtd, K.maxabs(d.ptr, n));
           ({ f: loss, slot: g, t, evals: lsEvals } = this.#search);
-          this.#eachParam((p, off) => K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t));
+          this.#paramsFrom(x0, d, t);
           optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
         } else {
-          this.#eachParam((p, off) => K.axpy(p.dataPtr, d.ptr + off, p.size, t));
+          this.#paramsFrom(null, d, t);
           if (nIter !== maxIter) {
             // re-evaluate only if this is not the last iteration
             loss = this.#evaluateHere(g);
@@ -221,16 +219,34 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   /** Calls the closure at the current params and gathers the gradient into `slot`. */
   #evaluateHere(slot: number): number {
-    for (const p of this.#params) p.syncOut();
+    const params = this.#params;
+    for (const p of params) p.syncOut();
     const loss = this.#closure!();
     if (typeof loss !== "number") throw new InvalidOptionError("closure", loss, "a closure that returns the loss as a number");
     const K = vectorKernels[this.dtype];
-    const dst = this.#slot(slot).ptr;
-    this.#eachParam((p, off) => {
+    const dst = this.#slot(slot).ptr, bytes = bytesPer(this.dtype);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
       p.syncIn();
-      K.copy(dst + off, p.gradPtr, p.size);
-    });
+      K.copy(dst + this.#offsets[i]! * bytes, p.gradPtr, p.size);
+    }
     return loss;
+  }
+
+  /** params = x0 + t*d (x0 null: params += t*d), param by param over the flat vectors. */
+  #paramsFrom(x0: WasmBuffer | null, d: WasmBuffer, t: number): void {
+    const K = vectorKernels[this.dtype], params = this.#params, bytes = bytesPer(this.dtype);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!, off = this.#offsets[i]! * bytes;
+      if (x0) K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t);
+      else K.axpy(p.dataPtr, d.ptr + off, p.size, t);
+    }
+  }
+
+  /** x0 = params (torch's _clone_param). */
+  #saveParams(x0: WasmBuffer): void {
+    const K = vectorKernels[this.dtype], params = this.#params, bytes = bytesPer(this.dtype);
+    for (let i = 0; i < params.length; i++) K.copy(x0.ptr + this.#offsets[i]! * bytes, params[i]!.dataPtr, params[i]!.size);
   }
 
   #state(): ParamState {
@@ -246,10 +262,5 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   #slot(i: number): WasmBuffer {
     return this.#slots[i] ?? (this.#slots[i] = new WasmBuffer(this.dtype, this.numel));
-  }
-
-  #eachParam(f: (p: Param, byteOffset: number) => void): void {
-    const bytes = bytesPer(this.dtype);
-    for (let i = 0; i < this.#params.length; i++) f(this.#params[i]!, this.#offsets[i]! * bytes);
   }
 }
