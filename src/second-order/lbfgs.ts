@@ -63,13 +63,15 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   #xInit: WasmBuffer | null = null;
   readonly #search = new TorchStrongWolfe();
   #closure: (() => number) | null = null;
+  /** torch's dot products of float32 tensors are float32 scalars: round them the same way. */
+  readonly #round: (x: number) => number;
   /** What the line search evaluates: f at x0 + t*d (gradient into a slot), and g·d. */
   readonly #objective: LineObjective = {
     evaluate: (t, slot) => {
       this.#paramsFrom(this.#xInit!, this.#state().buffers.get("d")!, t);
       return this.#evaluateHere(slot);
     },
-    slope: (slot) => vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel),
+    slope: (slot) => this.#round(vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel)),
   };
 
   constructor(params: ParamsInput<LBFGSOptions>, options: Partial<LBFGSOptions> = {}) {
@@ -81,6 +83,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const dtypes = new Set(all.map((p) => p.dtype));
     if (dtypes.size > 1) throw new InvalidOptionError("params", [...dtypes], "params of one dtype (LBFGS treats them as one flat vector)");
     this.dtype = all[0]!.dtype;
+    this.#round = this.dtype === "float32" ? Math.fround : (x) => x;
     this.#params = all.filter((p) => p.requiresGrad);
     let n = 0;
     for (const p of this.#params) {
@@ -177,14 +180,14 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
         // step length
         t = sc.n_iter === 1 ? Math.min(1, 1 / K.sumabs(gp, n)) * lr : lr;
-        const gtd = K.dot(gp, d.ptr, n);
+        const gtd = this.#round(K.dot(gp, d.ptr, n));
         if (gtd > -toleranceChange) break;
 
         let lsEvals = 0;
         if (strongWolfe) {
           const x0 = this.#xInit ?? (this.#xInit = new WasmBuffer(this.dtype, n));
           this.#saveParams(x0);
-          this.#search.search(this.#objective, t, loss, g, gtd, K.maxabs(d.ptr, n));
+          this.#search.search(this.#objective, t, loss, g, gtd, K.maxabs(d.ptr, n), this.#round);
           ({ f: loss, slot: g, t, evals: lsEvals } = this.#search);
           this.#paramsFrom(x0, d, t);
           optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;

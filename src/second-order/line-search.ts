@@ -34,6 +34,10 @@ export interface LineObjective {
   slope(slot: number): number;
 }
 
+/** Rounds a scalar to the params' precision (Math.fround for float32, identity for float64). */
+export type Round = (x: number) => number;
+const exact: Round = (x) => x;
+
 /**
  * torch.optim.lbfgs._strong_wolfe (PyTorch 1.13): bracketing with cubic extrapolation,
  * then a zoom with cubic interpolation and torch's "insufficient progress" rule. The
@@ -66,9 +70,16 @@ export class TorchStrongWolfe {
     throw new Error("unreachable: more live gradients than slots");
   }
 
-  /** Searches from (t = 0, f, gradient in slot g0, slope gtd) with first trial step t. */
-  search(obj: LineObjective, t: number, f: number, g0: number, gtd: number, dNorm: number): void {
+  /**
+   * Searches from (t = 0, f, gradient in slot g0, slope gtd) with first trial step t. With
+   * float32 params torch evaluates the sufficient-decrease and curvature bounds in float32
+   * 0-dim tensors (f + c1*t*gtd, -c2*gtd); `r` = Math.fround does the same here, so a loss
+   * that stalls at float32 resolution takes torch's branch.
+   */
+  search(obj: LineObjective, t: number, f: number, g0: number, gtd: number, dNorm: number, r: Round = exact): void {
     const { c1, c2, maxLs } = this;
+    const armijo = (step: number) => r(f + r(r(c1 * step) * gtd));
+    const curvature = r(r(-c2) * gtd);
     const live = this.#live, br = this.#br, brF = this.#brF, brG = this.#brG, brGtd = this.#brGtd;
     live.fill(g0);
     let gNew = (live[2] = this.#free());
@@ -79,8 +90,8 @@ export class TorchStrongWolfe {
     let done = false;
     let lsIter = 0;
     while (lsIter < maxLs) {
-      const armijoFails = fNew > f + c1 * t * gtd || (lsIter > 1 && fNew >= fPrev);
-      if (!armijoFails && Math.abs(gtdNew) <= -c2 * gtd) {
+      const armijoFails = fNew > armijo(t) || (lsIter > 1 && fNew >= fPrev);
+      if (!armijoFails && Math.abs(gtdNew) <= curvature) {
         // a strong-Wolfe point: a bracket of one point
         br[0] = br[1] = t; brF[0] = brF[1] = fNew; brG[0] = brG[1] = gNew;
         done = true;
@@ -127,12 +138,12 @@ export class TorchStrongWolfe {
       evals++;
       gtdNew = obj.slope(gNew);
       lsIter++;
-      if (fNew > f + c1 * t * gtd || fNew >= brF[low]!) {
+      if (fNew > armijo(t) || fNew >= brF[low]!) {
         br[high] = t; brF[high] = fNew; brG[high] = gNew; brGtd[high] = gtdNew;
         low = brF[0]! <= brF[1]! ? 0 : 1;
         high = 1 - low;
       } else {
-        if (Math.abs(gtdNew) <= -c2 * gtd) done = true;
+        if (Math.abs(gtdNew) <= curvature) done = true;
         else if (gtdNew * (br[high]! - br[low]!) >= 0) {
           br[high] = br[low]!; brF[high] = brF[low]!; brG[high] = brG[low]!; brGtd[high] = brGtd[low]!;
         }
