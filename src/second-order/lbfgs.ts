@@ -7,6 +7,7 @@ import { InvalidOptionError, StateError, integer, nonNegative, oneOf } from "../
 import { Optimizer, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
 import { WasmBuffer, bytesPer, type DType, type Param } from "../param.js";
 import { vectorKernels } from "../vector.js";
+import { checkLive, flatParams } from "./flat.js";
 import { History } from "./history.js";
 import { TorchStrongWolfe, type LineObjective } from "./line-search.js";
 
@@ -57,7 +58,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   readonly numel: number;
   readonly dtype: DType;
   readonly #params: readonly Param[];
-  readonly #offsets: number[] = [];
+  readonly #offsets: readonly number[];
   readonly #history: History;
   readonly #slots: (WasmBuffer | null)[] = new Array<WasmBuffer | null>(TorchStrongWolfe.SLOTS).fill(null);
   #xInit: WasmBuffer | null = null;
@@ -76,22 +77,13 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   constructor(params: ParamsInput<LBFGSOptions>, options: Partial<LBFGSOptions> = {}) {
     super(params, withMaxEval(options), schema);
-    if (this.paramGroups.length !== 1) {
-      throw new InvalidOptionError("params", `${this.paramGroups.length} parameter groups`, "one parameter group (LBFGS has no per-group options, as in torch)");
-    }
-    const all = this.paramGroups[0]!.params;
-    const dtypes = new Set(all.map((p) => p.dtype));
-    if (dtypes.size > 1) throw new InvalidOptionError("params", [...dtypes], "params of one dtype (LBFGS treats them as one flat vector)");
-    this.dtype = all[0]!.dtype;
+    const flat = flatParams(this.paramGroups, "LBFGS");
+    this.dtype = flat.dtype;
+    this.#params = flat.params;
+    this.#offsets = flat.offsets;
+    this.numel = flat.numel;
     this.#round = this.dtype === "float32" ? Math.fround : (x) => x;
-    this.#params = all.filter((p) => p.requiresGrad);
-    let n = 0;
-    for (const p of this.#params) {
-      this.#offsets.push(n);
-      n += p.size;
-    }
-    this.numel = n;
-    this.#history = new History(this.dtype, n);
+    this.#history = new History(this.dtype, this.numel);
   }
 
   /** LBFGS has exactly one parameter group. */
@@ -121,9 +113,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     if (typeof closure !== "function") {
       throw new InvalidOptionError("closure", closure, "a function that recomputes the loss, writes the gradients into p.grad and returns the loss");
     }
-    for (const p of this.paramGroups[0]!.params) {
-      if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed; nothing was stepped`);
-    }
+    checkLive(this.paramGroups[0]!.params);
     const group = this.paramGroups[0]!;
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize } = group;
     const strongWolfe = group.lineSearch === "strong-wolfe";

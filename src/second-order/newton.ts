@@ -6,6 +6,7 @@
 import { InvalidOptionError, StateError, integer, nonNegative } from "../errors.js";
 import { Optimizer, type ParamsInput, type Schema } from "../optimizer.js";
 import type { DType, FloatArray, Param } from "../param.js";
+import { checkLive, flatParams } from "./flat.js";
 import { runMinimize, type Objective, type StopReason } from "./minimize.js";
 
 /**
@@ -150,15 +151,10 @@ export class Newton extends Optimizer<NewtonOptions> {
 
   constructor(params: ParamsInput<NewtonOptions>, options: Partial<NewtonOptions> = {}) {
     super(params, options, schema);
-    if (this.paramGroups.length !== 1) {
-      throw new InvalidOptionError("params", `${this.paramGroups.length} parameter groups`, "one parameter group (Newton has no per-group options)");
-    }
-    const all = this.paramGroups[0]!.params;
-    const dtypes = new Set(all.map((p) => p.dtype));
-    if (dtypes.size > 1) throw new InvalidOptionError("params", [...dtypes], "params of one dtype (Newton treats them as one flat vector)");
-    this.dtype = all[0]!.dtype;
-    this.#params = all.filter((p) => p.requiresGrad);
-    this.numel = this.#params.reduce((s, p) => s + p.size, 0);
+    const flat = flatParams(this.paramGroups, "Newton");
+    this.dtype = flat.dtype;
+    this.#params = flat.params;
+    this.numel = flat.numel;
   }
 
   override addParamGroup(): never {
@@ -178,9 +174,7 @@ export class Newton extends Optimizer<NewtonOptions> {
     const dense = typeof hessian === "function" ? hessian : null;
     const hvp = hessian !== null && typeof hessian === "object" && typeof hessian.hvp === "function" ? hessian.hvp : null;
     if (!dense && !hvp) throw new InvalidOptionError("hessian", hessian, "a function (H: Float64Array) => void filling the n x n Hessian, or { hvp(v, out) }");
-    for (const p of this.paramGroups[0]!.params) {
-      if (p.disposed) throw new StateError(`wasm-optim: a Param${p.name ? ` "${p.name}"` : ""} of this optimizer was disposed; nothing was stepped`);
-    }
+    checkLive(this.paramGroups[0]!.params);
     const { maxIter, toleranceGrad, toleranceChange } = this.paramGroups[0]!;
     const params = this.#params;
     const sc = this.stateOf(this.paramGroups[0]!.params[0]!).scalars;
