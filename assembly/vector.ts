@@ -77,7 +77,7 @@ export function sumsq_f64(x: usize, n: usize): f64 { return reduce<f64>(x, 0, 0,
 // sumabs = sum |x| (the 1-norm)
 export function sumabs_f32(x: usize, n: usize): f64 { return reduce<f32>(x, 0, 0, n, 0, 0, SUMABS); }
 export function sumabs_f64(x: usize, n: usize): f64 { return reduce<f64>(x, 0, 0, n, 0, 0, SUMABS); }
-// Fused step of the L-BFGS two-loop recursion:  x = a*x + b*y;  return sum z*x
+// Fused step of the L-BFGS two-loop recursion:  x = a*x + b*y;  return sum z*x (new x; z may be x)
 export function axpbyDot_f32(x: usize, y: usize, z: usize, n: usize, a: f64, b: f64): f64 { return reduce<f32>(x, y, z, n, a, b, AXPBY_DOT); }
 export function axpbyDot_f64(x: usize, y: usize, z: usize, n: usize, a: f64, b: f64): f64 { return reduce<f64>(x, y, z, n, a, b, AXPBY_DOT); }
 

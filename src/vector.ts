@@ -42,7 +42,10 @@ export const sumabs = (dtype: DType, x: number, n: number): number => vectorKern
 export const maxabs = (dtype: DType, x: number, n: number): number => vectorKernels[dtype].maxabs(x, n);
 /** true when no element is +-Infinity or NaN */
 export const allFinite = (dtype: DType, x: number, n: number): boolean => vectorKernels[dtype].allfinite(x, n) === 1;
-/** x = a*x + b*y, then returns sum z[i]*x[i] (one pass: a step of the L-BFGS two-loop recursion) */
+/**
+ * x = a*x + b*y, then returns sum z[i]*x[i] with the new x (one pass: a step of the L-BFGS
+ * two-loop recursion). z may be x itself (then it returns the squared norm of the new x).
+ */
 export const axpbyDot = (dtype: DType, x: number, y: number, z: number, n: number, a: number, b: number): number =>
   vectorKernels[dtype].axpbyDot(x, y, z, n, a, b);
 /** out = a*x + b*y (out may be x or y) */

@@ -226,8 +226,7 @@ export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Set
       const fPrev = f;
       const ys = t * (gtdt - gtd);
       if (lbfgs && ys > eps * t * -gtd) {
-        K.axpby(g.ptr, gt.ptr, g.ptr, n, 1, -1);
-        hDiag = ys / K.sumsq(g.ptr, n);
+        hDiag = ys / K.axpbyDot(g.ptr, gt.ptr, g.ptr, n, -1, 1); // y = g_new - g_old in place, returns y'y
         history.push(d, g, ys, t, s.memory);
         d = history.take();
         g = gt;

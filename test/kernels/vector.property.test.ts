@@ -69,6 +69,12 @@ for (const dtype of ["float32", "float64"] as DType[]) {
           expect(Array.from(X!.values)).toEqual(want);
           const d = exactDot(Array.from(Z!.values), want);
           expect(Math.abs(got - d.value)).toBeLessThanOrEqual(sumBound(n, d.magnitude));
+          // z = x: the squared norm of the new x
+          const want2 = axpbyRef(r, want, Array.from(Y!.values), a, b);
+          const got2 = vector.axpbyDot(dtype, X!.ptr, Y!.ptr, X!.ptr, n, a, b);
+          expect(Array.from(X!.values)).toEqual(want2);
+          const q = exactDot(want2, want2);
+          expect(Math.abs(got2 - q.value)).toBeLessThanOrEqual(sumBound(n, q.magnitude));
           done([X!, Y!, Z!]);
         }),
         runs,
