@@ -13,3 +13,4 @@ export * from "./schedulefree";
 export * from "./clip";
 export * from "./accumulate";
 export * from "./layout";
+export * from "./vector";

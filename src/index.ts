@@ -28,3 +28,7 @@ export {
 } from "./schedules.js";
 export { LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, LinearLR, CosineAnnealingLR, OneCycleLR, SequentialLR, ReduceLROnPlateau } from "./lr-scheduler.js";
 export type { StepLROptions, MultiStepLROptions, ExponentialLROptions, LinearLROptions, CosineAnnealingLROptions, OneCycleLROptions, SequentialLROptions, ReduceLROnPlateauOptions } from "./lr-scheduler.js";
+export * as vector from "./vector.js";
+export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
+export { minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type StopReason } from "./second-order/minimize.js";
+export { Newton, type NewtonOptions, type HessianSource } from "./second-order/newton.js";

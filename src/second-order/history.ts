@@ -1,0 +1,95 @@
+// The L-BFGS memory shared by LBFGS and minimize(): up to `capacity` pairs (s, y) kept as
+// buffers in wasm memory (oldest first; a dropped pair's buffers are reused, so the steady
+// state allocates nothing), and the two-loop recursion over them, one fused SIMD pass per
+// history vector.
+import { WasmBuffer, type DType } from "../param.js";
+import { vectorKernels } from "../vector.js";
+
+interface Pair {
+  /** s = sigma * s.view (sigma lets a caller store its direction d with s = t*d unscaled). */
+  s: WasmBuffer;
+  sigma: number;
+  y: WasmBuffer;
+  /** 1 / y's */
+  ro: number;
+}
+
+export class History {
+  readonly #pairs: Pair[] = [];
+  readonly #pool: WasmBuffer[] = [];
+  #al = new Float64Array(8);
+
+  constructor(
+    readonly dtype: DType,
+    readonly n: number,
+  ) {}
+
+  get length(): number {
+    return this.#pairs.length;
+  }
+
+  /** A free buffer of n elements (a recycled one when there is one). */
+  take(): WasmBuffer {
+    return this.#pool.pop() ?? new WasmBuffer(this.dtype, this.n);
+  }
+
+  /** Returns a buffer obtained from take() (or from push) to the pool. */
+  give(b: WasmBuffer): void {
+    this.#pool.push(b);
+  }
+
+  /**
+   * Adds the pair (sigma*s, y) with y's = ys > 0; the history owns s and y from now on.
+   * Drops the oldest pairs beyond `capacity` (their buffers go to the pool).
+   */
+  push(s: WasmBuffer, y: WasmBuffer, ys: number, sigma: number, capacity: number): void {
+    while (this.#pairs.length >= capacity) {
+      const old = this.#pairs.shift()!;
+      this.#pool.push(old.s, old.y);
+    }
+    this.#pairs.push({ s, sigma, y, ro: 1 / ys });
+  }
+
+  /** Forgets every pair (their buffers go to the pool). */
+  reset(): void {
+    for (const p of this.#pairs.splice(0)) this.#pool.push(p.s, p.y);
+  }
+
+  /**
+   * d = -H g by the two-loop recursion (torch's order of operations), with fused kernels:
+   * each pass updates the vector and returns the dot product the next step needs.
+   *   q = -g;  for i = newest..oldest: al_i = ro_i s_i·q;  q -= al_i y_i
+   *   d = hDiag q;  for i = oldest..newest: be_i = ro_i y_i·d;  d += (al_i - be_i) s_i
+   */
+  twoLoop(g: number, d: number, hDiag: number): void {
+    const K = vectorKernels[this.dtype];
+    const n = this.n, h = this.#pairs, k = h.length;
+    K.scale(d, g, n, -1);
+    if (k === 0) {
+      K.scale(d, d, n, hDiag);
+      return;
+    }
+    if (this.#al.length < k) this.#al = new Float64Array(2 * k);
+    const al = this.#al;
+    let dotS = K.dot(h[k - 1]!.s.ptr, d, n);
+    for (let i = k - 1; i >= 0; i--) {
+      const p = h[i]!;
+      al[i] = dotS * (p.sigma * p.ro);
+      if (i > 0) dotS = K.axpbyDot(d, p.y.ptr, h[i - 1]!.s.ptr, n, 1, -al[i]!);
+      else K.axpy(d, p.y.ptr, n, -al[0]!);
+    }
+    let dotY = K.axpbyDot(d, d, h[0]!.y.ptr, n, hDiag, 0);
+    for (let i = 0; i < k; i++) {
+      const p = h[i]!;
+      const c = (al[i]! - dotY * p.ro) * p.sigma;
+      if (i < k - 1) dotY = K.axpbyDot(d, p.s.ptr, h[i + 1]!.y.ptr, n, 1, c);
+      else K.axpy(d, p.s.ptr, n, c);
+    }
+  }
+
+  /** Frees every buffer. */
+  dispose(): void {
+    this.reset();
+    for (const b of this.#pool.splice(0)) b.free();
+  }
+}

@@ -1,0 +1,264 @@
+// L-BFGS as torch.optim.LBFGS (PyTorch 1.13): same stopping tests, first step length,
+// curvature check (y's > 1e-10), evaluation counting and strong-Wolfe line search. All
+// params of the group form one flat vector x; the optimizer's own vectors (direction,
+// previous gradient, history pairs, line-search gradients) are flat buffers in wasm memory,
+// and each vector operation is a SIMD kernel from assembly/vector.ts.
+import { InvalidOptionError, StateError, integer, nonNegative, oneOf } from "../errors.js";
+import { Optimizer, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
+import { WasmBuffer, bytesPer, type DType, type Param } from "../param.js";
+import { vectorKernels } from "../vector.js";
+import { flatParams } from "./flat.js";
+import { History } from "./history.js";
+import { TorchStrongWolfe, type LineObjective } from "./line-search.js";
+
+export interface LBFGSOptions {
+  /** Step length multiplier (the first step ever is min(1, 1/||g||_1) * lr). */
+  lr: number;
+  /** Iterations per step() call. */
+  maxIter: number;
+  /** Closure evaluations per step() call (checked after each iteration); default floor(maxIter * 5/4). */
+  maxEval: number;
+  /** Stop when max |g| <= toleranceGrad (torch's code default 1e-7). */
+  toleranceGrad: number;
+  /** Stop when the step, the directional derivative or the change in loss falls below this. */
+  toleranceChange: number;
+  /** Number of (s, y) pairs kept. */
+  historySize: number;
+  /** "strong-wolfe" (torch's "strong_wolfe") or "none" (fixed step lr). */
+  lineSearch: "strong-wolfe" | "none";
+}
+
+const schema: Schema<LBFGSOptions> = {
+  lr: { default: 1, check: nonNegative },
+  maxIter: { default: 20, check: integer(1) },
+  maxEval: { default: undefined, check: integer(1) }, // filled in from maxIter, as torch does
+  toleranceGrad: { default: 1e-7, check: nonNegative },
+  toleranceChange: { default: 1e-9, check: nonNegative },
+  historySize: { default: 100, check: integer(1) },
+  lineSearch: { default: "none", check: oneOf("strong-wolfe", "none") },
+};
+
+/** torch: max_eval = max_iter * 5 // 4 when not given. */
+function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSOptions> | undefined {
+  if (options === null || typeof options !== "object" || options.maxEval !== undefined) return options;
+  const maxIter = options.maxIter ?? schema.maxIter.default!;
+  return Number.isSafeInteger(maxIter) ? { ...options, maxEval: Math.floor((maxIter * 5) / 4) } : options;
+}
+
+/**
+ * L-BFGS (Nocedal 1980; Liu & Nocedal 1989), as torch.optim.LBFGS. `step(closure)` runs up
+ * to `maxIter` iterations; the closure computes the loss at the current params, writes the
+ * gradients into `p.grad` and returns the loss. step() returns the loss at its start.
+ * Only one parameter group; params must share one dtype; frozen params (requiresGrad
+ * false) are left out. The optimizer state (torch's names: func_evals, n_iter, t, H_diag,
+ * prev_loss, d, prev_flat_grad) is kept on the first param: `opt.state.get(params[0])`.
+ */
+export class LBFGS extends Optimizer<LBFGSOptions> {
+  /** Total number of elements of the flat vector x. */
+  readonly numel: number;
+  readonly dtype: DType;
+  readonly #params: readonly Param[];
+  readonly #offsets: readonly number[];
+  readonly #history: History;
+  readonly #slots: (WasmBuffer | null)[] = new Array<WasmBuffer | null>(TorchStrongWolfe.SLOTS).fill(null);
+  #xInit: WasmBuffer | null = null;
+  readonly #search = new TorchStrongWolfe();
+  #closure: (() => number) | null = null;
+  /** torch's dot products of float32 tensors are float32 scalars: round them the same way. */
+  readonly #round: (x: number) => number;
+  /** What the line search evaluates: f at x0 + t*d (gradient into a slot), and g·d. */
+  readonly #objective: LineObjective = {
+    evaluate: (t, slot) => {
+      this.#paramsFrom(this.#xInit!, this.#state().buffers.get("d")!, t);
+      return this.#evaluateHere(slot);
+    },
+    slope: (slot) => this.#round(vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel)),
+  };
+
+  constructor(params: ParamsInput<LBFGSOptions>, options: Partial<LBFGSOptions> = {}) {
+    super(params, withMaxEval(options), schema);
+    const flat = flatParams(this.paramGroups, "LBFGS");
+    this.dtype = flat.dtype;
+    this.#params = flat.params;
+    this.#offsets = flat.offsets;
+    this.numel = flat.numel;
+    this.#round = this.dtype === "float32" ? Math.fround : (x) => x;
+    this.#history = new History(this.dtype, this.numel);
+  }
+
+  /** LBFGS has exactly one parameter group. */
+  override addParamGroup(): never {
+    throw new InvalidOptionError("group", "a second parameter group", "no new groups: LBFGS has exactly one");
+  }
+
+  /** Its buffers are made and kept by step() itself (the base class's step loop is not used). */
+  protected stateBuffers(): readonly StateBufferSpec[] {
+    return [];
+  }
+
+  /** step() without a closure is not allowed: L-BFGS must re-evaluate the loss. */
+  protected update(): never {
+    throw new StateError("wasm-optim: LBFGS.step needs a closure");
+  }
+
+  /** Frees the history and every buffer (the params stay). */
+  override dispose(): void {
+    this.#history.dispose();
+    for (let i = 0; i < this.#slots.length; i++) {
+      this.#slots[i]?.free();
+      this.#slots[i] = null;
+    }
+    this.#xInit?.free();
+    this.#xInit = null;
+    super.dispose();
+  }
+
+  /** Runs up to maxIter L-BFGS iterations; returns the loss at the start of the step. */
+  override step(closure?: () => number): number {
+    if (typeof closure !== "function") {
+      throw new InvalidOptionError("closure", closure, "a function that recomputes the loss, writes the gradients into p.grad and returns the loss");
+    }
+    this.checkStep();
+    const group = this.paramGroups[0]!;
+    const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize } = group;
+    const strongWolfe = group.lineSearch === "strong-wolfe";
+    const K = vectorKernels[this.dtype];
+    const n = this.numel;
+    const state = this.#state();
+    const sc = state.scalars;
+    sc.func_evals ??= 0;
+    sc.n_iter ??= 0;
+    for (const p of this.#params) p.syncIn();
+    this.#closure = closure;
+    try {
+      // evaluate f(x) and g(x) once
+      let g = 0; // gradient slot of the current point
+      const origLoss = this.#evaluateHere(g);
+      let loss = origLoss;
+      let currentEvals = 1;
+      sc.func_evals++;
+      let optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
+      if (optCond) return origLoss;
+
+      const d = this.#flat(state, "d");
+      const prev = this.#flat(state, "prev_flat_grad");
+      let t = sc.t ?? lr;
+      let hDiag = sc.H_diag ?? 1;
+      let prevLoss = sc.prev_loss ?? loss;
+      let nIter = 0;
+      while (nIter < maxIter) {
+        nIter++;
+        sc.n_iter++;
+        // direction
+        const gp = this.#slot(g).ptr;
+        if (sc.n_iter === 1) {
+          K.scale(d.ptr, gp, n, -1);
+          this.#history.reset();
+          hDiag = 1;
+        } else {
+          // y = g - g_prev, s = d*t; keep the pair only when y's > 1e-10
+          const y = this.#history.take(), s = this.#history.take();
+          K.axpby(y.ptr, gp, prev.ptr, n, 1, -1);
+          K.scale(s.ptr, d.ptr, n, t);
+          const ys = K.dot(y.ptr, s.ptr, n);
+          if (ys > 1e-10) {
+            this.#history.push(s, y, ys, 1, historySize);
+            hDiag = ys / K.sumsq(y.ptr, n);
+          } else {
+            this.#history.give(s);
+            this.#history.give(y);
+          }
+          this.#history.twoLoop(gp, d.ptr, hDiag);
+        }
+        K.copy(prev.ptr, gp, n);
+        prevLoss = loss;
+
+        // step length
+        t = sc.n_iter === 1 ? Math.min(1, 1 / K.sumabs(gp, n)) * lr : lr;
+        const gtd = this.#round(K.dot(gp, d.ptr, n));
+        if (gtd > -toleranceChange) break;
+
+        let lsEvals = 0;
+        if (strongWolfe) {
+          const x0 = this.#xInit ?? (this.#xInit = new WasmBuffer(this.dtype, n));
+          this.#saveParams(x0);
+          this.#search.search(this.#objective, t, loss, g, gtd, K.maxabs(d.ptr, n), this.#round);
+          ({ f: loss, slot: g, t, evals: lsEvals } = this.#search);
+          this.#paramsFrom(x0, d, t);
+          optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
+        } else {
+          this.#paramsFrom(null, d, t);
+          if (nIter !== maxIter) {
+            // re-evaluate only if this is not the last iteration
+            loss = this.#evaluateHere(g);
+            optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
+            lsEvals = 1;
+          }
+        }
+        currentEvals += lsEvals;
+        sc.func_evals += lsEvals;
+
+        // stopping tests, in torch's order
+        if (nIter === maxIter) break;
+        if (currentEvals >= maxEval) break;
+        if (optCond) break;
+        if (K.maxabs(d.ptr, n) * t <= toleranceChange) break;
+        if (Math.abs(loss - prevLoss) < toleranceChange) break;
+      }
+      sc.t = t;
+      sc.H_diag = hDiag;
+      sc.prev_loss = prevLoss;
+      return origLoss;
+    } finally {
+      this.#closure = null;
+      for (const p of this.#params) p.syncOut();
+    }
+  }
+
+  /** Calls the closure at the current params and gathers the gradient into `slot`. */
+  #evaluateHere(slot: number): number {
+    const params = this.#params;
+    for (const p of params) p.syncOut();
+    const loss = this.#closure!();
+    if (typeof loss !== "number") throw new InvalidOptionError("closure", loss, "a closure that returns the loss as a number");
+    const K = vectorKernels[this.dtype];
+    const dst = this.#slot(slot).ptr, bytes = bytesPer(this.dtype);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      p.syncIn();
+      K.copy(dst + this.#offsets[i]! * bytes, p.gradPtr, p.size);
+    }
+    return loss;
+  }
+
+  /** params = x0 + t*d (x0 null: params += t*d), param by param over the flat vectors. */
+  #paramsFrom(x0: WasmBuffer | null, d: WasmBuffer, t: number): void {
+    const K = vectorKernels[this.dtype], params = this.#params, bytes = bytesPer(this.dtype);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!, off = this.#offsets[i]! * bytes;
+      if (x0) K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t);
+      else K.axpy(p.dataPtr, d.ptr + off, p.size, t);
+    }
+  }
+
+  /** x0 = params (torch's _clone_param). */
+  #saveParams(x0: WasmBuffer): void {
+    const K = vectorKernels[this.dtype], params = this.#params, bytes = bytesPer(this.dtype);
+    for (let i = 0; i < params.length; i++) K.copy(x0.ptr + this.#offsets[i]! * bytes, params[i]!.dataPtr, params[i]!.size);
+  }
+
+  #state(): ParamState {
+    return this.stateOf(this.paramGroups[0]!.params[0]!);
+  }
+
+  /** A flat state buffer under torch's name, created on first use. */
+  #flat(state: ParamState, name: string): WasmBuffer {
+    let b = state.buffers.get(name);
+    if (!b) state.buffers.set(name, (b = new WasmBuffer(this.dtype, this.numel)));
+    return b;
+  }
+
+  #slot(i: number): WasmBuffer {
+    return this.#slots[i] ?? (this.#slots[i] = new WasmBuffer(this.dtype, this.numel));
+  }
+}

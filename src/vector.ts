@@ -1,0 +1,59 @@
+// Typed wrappers over the vector kernels of assembly/vector.ts. Every function takes the
+// dtype, byte addresses into wasm memory (WasmBuffer.ptr, Param.dataPtr / gradPtr) and an
+// element count. Reductions return a float64 and accumulate in float64 (float32 data is
+// widened first), in blocked partial sums. Used by L-BFGS, minimize, Newton and clipping.
+import type { DType } from "./param.js";
+import { kernel } from "./runtime/memory.js";
+
+type Reduction1 = (x: number, n: number) => number;
+type Reduction2 = (x: number, y: number, n: number) => number;
+
+interface Kernels {
+  dot: Reduction2;
+  sumsq: Reduction1;
+  sumabs: Reduction1;
+  maxabs: Reduction1;
+  allfinite: Reduction1;
+  axpbyDot: (x: number, y: number, z: number, n: number, a: number, b: number) => number;
+  axpby: (out: number, x: number, y: number, n: number, a: number, b: number) => void;
+  axpy: (x: number, y: number, n: number, b: number) => void;
+  scale: (out: number, x: number, n: number, a: number) => void;
+  copy: (out: number, x: number, n: number) => void;
+}
+
+function kernelsOf(suffix: string): Kernels {
+  const k = <F>(name: string) => kernel(`${name}_${suffix}`) as unknown as F;
+  return {
+    dot: k("dot"), sumsq: k("sumsq"), sumabs: k("sumabs"), maxabs: k("maxabs"), allfinite: k("allfinite"),
+    axpbyDot: k("axpbyDot"), axpby: k("axpby"), axpy: k("axpy"), scale: k("scale"), copy: k("copy"),
+  };
+}
+
+/** The raw kernels by dtype (for hot loops that want to skip the dtype switch). */
+export const vectorKernels: Readonly<Record<DType, Kernels>> = { float32: kernelsOf("f32"), float64: kernelsOf("f64") };
+
+/** sum x[i]*y[i] */
+export const dot = (dtype: DType, x: number, y: number, n: number): number => vectorKernels[dtype].dot(x, y, n);
+/** sum x[i]^2, the squared 2-norm */
+export const sumsq = (dtype: DType, x: number, n: number): number => vectorKernels[dtype].sumsq(x, n);
+/** sum |x[i]|, the 1-norm */
+export const sumabs = (dtype: DType, x: number, n: number): number => vectorKernels[dtype].sumabs(x, n);
+/** max |x[i]|, the inf-norm (0 for n = 0; NaN if some element is NaN) */
+export const maxabs = (dtype: DType, x: number, n: number): number => vectorKernels[dtype].maxabs(x, n);
+/** true when no element is +-Infinity or NaN */
+export const allFinite = (dtype: DType, x: number, n: number): boolean => vectorKernels[dtype].allfinite(x, n) === 1;
+/**
+ * x = a*x + b*y, then returns sum z[i]*x[i] with the new x (one pass: a step of the L-BFGS
+ * two-loop recursion). z may be x itself (then it returns the squared norm of the new x).
+ */
+export const axpbyDot = (dtype: DType, x: number, y: number, z: number, n: number, a: number, b: number): number =>
+  vectorKernels[dtype].axpbyDot(x, y, z, n, a, b);
+/** out = a*x + b*y (out may be x or y) */
+export const axpby = (dtype: DType, out: number, x: number, y: number, n: number, a: number, b: number): void =>
+  vectorKernels[dtype].axpby(out, x, y, n, a, b);
+/** x = x + b*y */
+export const axpy = (dtype: DType, x: number, y: number, n: number, b: number): void => vectorKernels[dtype].axpy(x, y, n, b);
+/** out = a*x (out may be x) */
+export const scale = (dtype: DType, out: number, x: number, n: number, a: number): void => vectorKernels[dtype].scale(out, x, n, a);
+/** out = x (out and x must not overlap, unless equal) */
+export const copy = (dtype: DType, out: number, x: number, n: number): void => vectorKernels[dtype].copy(out, x, n);
