@@ -168,7 +168,7 @@ export function train(racer: Racer, data: { train: Dataset; test: Dataset }, o: 
   const random = mulberry32(o.seed);
   const model = new Mlp(random);
   try {
-    const opt = racer.make(model.params, IRIS_TUNING);
+    const opt = racer.surfacesOnly ? null : racer.make(model.params, IRIS_TUNING);
     if (!opt) return null;
     const order = Array.from({ length: data.train.rows }, (_, i) => i);
     const batches = Math.ceil(data.train.rows / o.batchSize);
