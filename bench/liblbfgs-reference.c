@@ -1,6 +1,6 @@
 // libLBFGS (memory 10, Moré–Thuente, its defaults otherwise) on exactly the problems of
 // bench/second-order.bench.mjs, stopping at max|g| <= 1e-5, for the reference columns of
-// bench/RESULTS-second-order.md. Not part of the package or of npm test.
+// bench/RESULTS.md (section 4). Not part of the package or of npm test.
 //
 //   apt-get install liblbfgs-dev
 //   cc -O2 -o /tmp/liblbfgs-reference bench/liblbfgs-reference.c -llbfgs -lm

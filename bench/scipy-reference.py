@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """scipy's L-BFGS-B (memory 10, stop at max|g| <= 1e-5, ftol off) on exactly the problems of
-bench/second-order.bench.mjs, for the reference columns of bench/RESULTS-second-order.md.
+bench/second-order.bench.mjs, for the reference columns of bench/RESULTS.md (section 4).
 Not part of the package or of npm test; needs numpy and scipy.
 
     node bench/second-order.bench.mjs --export /tmp/so-data
