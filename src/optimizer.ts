@@ -308,6 +308,14 @@ export abstract class Optimizer<O extends object> {
     return { commit() {} };
   }
 
+  /**
+   * The length of `p`'s state buffer `name`, checked on load; null: this optimizer keeps no
+   * such buffer (the checkpoint is refused). Default: any name, the param's size.
+   */
+  protected stateBufferLength(p: Param, _name: string): number | null {
+    return p.size;
+  }
+
   #checkLive(): void {
     if (this.#disposed) throw new StateError(`wasm-optim: this ${this.kind} was disposed`);
     for (const group of this.paramGroups) {
@@ -348,7 +356,11 @@ export abstract class Optimizer<O extends object> {
         }
         if (e.state === null) return null;
         const s = asTree(e.state, `${w}.state`);
-        const buffers = Object.entries(asTree(s.buffers, `${w}.state.buffers`)).map(([k, v]) => [k, asFloatArray(v, `${w}.state.buffers.${k}`, p.dtype, p.size)] as const);
+        const buffers = Object.entries(asTree(s.buffers, `${w}.state.buffers`)).map(([k, v]) => {
+          const length = this.stateBufferLength(p, k);
+          if (length === null) throw new CheckpointError("mismatch", `${w}.state.buffers has ${k}, which ${this.kind} does not keep`);
+          return [k, asFloatArray(v, `${w}.state.buffers.${k}`, p.dtype, length)] as const;
+        });
         return { step: asInteger(s.step, `${w}.state.step`), scalars: asScalars(s.scalars, `${w}.state.scalars`), buffers };
       });
       return { group, values, states, scalars: g.state === null ? null : asScalars(g.state, `${where}.state`) };
@@ -375,7 +387,11 @@ export abstract class Optimizer<O extends object> {
           fresh.push(ps);
           ps.step = s.step;
           Object.assign(ps.scalars, s.scalars);
-          for (const [name, data] of s.buffers) ps.buffer(name).view.set(data);
+          for (const [name, data] of s.buffers) {
+            const b = new WasmBuffer(p.dtype, data.length);
+            ps.buffers.set(name, b);
+            b.view.set(data);
+          }
           return ps;
         }),
       );

@@ -5,7 +5,7 @@
 import { WasmBuffer, type DType } from "../param.js";
 import { vectorKernels } from "../vector.js";
 
-interface Pair {
+export interface Pair {
   /** s = sigma * s.view (sigma lets a caller store its direction d with s = t*d unscaled). */
   s: WasmBuffer;
   sigma: number;
@@ -48,6 +48,22 @@ export class History {
       this.#pool.push(old.s, old.y);
     }
     this.#pairs.push({ s, sigma, y, ro: 1 / ys });
+  }
+
+  /** The pairs, oldest first (their buffers stay the history's). */
+  get pairs(): readonly Readonly<Pair>[] {
+    return this.#pairs;
+  }
+
+  /**
+   * Replaces the pairs by `pairs` (oldest first, ro > 0): the history owns their buffers
+   * from now on, and frees those of the pairs it had.
+   */
+  restore(pairs: readonly Pair[]): void {
+    for (const old of this.#pairs.splice(0, this.#pairs.length, ...pairs)) {
+      old.s.free();
+      old.y.free();
+    }
   }
 
   /** Forgets every pair (their buffers go to the pool). */

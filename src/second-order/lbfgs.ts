@@ -3,12 +3,13 @@
 // params of the group form one flat vector x; the optimizer's own vectors (direction,
 // previous gradient, history pairs, line-search gradients) are flat buffers in wasm memory,
 // and each vector operation is a SIMD kernel from assembly/vector.ts.
+import { asArray, asFloatArray, asNumber, asTree, CheckpointError, type PendingLoad, type StateTree } from "../checkpoint.js";
 import { InvalidOptionError, StateError, integer, nonNegative, oneOf } from "../errors.js";
 import { Optimizer, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import { WasmBuffer, bytesPer, type DType, type Param } from "../param.js";
+import { WasmBuffer, bytesPer, type DType, type FloatArray, type Param } from "../param.js";
 import { vectorKernels } from "../vector.js";
 import { flatParams } from "./flat.js";
-import { History } from "./history.js";
+import { History, type Pair } from "./history.js";
 import { TorchStrongWolfe, type LineObjective } from "./line-search.js";
 
 export interface LBFGSOptions {
@@ -52,6 +53,7 @@ function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSO
  * Only one parameter group; params must share one dtype; frozen params (requiresGrad
  * false) are left out. The optimizer state (torch's names: func_evals, n_iter, t, H_diag,
  * prev_loss, d, prev_flat_grad) is kept on the first param: `opt.state.get(params[0])`.
+ * Checkpoints carry it all: that state, and the history pairs (oldest first) under `extra`.
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
   /** Total number of elements of the flat vector x. */
@@ -111,6 +113,49 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     this.#xInit?.free();
     this.#xInit = null;
     super.dispose();
+  }
+
+  /** d and prev_flat_grad, flat vectors on the first param, are the only state buffers. */
+  protected override stateBufferLength(p: Param, name: string): number | null {
+    return p === this.paramGroups[0]!.params[0] && (name === "d" || name === "prev_flat_grad") ? this.numel : null;
+  }
+
+  /** The history pairs, oldest first: s and y (flat vectors; the pair's s is sigma * s), sigma, ro = 1 / y's. */
+  protected override extraState(): StateTree {
+    return { history: this.#history.pairs.map((p) => ({ s: p.s.view.slice(), sigma: p.sigma, y: p.y.view.slice(), ro: p.ro })) };
+  }
+
+  protected override prepareExtraState(extra: StateTree, where: string): PendingLoad {
+    const other = Object.keys(extra).filter((k) => k !== "history");
+    if (other.length > 0) throw new CheckpointError("mismatch", `${where} has ${other.join(", ")}, which LBFGS does not keep`);
+    const saved = asArray(extra.history, `${where}.history`).map((v, i) => {
+      const w = `${where}.history[${i}]`;
+      const pair = asTree(v, w);
+      const ro = asNumber(pair.ro, `${w}.ro`, true);
+      if (!(ro > 0)) throw new CheckpointError("invalid", `${w}.ro is ${ro}, expected 1 / y's > 0 (a pair is kept only when y's > 1e-10)`);
+      const s = asFloatArray(pair.s, `${w}.s`, this.dtype, this.numel);
+      const y = asFloatArray(pair.y, `${w}.y`, this.dtype, this.numel);
+      return { s, sigma: asNumber(pair.sigma, `${w}.sigma`, true), y, ro };
+    });
+    // allocate last: every check has passed
+    const made: WasmBuffer[] = [];
+    const free = () => {
+      for (const b of made.splice(0)) b.free();
+    };
+    const copy = (data: FloatArray) => {
+      const b = new WasmBuffer(this.dtype, this.numel);
+      made.push(b);
+      b.view.set(data);
+      return b;
+    };
+    let pairs: Pair[];
+    try {
+      pairs = saved.map(({ s, sigma, y, ro }) => ({ s: copy(s), sigma, y: copy(y), ro }));
+    } catch (e) {
+      free();
+      throw e;
+    }
+    return { commit: () => this.#history.restore(pairs), abort: free };
   }
 
   /** Runs up to maxIter L-BFGS iterations; returns the loss at the start of the step. */

@@ -92,6 +92,9 @@ const MESSAGES: Record<StopReason, string> = {
   nonFinite: "stopped: the loss or gradient is not finite (at x0, or at every point the line search tried)",
 };
 
+/** Whether `v` is one of the StopReason names (checkpoints check Newton's lastReason with it). */
+export const isStopReason = (v: string): v is StopReason => Object.hasOwn(MESSAGES, v);
+
 /** Trials per line search (non-finite back-offs included). */
 const MAX_TRIALS = 40;
 

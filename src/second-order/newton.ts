@@ -3,11 +3,12 @@
 // (or, given Hessian-vector products only, by truncated conjugate gradients that stop at
 // negative curvature); a Moré–Thuente line search picks the step. `Newton` is the
 // optimizer over Params; minimize(..., { method: "newton" }) is the same method over a vector.
+import { asString, CheckpointError, type PendingLoad, type StateTree } from "../checkpoint.js";
 import { InvalidOptionError, StateError, integer, nonNegative } from "../errors.js";
 import { Optimizer, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { DType, FloatArray, Param } from "../param.js";
 import { flatParams } from "./flat.js";
-import { runMinimize, type Objective, type StopReason } from "./minimize.js";
+import { isStopReason, runMinimize, type Objective, type StopReason } from "./minimize.js";
 
 /**
  * In-place Cholesky factorisation A = L L' of the n x n row-major matrix `a` + shift*I
@@ -140,7 +141,8 @@ export type HessianSource =
  * row-major Hessian at the current params, or is `{ hvp(v, out) }` giving out = H v. n is
  * the total size of the params (with requiresGrad), taken as one flat vector in order.
  * Returns the loss at the start of the step; `opt.state.get(params[0]).scalars` has
- * func_evals, n_iter and the last stop reason's iteration count.
+ * func_evals and n_iter. Each step() starts afresh from the params (no history, no damping
+ * carried over), so checkpoints hold those counts and `lastReason`.
  */
 export class Newton extends Optimizer<NewtonOptions> {
   readonly numel: number;
@@ -169,6 +171,24 @@ export class Newton extends Optimizer<NewtonOptions> {
   /** step() without a closure and a Hessian is not allowed. */
   protected update(): never {
     throw new StateError("wasm-optim: Newton.step needs a closure and a Hessian");
+  }
+
+  /** Newton keeps no state buffers. */
+  protected override stateBufferLength(): null {
+    return null;
+  }
+
+  protected override extraState(): StateTree {
+    return { lastReason: this.lastReason ?? null };
+  }
+
+  protected override prepareExtraState(extra: StateTree, where: string): PendingLoad {
+    const other = Object.keys(extra).filter((k) => k !== "lastReason");
+    if (other.length > 0) throw new CheckpointError("mismatch", `${where} has ${other.join(", ")}, which Newton does not keep`);
+    const v = extra.lastReason;
+    const reason = v === null ? undefined : asString(v, `${where}.lastReason`);
+    if (reason !== undefined && !isStopReason(reason)) throw new CheckpointError("invalid", `${where}.lastReason is ${reason}, expected a stop reason of minimize() or null`);
+    return { commit: () => { this.lastReason = reason; } };
   }
 
   /** Runs up to maxIter Newton iterations; returns the loss at the start of the step. */
