@@ -10,7 +10,6 @@ export * from "./radam";
 export * from "./adadelta";
 export * from "./lion";
 export * from "./schedulefree";
-export * from "./clip";
 export * from "./accumulate";
 export * from "./layout";
 export * from "./vector";

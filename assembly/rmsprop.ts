@@ -47,18 +47,19 @@ import { ld, st, splat, add, sub, mul, div, sqrt, madd, decayedGrad, ema, emaSqu
   for (; o < bytes; o += sizeof<T>()) rmspropAt<T>(o, p, g, v, gavg, buf, nlr, a, c, e, wd, mu, sg, centered, withMomentum, false);
 }
 
+// The flags as literals: one specialised loop per combination.
+@inline function rmspropVariant<T>(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64, centered: bool, momentum: bool): void {
+  if (centered) {
+    if (momentum) rmsprop<T>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, true);
+    else rmsprop<T>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, false);
+  } else if (momentum) rmsprop<T>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, true);
+  else rmsprop<T>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, false);
+}
+
 // gavg is used when centered, buf when momentum (each may be 0 otherwise).
 export function rmsprop_f32(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64, centered: bool, momentum: bool): void {
-  if (centered) {
-    if (momentum) rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, true);
-    else rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, false);
-  } else if (momentum) rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, true);
-  else rmsprop<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, false);
+  rmspropVariant<f32>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, centered, momentum);
 }
 export function rmsprop_f64(p: usize, g: usize, v: usize, gavg: usize, buf: usize, n: usize, lr: f64, alpha: f64, eps: f64, wd: f64, mu: f64, sign: f64, centered: bool, momentum: bool): void {
-  if (centered) {
-    if (momentum) rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, true);
-    else rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, true, false);
-  } else if (momentum) rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, true);
-  else rmsprop<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, false, false);
+  rmspropVariant<f64>(p, g, v, gavg, buf, n, lr, alpha, eps, wd, mu, sign, centered, momentum);
 }

@@ -27,6 +27,7 @@
 @inline export function div<T>(a: v128, b: v128): v128 { return v128.div<T>(a, b); }
 @inline export function sqrt<T>(a: v128): v128 { return v128.sqrt<T>(a); }
 @inline export function max<T>(a: v128, b: v128): v128 { return v128.max<T>(a, b); }
+@inline export function min<T>(a: v128, b: v128): v128 { return v128.min<T>(a, b); }
 @inline export function abs<T>(a: v128): v128 { return v128.abs<T>(a); }
 
 /** a*b + c, two roundings (WebAssembly SIMD on Node 20 has no fused multiply-add). */
@@ -57,6 +58,15 @@
   const a = madd<T>(mul<T>(c, x), x, mul<T>(ld<T>(ptr, vec), beta));
   st<T>(ptr, a, vec);
   return a;
+}
+
+/**
+ * Half of a chunk as f64x2, for reductions that add up in float64: float32 lanes 0-1
+ * (hi = false) or 2-3 (hi = true) widened (exactly); a float64 chunk as it is.
+ */
+@inline export function widen<T>(v: v128, hi: bool): v128 {
+  if (sizeof<T>() == 8) return v;
+  return f64x2.promote_low_f32x4(hi ? v128.shuffle<f32>(v, v, 2, 3, 2, 3) : v);
 }
 
 /** Byte length of n elements of T. */

@@ -1,23 +1,9 @@
 // Gradient clipping, as torch.nn.utils.clip_grad_norm_ / clip_grad_value_, over the
 // gradients of several params together. The norm is one SIMD reduction pass per param
-// (f64 accumulation), the scaling one more, only when the coefficient is below 1.
-import { InvalidOptionError, StateError, type Check } from "./errors.js";
-import { disposedError, Param, viewOf, type DType } from "./param.js";
-import { kernel } from "./runtime/memory.js";
-
-type Reduction = (ptr: number, n: number, ...scalars: number[]) => number;
-const pair = (name: string): Record<DType, Reduction> => ({
-  float32: kernel(`${name}_f32`) as unknown as Reduction,
-  float64: kernel(`${name}_f64`) as unknown as Reduction,
-});
-const k = {
-  sumsq: pair("clip_sumsq"),
-  powsum: pair("clip_powsum"),
-  maxabs: pair("clip_maxabs"),
-  allfinite: pair("clip_allfinite"),
-  scale: pair("clip_scale"),
-  clamp: pair("clip_clamp"),
-};
+// (f64 accumulation, src/vector.ts), the scaling one more, only when the coefficient is below 1.
+import { InvalidOptionError, nonNegative, StateError, type Check } from "./errors.js";
+import { disposedError, Param, viewOf } from "./param.js";
+import { allFinite, clamp, maxabs, powsum, scale, sumabs, sumsq } from "./vector.js";
 
 /** Thrown (when asked for) on a NaN or infinite gradient; nothing was modified. */
 export class NonFiniteGradientError extends StateError {
@@ -54,39 +40,42 @@ export const checkNormType: Check<number> = (name, v) => {
   return v;
 };
 
-const checkMax: Check<number> = (name, v) => {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new InvalidOptionError(name, v, "a finite number >= 0");
-  return v;
-};
-
 /**
  * The norm of all gradients of `params` taken together (as one vector): one reduction pass.
- * Non-finite exactly when some gradient element is NaN or infinite, or (float64, 2-norm or
- * p-norm) when the sum overflows; `finiteGrads` tells the two apart.
+ * Non-finite exactly when some gradient element is NaN or infinite, or when the float64 sum
+ * overflows (float64 gradients, or a large p); `finiteGrads` tells the two apart.
  */
 export function gradNorm(params: readonly Param[], normType: number): number {
   if (normType === Infinity) {
     let m = 0;
-    for (const p of params) m = Math.max(m, withGrad(p, false, (ptr) => k.maxabs[p.dtype](ptr, p.size)));
+    for (const p of params) m = Math.max(m, withGrad(p, false, (ptr) => maxabs(p.dtype, ptr, p.size)));
     return m;
   }
   let s = 0;
-  for (const p of params) s += withGrad(p, false, (ptr) => (normType === 2 ? k.sumsq[p.dtype](ptr, p.size) : k.powsum[p.dtype](ptr, p.size, normType)));
+  for (const p of params) s += withGrad(p, false, (ptr) => powerSum(p, ptr, normType));
   return normType === 2 ? Math.sqrt(s) : s ** (1 / normType);
+}
+
+/** sum |g|^p over one gradient: the 1- and 2-norms by their own SIMD kernels, other p by Math.pow. */
+function powerSum(p: Param, ptr: number, normType: number): number {
+  if (normType === 2) return sumsq(p.dtype, ptr, p.size);
+  if (normType === 1) return sumabs(p.dtype, ptr, p.size);
+  return powsum(p.dtype, ptr, p.size, normType);
 }
 
 /** true when every gradient element of `params` is finite (one pass each). */
 export function finiteGrads(params: readonly Param[]): boolean {
-  return params.every((p) => withGrad(p, false, (ptr) => k.allfinite[p.dtype](ptr, p.size)) !== 0);
+  return params.every((p) => withGrad(p, false, (ptr) => allFinite(p.dtype, ptr, p.size)));
 }
 
-/** Multiplies every gradient of `params` by `coef` (rounded once to the param's dtype). */
-export function scaleGrads(params: readonly Param[], coef: number): void {
-  for (const p of params) withGrad(p, true, (ptr) => k.scale[p.dtype](ptr, p.size, coef));
+/**
+ * torch's clip: scales every gradient of `params` by coef = maxNorm / (total + 1e-6) (rounded
+ * once to the param's dtype) when coef is below 1; a NaN coefficient (NaN total) scales too.
+ */
+export function clipToNorm(params: readonly Param[], maxNorm: number, total: number): void {
+  const coef = Math.min(maxNorm / (total + 1e-6), 1);
+  if (!(coef >= 1)) for (const p of params) withGrad(p, true, (ptr) => scale(p.dtype, ptr, ptr, p.size, coef));
 }
-
-/** torch's coefficient: maxNorm / (total + 1e-6), at most 1 (NaN stays NaN). */
-export const clipCoefficient = (maxNorm: number, total: number): number => Math.min(maxNorm / (total + 1e-6), 1);
 
 export interface ClipGradNormOptions {
   /** Throw NonFiniteGradientError (changing nothing) when the total norm is NaN or infinite. */
@@ -102,20 +91,19 @@ export interface ClipGradNormOptions {
  * skipNonFinite() skips such steps instead.
  */
 export function clipGradNorm(params: Iterable<Param>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {}): number {
-  checkMax("maxNorm", maxNorm);
+  nonNegative("maxNorm", maxNorm);
   checkNormType("normType", normType);
   const list = trainable(params);
   const total = gradNorm(list, normType);
   if (!Number.isFinite(total) && options.errorIfNonfinite) {
     throw new NonFiniteGradientError(`wasm-optim: the total ${normType}-norm of the gradients is ${total}; nothing was clipped`);
   }
-  const coef = clipCoefficient(maxNorm, total);
-  if (!(coef >= 1)) scaleGrads(list, coef);
+  clipToNorm(list, maxNorm, total);
   return total;
 }
 
 /** Clamps every gradient element of `params` to [-clip, clip], as torch.nn.utils.clip_grad_value_. */
 export function clipGradValue(params: Iterable<Param>, clip: number): void {
-  checkMax("clip", clip);
-  for (const p of trainable(params)) withGrad(p, true, (ptr) => k.clamp[p.dtype](ptr, p.size, -clip, clip));
+  nonNegative("clip", clip);
+  for (const p of trainable(params)) withGrad(p, true, (ptr) => clamp(p.dtype, ptr, ptr, p.size, -clip, clip));
 }

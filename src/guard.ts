@@ -1,10 +1,10 @@
 // The non-finite step guard: checks every gradient before the step and, on a NaN or an
 // infinity, skips the whole step (params, state and gradients untouched) and counts it, or
 // throws. With maxNorm it also clips the global gradient norm, and the norm pass is the check.
-import { InvalidOptionError, bool } from "./errors.js";
+import { InvalidOptionError, bool, nonNegative } from "./errors.js";
 import { Optimizer } from "./optimizer.js";
 import { asInteger, asTree, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint.js";
-import { checkNormType, clipCoefficient, finiteGrads, gradNorm, NonFiniteGradientError, scaleGrads, trainable } from "./clip.js";
+import { checkNormType, clipToNorm, finiteGrads, gradNorm, NonFiniteGradientError, trainable } from "./clip.js";
 import type { Param } from "./param.js";
 
 type AnyOptimizer = Optimizer<object>;
@@ -42,10 +42,7 @@ export class StepGuard implements Attachment {
     if (!(optimizer instanceof Optimizer)) throw new InvalidOptionError("optimizer", optimizer, "an Optimizer");
     if (options === null || typeof options !== "object") throw new InvalidOptionError("options", options, "an object of options");
     this.throws = bool("throw", options.throw ?? false);
-    if (options.maxNorm !== undefined && (typeof options.maxNorm !== "number" || !Number.isFinite(options.maxNorm) || options.maxNorm < 0)) {
-      throw new InvalidOptionError("maxNorm", options.maxNorm, "a finite number >= 0");
-    }
-    this.maxNorm = options.maxNorm;
+    this.maxNorm = options.maxNorm === undefined ? undefined : nonNegative("maxNorm", options.maxNorm);
     this.normType = checkNormType("normType", options.normType ?? 2);
     optimizer.attach(this);
   }
@@ -74,10 +71,7 @@ export class StepGuard implements Attachment {
       this.lastSkipped = true;
       return loss;
     }
-    if (norm !== undefined) {
-      const coef = clipCoefficient(this.maxNorm!, norm);
-      if (!(coef >= 1)) scaleGrads(params, coef);
-    }
+    if (norm !== undefined) clipToNorm(params, this.maxNorm!, norm);
     this.lastSkipped = false;
     this.optimizer.step();
     return loss;

@@ -1,7 +1,8 @@
 // Typed wrappers over the vector kernels of assembly/vector.ts. Every function takes the
 // dtype, byte addresses into wasm memory (WasmBuffer.ptr, Param.dataPtr / gradPtr) and an
 // element count. Reductions return a float64 and accumulate in float64 (float32 data is
-// widened first), in blocked partial sums. Used by L-BFGS, minimize, Newton and clipping.
+// widened first), in blocked partial sums. Used by L-BFGS, minimize, Newton, gradient clipping
+// and the non-finite step guard.
 import type { DType } from "./param.js";
 import { kernel } from "./runtime/memory.js";
 
@@ -14,18 +15,20 @@ interface Kernels {
   sumabs: Reduction1;
   maxabs: Reduction1;
   allfinite: Reduction1;
+  powsum: (x: number, n: number, p: number) => number;
   axpbyDot: (x: number, y: number, z: number, n: number, a: number, b: number) => number;
   axpby: (out: number, x: number, y: number, n: number, a: number, b: number) => void;
   axpy: (x: number, y: number, n: number, b: number) => void;
   scale: (out: number, x: number, n: number, a: number) => void;
   copy: (out: number, x: number, n: number) => void;
+  clamp: (out: number, x: number, n: number, lo: number, hi: number) => void;
 }
 
 function kernelsOf(suffix: string): Kernels {
   const k = <F>(name: string) => kernel(`${name}_${suffix}`) as unknown as F;
   return {
-    dot: k("dot"), sumsq: k("sumsq"), sumabs: k("sumabs"), maxabs: k("maxabs"), allfinite: k("allfinite"),
-    axpbyDot: k("axpbyDot"), axpby: k("axpby"), axpy: k("axpy"), scale: k("scale"), copy: k("copy"),
+    dot: k("dot"), sumsq: k("sumsq"), sumabs: k("sumabs"), maxabs: k("maxabs"), allfinite: k("allfinite"), powsum: k("powsum"),
+    axpbyDot: k("axpbyDot"), axpby: k("axpby"), axpy: k("axpy"), scale: k("scale"), copy: k("copy"), clamp: k("clamp"),
   };
 }
 
@@ -40,6 +43,8 @@ export const sumsq = (dtype: DType, x: number, n: number): number => vectorKerne
 export const sumabs = (dtype: DType, x: number, n: number): number => vectorKernels[dtype].sumabs(x, n);
 /** max |x[i]|, the inf-norm (0 for n = 0; NaN if some element is NaN) */
 export const maxabs = (dtype: DType, x: number, n: number): number => vectorKernels[dtype].maxabs(x, n);
+/** sum |x[i]|^p, the p-th power of the p-norm (p > 0; Math.pow per element) */
+export const powsum = (dtype: DType, x: number, n: number, p: number): number => vectorKernels[dtype].powsum(x, n, p);
 /** true when no element is +-Infinity or NaN */
 export const allFinite = (dtype: DType, x: number, n: number): boolean => vectorKernels[dtype].allfinite(x, n) === 1;
 /**
@@ -53,7 +58,10 @@ export const axpby = (dtype: DType, out: number, x: number, y: number, n: number
   vectorKernels[dtype].axpby(out, x, y, n, a, b);
 /** x = x + b*y */
 export const axpy = (dtype: DType, x: number, y: number, n: number, b: number): void => vectorKernels[dtype].axpy(x, y, n, b);
-/** out = a*x (out may be x) */
+/** out = a*x (out may be x: in place is the faster case) */
 export const scale = (dtype: DType, out: number, x: number, n: number, a: number): void => vectorKernels[dtype].scale(out, x, n, a);
 /** out = x (out and x must not overlap, unless equal) */
 export const copy = (dtype: DType, out: number, x: number, n: number): void => vectorKernels[dtype].copy(out, x, n);
+/** out = min(max(x, lo), hi), lo and hi rounded once to the dtype; NaN stays NaN (out may be x) */
+export const clamp = (dtype: DType, out: number, x: number, n: number, lo: number, hi: number): void =>
+  vectorKernels[dtype].clamp(out, x, n, lo, hi);

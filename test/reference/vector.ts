@@ -1,7 +1,8 @@
-// Readable scalar references for the vector kernels. Elementwise kernels: rounded after each
-// operation in the kernel's order (`r` = the dtype's rounding), so a correct kernel agrees to
-// the bit. Reductions: the exact sum (error-free products and compensated summation), with
-// the rounding-error bound a float64 summation of the same terms may have.
+// Readable scalar references for the vector kernels (assembly/vector.ts). Elementwise
+// kernels: rounded after each operation in the kernel's order (`r` = the dtype's rounding),
+// so a correct kernel agrees to the bit. Sums: the exact sum (error-free products and
+// compensated summation), with the rounding-error bound a float64 summation of the same
+// terms may have. max |x| and the finite check: exact.
 
 /** Elementwise: out = a*x + b*y, rounded as fl(fl(b*y) + fl(a*x)). */
 export function axpbyRef(r: (v: number) => number, x: ArrayLike<number>, y: ArrayLike<number>, a: number, b: number): number[] {
@@ -13,6 +14,14 @@ export const axpyRef = (r: (v: number) => number, x: ArrayLike<number>, y: Array
   Array.from(x, (xi, i) => r(r(r(b) * y[i]!) + xi));
 /** a*x */
 export const scaleRef = (r: (v: number) => number, x: ArrayLike<number>, a: number): number[] => Array.from(x, (xi) => r(r(a) * xi));
+/** min(max(x, lo), hi) with lo and hi rounded to the dtype; NaN stays NaN (IEEE max/min, as wasm's and Math's). */
+export const clampRef = (r: (v: number) => number, x: ArrayLike<number>, lo: number, hi: number): number[] =>
+  Array.from(x, (xi) => Math.min(Math.max(xi, r(lo)), r(hi)));
+
+/** max |x| (NaN if any element is NaN); 0 for no elements. */
+export const maxabsRef = (x: ArrayLike<number>): number => Array.from(x).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+/** No element is +-Infinity or NaN. */
+export const allFiniteRef = (x: ArrayLike<number>): boolean => Array.from(x).every(Number.isFinite);
 
 /** Dekker's error-free product: a*b = p + e exactly (float64). */
 function twoProduct(a: number, b: number): [number, number] {
@@ -25,6 +34,9 @@ function twoProduct(a: number, b: number): [number, number] {
   const [ah, al] = split(a), [bh, bl] = split(b);
   return [p, ah * bh - p + ah * bl + al * bh + al * bl];
 }
+
+/** sum x_i to nearly full precision, with the sum of |x_i| (`magnitude`). */
+export const exactSum = (x: ArrayLike<number>): { value: number; magnitude: number } => exactDot(x, Array.from(x, () => 1));
 
 /** sum x_i*y_i to nearly full precision (Neumaier summation of the exact products). */
 export function exactDot(x: ArrayLike<number>, y: ArrayLike<number>): { value: number; magnitude: number } {
