@@ -157,7 +157,7 @@ const CLAMP: i32 = 4;
 
 // out = f(x) with out == x (clipping scales and clamps gradients in place, L-BFGS scales d)
 // gets a loop of its own: one address for the load and the store is about 1.5x faster at
-// n = 1e6 under V8 (bench/RESULTS-dedupe.md). Same operations, same results. (A plain
+// n = 1e6 under V8 (bench/RESULTS.md, section 5). Same operations, same results. (A plain
 // `if (out == x) lin(x, x, ...)` is merged back into one loop by binaryen: hence inPlace.)
 @inline function map<T>(out: usize, x: usize, n: usize, alpha: f64, beta: f64, form: i32): void {
   if (out == x) lin<T>(x, x, 0, n, alpha, beta, form, true);
