@@ -1,6 +1,7 @@
 import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
 import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
+import { pow } from "../pow.js";
 
 export interface AdamOptions {
   lr: number;
@@ -37,8 +38,8 @@ export const adamBuffers = (g: ParamGroup<AdamOptions>): readonly StateBufferSpe
 export function adamUpdate(p: Param, g: ParamGroup<AdamOptions>, s: ParamState, decoupled: boolean): void {
   const t = ++s.step;
   const [b1, b2] = g.betas;
-  const stepSize = g.lr / (1 - b1 ** t);
-  const bc2sqrt = Math.sqrt(1 - b2 ** t);
+  const stepSize = g.lr / (1 - pow(b1, t));
+  const bc2sqrt = Math.sqrt(1 - pow(b2, t));
   const wd = decoupled ? 0 : g.weightDecay;
   const decay = decoupled ? 1 - g.lr * g.weightDecay : 1;
   const m = s.buffer("exp_avg").ptr;

@@ -1,6 +1,7 @@
 import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
 import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
+import { pow } from "../pow.js";
 
 export interface AdamaxOptions {
   lr: number;
@@ -38,7 +39,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   protected update(p: Param, g: ParamGroup<AdamaxOptions>, s: ParamState): void {
     const t = ++s.step;
     const [b1, b2] = g.betas;
-    const clr = g.lr / (1 - b1 ** t);
+    const clr = g.lr / (1 - pow(b1, t));
     const m = s.buffer("exp_avg").ptr;
     const u = s.buffer("exp_inf").ptr;
     adamax[p.dtype](p.dataPtr, p.gradPtr, m, u, p.size, clr, b1, b2, g.eps, g.weightDecay, signOf(g.maximize));

@@ -2,6 +2,7 @@ import { betaPair, epsilon, integer, nonNegative, oneOf } from "../errors.js";
 import { kernelPair, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
 import { SCHEDULE_FREE_BUFFERS, ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./schedulefree.js";
+import { pow } from "../pow.js";
 
 const WITH_SECOND_MOMENT: readonly StateBufferSpec[] = [...SCHEDULE_FREE_BUFFERS, "exp_avg_sq"];
 
@@ -50,13 +51,13 @@ export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOp
 
   protected stepLr(group: ParamGroup<AdamWScheduleFreeOptions>, k: number, sched: number): number {
     const lr = group.lr * sched;
-    return group.variant === "paper" ? lr * Math.sqrt(1 - group.betas[1] ** (k + 1)) : lr;
+    return group.variant === "paper" ? lr * Math.sqrt(1 - pow(group.betas[1], k + 1)) : lr;
   }
 
   protected kernelStep(p: Param, group: ParamGroup<AdamWScheduleFreeOptions>, s: ParamState, now: ScheduleFreeStep): void {
     const [b1, b2] = group.betas;
     // the paper variant divides by sqrt(v) + eps: bc2 = 1 leaves v unchanged, exactly
-    const bc2 = group.variant === "paper" ? 1 : 1 - b2 ** (now.k + 1);
+    const bc2 = group.variant === "paper" ? 1 : 1 - pow(b2, now.k + 1);
     const v = s.buffer("exp_avg_sq").ptr;
     scheduleFree[p.dtype](p.dataPtr, p.gradPtr, s.buffer("z").ptr, s.buffer("x").ptr, v, p.size, now.lr, group.weightDecay, b2, bc2, group.eps, now.c, b1, 1);
   }

@@ -1,6 +1,7 @@
 import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
 import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
+import { pow } from "../pow.js";
 
 export interface NAdamOptions {
   lr: number;
@@ -45,8 +46,8 @@ export class NAdam extends Optimizer<NAdamOptions> {
     const t = ++s.step;
     const [b1, b2] = g.betas;
     const round = p.dtype === "float32" ? Math.fround : (x: number) => x;
-    const mu = b1 * (1 - 0.5 * 0.96 ** (t * g.momentumDecay));
-    const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * g.momentumDecay));
+    const mu = b1 * (1 - 0.5 * pow(0.96, t * g.momentumDecay));
+    const muNext = b1 * (1 - 0.5 * pow(0.96, (t + 1) * g.momentumDecay));
     const muProduct = (s.scalars.mu_product = round((s.scalars.mu_product ?? 1) * mu));
     const muProductNext = round(muProduct * muNext);
     const gradStep = (-g.lr * (1 - mu)) / (1 - muProduct);
@@ -55,6 +56,6 @@ export class NAdam extends Optimizer<NAdamOptions> {
     const decay = g.decoupledWeightDecay ? 1 - g.lr * g.weightDecay : 1;
     const m = s.buffer("exp_avg").ptr;
     const v = s.buffer("exp_avg_sq").ptr;
-    nadam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, gradStep, momStep, b1, b2, 1 - b2 ** t, g.eps, wd, decay, signOf(g.maximize));
+    nadam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, gradStep, momStep, b1, b2, 1 - pow(b2, t), g.eps, wd, decay, signOf(g.maximize));
   }
 }

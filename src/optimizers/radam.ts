@@ -1,6 +1,7 @@
 import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
 import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { Param } from "../param.js";
+import { pow } from "../pow.js";
 
 export interface RAdamOptions {
   lr: number;
@@ -41,10 +42,10 @@ export class RAdam extends Optimizer<RAdamOptions> {
   protected update(p: Param, g: ParamGroup<RAdamOptions>, s: ParamState): void {
     const t = ++s.step;
     const [b1, b2] = g.betas;
-    const bc1 = 1 - b1 ** t;
-    const bc2 = 1 - b2 ** t;
+    const bc1 = 1 - pow(b1, t);
+    const bc2 = 1 - pow(b2, t);
     const rhoInf = 2 / (1 - b2) - 1;
-    const rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+    const rhoT = rhoInf - (2 * t * pow(b2, t)) / bc2;
     const rectified = rhoT > 5;
     const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
     const step = rectified ? (-g.lr * rect * Math.sqrt(bc2)) / bc1 : -g.lr / bc1;
