@@ -39,7 +39,12 @@ export class GradientAccumulator implements Attachment {
     return this.#pending;
   }
 
-  /** Takes this micro-batch's gradients; returns true when this call stepped the optimizer. */
+  /**
+   * Takes this micro-batch's gradients; returns true when this call stepped the optimizer.
+   * On the stepping call the gradients are replaced by the mean first; if the wrapped step
+   * then throws (a StepGuard with `throw: true` meeting NaN, out of memory), they hold that
+   * mean and the micro-batches stay pending.
+   */
   step(): boolean {
     const params = this.#params();
     const i = this.#pending + 1;

@@ -368,7 +368,7 @@ export function asString(v: StateValue | undefined, where: string): string {
 export function asScalars(v: StateValue | undefined, where: string): Record<string, number> {
   const t = asTree(v, where);
   const out: Record<string, number> = {};
-  for (const [k, x] of Object.entries(t)) out[k] = asNumber(x, `${where}.${k}`);
+  for (const [k, x] of Object.entries(t)) out[k] = asNumber(x, `${where}.${k}`, true); // a NaN here would poison every later step
   return out;
 }
 

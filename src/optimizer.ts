@@ -90,18 +90,21 @@ export abstract class Optimizer<O extends object> {
 
   /**
    * One update of every param with requiresGrad. A closure, if given, is called first (it
-   * recomputes the loss and writes the gradients); its value is returned.
+   * recomputes the loss and writes the gradients); its value is returned. Everything that
+   * can fail (a disposed param, a detached array of a wrapped one, running out of memory)
+   * fails before the first param is updated.
    */
   step(closure?: () => number): number | undefined {
     this.checkStep();
     const loss = closure ? closure() : undefined;
+    if (closure) this.checkStep(); // the closure may have disposed something
     const prepared = this.#prepareState();
     try {
+      for (const group of this.paramGroups) for (const p of group.params) if (p.requiresGrad) p.syncIn();
       for (const group of this.paramGroups) {
         this.beforeGroup(group);
         for (const p of group.params) {
           if (!p.requiresGrad) continue;
-          p.syncIn();
           this.update(p, group, this.state.get(p)!);
           p.syncOut();
         }
@@ -120,7 +123,10 @@ export abstract class Optimizer<O extends object> {
   checkStep(): void {
     if (this.#disposed) throw new StateError(`wasm-optim: this ${this.kind} was disposed`);
     for (const group of this.paramGroups) {
-      for (const p of group.params) if (p.disposed) throw disposedError(p, "a Param of this optimizer", "nothing was stepped");
+      for (const p of group.params) {
+        if (p.disposed) throw disposedError(p, "a Param of this optimizer", "nothing was stepped");
+        p.checkWrapped();
+      }
     }
   }
 

@@ -173,6 +173,14 @@ export class Param<A extends FloatArray = FloatArray> {
   get wrapped(): boolean {
     return this.#external !== null;
   }
+  /** @internal a StateError if the caller's arrays of a wrapped Param lost their elements (transferred, detached). */
+  checkWrapped(): void {
+    const ext = this.#external;
+    if (ext && (ext.data.length !== this.size || ext.grad.length !== this.size)) {
+      throw new StateError(`wasm-optim: the arrays of a wrapped Param${this.name ? ` "${this.name}"` : ""} no longer hold ${this.size} elements (transferred or detached); nothing was stepped`);
+    }
+  }
+
   /** @internal copies a wrapped Param's arrays into wasm memory before a kernel runs. */
   syncIn(): void {
     const ext = this.#external;

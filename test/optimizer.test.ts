@@ -182,3 +182,24 @@ describe("review fixes", () => {
     expect(() => Param.wrap([1, 2] as unknown as Float32Array, new Float32Array(2))).toThrow(/invalid data/);
   });
 });
+
+describe("second review fixes", () => {
+  it("a closure that disposes a param makes step() throw with nothing stepped", () => {
+    const a = fresh([1, 2, 3], [1, 1, 1]);
+    const b = fresh([1], [1]);
+    const opt = new Adam([a, b], { lr: 0.1 });
+    expect(() => opt.step(() => (b.dispose(), 0))).toThrow(StateError);
+    expect(Array.from(a.data)).toEqual([1, 2, 3]);
+    expect(opt.state.get(a)?.step ?? 0).toBe(0);
+  });
+
+  it("a wrapped param whose arrays were transferred away is a StateError before anything is stepped", () => {
+    const a = fresh([1, 2, 3], [1, 1, 1]);
+    const data = new Float32Array([1, 2]), grad = new Float32Array([1, 1]);
+    const b = Param.wrap(data, grad);
+    const opt = new SGD([a, b], { lr: 0.5 });
+    structuredClone(data, { transfer: [data.buffer] });
+    expect(() => opt.step()).toThrow(/transferred or detached/);
+    expect(Array.from(a.data)).toEqual([1, 2, 3]);
+  });
+});

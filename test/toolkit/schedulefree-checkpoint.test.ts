@@ -49,3 +49,16 @@ describe("Schedule-Free checkpoints", () => {
     expect(opt.mode).toBe("train");
   });
 });
+
+describe("checkpoint contents", () => {
+  it("a non-finite scalar in a checkpoint is refused (it would turn every later step into NaN)", () => {
+    const p = Param.from([1, 2, 3]);
+    const opt = new AdamWScheduleFree([p]);
+    p.grad.set([1, 1, 1]);
+    opt.step();
+    const dict = opt.stateDict();
+    const group = { ...dict.paramGroups[0]!, state: { ...dict.paramGroups[0]!.state!, lr_max: NaN } };
+    expect(() => opt.loadStateDict({ ...dict, paramGroups: [group] })).toThrow(CheckpointError);
+    expect(opt.groupState.get(opt.paramGroups[0]!)!.lr_max).toBe(dict.paramGroups[0]!.state!.lr_max);
+  });
+});
