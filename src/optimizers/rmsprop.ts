@@ -25,9 +25,11 @@ const schema: Schema<RMSpropOptions> = {
 };
 
 const rmsprop = kernelPair("rmsprop");
-const SQUARE_AVG = ["square_avg"];
-const GRAD_AVG = ["grad_avg"];
-const MOMENTUM = ["momentum_buffer"];
+// the buffers of each variant, made once (stateBuffers runs every step): [centered][momentum]
+const BUFFERS = [
+  [["square_avg"], ["square_avg", "momentum_buffer"]],
+  [["square_avg", "grad_avg"], ["square_avg", "grad_avg", "momentum_buffer"]],
+] as const;
 
 /** RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: no bias correction, eps after the sqrt. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
@@ -36,7 +38,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected stateBuffers(g: ParamGroup<RMSpropOptions>): readonly StateBufferSpec[] {
-    return [...SQUARE_AVG, ...(g.centered ? GRAD_AVG : []), ...(g.momentum > 0 ? MOMENTUM : [])];
+    return BUFFERS[+g.centered]![+(g.momentum > 0)]!;
   }
 
   protected update(p: Param, g: ParamGroup<RMSpropOptions>, s: ParamState): void {
