@@ -4,7 +4,8 @@
 import { InvalidOptionError, integer } from "./errors.js";
 import { kernelPair, Optimizer } from "./optimizer.js";
 import { Param, WasmBuffer } from "./param.js";
-import { asArray, asFloatArray, asInteger, asTree, CheckpointError, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint.js";
+import { CheckpointError, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
+import { asArray, asFloatArray, asInteger, asTree } from "./checkpoint/read.js";
 import { trainable, withGrad } from "./clip.js";
 import { StepGuard } from "./guard.js";
 

@@ -3,7 +3,8 @@
 // throws. With maxNorm it also clips the global gradient norm, and the norm pass is the check.
 import { InvalidOptionError, bool, nonNegative } from "./errors.js";
 import { Optimizer } from "./optimizer.js";
-import { asInteger, asTree, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint.js";
+import type { Attachment, PendingLoad, StateTree, StateValue } from "./checkpoint/attachment.js";
+import { asInteger, asTree } from "./checkpoint/read.js";
 import { checkNormType, clipToNorm, finiteGrads, gradNorm, NonFiniteGradientError, trainable } from "./clip.js";
 import type { Param } from "./param.js";
 

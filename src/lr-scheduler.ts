@@ -3,7 +3,8 @@
 // (its recursive "chainable" forms included, so the float64 numbers agree). Each step()
 // writes group.lr through the validated setter.
 import { InvalidOptionError, bool, integer, nonNegative, oneOf, positive, range, type Check } from "./errors.js";
-import { asArray, asInteger, asNumber, CheckpointError, type PendingLoad, type StateTree } from "./checkpoint.js";
+import { CheckpointError, type PendingLoad, type StateTree } from "./checkpoint/attachment.js";
+import { asArray, asInteger, asNumber } from "./checkpoint/read.js";
 import type { Optimizer } from "./optimizer.js";
 import { checkOptimizer, countAtMost, cyclePhases, readGroupValue, Scheduler, setGroupValues, type Anneal, type GroupUpdate, type Schedule } from "./schedules.js";
 

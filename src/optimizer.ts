@@ -4,10 +4,9 @@
 import { InvalidOptionError, StateError, type Check } from "./errors.js";
 import { disposedError, Param, WasmBuffer, type DType } from "./param.js";
 import { kernel, type Kernel } from "./runtime/memory.js";
-import {
-  asArray, asFloatArray, asInteger, asScalars, asString, asTree, CheckpointError, ContentKind, decodeState, encodeState, FORMAT_VERSION,
-  type Attachment, type PendingLoad, type StateTree, type StateValue,
-} from "./checkpoint.js";
+import { CheckpointError, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
+import { ContentKind, decodeState, encodeState, FORMAT_VERSION } from "./checkpoint/codec.js";
+import { asArray, asFloatArray, asInteger, asScalars, asString, asTree } from "./checkpoint/read.js";
 
 /** How each hyperparameter is checked, and its default (undefined: required). */
 export type Schema<O> = { readonly [K in keyof O]-?: { readonly default: O[K] | undefined; readonly check: Check<O[K]> } };

@@ -3,7 +3,8 @@
 // Scheduler base class every scheduler (these and the PyTorch-named ones) shares.
 import { InvalidOptionError, integer, nonNegative, oneOf, type Check } from "./errors.js";
 import { Optimizer, type ParamGroup } from "./optimizer.js";
-import { asInteger, asTree, expectSame, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint.js";
+import type { Attachment, PendingLoad, StateTree, StateValue } from "./checkpoint/attachment.js";
+import { asInteger, asTree, expectSame } from "./checkpoint/read.js";
 
 /** A value for every step t = 0, 1, 2, ... (t = 0 before the first optimizer step). */
 export type Schedule = (step: number) => number;

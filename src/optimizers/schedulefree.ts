@@ -7,7 +7,8 @@
 // kept explicitly, so eval() is an exact copy of x and train() recomputes y with the very
 // kernel arithmetic the step used: the round trip gives back y bit for bit.
 import { InvalidOptionError, StateError } from "../errors.js";
-import { asString, CheckpointError, type PendingLoad, type StateTree } from "../checkpoint.js";
+import { CheckpointError, type PendingLoad, type StateTree } from "../checkpoint/attachment.js";
+import { asString } from "../checkpoint/read.js";
 import { kernelPair, Optimizer, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import { disposedError, type FloatArray, type Param } from "../param.js";
 

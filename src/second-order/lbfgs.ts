@@ -3,7 +3,8 @@
 // params of the group form one flat vector x; the optimizer's own vectors (direction,
 // previous gradient, history pairs, line-search gradients) are flat buffers in wasm memory,
 // and each vector operation is a SIMD kernel from assembly/vector.ts.
-import { asArray, asFloatArray, asNumber, asTree, CheckpointError, type PendingLoad, type StateTree } from "../checkpoint.js";
+import { CheckpointError, type PendingLoad, type StateTree } from "../checkpoint/attachment.js";
+import { asArray, asFloatArray, asNumber, asTree } from "../checkpoint/read.js";
 import { InvalidOptionError, StateError, integer, nonNegative, oneOf } from "../errors.js";
 import { Optimizer, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import { WasmBuffer, bytesPer, type DType, type FloatArray, type Param } from "../param.js";

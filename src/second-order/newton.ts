@@ -3,7 +3,8 @@
 // (or, given Hessian-vector products only, by truncated conjugate gradients that stop at
 // negative curvature); a Moré–Thuente line search picks the step. `Newton` is the
 // optimizer over Params; minimize(..., { method: "newton" }) is the same method over a vector.
-import { asString, CheckpointError, type PendingLoad, type StateTree } from "../checkpoint.js";
+import { CheckpointError, type PendingLoad, type StateTree } from "../checkpoint/attachment.js";
+import { asString } from "../checkpoint/read.js";
 import { InvalidOptionError, StateError, integer, nonNegative } from "../errors.js";
 import { Optimizer, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
 import type { DType, FloatArray, Param } from "../param.js";

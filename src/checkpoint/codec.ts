@@ -1,65 +1,8 @@
-// Checkpoints: the binary container for state trees (optimizer state, params, any plain
-// state), its CRC-32, the typed CheckpointError, and small readers that check a loaded tree.
-// The layout is described in docs/checkpoints.md; every multi-byte field is little-endian
-// (wasm memory is little-endian, and so is every host this library runs on).
-import { InvalidOptionError, show, WasmOptimError } from "./errors.js";
-import { disposedError, Param, type DType, type FloatArray } from "./param.js";
-
-/** A value in a state tree: what stateDict() returns and the binary form stores. */
-export type StateValue = number | string | boolean | null | Float32Array | Float64Array | readonly StateValue[] | StateTree;
-export interface StateTree {
-  readonly [key: string]: StateValue;
-}
-
-export type CheckpointErrorCode =
-  /** Not a wasm-optim checkpoint, or not of the kind asked for, or malformed inside. */
-  | "format"
-  /** Shorter than its header says. */
-  | "truncated"
-  /** The CRC-32 does not match: the bytes were changed. */
-  | "checksum"
-  /** Written by a newer version of the format. */
-  | "version"
-  /** A valid checkpoint of something else: another optimizer, other params, other schedulers. */
-  | "mismatch"
-  /** A value in the checkpoint fails validation (e.g. a negative lr). */
-  | "invalid";
-
-/** Loading a checkpoint failed; nothing was modified. `code` says why. */
-export class CheckpointError extends WasmOptimError {
-  override name = "CheckpointError";
-  constructor(
-    readonly code: CheckpointErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`wasm-optim: checkpoint ${code}: ${message}`, options);
-  }
-}
-
-/** What a part of a checkpoint returns once it has checked its data: apply it, or drop it. */
-export interface PendingLoad {
-  /** Applies the checked state. Must not throw. */
-  commit(): void;
-  /** Frees what the check allocated (called when another part failed). */
-  abort?(): void;
-}
-
-/**
- * Something attached to an optimizer whose state travels with the optimizer's checkpoints
- * (schedulers, the non-finite step guard, gradient accumulators), in attachment order.
- */
-export interface Attachment {
-  /** A name that must match when a checkpoint is loaded (e.g. "StepLR"). */
-  readonly kind: string;
-  stateDict(): StateTree;
-  /** Checks `state` (throwing CheckpointError) and returns how to apply it; changes nothing. */
-  prepareLoad(state: StateValue | undefined, where: string): PendingLoad;
-  /** Frees what the attachment holds in wasm memory (called by the optimizer's dispose()). */
-  dispose?(): void;
-}
-
-// ---- the binary container
+// The binary container for state trees (optimizer state, params, any plain state): header,
+// tree, CRC-32. The layout is described in docs/checkpoints.md; every multi-byte field is
+// little-endian (wasm memory is little-endian, and so is every host this library runs on).
+import { show } from "../errors.js";
+import { CheckpointError, isTree, type StateTree, type StateValue } from "./attachment.js";
 
 /** Header: magic "WOPT", content kind, 3 reserved bytes, version, byte length; then the tree; then the CRC. */
 export const FORMAT_VERSION = 1;
@@ -115,10 +58,6 @@ export function crc32(bytes: Uint8Array): number {
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
 const align8 = (n: number) => (n + 7) & ~7;
-
-function isTree(v: unknown): v is StateTree {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && !ArrayBuffer.isView(v);
-}
 
 /** Byte size of `v` encoded at offset `at` (typed arrays are 8-byte aligned in the file). */
 function sizeOf(v: StateValue, at: number, depth: number): number {
@@ -326,118 +265,4 @@ export function packState(tree: StateValue): Uint8Array {
 /** The tree packed by packState, after the same checks as every checkpoint. */
 export function unpackState(bytes: Uint8Array): StateValue {
   return decodeState(bytes, ContentKind.state);
-}
-
-// ---- readers: each checks one value of a loaded tree and throws CheckpointError("invalid")
-
-const invalid = (where: string, v: unknown, expected: string) => new CheckpointError("invalid", `${where} is ${describe(v)}, expected ${expected}`);
-function describe(v: unknown): string {
-  if (v instanceof Float32Array || v instanceof Float64Array) return `a ${v.constructor.name} of length ${v.length}`;
-  const s = show(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
-
-export function asTree(v: StateValue | undefined, where: string): StateTree {
-  if (!isTree(v)) throw invalid(where, v, "an object");
-  return v;
-}
-
-export function asArray(v: StateValue | undefined, where: string, length?: number): readonly StateValue[] {
-  if (!Array.isArray(v)) throw invalid(where, v, length === undefined ? "an array" : `an array of ${length}`);
-  if (length !== undefined && v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} entries, expected ${length}`);
-  return v;
-}
-
-/** A number (any, including Infinity and NaN, unless `finite`). */
-export function asNumber(v: StateValue | undefined, where: string, finite = false): number {
-  if (typeof v !== "number" || (finite && !Number.isFinite(v))) throw invalid(where, v, finite ? "a finite number" : "a number");
-  return v;
-}
-
-export function asInteger(v: StateValue | undefined, where: string, min = 0): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw invalid(where, v, `an integer >= ${min}`);
-  return v;
-}
-
-export function asString(v: StateValue | undefined, where: string): string {
-  if (typeof v !== "string") throw invalid(where, v, "a string");
-  return v;
-}
-
-/** An object whose values are all numbers (ParamState.scalars, group state). */
-export function asScalars(v: StateValue | undefined, where: string): Record<string, number> {
-  const t = asTree(v, where);
-  const out: Record<string, number> = {};
-  for (const [k, x] of Object.entries(t)) out[k] = asNumber(x, `${where}.${k}`, true); // a NaN here would poison every later step
-  return out;
-}
-
-/**
- * An array of `length` elements of `dtype`: a typed array of that dtype, or a plain array
- * of numbers (a stateDict that went through JSON), copied into a new typed array.
- */
-export function asFloatArray(v: StateValue | undefined, where: string, dtype: DType, length: number): FloatArray {
-  const Ctor = dtype === "float64" ? Float64Array : Float32Array;
-  if (v instanceof Float32Array || v instanceof Float64Array) {
-    if (!(v instanceof Ctor)) throw new CheckpointError("mismatch", `${where} is ${describe(v)}, expected ${dtype} (the param's dtype)`);
-    if (v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} elements, expected ${length}`);
-    return v;
-  }
-  if (Array.isArray(v) && v.every((x) => typeof x === "number")) {
-    if (v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} elements, expected ${length}`);
-    return Ctor.from(v as number[]);
-  }
-  throw invalid(where, v, `a Float${dtype === "float64" ? 64 : 32}Array of ${length} elements`);
-}
-
-/** Requires `v` to equal `want` (same JSON-like structure and numbers); else a mismatch. */
-export function expectSame(v: StateValue | undefined, want: StateValue, where: string): void {
-  if (!sameValue(v, want)) throw new CheckpointError("mismatch", `${where} is ${describe(v)} in the checkpoint, ${describe(want)} here`);
-}
-function sameValue(a: StateValue | undefined, b: StateValue): boolean {
-  if (typeof b === "number") return typeof a === "number" && Object.is(a, b);
-  if (b === null || typeof b !== "object") return a === b;
-  if (ArrayBuffer.isView(b) || Array.isArray(b)) {
-    const bl = b as ArrayLike<StateValue>;
-    if (a === null || typeof a !== "object" || !("length" in a) || (a as ArrayLike<StateValue>).length !== bl.length) return false;
-    for (let i = 0; i < bl.length; i++) if (!sameValue((a as ArrayLike<StateValue>)[i], bl[i]!)) return false;
-    return true;
-  }
-  if (!isTree(a)) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
-  return ka.length === kb.length && kb.every((k) => Object.prototype.hasOwnProperty.call(a, k) && sameValue(a[k], (b as StateTree)[k]!));
-}
-
-// ---- params
-
-/** The values of `params` (in order) in the checked binary form, with their names and dtypes. */
-export function saveParams(params: readonly Param[]): Uint8Array {
-  const list = checkParams(params);
-  return encodeState({ params: list.map((p) => ({ name: p.name ?? null, dtype: p.dtype, data: p.data.slice() })) }, ContentKind.params);
-}
-
-/**
- * Copies saved values into `params`. Everything is checked first (count, dtype and size of
- * each param, the file itself); on any error no param is changed.
- */
-export function loadParams(params: readonly Param[], bytes: Uint8Array): void {
-  const list = checkParams(params);
-  const tree = asTree(decodeState(bytes, ContentKind.params), "params file");
-  const saved = asArray(tree.params, "params", list.length);
-  const data = list.map((p, i) => {
-    const s = asTree(saved[i], `params[${i}]`);
-    const dtype = asString(s.dtype, `params[${i}].dtype`);
-    if (dtype !== p.dtype) throw new CheckpointError("mismatch", `params[${i}] is ${dtype} in the checkpoint, ${p.dtype} here`);
-    return asFloatArray(s.data, `params[${i}].data`, p.dtype, p.size);
-  });
-  list.forEach((p, i) => p.data.set(data[i]!));
-}
-
-function checkParams(params: readonly Param[]): readonly Param[] {
-  if (!Array.isArray(params)) throw new InvalidOptionError("params", params, "an array of Param");
-  params.forEach((p, i) => {
-    if (!(p instanceof Param)) throw new InvalidOptionError(`params[${i}]`, p, "a Param");
-    if (p.disposed) throw disposedError(p, `params[${i}]`);
-  });
-  return params;
 }
