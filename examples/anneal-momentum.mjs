@@ -4,7 +4,7 @@
 // the resumed run ends on exactly the same parameters.
 //   npm run build && node examples/anneal-momentum.mjs
 import {
-  Param, SGD, scheduleHyperparameter, linear, cosineDecay, skipNonFinite, saveParams, loadParams,
+  Param, SGD, scheduleHyperparameter, schedules, skipNonFinite, saveParams, loadParams,
 } from "../dist/index.js";
 
 const n = 64; // parameters
@@ -31,8 +31,8 @@ function lossAndGrad(w) {
 function setup() {
   const w = new Param(n); // float32, zeros
   const opt = new SGD([w], { lr: 0.3, momentum: 0.5 });
-  const momentum = scheduleHyperparameter(opt, "momentum", linear(0.5, 0.9, 300));
-  const lr = scheduleHyperparameter(opt, "lr", cosineDecay(0.3, 600, 0.01));
+  const momentum = scheduleHyperparameter(opt, "momentum", schedules.linear(0.5, 0.9, 300));
+  const lr = scheduleHyperparameter(opt, "lr", schedules.cosineDecay(0.3, 600, 0.01));
   const guarded = skipNonFinite(opt, { maxNorm: 5 }); // clip the global norm; skip NaN/Inf steps
   return { w, opt, schedules: [momentum, lr], guarded };
 }

@@ -24,12 +24,12 @@ export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./optimize
 export { clipGradNorm, clipGradValue, NonFiniteGradientError, type ClipGradNormOptions } from "./clip.js";
 export { StepGuard, skipNonFinite, type StepGuardOptions } from "./guard.js";
 export { GradientAccumulator, accumulateGradients } from "./accumulate.js";
-export {
-  type Schedule, constant, linear, stepDecay, multiStep, exponential, cosineDecay, polynomial, warmup, warmRestarts, join, oneCycle, oneCycleMomentum,
-  Scheduler, HyperparameterScheduler, scheduleHyperparameter, type ScheduleHyperparameterOptions, type OneCycleOptions, type WarmRestartsOptions, type Anneal,
-} from "./schedules.js";
-export { LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, LinearLR, CosineAnnealingLR, OneCycleLR, SequentialLR, ReduceLROnPlateau } from "./lr-scheduler.js";
-export type { StepLROptions, MultiStepLROptions, ExponentialLROptions, LinearLROptions, CosineAnnealingLROptions, OneCycleLROptions, SequentialLROptions, ReduceLROnPlateauOptions } from "./lr-scheduler.js";
+export * as schedules from "./schedules/functions.js";
+export type { Schedule, Anneal } from "./schedules/core.js";
+export { Scheduler } from "./schedules/scheduler.js";
+export { HyperparameterScheduler, scheduleHyperparameter, type ScheduleHyperparameterOptions } from "./schedules/hyperparameter.js";
+export { LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, LinearLR, CosineAnnealingLR, OneCycleLR, SequentialLR, ReduceLROnPlateau } from "./schedules/torch.js";
+export type { StepLROptions, MultiStepLROptions, ExponentialLROptions, LinearLROptions, CosineAnnealingLROptions, OneCycleLROptions, SequentialLROptions, ReduceLROnPlateauOptions } from "./schedules/torch.js";
 export * as vector from "./vector.js";
 export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
 export { minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type StopReason } from "./second-order/minimize.js";

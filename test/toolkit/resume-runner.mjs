@@ -21,8 +21,8 @@ export function setup(api, spec) {
   const opt = new Ctor([{ params: params.slice(0, 3) }, { params: [params[3]], weightDecay: 1e-3 }], spec.options);
   const lr0 = opt.paramGroups[0].lr;
   const schedulers = [
-    api.scheduleHyperparameter(opt, "lr", api.warmup(2, api.cosineDecay(lr0, 12, lr0 / 10)), { group: 0 }),
-    api.scheduleHyperparameter(opt, "weightDecay", api.linear(1e-3, 0, 10), { group: 1 }),
+    api.scheduleHyperparameter(opt, "lr", api.schedules.warmup(2, api.schedules.cosineDecay(lr0, 12, lr0 / 10)), { group: 0 }),
+    api.scheduleHyperparameter(opt, "weightDecay", api.schedules.linear(1e-3, 0, 10), { group: 1 }),
     new api.ExponentialLR(opt, { gamma: 0.97 }),
   ];
   const guard = api.skipNonFinite(opt, { maxNorm: 0.5 });

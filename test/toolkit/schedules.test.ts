@@ -5,10 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
-import {
-  Adam, constant, cosineDecay, exponential, join as joinSchedules, linear, multiStep, oneCycle, oneCycleMomentum, Param, polynomial, scheduleHyperparameter, SGD,
-  stepDecay, warmRestarts, warmup, CheckpointError, InvalidOptionError,
-} from "../../src/index.js";
+import { Adam, Param, scheduleHyperparameter, schedules, SGD, CheckpointError, InvalidOptionError } from "../../src/index.js";
 
 const fixture = (id: string) => JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "schedulers", `${id}.json`), "utf8")) as { lrs: number[][]; momenta: number[][] | null };
 /** Largest relative difference between s(t) and torch's group-0 value for t in [0, steps). */
@@ -23,44 +20,44 @@ function worst(s: api.Schedule, rows: number[][], steps = rows.length, group = 0
 
 describe("pure schedules", () => {
   it("match torch's schedulers where they are the same schedule (closed vs torch's recursive forms: a few ulps)", () => {
-    expect(worst(stepDecay(0.1, 7, 0.5), fixture("step_lr").lrs)).toBe(0);
-    expect(worst(multiStep(0.1, [10, 30, 30, 75], 0.3), fixture("multistep_lr_two_groups").lrs)).toBeLessThan(1e-15);
-    expect(worst(exponential(0.003, 0.97), fixture("exponential_lr").lrs)).toBeLessThan(1e-13);
-    expect(worst(cosineDecay(0.001, 100), fixture("cosine_annealing_full").lrs, 100)).toBeLessThan(1e-12);
-    expect(worst(linear(0.05, 0.2, 20), fixture("linear_warmup").lrs)).toBeLessThan(1e-15);
-    expect(worst(oneCycle(0.5, 100), fixture("one_cycle_sgd_momentum").lrs, 100)).toBeLessThan(1e-15);
-    expect(worst(oneCycleMomentum(0.85, 0.95, 100), fixture("one_cycle_sgd_momentum").momenta!, 100)).toBeLessThan(1e-15);
+    expect(worst(schedules.stepDecay(0.1, 7, 0.5), fixture("step_lr").lrs)).toBe(0);
+    expect(worst(schedules.multiStep(0.1, [10, 30, 30, 75], 0.3), fixture("multistep_lr_two_groups").lrs)).toBeLessThan(1e-15);
+    expect(worst(schedules.exponential(0.003, 0.97), fixture("exponential_lr").lrs)).toBeLessThan(1e-13);
+    expect(worst(schedules.cosineDecay(0.001, 100), fixture("cosine_annealing_full").lrs, 100)).toBeLessThan(1e-12);
+    expect(worst(schedules.linear(0.05, 0.2, 20), fixture("linear_warmup").lrs)).toBeLessThan(1e-15);
+    expect(worst(schedules.oneCycle(0.5, 100), fixture("one_cycle_sgd_momentum").lrs, 100)).toBeLessThan(1e-15);
+    expect(worst(schedules.oneCycleMomentum(0.85, 0.95, 100), fixture("one_cycle_sgd_momentum").momenta!, 100)).toBeLessThan(1e-15);
     const three = fixture("one_cycle_adam_three_phase_linear");
     const opts = { pctStart: 0.25, anneal: "linear" as const, threePhase: true, divFactor: 10, finalDivFactor: 100 };
-    expect(worst(oneCycle(0.02, 120, opts), three.lrs, 101, 1)).toBeLessThan(1e-15);
-    expect(worst(oneCycleMomentum(0.8, 0.9, 120, opts), three.momenta!, 101)).toBeLessThan(1e-15);
+    expect(worst(schedules.oneCycle(0.02, 120, opts), three.lrs, 101, 1)).toBeLessThan(1e-15);
+    expect(worst(schedules.oneCycleMomentum(0.8, 0.9, 120, opts), three.momenta!, 101)).toBeLessThan(1e-15);
     const seq = fixture("sequential_warmup_cosine"); // LinearLR(0.1 -> 1, 10) then CosineAnnealingLR(90, 1e-4)
-    expect(worst(joinSchedules([linear(0.01, 0.1, 10), cosineDecay(0.1, 90, 1e-4)], [10]), seq.lrs, 100)).toBeLessThan(1e-12);
+    expect(worst(schedules.join([schedules.linear(0.01, 0.1, 10), schedules.cosineDecay(0.1, 90, 1e-4)], [10]), seq.lrs, 100)).toBeLessThan(1e-12);
   });
 
   it("follow their formulas", () => {
-    expect([0, 1, 2, 3, 4, 5].map(warmup(4, constant(1)))).toEqual([0, 0.25, 0.5, 0.75, 1, 1]);
-    expect([0, 4, 5, 6].map(warmup(4, linear(1, 0, 2), 0.5))).toEqual([0.5, 1, 0.5, 0]);
-    expect([0, 5, 10, 20].map(polynomial(1, 0, 10, 2))).toEqual([1, 0.25, 0, 0]);
-    expect([0, 5, 10].map(cosineDecay(2, 10, 1))).toEqual([2, 1.5, 1]);
-    const r = warmRestarts(1, 10, { mult: 2, floor: 0 });
+    expect([0, 1, 2, 3, 4, 5].map(schedules.warmup(4, schedules.constant(1)))).toEqual([0, 0.25, 0.5, 0.75, 1, 1]);
+    expect([0, 4, 5, 6].map(schedules.warmup(4, schedules.linear(1, 0, 2), 0.5))).toEqual([0.5, 1, 0.5, 0]);
+    expect([0, 5, 10, 20].map(schedules.polynomial(1, 0, 10, 2))).toEqual([1, 0.25, 0, 0]);
+    expect([0, 5, 10].map(schedules.cosineDecay(2, 10, 1))).toEqual([2, 1.5, 1]);
+    const r = schedules.warmRestarts(1, 10, { mult: 2, floor: 0 });
     expect([0, 10, 30, 70].map(r)).toEqual([1, 1, 1, 1]); // restarts at 10, 10 + 20, 30 + 40
     expect(r(5)).toBeCloseTo(0.5, 15);
     expect(r(20)).toBeCloseTo(0.5, 15);
-    expect([0, 4, 5, 9, 10, 15].map(joinSchedules([constant(3), linear(1, 0, 10), constant(7)], [5, 10]))).toEqual([3, 3, 1, 0.6, 7, 7]);
-    expect([0, 9, 10, 29, 30, 31].map(multiStep(1, [10, 30, 30], 0.5))).toEqual([1, 1, 0.5, 0.5, 0.125, 0.125]);
+    expect([0, 4, 5, 9, 10, 15].map(schedules.join([schedules.constant(3), schedules.linear(1, 0, 10), schedules.constant(7)], [5, 10]))).toEqual([3, 3, 1, 0.6, 7, 7]);
+    expect([0, 9, 10, 29, 30, 31].map(schedules.multiStep(1, [10, 30, 30], 0.5))).toEqual([1, 1, 0.5, 0.5, 0.125, 0.125]);
   });
 
   it("reject bad arguments with InvalidOptionError naming them", () => {
-    expect(() => linear(0, 1, 0)).toThrow(/steps/);
-    expect(() => cosineDecay(NaN, 10)).toThrow(/value/);
-    expect(() => stepDecay(1, 1.5)).toThrow(/stepSize/);
-    expect(() => multiStep(1, [5, 3])).toThrow(/milestones/);
-    expect(() => joinSchedules([constant(1)], [5])).toThrow(/boundaries/);
-    expect(() => warmup(3, "x" as unknown as number)).toThrow(/then/);
-    expect(() => oneCycle(1, 100, { pctStart: 2 })).toThrow(/pctStart/);
-    expect(() => oneCycle(1, 100, { anneal: "exp" as "cos" })).toThrow(/anneal/);
-    expect(() => warmRestarts(1, 10, { mult: 0 })).toThrow(InvalidOptionError);
+    expect(() => schedules.linear(0, 1, 0)).toThrow(/steps/);
+    expect(() => schedules.cosineDecay(NaN, 10)).toThrow(/value/);
+    expect(() => schedules.stepDecay(1, 1.5)).toThrow(/stepSize/);
+    expect(() => schedules.multiStep(1, [5, 3])).toThrow(/milestones/);
+    expect(() => schedules.join([schedules.constant(1)], [5])).toThrow(/boundaries/);
+    expect(() => schedules.warmup(3, "x" as unknown as number)).toThrow(/then/);
+    expect(() => schedules.oneCycle(1, 100, { pctStart: 2 })).toThrow(/pctStart/);
+    expect(() => schedules.oneCycle(1, 100, { anneal: "exp" as "cos" })).toThrow(/anneal/);
+    expect(() => schedules.warmRestarts(1, 10, { mult: 0 })).toThrow(InvalidOptionError);
   });
 });
 
@@ -68,7 +65,7 @@ describe("scheduleHyperparameter", () => {
   it("anneals SGD momentum 0.5 -> 0.9 in one group only", () => {
     const a = Param.from([1]), b = Param.from([1]);
     const opt = new SGD([{ params: [a] }, { params: [b], momentum: 0.1 }], { lr: 0.1, momentum: 0.5 });
-    const s = scheduleHyperparameter(opt, "momentum", linear(0.5, 0.9, 1000), { group: 0 });
+    const s = scheduleHyperparameter(opt, "momentum", schedules.linear(0.5, 0.9, 1000), { group: 0 });
     expect(opt.paramGroups[0]!.momentum).toBe(0.5);
     for (let t = 0; t < 500; t++) s.step();
     expect(opt.paramGroups[0]!.momentum).toBeCloseTo(0.7, 15);
@@ -80,9 +77,9 @@ describe("scheduleHyperparameter", () => {
 
   it("drives betas[0] / betas[1] of Adam and weightDecay", () => {
     const opt = new Adam([Param.from([1])]);
-    scheduleHyperparameter(opt, "betas[1]", constant(0.99));
-    const s = scheduleHyperparameter(opt, "betas[0]", linear(0.95, 0.85, 10));
-    const w = scheduleHyperparameter(opt, "weightDecay", exponential(0.1, 0.5));
+    scheduleHyperparameter(opt, "betas[1]", schedules.constant(0.99));
+    const s = scheduleHyperparameter(opt, "betas[0]", schedules.linear(0.95, 0.85, 10));
+    const w = scheduleHyperparameter(opt, "weightDecay", schedules.exponential(0.1, 0.5));
     s.step();
     w.step();
     expect(opt.paramGroups[0]!.betas).toEqual([0.94, 0.99]);
@@ -98,32 +95,32 @@ describe("scheduleHyperparameter", () => {
     expect(s.t).toBe(0);
     // nesterov needs momentum: the cross-check of the setters applies too
     const n = new SGD([Param.from([1])], { lr: 1, momentum: 0.9, nesterov: true });
-    expect(() => scheduleHyperparameter(n, "momentum", constant(0))).toThrow(/nesterov/);
+    expect(() => scheduleHyperparameter(n, "momentum", schedules.constant(0))).toThrow(/nesterov/);
     expect(n.paramGroups[0]!.momentum).toBe(0.9);
     expect(n.attachments).toHaveLength(0);
   });
 
   it("rejects unknown keys and groups without attaching", () => {
     const opt = new Adam([Param.from([1])]);
-    expect(() => scheduleHyperparameter(opt, "momentum", constant(0.9))).toThrow(/momentum/);
-    expect(() => scheduleHyperparameter(opt, "amsgrad", constant(1))).toThrow(InvalidOptionError);
-    expect(() => scheduleHyperparameter(opt, "betas[2]", constant(0.9))).toThrow(InvalidOptionError);
-    expect(() => scheduleHyperparameter(opt, "lr", constant(0.1), { group: 1 })).toThrow(/group/);
+    expect(() => scheduleHyperparameter(opt, "momentum", schedules.constant(0.9))).toThrow(/momentum/);
+    expect(() => scheduleHyperparameter(opt, "amsgrad", schedules.constant(1))).toThrow(InvalidOptionError);
+    expect(() => scheduleHyperparameter(opt, "betas[2]", schedules.constant(0.9))).toThrow(InvalidOptionError);
+    expect(() => scheduleHyperparameter(opt, "lr", schedules.constant(0.1), { group: 1 })).toThrow(/group/);
     expect(opt.attachments).toHaveLength(0);
   });
 
   it("state dicts restore the position; another configuration is refused", () => {
     const mk = () => new SGD([Param.from([1])], { lr: 1 });
     const o1 = mk(), o2 = mk();
-    const s1 = scheduleHyperparameter(o1, "lr", cosineDecay(1, 10));
-    const s2 = scheduleHyperparameter(o2, "lr", cosineDecay(1, 10));
+    const s1 = scheduleHyperparameter(o1, "lr", schedules.cosineDecay(1, 10));
+    const s2 = scheduleHyperparameter(o2, "lr", schedules.cosineDecay(1, 10));
     for (let t = 0; t < 4; t++) s1.step();
     s2.loadStateDict(s1.stateDict());
     s1.step();
     s2.step();
     expect(s2.t).toBe(5);
     expect(o2.paramGroups[0]!.lr).toBe(o1.paramGroups[0]!.lr);
-    const other = scheduleHyperparameter(mk(), "weightDecay", constant(0));
+    const other = scheduleHyperparameter(mk(), "weightDecay", schedules.constant(0));
     expect(() => other.loadStateDict(s1.stateDict())).toThrow(CheckpointError);
     expect(other.t).toBe(0);
   });

@@ -2,11 +2,13 @@
 // torch.optim.lr_scheduler (camelCase) and, step by step, the values torch 1.13 computes
 // (its recursive "chainable" forms included, so the float64 numbers agree). Each step()
 // writes group.lr through the validated setter.
-import { InvalidOptionError, bool, integer, nonNegative, oneOf, positive, range, type Check } from "./errors.js";
-import { CheckpointError, type PendingLoad, type StateTree } from "./checkpoint/attachment.js";
-import { asArray, asInteger, asNumber } from "./checkpoint/read.js";
-import type { Optimizer } from "./optimizer.js";
-import { checkOptimizer, countAtMost, cyclePhases, readGroupValue, Scheduler, setGroupValues, type Anneal, type GroupUpdate, type Schedule } from "./schedules.js";
+import { InvalidOptionError, bool, integer, nonNegative, oneOf, positive, range, type Check } from "../errors.js";
+import { CheckpointError, type PendingLoad, type StateTree } from "../checkpoint/attachment.js";
+import { asArray, asInteger, asNumber } from "../checkpoint/read.js";
+import type { Optimizer } from "../optimizer.js";
+import { checkOptimizer } from "../any-optimizer.js";
+import { countAtMost, cyclePhases, type Anneal, type Schedule } from "./core.js";
+import { readGroupValue, Scheduler, setGroupValues, type GroupUpdate } from "./scheduler.js";
 
 type AnyOptimizer = Optimizer<object>;
 
