@@ -10,7 +10,7 @@ export type AnyOptimizer = Optimizer<object>;
  * `value` as an optimizer.
  * @throws InvalidOptionError naming `name` when `value` is not an Optimizer.
  */
-export function checkOptimizer(value: unknown, name = "optimizer"): AnyOptimizer {
-  if (!(value instanceof Optimizer)) throw new InvalidOptionError(name, value, "an Optimizer");
+export function checkOptimizer(value: unknown, name = "optimizer", expected = "an Optimizer"): AnyOptimizer {
+  if (!(value instanceof Optimizer)) throw new InvalidOptionError(name, value, expected);
   return value as AnyOptimizer;
 }

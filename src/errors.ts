@@ -98,3 +98,8 @@ export function oneOf<V extends string>(...values: V[]): Check<V> {
     return v as V;
   };
 }
+
+/** Thrown (when asked for) on a NaN or infinite gradient; nothing was modified. */
+export class NonFiniteGradientError extends StateError {
+  override name = "NonFiniteGradientError";
+}

@@ -1,7 +1,7 @@
 // wasm-optim: PyTorch's optimizers for Node, with their update loops in SIMD WebAssembly.
 export { Param, type DType, type FloatArray, type ParamOptions } from "./param.js";
 export { Optimizer, ParamState, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
-export { WasmOptimError, InvalidOptionError, OutOfMemoryError, StateError } from "./errors.js";
+export { WasmOptimError, InvalidOptionError, OutOfMemoryError, StateError, NonFiniteGradientError } from "./errors.js";
 export { heapStats } from "./runtime/allocator.js";
 export { memory, sharedMemory, wasmModule } from "./runtime/memory.js";
 export { SGD, type SGDOptions } from "./optimizers/sgd.js";
@@ -21,9 +21,10 @@ export { CheckpointError, type CheckpointErrorCode, type Attachment, type Pendin
 export { packState, unpackState, crc32 } from "./checkpoint/codec.js";
 export { saveParams, loadParams } from "./checkpoint/params.js";
 export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./optimizer.js";
-export { clipGradNorm, clipGradValue, NonFiniteGradientError, type ClipGradNormOptions } from "./clip.js";
-export { StepGuard, skipNonFinite, type StepGuardOptions } from "./guard.js";
-export { GradientAccumulator, accumulateGradients } from "./accumulate.js";
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from "./transforms/clip.js";
+export { Transform, type Steppable } from "./transforms/transform.js";
+export { SkipNonFinite, skipNonFinite, type SkipNonFiniteOptions } from "./transforms/skip-non-finite.js";
+export { GradientAccumulator, accumulateGradients } from "./transforms/accumulate.js";
 export * as schedules from "./schedules/functions.js";
 export type { Schedule, Anneal } from "./schedules/core.js";
 export { Scheduler } from "./schedules/scheduler.js";

@@ -194,3 +194,30 @@ export class Param<A extends FloatArray = FloatArray> {
     if (ext) ext.data.set(this.#dataBuffer().view);
   }
 }
+
+// ---- gradient access for the training transforms (clipping, skipNonFinite, accumulation)
+
+/**
+ * Runs `fn` on the wasm address of p's gradient. A Param.wrap'ed param keeps its gradient in
+ * the caller's array: it is copied in first and, when `write`, copied back after.
+ */
+export function withGrad<R>(p: Param, write: boolean, fn: (ptr: number) => R): R {
+  if (!p.wrapped) return fn(p.gradPtr);
+  viewOf(p.dtype, p.gradPtr, p.size).set(p.grad);
+  const r = fn(p.gradPtr);
+  if (write) p.grad.set(viewOf(p.dtype, p.gradPtr, p.size));
+  return r;
+}
+
+/** The params clipping and the transforms look at: live ones that take a gradient. */
+export function trainable(params: Iterable<Param>, where = "params"): Param[] {
+  if (params === null || typeof params !== "object" || typeof (params as Iterable<Param>)[Symbol.iterator] !== "function") {
+    throw new InvalidOptionError(where, params, "an array (or iterable) of Param");
+  }
+  const list = [...params];
+  list.forEach((p, i) => {
+    if (!(p instanceof Param)) throw new InvalidOptionError(`${where}[${i}]`, p, "a Param");
+    if (p.disposed) throw disposedError(p, `${where}[${i}]`);
+  });
+  return list.filter((p) => p.requiresGrad);
+}

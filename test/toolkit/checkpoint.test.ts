@@ -10,7 +10,7 @@ import { CheckpointError, crc32, packState, unpackState, type StateTree } from "
 // @ts-expect-error: a plain-JS module shared with the resume child process
 import { dispose, run, setup } from "./resume-runner.mjs";
 
-type Ctx = { opt: api.Optimizer<object>; params: api.Param[]; acc: api.GradientAccumulator; guard: api.StepGuard; schedulers: { t?: number }[] };
+type Ctx = { opt: api.Optimizer<object>; params: api.Param[]; acc: api.GradientAccumulator; guard: api.SkipNonFinite; schedulers: { t?: number }[] };
 const spec = { kind: "Adam", options: { amsgrad: true, weightDecay: 1e-2 } };
 
 const source: Ctx = setup(api, spec);
@@ -43,6 +43,23 @@ function expectRefused(load: () => void, codes: string[], what = "load"): Checkp
   return err as CheckpointError;
 }
 const unchanged = () => expect(same(target.opt.saveState(), before), "target optimizer unchanged").toBe(true);
+
+describe("attachment kinds", () => {
+  it("come from each class's own static kind, not from its (minifiable) name; a subclass without one records its own name", () => {
+    const classes = [api.HyperparameterScheduler, api.SkipNonFinite, api.GradientAccumulator];
+    const names = classes.map((c) => Object.getOwnPropertyDescriptor(c, "name")!);
+    try {
+      classes.forEach((c, i) => Object.defineProperty(c, "name", { value: `m${i}` })); // what a minifier does
+      expect(source.opt.stateDict().attachments.map((a) => a.kind)).toEqual(["HyperparameterScheduler", "HyperparameterScheduler", "ExponentialLR", "SkipNonFinite", "GradientAccumulator"]);
+    } finally {
+      classes.forEach((c, i) => Object.defineProperty(c, "name", names[i]!));
+    }
+    class CountingSkip extends api.SkipNonFinite {}
+    const opt = new api.SGD([api.Param.from([1])], { lr: 0.1 });
+    expect(new CountingSkip(opt).kind).toBe("CountingSkip");
+    opt.dispose();
+  });
+});
 
 describe("corrupted and truncated checkpoints", () => {
   it(`every one of the ${saved.length} bytes flipped: refused by the CRC-32, target unchanged`, () => {
@@ -152,7 +169,7 @@ describe("checkpoints of something else", () => {
       ["betas out of range", { ...sd, paramGroups: [{ ...g0, hyperparameters: { ...g0.hyperparameters, betas: [1.5, 0.9] } }, sd.paramGroups[1]] }],
       ["a fractional step", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, step: 1.5 } }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
       ["a string buffer", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, buffers: { exp_avg: "x" } } }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
-      ["a negative skip count", { ...sd, attachments: [...sd.attachments.slice(0, 3), { kind: "StepGuard", state: { skippedSteps: -1 } }, sd.attachments[4]] }],
+      ["a negative skip count", { ...sd, attachments: [...sd.attachments.slice(0, 3), { kind: "SkipNonFinite", state: { skippedSteps: -1 } }, sd.attachments[4]] }],
       ["too many pending micro-batches", { ...sd, attachments: [...sd.attachments.slice(0, 4), { kind: "GradientAccumulator", state: { every: 3, pending: 3, sums: [] } }] }],
     ];
     for (const [what, v] of bad) {

@@ -19,6 +19,12 @@ function worst(s: api.Schedule, rows: number[][], steps = rows.length, group = 0
 }
 
 describe("pure schedules", () => {
+  it("are the package's `schedules` namespace: no bare names at the root, no internal helpers", () => {
+    const names = ["constant", "cosineDecay", "exponential", "join", "linear", "multiStep", "oneCycle", "oneCycleMomentum", "polynomial", "stepDecay", "warmRestarts", "warmup"];
+    expect(Object.keys(schedules).sort()).toEqual(names);
+    for (const name of names) expect(name in api, name).toBe(false);
+  });
+
   it("match torch's schedulers where they are the same schedule (closed vs torch's recursive forms: a few ulps)", () => {
     expect(worst(schedules.stepDecay(0.1, 7, 0.5), fixture("step_lr").lrs)).toBe(0);
     expect(worst(schedules.multiStep(0.1, [10, 30, 30, 75], 0.3), fixture("multistep_lr_two_groups").lrs)).toBeLessThan(1e-15);

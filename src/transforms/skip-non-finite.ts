@@ -1,16 +1,15 @@
-// The non-finite step guard: checks every gradient before the step and, on a NaN or an
-// infinity, skips the whole step (params, state and gradients untouched) and counts it, or
-// throws. With maxNorm it also clips the global gradient norm, and the norm pass is the check.
-import { InvalidOptionError, bool, nonNegative } from "./errors.js";
-import { Optimizer } from "./optimizer.js";
-import type { Attachment, PendingLoad, StateTree, StateValue } from "./checkpoint/attachment.js";
-import { asInteger, asTree } from "./checkpoint/read.js";
-import { checkNormType, clipToNorm, finiteGrads, gradNorm, NonFiniteGradientError, trainable } from "./clip.js";
-import type { Param } from "./param.js";
+// Skip non-finite steps: checks every gradient before the step and, on a NaN or an infinity,
+// skips the whole step (params, state and gradients untouched) and counts it, or throws. With
+// maxNorm it also clips the global gradient norm, and the norm pass is the check.
+import { InvalidOptionError, NonFiniteGradientError, bool, nonNegative } from "../errors.js";
+import { checkOptimizer, type AnyOptimizer } from "../any-optimizer.js";
+import type { PendingLoad, StateTree, StateValue } from "../checkpoint/attachment.js";
+import { asInteger, asTree } from "../checkpoint/read.js";
+import { trainable, type Param } from "../param.js";
+import { checkNormType, clipToNorm, finiteGrads, gradNorm } from "./clip.js";
+import { Transform } from "./transform.js";
 
-type AnyOptimizer = Optimizer<object>;
-
-export interface StepGuardOptions {
+export interface SkipNonFiniteOptions {
   /** Throw NonFiniteGradientError instead of skipping (default false: skip and count). */
   throw?: boolean;
   /** Also clip the global gradient norm to this (torch's clip_grad_norm_), fused with the check. */
@@ -22,10 +21,10 @@ export interface StepGuardOptions {
 /**
  * Wraps a first-order optimizer: step() checks the gradients of its params (one SIMD pass
  * each) and steps only when all are finite. Attached to the optimizer, so skippedSteps is
- * saved in its checkpoints.
+ * saved in its checkpoints. See also optax.apply_if_finite (which also skips and counts).
  */
-export class StepGuard implements Attachment {
-  readonly kind = "StepGuard";
+export class SkipNonFinite extends Transform {
+  static readonly kind = "SkipNonFinite";
   readonly throws: boolean;
   readonly maxNorm: number | undefined;
   readonly normType: number;
@@ -36,16 +35,13 @@ export class StepGuard implements Attachment {
   /** With maxNorm: the global gradient norm before clipping at the last step(). */
   lastNorm: number | undefined;
 
-  constructor(
-    readonly optimizer: AnyOptimizer,
-    options: StepGuardOptions = {},
-  ) {
-    if (!(optimizer instanceof Optimizer)) throw new InvalidOptionError("optimizer", optimizer, "an Optimizer");
+  constructor(optimizer: AnyOptimizer, options: SkipNonFiniteOptions = {}) {
+    super(checkOptimizer(optimizer));
     if (options === null || typeof options !== "object") throw new InvalidOptionError("options", options, "an object of options");
     this.throws = bool("throw", options.throw ?? false);
     this.maxNorm = options.maxNorm === undefined ? undefined : nonNegative("maxNorm", options.maxNorm);
     this.normType = checkNormType("normType", options.normType ?? 2);
-    optimizer.attach(this);
+    this.optimizer.attach(this);
   }
 
   /**
@@ -78,15 +74,6 @@ export class StepGuard implements Attachment {
     return loss;
   }
 
-  zeroGrad(): void {
-    this.optimizer.zeroGrad();
-  }
-
-  /** Stops saving this guard with the optimizer. */
-  detach(): void {
-    this.optimizer.detach(this);
-  }
-
   stateDict(): StateTree {
     return { skippedSteps: this.skippedSteps };
   }
@@ -97,7 +84,7 @@ export class StepGuard implements Attachment {
   }
 }
 
-/** skipNonFinite(opt, { throw?, maxNorm?, normType? }): a StepGuard around `opt`. */
-export function skipNonFinite(optimizer: AnyOptimizer, options: StepGuardOptions = {}): StepGuard {
-  return new StepGuard(optimizer, options);
+/** skipNonFinite(opt, { throw?, maxNorm?, normType? }): a SkipNonFinite around `opt`. */
+export function skipNonFinite(optimizer: AnyOptimizer, options: SkipNonFiniteOptions = {}): SkipNonFinite {
+  return new SkipNonFinite(optimizer, options);
 }

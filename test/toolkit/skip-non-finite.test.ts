@@ -1,4 +1,4 @@
-// The non-finite step guard: a NaN or infinite gradient anywhere skips the whole step with
+// skipNonFinite: a NaN or infinite gradient anywhere skips the whole step with
 // params, optimizer state and gradients byte-identical (every optimizer, with and without
 // clipping, float32 and float64, wrapped params), counts it, or throws when asked; finite
 // gradients step exactly as clipGradNorm + step() would.

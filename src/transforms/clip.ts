@@ -1,39 +1,9 @@
 // Gradient clipping, as torch.nn.utils.clip_grad_norm_ / clip_grad_value_, over the
 // gradients of several params together. The norm is one SIMD reduction pass per param
 // (f64 accumulation, src/vector.ts), the scaling one more, only when the coefficient is below 1.
-import { InvalidOptionError, nonNegative, StateError, type Check } from "./errors.js";
-import { disposedError, Param, viewOf } from "./param.js";
-import { allFinite, clamp, maxabs, powsum, scale, sumabs, sumsq } from "./vector.js";
-
-/** Thrown (when asked for) on a NaN or infinite gradient; nothing was modified. */
-export class NonFiniteGradientError extends StateError {
-  override name = "NonFiniteGradientError";
-}
-
-/**
- * Runs `fn` on the wasm address of p's gradient. A Param.wrap'ed param keeps its gradient in
- * the caller's array: it is copied in first and, when `write`, copied back after.
- */
-export function withGrad<R>(p: Param, write: boolean, fn: (ptr: number) => R): R {
-  if (!p.wrapped) return fn(p.gradPtr);
-  viewOf(p.dtype, p.gradPtr, p.size).set(p.grad);
-  const r = fn(p.gradPtr);
-  if (write) p.grad.set(viewOf(p.dtype, p.gradPtr, p.size));
-  return r;
-}
-
-/** The params clipping and the step guard look at: live ones that take a gradient. */
-export function trainable(params: Iterable<Param>, where = "params"): Param[] {
-  if (params === null || typeof params !== "object" || typeof (params as Iterable<Param>)[Symbol.iterator] !== "function") {
-    throw new InvalidOptionError(where, params, "an array (or iterable) of Param");
-  }
-  const list = [...params];
-  list.forEach((p, i) => {
-    if (!(p instanceof Param)) throw new InvalidOptionError(`${where}[${i}]`, p, "a Param");
-    if (p.disposed) throw disposedError(p, `${where}[${i}]`);
-  });
-  return list.filter((p) => p.requiresGrad);
-}
+import { InvalidOptionError, NonFiniteGradientError, nonNegative, type Check } from "../errors.js";
+import { trainable, withGrad, type Param } from "../param.js";
+import { allFinite, clamp, maxabs, powsum, scale, sumabs, sumsq } from "../vector.js";
 
 export const checkNormType: Check<number> = (name, v) => {
   if (typeof v !== "number" || !(v > 0)) throw new InvalidOptionError(name, v, "a number > 0 or Infinity");

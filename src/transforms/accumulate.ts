@@ -1,37 +1,34 @@
 // Gradient accumulation: averages the gradients of k micro-batches and steps once every k
 // calls. The first micro-batch is copied, the next ones added (one SIMD pass), and the k-th
 // pass writes the mean (acc + g) / k into the gradients before the optimizer's step.
-import { InvalidOptionError, integer } from "./errors.js";
-import { kernelPair, Optimizer } from "./optimizer.js";
-import { Param, WasmBuffer } from "./param.js";
-import { CheckpointError, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
-import { asArray, asFloatArray, asInteger, asTree } from "./checkpoint/read.js";
-import { trainable, withGrad } from "./clip.js";
-import { StepGuard } from "./guard.js";
+import { integer } from "../errors.js";
+import { kernelPair } from "../optimizer.js";
+import { trainable, withGrad, WasmBuffer, type Param } from "../param.js";
+import { CheckpointError, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
+import { asArray, asFloatArray, asInteger, asTree } from "../checkpoint/read.js";
+import { optimizerOf, Transform, type Steppable } from "./transform.js";
 
-type AnyOptimizer = Optimizer<object>;
 const add = kernelPair("accumulate");
 const mean = kernelPair("accumulateMean");
 
 /**
- * Wraps an optimizer (or a StepGuard): step() takes one micro-batch's gradients; every
- * `every`-th call replaces the gradients by the mean of the last `every` and steps. Attached
- * to the optimizer, so a checkpoint taken between micro-batches resumes exactly.
+ * Wraps an optimizer (or a transform around one, e.g. skipNonFinite): step() takes one
+ * micro-batch's gradients; every `every`-th call replaces the gradients by the mean of the
+ * last `every` and steps. Attached to the optimizer, so a checkpoint taken between
+ * micro-batches resumes exactly. See also optax.MultiSteps.
  */
-export class GradientAccumulator implements Attachment {
-  readonly kind = "GradientAccumulator";
-  readonly optimizer: AnyOptimizer;
+export class GradientAccumulator extends Transform {
+  static readonly kind = "GradientAccumulator";
   readonly every: number;
   #pending = 0;
   readonly #sums = new Map<Param, WasmBuffer>();
 
   constructor(
-    readonly target: AnyOptimizer | StepGuard,
+    readonly target: Steppable,
     every: number,
   ) {
-    if (!(target instanceof Optimizer) && !(target instanceof StepGuard)) throw new InvalidOptionError("target", target, "an Optimizer or a StepGuard");
+    super(optimizerOf(target, "target"));
     this.every = integer(1)("every", every);
-    this.optimizer = target instanceof StepGuard ? target.optimizer : target;
     this.optimizer.attach(this);
   }
 
@@ -43,7 +40,7 @@ export class GradientAccumulator implements Attachment {
   /**
    * Takes this micro-batch's gradients; returns true when this call stepped the optimizer.
    * On the stepping call the gradients are replaced by the mean first; if the wrapped step
-   * then throws (a StepGuard with `throw: true` meeting NaN, out of memory), they hold that
+   * then throws (skipNonFinite with `throw: true` meeting NaN, out of memory), they hold that
    * mean and the micro-batches stay pending.
    */
   step(): boolean {
@@ -74,7 +71,7 @@ export class GradientAccumulator implements Attachment {
     for (const b of this.#sums.values()) b.free();
     this.#sums.clear();
     this.#pending = 0;
-    this.optimizer.detach(this);
+    this.detach();
   }
 
   #params(): Param[] {
@@ -122,6 +119,6 @@ export class GradientAccumulator implements Attachment {
 }
 
 /** accumulateGradients(opt, k): a GradientAccumulator stepping `target` once every k micro-batches. */
-export function accumulateGradients(target: AnyOptimizer | StepGuard, every: number): GradientAccumulator {
+export function accumulateGradients(target: Steppable, every: number): GradientAccumulator {
   return new GradientAccumulator(target, every);
 }
