@@ -45,7 +45,7 @@ export interface PendingLoad {
 
 /**
  * Something attached to an optimizer whose state travels with the optimizer's checkpoints
- * (schedulers, the non-finite step guard, gradient accumulators), in attachment order.
+ * (schedulers, skipNonFinite, gradient accumulators), in attachment order.
  */
 export interface Attachment {
   /** A name that must match when a checkpoint is loaded (e.g. "StepLR"; see kindOf). */

@@ -15,7 +15,6 @@ export const finite: Check<number> = (name, v) => {
 };
 export const positiveInt = integer(1);
 
-
 /**
  * torch OneCycleLR's phases: two (start -> peak -> end) or three (start -> peak -> start ->
  * end), boundaries at pctStart * total - 1 (and 2 * pctStart * total - 2), the last phase

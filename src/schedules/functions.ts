@@ -6,7 +6,6 @@ import { checkIncreasing, checkSchedule, countAtMost, cyclePhases, finite, posit
 
 export type { Anneal, Schedule };
 
-
 /** The same value at every step. */
 export function constant(value: number): Schedule {
   finite("value", value);
@@ -115,7 +114,6 @@ export function join(schedules: readonly Schedule[], boundaries: readonly number
     return schedules[i]!(i === 0 ? t : t - bs[i - 1]!);
   };
 }
-
 
 export interface OneCycleOptions {
   /** Share of the steps spent rising (default 0.3). */
