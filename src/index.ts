@@ -26,8 +26,15 @@ export {
   type Schedule, constant, linear, stepDecay, multiStep, exponential, cosineDecay, polynomial, warmup, warmRestarts, join, oneCycle, oneCycleMomentum,
   Scheduler, HyperparameterScheduler, scheduleHyperparameter, type ScheduleHyperparameterOptions, type OneCycleOptions, type WarmRestartsOptions, type Anneal,
 } from "./schedules.js";
-export { LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, LinearLR, CosineAnnealingLR, OneCycleLR, SequentialLR, ReduceLROnPlateau } from "./lr-scheduler.js";
-export type { StepLROptions, MultiStepLROptions, ExponentialLROptions, LinearLROptions, CosineAnnealingLROptions, OneCycleLROptions, SequentialLROptions, ReduceLROnPlateauOptions } from "./lr-scheduler.js";
+export {
+  LRScheduler, LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CosineAnnealingWarmRestarts,
+  CyclicLR, OneCycleLR, SWALR, SequentialLR, ChainedScheduler, ReduceLROnPlateau, INITIAL_LR,
+} from "./lr-scheduler.js";
+export type {
+  LambdaLROptions, StepLROptions, MultiStepLROptions, ConstantLROptions, LinearLROptions, ExponentialLROptions, PolynomialLROptions, CosineAnnealingLROptions,
+  CosineAnnealingWarmRestartsOptions, CyclicLROptions, CyclicMode, OneCycleLROptions, SWALROptions, SequentialLROptions, ChainedSchedulerOptions, ReduceLROnPlateauOptions,
+} from "./lr-scheduler.js";
+export { AveragedModel, type AveragedModelOptions } from "./averaged-model.js";
 export * as vector from "./vector.js";
 export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
 export { minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type StopReason } from "./second-order/minimize.js";
