@@ -610,7 +610,8 @@ function momentumKeyOf(optimizer: AnyOptimizer): string {
  * The 1cycle policy: lr (and, inversely, momentum or betas[0]) over totalSteps steps.
  * Stepping exactly totalSteps times is allowed, as in torch: with cosine annealing the last
  * value is torch's (extrapolated, above the final lr); with linear annealing, where torch's
- * would fall below the final lr (even below 0), the final values are held.
+ * would fall below the final lr (even below 0), the final values are held, and no lr is
+ * below the final one (torch's last-step value can be an ulp below it).
  */
 export class OneCycleLR extends LRScheduler {
   static override readonly kind = "OneCycleLR";
@@ -624,7 +625,7 @@ export class OneCycleLR extends LRScheduler {
   readonly #maxMomentum: GroupOption<number>;
   readonly #momentumKey: string;
   /** Per group: the lr schedule and the momentum one (made for groups as they appear). */
-  readonly #schedules: { lr: Schedule; momentum: Schedule | null }[] = [];
+  readonly #schedules: { lr: Schedule; final: number; momentum: Schedule | null }[] = [];
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
     const o = options ?? ({} as OneCycleLROptions);
@@ -663,14 +664,16 @@ export class OneCycleLR extends LRScheduler {
   }
 
   /** The schedules of the current groups (made once per group). */
-  #current(): { lr: Schedule; momentum: Schedule | null }[] {
+  #current(): { lr: Schedule; final: number; momentum: Schedule | null }[] {
     const n = this.optimizer.paramGroups.length;
     for (let i = this.#schedules.length; i < n; i++) {
       const m = this.#maxLr.at(i, n);
       const start = m / this.#divFactor;
       const hi = this.#maxMomentum.at(i, n);
+      const final = start / this.#finalDivFactor;
       this.#schedules.push({
-        lr: cyclePhases(this.totalSteps, this.#phase, start, m, start / this.#finalDivFactor),
+        lr: cyclePhases(this.totalSteps, this.#phase, start, m, final),
+        final,
         momentum: this.#cycleMomentum ? cyclePhases(this.totalSteps, this.#phase, hi, this.#baseMomentum.at(i, n), hi) : null,
       });
     }
@@ -687,7 +690,9 @@ export class OneCycleLR extends LRScheduler {
 
   protected getLr(): number[] {
     const t = this.#t();
-    return this.#current().map((s) => s.lr(t));
+    // linear: torch's (b - a) * 1 + a at the last step can round an ulp below b; held at b
+    const linear = this.#phase.anneal === "linear";
+    return this.#current().map((s) => (linear ? Math.max(s.lr(t), s.final) : s.lr(t)));
   }
   protected override extraUpdates(): GroupUpdate[] {
     if (!this.#cycleMomentum) return [];
