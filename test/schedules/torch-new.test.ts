@@ -399,3 +399,40 @@ describe("checkpoint names and construction", () => {
     void CheckpointError;
   });
 });
+
+describe("bad arguments of the new schedulers", () => {
+  const cases: [string, object][] = [
+    ["ConstantLR", { factor: 0 }],
+    ["ConstantLR", { factor: 1.5 }],
+    ["ConstantLR", { totalIters: -1 }],
+    ["PolynomialLR", { power: -1 }],
+    ["PolynomialLR", { totalIters: 0 }],
+    ["CyclicLR", { baseLr: 0.1, maxLr: 1, stepSizeUp: 0 }],
+    ["CyclicLR", { baseLr: 0.1, maxLr: 1, mode: "sine" }],
+    ["CyclicLR", { baseLr: [0.1, 0.2], maxLr: 1 }],
+    ["CyclicLR", { baseLr: 0.1, maxLr: 1, scaleFn: 3 }],
+    ["CosineAnnealingWarmRestarts", { t0: 0 }],
+    ["CosineAnnealingWarmRestarts", { t0: 2, tMult: 1.5 }],
+    ["CosineAnnealingWarmRestarts", { t0: 2, etaMin: NaN }],
+    ["SWALR", { swaLr: -1 }],
+    ["SWALR", { swaLr: 0.1, annealEpochs: -1 }],
+    ["SWALR", { swaLr: 0.1, annealStrategy: "exp" }],
+    ["MultiplicativeLR", { lrLambda: [() => 1, () => 1] }],
+    ["OneCycleLR", { maxLr: [1, 2], totalSteps: 10 }],
+    ["ReduceLROnPlateau", { minLr: [0, 0] }],
+  ];
+  for (const [name, options] of cases) {
+    it(`${name} ${JSON.stringify(options)}: InvalidOptionError, nothing attached or changed`, () => {
+      const opt = new SGD([Param.from([0])], { lr: 0.1, momentum: 0.9 }) as unknown as Opt;
+      const before = JSON.stringify(opt.stateDict());
+      expect(() => new ctors[name]!(opt, options)).toThrow(InvalidOptionError);
+      expect(opt.attachments).toEqual([]);
+      expect(JSON.stringify(opt.stateDict())).toBe(before);
+    });
+  }
+  it("cycleMomentum needs momentum or betas", () => {
+    const opt = new api.Adagrad([Param.from([0])], { lr: 0.1 }) as unknown as Opt;
+    expect(() => new api.CyclicLR(opt, { baseLr: 0.1, maxLr: 1 })).toThrow(/cycleMomentum/);
+    expect(() => new api.CyclicLR(opt, { baseLr: 0.1, maxLr: 1, cycleMomentum: false })).not.toThrow();
+  });
+});
