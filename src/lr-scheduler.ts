@@ -65,9 +65,6 @@ class GroupOption<V> {
       this.given = Object.freeze(value.map((x, i) => check(`${name}[${i}]`, x)));
     } else this.given = check(name, value);
   }
-  get perGroup(): boolean {
-    return Array.isArray(this.given);
-  }
   /** The value of group i of n; a StateError when given per group and n groups no longer match. */
   at(i: number, n: number): V {
     const g = this.given;
