@@ -29,8 +29,15 @@ export * as schedules from "./schedules/functions.js";
 export type { Schedule, Anneal } from "./schedules/core.js";
 export { Scheduler } from "./schedules/scheduler.js";
 export { HyperparameterScheduler, scheduleHyperparameter, type ScheduleHyperparameterOptions } from "./schedules/hyperparameter.js";
-export { LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, LinearLR, CosineAnnealingLR, OneCycleLR, SequentialLR, ReduceLROnPlateau } from "./schedules/torch.js";
-export type { StepLROptions, MultiStepLROptions, ExponentialLROptions, LinearLROptions, CosineAnnealingLROptions, OneCycleLROptions, SequentialLROptions, ReduceLROnPlateauOptions } from "./schedules/torch.js";
+export {
+  LRScheduler, LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CosineAnnealingWarmRestarts,
+  CyclicLR, OneCycleLR, SWALR, SequentialLR, ChainedScheduler, ReduceLROnPlateau, INITIAL_LR,
+} from "./schedules/torch.js";
+export type {
+  LambdaLROptions, StepLROptions, MultiStepLROptions, ConstantLROptions, LinearLROptions, ExponentialLROptions, PolynomialLROptions, CosineAnnealingLROptions,
+  CosineAnnealingWarmRestartsOptions, CyclicLROptions, CyclicMode, OneCycleLROptions, SWALROptions, SequentialLROptions, ChainedSchedulerOptions, ReduceLROnPlateauOptions,
+} from "./schedules/torch.js";
+export { AveragedModel, type AveragedModelOptions } from "./averaged-model.js";
 export * as vector from "./vector.js";
 export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
 export { minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type StopReason } from "./second-order/minimize.js";

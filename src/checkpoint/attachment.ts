@@ -63,11 +63,13 @@ export function isTree(v: unknown): v is StateTree {
 }
 
 /**
- * The saved-format name of an attachment: the `static readonly kind` its own class declares
- * (e.g. `static readonly kind = "StepLR"`), which a minifier leaves alone. A class without one
- * falls back to its constructor's name, which a minifier may change.
+ * The saved-format name of an attachment: the `static readonly kind` of its class (e.g.
+ * `static readonly kind = "StepLR"`), which a minifier leaves alone. A subclass inherits its
+ * parent's kind (as TF.js's `className`), so its checkpoints load into the parent and back; a
+ * subclass that keeps different state declares its own. Only a class with no kind anywhere in
+ * its chain falls back to its constructor's (minifiable) name.
  */
 export function kindOf(attachment: object): string {
   const ctor = attachment.constructor as { readonly kind?: unknown; readonly name: string };
-  return Object.prototype.hasOwnProperty.call(ctor, "kind") && typeof ctor.kind === "string" ? ctor.kind : ctor.name;
+  return typeof ctor.kind === "string" ? ctor.kind : ctor.name;
 }

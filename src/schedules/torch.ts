@@ -1,64 +1,150 @@
 // PyTorch-named learning-rate schedulers, for porting scripts: the constructor arguments of
-// torch.optim.lr_scheduler (camelCase) and, step by step, the values torch 1.13 computes
-// (its recursive "chainable" forms included, so the float64 numbers agree). Each step()
-// writes group.lr through the validated setter.
-import { InvalidOptionError, bool, integer, nonNegative, oneOf, positive, range, type Check } from "../errors.js";
-import { CheckpointError, type PendingLoad, type StateTree } from "../checkpoint/attachment.js";
+// torch.optim.lr_scheduler and torch.optim.swa_utils.SWALR (camelCase) and, step by step,
+// the values torch 1.13 computes (its recursive "chainable" forms included, so the float64
+// numbers agree). Each step() writes group.lr through the validated setter, all groups or
+// none. Behaviour torch 2.x added is followed where noted (CyclicLR cycling Adam's betas[0],
+// per-group options following groups added later).
+//
+// Every per-group value follows the optimizer's groups: a group added with addParamGroup
+// after the scheduler was built gets the scheduler's one-number options (and its own lr as
+// initial lr); an option given as one value per group cannot cover it, and step() then
+// throws a StateError, as torch 2.x raises for ReduceLROnPlateau's list-valued min_lr.
+//
+// torch's group["initial_lr"] lives in the optimizer's per-group scalar state
+// (optimizer.groupState, saved as paramGroups[i].state.initial_lr in stateDict()), so it
+// travels with the optimizer's checkpoint and torch's resume recipe works: load the
+// optimizer's state into a fresh optimizer (`{ attachments: false }` when the checkpoint
+// also holds the old scheduler), then build the scheduler with `lastEpoch: N`.
+import { InvalidOptionError, StateError, bool, integer, nonNegative, oneOf, positive, range, type Check } from "../errors.js";
+import { CheckpointError, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
 import { asArray, asInteger, asNumber } from "../checkpoint/read.js";
-import type { Optimizer } from "../optimizer.js";
-import { checkOptimizer } from "../any-optimizer.js";
-import { countAtMost, cyclePhases, type Anneal, type Schedule } from "./core.js";
+import type { ParamGroup } from "../optimizer.js";
+import { checkOptimizer, type AnyOptimizer } from "../any-optimizer.js";
+import { countAtMost, cyclePhases, finite, type Anneal, type Schedule } from "./core.js";
 import { readGroupValue, Scheduler, setGroupValues, type GroupUpdate } from "./scheduler.js";
 
-type AnyOptimizer = Optimizer<object>;
+type Group = ParamGroup<object>;
 
-/** torch's group["initial_lr"]: set by the first scheduler of a group, shared by later ones. */
-const initialLrs = new WeakMap<object, number>();
+/** The key of torch's group["initial_lr"] in optimizer.groupState. */
+export const INITIAL_LR = "initial_lr";
 
-const finite: Check<number> = (name, v) => {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(name, v, "a finite number");
-  return v;
-};
+function initialLrOf(optimizer: AnyOptimizer, group: Group): number | undefined {
+  return optimizer.groupState.get(group)?.[INITIAL_LR];
+}
+/** torch's group.setdefault("initial_lr", lr) (or, with `force`, group["initial_lr"] = lr). */
+function recordInitialLr(optimizer: AnyOptimizer, group: Group, lr: number, force: boolean): void {
+  let s = optimizer.groupState.get(group);
+  if (!s) optimizer.groupState.set(group, (s = {}));
+  if (force || s[INITIAL_LR] === undefined) s[INITIAL_LR] = lr;
+}
+
+
 const lastEpochCheck = integer(-1);
 
-/** A number or one per group (torch's _format_param). */
-function perGroup(name: string, v: unknown, groups: number, check: Check<number>): number[] {
-  if (Array.isArray(v)) {
-    if (v.length !== groups) throw new InvalidOptionError(name, v, `a number or an array of ${groups} (one per group)`);
-    return v.map((x, i) => check(`${name}[${i}]`, x));
+/**
+ * An option given as one value for every group (also groups added later) or as one value
+ * per group at construction (torch's _format_param).
+ */
+class GroupOption<V> {
+  readonly given: V | readonly V[];
+  constructor(
+    readonly name: string,
+    value: unknown,
+    groups: number,
+    check: Check<V>,
+    readonly owner: string,
+  ) {
+    if (Array.isArray(value)) {
+      if (value.length !== groups) throw new InvalidOptionError(name, value, `one value or an array of ${groups} (one per group)`);
+      this.given = Object.freeze(value.map((x, i) => check(`${name}[${i}]`, x)));
+    } else this.given = check(name, value);
   }
-  return Array.from({ length: groups }, () => check(name, v));
+  /** The value of group i of n; a StateError when given per group and n groups no longer match. */
+  at(i: number, n: number): V {
+    const g = this.given;
+    if (!Array.isArray(g)) return g as V;
+    if (g.length !== n) {
+      throw new StateError(
+        `wasm-optim: ${this.owner}'s ${this.name} has ${g.length} values (one per group when it was built) but the optimizer now has ${n} groups; build a new ${this.owner}, or give ${this.name} as one value to cover groups added later`,
+      );
+    }
+    return g[i] as V;
+  }
+  values(n: number): V[] {
+    return Array.from({ length: n }, (_, i) => this.at(i, n));
+  }
+  /** The form given (numbers only; functions are recorded by count). */
+  config(): StateValue {
+    const g = this.given;
+    if (Array.isArray(g)) return g.map((x) => (typeof x === "number" ? x : "function"));
+    return typeof g === "number" ? g : "function";
+  }
+}
+
+/** The values of every group's hyperparameters that schedulers write, to put back after a failed step. */
+function snapshotGroups(optimizer: AnyOptimizer): () => void {
+  const saved = optimizer.paramGroups.map((g) => {
+    const values = { ...(g as unknown as Record<string, unknown>) };
+    delete values.params;
+    return [g as unknown as Record<string, unknown>, values] as const;
+  });
+  return () => {
+    for (const [g, values] of saved) for (const [k, v] of Object.entries(values)) if (g[k] !== v) g[k] = v;
+  };
+}
+
+/** How a new scheduler records the groups' initial lrs (torch's initial_lr). */
+interface InitialLrs {
+  /** One per group at construction. */
+  lrs: readonly number[];
+  /** true: overwrite what an earlier scheduler set (OneCycleLR); false: only where none is set. */
+  force: boolean;
 }
 
 /**
  * torch.optim.lr_scheduler._LRScheduler: `lastEpoch` counts the step() calls (-1 before
- * the first, which the constructor makes), `baseLrs` are the groups' initial lrs.
+ * the first, which the constructor makes), `baseLrs` are the groups' initial lrs (torch's
+ * base_lrs; extended for groups added later with their initial_lr, or their lr).
  */
 export abstract class LRScheduler extends Scheduler {
+  static readonly kind: string = "LRScheduler";
   lastEpoch: number;
   readonly baseLrs: number[];
-  /** torch's _step_count (CosineAnnealingLR looks at it). */
+  /** torch's _step_count (CosineAnnealingLR and SWALR look at it). */
   protected stepCount = 0;
   #lastLr: number[] = [];
-  /** The initial lrs this scheduler sets for the groups once its first step succeeded. */
-  readonly #initial: number[] | null;
+  /** The initial lrs this scheduler records for the groups once its first step succeeded. */
+  readonly #initial: InitialLrs | null;
 
   /**
-   * `initial`: the groups' initial lrs to set (OneCycleLR); by default each group keeps the
-   * one an earlier scheduler set, or its current lr. Subclasses check their own arguments
-   * before calling this, so that a bad argument leaves everything as it was.
+   * `initial`: what the groups' initial lrs are to be; by default each group keeps the one
+   * an earlier scheduler set, or its current lr. With `lastEpoch` >= 0 (resuming) every
+   * group must have an initial lr already (InvalidOptionError otherwise, as torch's KeyError).
+   * Subclasses check their own arguments before calling this, so that a bad argument leaves
+   * everything as it was.
    */
-  constructor(optimizer: AnyOptimizer, lastEpoch = -1, initial?: number[]) {
+  constructor(optimizer: AnyOptimizer, lastEpoch = -1, initial?: InitialLrs) {
     lastEpochCheck("lastEpoch", lastEpoch);
     const groups = checkOptimizer(optimizer).paramGroups;
     if (lastEpoch !== -1) {
       groups.forEach((g, i) => {
-        if (!initialLrs.has(g)) throw new InvalidOptionError("lastEpoch", lastEpoch, `-1: paramGroups[${i}] has no initial lr from an earlier scheduler to resume from`);
+        if (initialLrOf(optimizer, g) === undefined) {
+          throw new InvalidOptionError("lastEpoch", lastEpoch, `-1: paramGroups[${i}] has no initial_lr to resume from (load the optimizer's state saved while a scheduler drove it first)`);
+        }
       });
     }
     super(optimizer);
-    this.#initial = lastEpoch === -1 ? (initial ?? groups.map((g) => initialLrs.get(g) ?? readGroupValue(g, "lr", "the group"))) : null;
-    this.baseLrs = this.#initial ? [...this.#initial] : groups.map((g) => initialLrs.get(g)!);
+    if (lastEpoch === -1) {
+      const lrs = groups.map((g, i) => {
+        const own = initial?.lrs[i];
+        return initial?.force ? own! : (initialLrOf(optimizer, g) ?? own ?? readGroupValue(g, "lr", "the group"));
+      });
+      this.#initial = { lrs, force: initial?.force ?? false };
+      this.baseLrs = [...lrs];
+    } else {
+      this.#initial = null;
+      this.baseLrs = groups.map((g) => initialLrOf(optimizer, g)!);
+    }
     this.lastEpoch = lastEpoch;
   }
 
@@ -72,7 +158,7 @@ export abstract class LRScheduler extends Scheduler {
       throw e;
     }
     const initial = this.#initial;
-    if (initial) this.optimizer.paramGroups.forEach((g, i) => initialLrs.set(g, initial[i]!));
+    if (initial) this.optimizer.paramGroups.forEach((g, i) => i < initial.lrs.length && recordInitialLr(this.optimizer, g, initial.lrs[i]!, initial.force));
   }
 
   /** The lrs the last step() set. */
@@ -85,23 +171,51 @@ export abstract class LRScheduler extends Scheduler {
    * where the scheduler has one) and sets each group's lr. All groups or none.
    */
   step(epoch?: number): void {
+    this.runStep(() => {
+      if (epoch === undefined) {
+        this.lastEpoch++;
+        return this.getLr();
+      }
+      this.lastEpoch = lastEpochCheck("epoch", epoch);
+      return this.closedFormLr() ?? this.getLr();
+    });
+  }
+
+  /**
+   * One step: catches up with groups added since the last one, counts it, lets `advance`
+   * move the position and return the lrs, and sets them with extraUpdates(). On any error
+   * the position (and `undo`'s part of it) is put back and no group changes.
+   */
+  protected runStep(advance: () => number[], undo?: () => void): void {
+    this.syncGroups();
     const saved = { lastEpoch: this.lastEpoch, stepCount: this.stepCount };
     try {
       this.stepCount++;
-      let values: number[];
-      if (epoch === undefined) {
-        this.lastEpoch++;
-        values = this.getLr();
-      } else {
-        this.lastEpoch = lastEpochCheck("epoch", epoch);
-        values = this.closedFormLr() ?? this.getLr();
-      }
+      const values = advance();
       this.setLrs(values, this.extraUpdates());
     } catch (e) {
       Object.assign(this, saved);
+      undo?.();
       throw e;
     }
-    this.#lastLr = this.optimizer.paramGroups.map((g) => readGroupValue(g, "lr", "the group"));
+    this.#lastLr = this.lrs();
+  }
+
+  /** Extends baseLrs (and initial_lr) to groups added with addParamGroup since the last step. */
+  protected syncGroups(): void {
+    const groups = this.optimizer.paramGroups;
+    for (let i = this.baseLrs.length; i < groups.length; i++) {
+      const g = groups[i]!;
+      const lr = initialLrOf(this.optimizer, g) ?? readGroupValue(g, "lr", "the group");
+      recordInitialLr(this.optimizer, g, lr, false);
+      this.baseLrs.push(lr);
+    }
+  }
+
+  /** baseLrs for the current groups, without recording anything (for stateDict). */
+  #currentBaseLrs(): number[] {
+    const groups = this.optimizer.paramGroups;
+    return groups.map((g, i) => this.baseLrs[i] ?? initialLrOf(this.optimizer, g) ?? readGroupValue(g, "lr", "the group"));
   }
 
   /** The chainable form: the lrs for `lastEpoch`, usually from the current ones. */
@@ -110,7 +224,7 @@ export abstract class LRScheduler extends Scheduler {
   protected closedFormLr(): number[] | null {
     return null;
   }
-  /** Other values to set with the lrs (OneCycleLR's momentum). */
+  /** Other values to set with the lrs (CyclicLR's and OneCycleLR's momentum). */
   protected extraUpdates(): GroupUpdate[] {
     return [];
   }
@@ -124,7 +238,7 @@ export abstract class LRScheduler extends Scheduler {
   }
 
   protected position(): StateTree {
-    return { lastEpoch: this.lastEpoch, stepCount: this.stepCount, baseLrs: [...this.baseLrs], lastLr: [...this.#lastLr] };
+    return { lastEpoch: this.lastEpoch, stepCount: this.stepCount, baseLrs: this.#currentBaseLrs(), lastLr: [...this.#lastLr] };
   }
 
   protected preparePosition(saved: StateTree, where: string): PendingLoad {
@@ -132,40 +246,91 @@ export abstract class LRScheduler extends Scheduler {
     const lastEpoch = asInteger(saved.lastEpoch, `${where}.lastEpoch`, -1);
     const stepCount = asInteger(saved.stepCount, `${where}.stepCount`);
     const baseLrs = asArray(saved.baseLrs, `${where}.baseLrs`, n).map((x, i) => asNumber(x, `${where}.baseLrs[${i}]`, true));
-    const lastLr = asArray(saved.lastLr, `${where}.lastLr`, n).map((x, i) => asNumber(x, `${where}.lastLr[${i}]`, true));
+    const lastLr = readLastLr(saved.lastLr, `${where}.lastLr`, n);
     return {
       commit: () => {
         this.lastEpoch = lastEpoch;
         this.stepCount = stepCount;
-        this.baseLrs.splice(0, n, ...baseLrs);
+        this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
         this.#lastLr = lastLr;
-        this.optimizer.paramGroups.forEach((g, i) => initialLrs.set(g, baseLrs[i]!));
+        this.optimizer.paramGroups.forEach((g, i) => recordInitialLr(this.optimizer, g, baseLrs[i]!, false));
       },
     };
   }
 }
 
+/** A saved lastLr: finite numbers, one per group at the last step (groups may have been added since). */
+function readLastLr(v: StateValue | undefined, where: string, groups: number): number[] {
+  const list = asArray(v, where);
+  if (list.length > groups) throw new CheckpointError("mismatch", `${where} has ${list.length} entries, the optimizer ${groups} groups`);
+  return list.map((x, i) => asNumber(x, `${where}[${i}]`, true));
+}
+
+type LrLambda = (epoch: number) => number;
+const lambdaCheck: Check<LrLambda> = (name, v) => {
+  if (typeof v !== "function") throw new InvalidOptionError(name, v, "a function of the epoch returning a factor");
+  return v as LrLambda;
+};
+
+export interface LambdaLROptions {
+  /** One function for every group, or one per group: epoch -> factor. */
+  lrLambda: LrLambda | readonly LrLambda[];
+  lastEpoch?: number;
+}
+
+/** The positional form (torch's) or the options form, as `{ lrLambda, lastEpoch }`. */
+function lambdaArgs(optimizer: AnyOptimizer, arg: LrLambda | readonly LrLambda[] | LambdaLROptions, lastEpoch: number | undefined, owner: string): { lambdas: GroupOption<LrLambda>; lastEpoch: number } {
+  const n = checkOptimizer(optimizer).paramGroups.length;
+  const isOptions = arg !== null && typeof arg === "object" && !Array.isArray(arg);
+  const o = isOptions ? (arg as LambdaLROptions) : { lrLambda: arg as LrLambda | readonly LrLambda[], lastEpoch };
+  if (isOptions && lastEpoch !== undefined) throw new InvalidOptionError("lastEpoch", lastEpoch, "no third argument with the options form (put lastEpoch in the options)");
+  return { lambdas: new GroupOption("lrLambda", o.lrLambda, n, lambdaCheck, owner), lastEpoch: o.lastEpoch ?? -1 };
+}
+
 /** lr = initial lr * lrLambda(epoch) (one function, or one per group). */
 export class LambdaLR extends LRScheduler {
-  readonly lrLambdas: readonly ((epoch: number) => number)[];
-  constructor(optimizer: AnyOptimizer, lrLambda: ((epoch: number) => number) | readonly ((epoch: number) => number)[], lastEpoch = -1) {
-    const n = checkOptimizer(optimizer).paramGroups.length;
-    const list = Array.isArray(lrLambda) ? lrLambda : Array.from({ length: n }, () => lrLambda);
-    if (list.length !== n || list.some((f) => typeof f !== "function")) {
-      throw new InvalidOptionError("lrLambda", lrLambda, `a function, or an array of ${n} (one per group)`);
-    }
-    super(optimizer, lastEpoch);
-    this.lrLambdas = Object.freeze([...list]);
+  static override readonly kind = "LambdaLR";
+  readonly #lambdas: GroupOption<LrLambda>;
+  /** `new LambdaLR(opt, lrLambda, lastEpoch?)` (torch's positional form) or `new LambdaLR(opt, { lrLambda, lastEpoch })`. */
+  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, lastEpoch?: number) {
+    const a = lambdaArgs(optimizer, lrLambda, lastEpoch, "LambdaLR");
+    super(optimizer, a.lastEpoch);
+    this.#lambdas = a.lambdas;
     this.initialStep();
   }
+  /** The functions, one per current group. */
+  get lrLambdas(): readonly LrLambda[] {
+    return this.#lambdas.values(this.optimizer.paramGroups.length);
+  }
   protected getLr(): number[] {
-    return this.baseLrs.map((b, i) => b * this.lrLambdas[i]!(this.lastEpoch));
+    const n = this.baseLrs.length;
+    return this.baseLrs.map((b, i) => b * this.#lambdas.at(i, n)(this.lastEpoch));
   }
   protected config(): StateTree {
-    return { lambdas: this.lrLambdas.length };
+    return { lrLambda: this.#lambdas.config() };
   }
 }
 
+/** Multiplies the current lr by lrLambda(epoch) at every step after the first (torch's MultiplicativeLR). */
+export class MultiplicativeLR extends LRScheduler {
+  static override readonly kind = "MultiplicativeLR";
+  readonly #lambdas: GroupOption<LrLambda>;
+  /** `new MultiplicativeLR(opt, { lrLambda, lastEpoch })` (or torch's positional form). */
+  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, lastEpoch?: number) {
+    const a = lambdaArgs(optimizer, lrLambda, lastEpoch, "MultiplicativeLR");
+    super(optimizer, a.lastEpoch);
+    this.#lambdas = a.lambdas;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const lrs = this.lrs();
+    if (this.lastEpoch <= 0) return lrs;
+    return lrs.map((lr, i) => lr * this.#lambdas.at(i, lrs.length)(this.lastEpoch));
+  }
+  protected config(): StateTree {
+    return { lrLambda: this.#lambdas.config() };
+  }
+}
 export interface StepLROptions {
   stepSize: number;
   gamma?: number;
@@ -174,6 +339,7 @@ export interface StepLROptions {
 
 /** Multiplies the lr by gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
+  static override readonly kind = "StepLR";
   readonly stepSize: number;
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: StepLROptions) {
@@ -205,6 +371,7 @@ export interface MultiStepLROptions {
 
 /** Multiplies the lr by gamma at each milestone (a repeated milestone counts twice). */
 export class MultiStepLR extends LRScheduler {
+  static override readonly kind = "MultiStepLR";
   readonly milestones: readonly number[];
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
@@ -235,6 +402,7 @@ export interface ExponentialLROptions {
 
 /** Multiplies the lr by gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
+  static override readonly kind = "ExponentialLR";
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
     finite("gamma", gamma);
@@ -263,6 +431,7 @@ export interface LinearLROptions {
 
 /** Multiplies the initial lr by a factor going linearly from startFactor to endFactor over totalIters. */
 export class LinearLR extends LRScheduler {
+  static override readonly kind = "LinearLR";
   readonly startFactor: number;
   readonly endFactor: number;
   readonly totalIters: number;
@@ -301,6 +470,7 @@ export interface CosineAnnealingLROptions {
 
 /** Cosine annealing from the initial lr to etaMin over tMax epochs (and back up after, as torch). */
 export class CosineAnnealingLR extends LRScheduler {
+  static override readonly kind = "CosineAnnealingLR";
   readonly tMax: number;
   readonly etaMin: number;
   constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0, lastEpoch = -1 }: CosineAnnealingLROptions) {
@@ -328,6 +498,77 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+export interface ConstantLROptions {
+  /** The factor applied until totalIters (default 1/3), in (0, 1]. */
+  factor?: number;
+  totalIters?: number;
+  lastEpoch?: number;
+}
+
+/** Multiplies the initial lr by `factor` for the first totalIters epochs (torch's ConstantLR). */
+export class ConstantLR extends LRScheduler {
+  static override readonly kind = "ConstantLR";
+  readonly factor: number;
+  readonly totalIters: number;
+  constructor(optimizer: AnyOptimizer, { factor = 1 / 3, totalIters = 5, lastEpoch = -1 }: ConstantLROptions = {}) {
+    // torch accepts 0 and then divides by it at totalIters; (0, 1] here
+    range(0, 1, { loOpen: true })("factor", factor);
+    integer(0)("totalIters", totalIters);
+    super(optimizer, lastEpoch);
+    this.factor = factor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const lrs = this.lrs();
+    if (this.lastEpoch === 0) return lrs.map((lr) => lr * this.factor);
+    if (this.lastEpoch !== this.totalIters) return lrs;
+    return lrs.map((lr) => lr * (1.0 / this.factor));
+  }
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (this.factor + (this.lastEpoch >= this.totalIters ? 1 : 0) * (1 - this.factor)));
+  }
+  protected config(): StateTree {
+    return { factor: this.factor, totalIters: this.totalIters };
+  }
+}
+
+export interface PolynomialLROptions {
+  /** Epochs until the lr reaches 0 (default 5). */
+  totalIters?: number;
+  /** Default 1 (linear). */
+  power?: number;
+  lastEpoch?: number;
+}
+
+/** lr = initial lr * (1 - min(epoch, totalIters) / totalIters)^power, in torch 1.13's chainable form. */
+export class PolynomialLR extends LRScheduler {
+  static override readonly kind = "PolynomialLR";
+  readonly totalIters: number;
+  readonly power: number;
+  constructor(optimizer: AnyOptimizer, { totalIters = 5, power = 1, lastEpoch = -1 }: PolynomialLROptions = {}) {
+    integer(1)("totalIters", totalIters);
+    nonNegative("power", power);
+    super(optimizer, lastEpoch);
+    this.totalIters = totalIters;
+    this.power = power;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const { totalIters: n, lastEpoch: t } = this;
+    const lrs = this.lrs();
+    if (t === 0 || t > n) return lrs;
+    const factor = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** this.power;
+    return lrs.map((lr) => lr * factor);
+  }
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (1.0 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
+  }
+  protected config(): StateTree {
+    return { totalIters: this.totalIters, power: this.power };
+  }
+}
+
 export interface OneCycleLROptions {
   maxLr: number | readonly number[];
   /** Or epochs * stepsPerEpoch. */
@@ -346,13 +587,32 @@ export interface OneCycleLROptions {
   lastEpoch?: number;
 }
 
-/** The 1cycle policy: lr (and, inversely, momentum or betas[0]) over totalSteps steps. */
+/** "betas[0]" for Adam-like optimizers, else "momentum" (torch 2.x's use_beta1); "" when neither. */
+function momentumKeyOf(optimizer: AnyOptimizer): string {
+  const d = optimizer.defaults as Record<string, unknown>;
+  return "betas" in d ? "betas[0]" : "momentum" in d ? "momentum" : "";
+}
+
+/**
+ * The 1cycle policy: lr (and, inversely, momentum or betas[0]) over totalSteps steps.
+ * Stepping exactly totalSteps times is allowed, as in torch: with cosine annealing the last
+ * value is torch's (extrapolated, above the final lr); with linear annealing, where torch's
+ * would fall below the final lr (even below 0), the final values are held, and no lr is
+ * below the final one (torch's last-step value can be an ulp below it).
+ */
 export class OneCycleLR extends LRScheduler {
+  static override readonly kind = "OneCycleLR";
   readonly totalSteps: number;
-  readonly #cfg: StateTree;
-  readonly #lr: Schedule[];
-  readonly #momentum: Schedule[] | null;
+  readonly #phase: { pctStart: number; anneal: Anneal; threePhase: boolean };
+  readonly #divFactor: number;
+  readonly #finalDivFactor: number;
+  readonly #maxLr: GroupOption<number>;
+  readonly #cycleMomentum: boolean;
+  readonly #baseMomentum: GroupOption<number>;
+  readonly #maxMomentum: GroupOption<number>;
   readonly #momentumKey: string;
+  /** Per group: the lr schedule and the momentum one (made for groups as they appear). */
+  readonly #schedules: { lr: Schedule; final: number; momentum: Schedule | null }[] = [];
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
     const o = options ?? ({} as OneCycleLROptions);
@@ -367,43 +627,335 @@ export class OneCycleLR extends LRScheduler {
               throw new InvalidOptionError("totalSteps", undefined, "totalSteps, or epochs and stepsPerEpoch");
             })();
     const phase = { pctStart: o.pctStart ?? 0.3, anneal: o.annealStrategy ?? "cos", threePhase: bool("threePhase", o.threePhase ?? false) };
+    cyclePhases(totalSteps, phase, 0, 1, 0); // checks pctStart and annealStrategy
     const divFactor = positive("divFactor", o.divFactor ?? 25);
     const finalDivFactor = positive("finalDivFactor", o.finalDivFactor ?? 1e4);
-    const maxLrs = perGroup("maxLr", o.maxLr, n, nonNegative);
+    const maxLr = new GroupOption("maxLr", o.maxLr, n, nonNegative, "OneCycleLR");
     const cycleMomentum = bool("cycleMomentum", o.cycleMomentum ?? true);
-    let key = "";
-    let momentum: Schedule[] | null = null;
-    const maxM = perGroup("maxMomentum", o.maxMomentum ?? 0.95, n, nonNegative);
-    const baseM = perGroup("baseMomentum", o.baseMomentum ?? 0.85, n, nonNegative);
-    if (cycleMomentum) {
-      const d = optimizer.defaults as Record<string, unknown>;
-      key = "betas" in d ? "betas[0]" : "momentum" in d ? "momentum" : "";
-      if (!key) throw new InvalidOptionError("cycleMomentum", true, `false: ${optimizer.kind} has neither momentum nor betas`);
-      momentum = maxM.map((m, i) => cyclePhases(totalSteps, phase, m, baseM[i]!, m));
-    }
-    const lr = maxLrs.map((m) => cyclePhases(totalSteps, phase, m / divFactor, m, m / divFactor / finalDivFactor));
+    const maxMomentum = new GroupOption("maxMomentum", o.maxMomentum ?? 0.95, n, nonNegative, "OneCycleLR");
+    const baseMomentum = new GroupOption("baseMomentum", o.baseMomentum ?? 0.85, n, nonNegative, "OneCycleLR");
+    const key = cycleMomentum ? momentumKeyOf(optimizer) : "";
+    if (cycleMomentum && !key) throw new InvalidOptionError("cycleMomentum", true, `false: ${optimizer.kind} has neither momentum nor betas`);
     // torch sets each group's initial lr to maxLr / divFactor (whatever an earlier scheduler set)
-    super(optimizer, lastEpoch, maxLrs.map((m) => m / divFactor));
+    super(optimizer, lastEpoch, { lrs: maxLr.values(n).map((m) => m / divFactor), force: true });
     this.totalSteps = totalSteps;
-    this.#lr = lr;
-    this.#momentum = momentum;
+    this.#phase = phase;
+    this.#divFactor = divFactor;
+    this.#finalDivFactor = finalDivFactor;
+    this.#maxLr = maxLr;
+    this.#cycleMomentum = cycleMomentum;
+    this.#maxMomentum = maxMomentum;
+    this.#baseMomentum = baseMomentum;
     this.#momentumKey = key;
-    this.#cfg = { totalSteps, ...phase, divFactor, finalDivFactor, maxLr: maxLrs, cycleMomentum, baseMomentum: baseM, maxMomentum: maxM };
     this.initialStep();
   }
 
-  protected getLr(): number[] {
+  /** The schedules of the current groups (made once per group). */
+  #current(): { lr: Schedule; final: number; momentum: Schedule | null }[] {
+    const n = this.optimizer.paramGroups.length;
+    for (let i = this.#schedules.length; i < n; i++) {
+      const m = this.#maxLr.at(i, n);
+      const start = m / this.#divFactor;
+      const hi = this.#maxMomentum.at(i, n);
+      const final = start / this.#finalDivFactor;
+      this.#schedules.push({
+        lr: cyclePhases(this.totalSteps, this.#phase, start, m, final),
+        final,
+        momentum: this.#cycleMomentum ? cyclePhases(this.totalSteps, this.#phase, hi, this.#baseMomentum.at(i, n), hi) : null,
+      });
+    }
+    return this.#schedules.slice(0, n);
+  }
+
+  /** The step the schedules are evaluated at: linear annealing holds its final values on the totalSteps-th call. */
+  #t(): number {
     if (this.lastEpoch > this.totalSteps) {
       throw new InvalidOptionError("step", this.lastEpoch + 1, `at most ${this.totalSteps} steps (OneCycleLR's totalSteps)`);
     }
-    return this.#lr.map((f) => f(this.lastEpoch));
+    return this.#phase.anneal === "linear" ? Math.min(this.lastEpoch, this.totalSteps - 1) : this.lastEpoch;
+  }
+
+  protected getLr(): number[] {
+    const t = this.#t();
+    // linear: torch's (b - a) * 1 + a at the last step can round an ulp below b; held at b
+    const linear = this.#phase.anneal === "linear";
+    return this.#current().map((s) => (linear ? Math.max(s.lr(t), s.final) : s.lr(t)));
   }
   protected override extraUpdates(): GroupUpdate[] {
-    const m = this.#momentum;
-    return m ? this.optimizer.paramGroups.map((group, i) => ({ group, key: this.#momentumKey, value: m[i]!(this.lastEpoch) })) : [];
+    if (!this.#cycleMomentum) return [];
+    const t = this.#t();
+    const s = this.#current();
+    return this.optimizer.paramGroups.map((group, i) => ({ group, key: this.#momentumKey, value: s[i]!.momentum!(t) }));
+  }
+  protected config(): StateTree {
+    return {
+      totalSteps: this.totalSteps, ...this.#phase, divFactor: this.#divFactor, finalDivFactor: this.#finalDivFactor, maxLr: this.#maxLr.config(),
+      cycleMomentum: this.#cycleMomentum, baseMomentum: this.#baseMomentum.config(), maxMomentum: this.#maxMomentum.config(),
+    };
+  }
+}
+
+export type CyclicMode = "triangular" | "triangular2" | "exp_range";
+
+export interface CyclicLROptions {
+  /** The lower lr of the cycle (one, or one per group); the lr after construction. */
+  baseLr: number | readonly number[];
+  /** The upper lr (one, or one per group). */
+  maxLr: number | readonly number[];
+  /** Steps (iterations, not epochs) of the rising half-cycle (default 2000; may be fractional). */
+  stepSizeUp?: number;
+  /** Steps of the falling half (default: stepSizeUp). */
+  stepSizeDown?: number | null;
+  /** triangular: constant amplitude; triangular2: halved each cycle; exp_range: times gamma^iteration. Ignored when scaleFn is given. */
+  mode?: CyclicMode;
+  /** exp_range's factor (default 1). */
+  gamma?: number;
+  /** A custom amplitude factor of the cycle number (scaleMode "cycle") or the iteration ("iterations"); overrides mode. */
+  scaleFn?: ((x: number) => number) | null;
+  scaleMode?: "cycle" | "iterations";
+  /** Cycle the momentum (SGD, RMSprop) or betas[0] (Adam-like, as torch 2.x) inversely (default true). */
+  cycleMomentum?: boolean;
+  baseMomentum?: number | readonly number[];
+  maxMomentum?: number | readonly number[];
+  lastEpoch?: number;
+}
+
+/**
+ * Cyclical learning rates (Smith 2017) as torch's CyclicLR: the lr goes from baseLr to maxLr
+ * over stepSizeUp steps and back over stepSizeDown, its amplitude scaled by the mode; the
+ * momentum goes the opposite way, between maxMomentum and baseMomentum. Step it per batch.
+ */
+export class CyclicLR extends LRScheduler {
+  static override readonly kind = "CyclicLR";
+  readonly #baseLr: GroupOption<number>;
+  readonly #maxLr: GroupOption<number>;
+  readonly #baseMomentum: GroupOption<number>;
+  readonly #maxMomentum: GroupOption<number>;
+  readonly #momentumKey: string;
+  readonly #scaleFn: (x: number) => number;
+  readonly #cfg: StateTree;
+  readonly totalSize: number;
+  readonly stepRatio: number;
+  readonly scaleMode: "cycle" | "iterations";
+
+  constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
+    const o = options ?? ({} as CyclicLROptions);
+    const n = checkOptimizer(optimizer).paramGroups.length;
+    const baseLr = new GroupOption("baseLr", o.baseLr, n, nonNegative, "CyclicLR");
+    const maxLr = new GroupOption("maxLr", o.maxLr, n, nonNegative, "CyclicLR");
+    const up = positive("stepSizeUp", o.stepSizeUp ?? 2000);
+    const down = o.stepSizeDown === undefined || o.stepSizeDown === null ? up : nonNegative("stepSizeDown", o.stepSizeDown);
+    const mode = oneOf<CyclicMode>("triangular", "triangular2", "exp_range")("mode", o.mode ?? "triangular");
+    const gamma = finite("gamma", o.gamma ?? 1);
+    const custom = o.scaleFn ?? null;
+    if (custom !== null && typeof custom !== "function") throw new InvalidOptionError("scaleFn", custom, "a function of the cycle or iteration returning a factor, or null");
+    const scaleMode = custom ? oneOf("cycle", "iterations")("scaleMode", o.scaleMode ?? "cycle") : mode === "exp_range" ? "iterations" : "cycle";
+    const scaleFn = custom ?? (mode === "triangular" ? () => 1 : mode === "triangular2" ? (x: number) => 1 / 2 ** (x - 1) : (x: number) => gamma ** x);
+    const cycleMomentum = bool("cycleMomentum", o.cycleMomentum ?? true);
+    const baseMomentum = new GroupOption("baseMomentum", o.baseMomentum ?? 0.8, n, nonNegative, "CyclicLR");
+    const maxMomentum = new GroupOption("maxMomentum", o.maxMomentum ?? 0.9, n, nonNegative, "CyclicLR");
+    const key = cycleMomentum ? momentumKeyOf(optimizer) : "";
+    if (cycleMomentum && !key) throw new InvalidOptionError("cycleMomentum", true, `false: ${optimizer.kind} has neither momentum nor betas`);
+    // torch sets the lrs to baseLr before its first step, so baseLr becomes the initial lr
+    super(optimizer, lastEpochCheck("lastEpoch", o.lastEpoch ?? -1), { lrs: baseLr.values(n), force: false });
+    this.#baseLr = baseLr;
+    this.#maxLr = maxLr;
+    this.#baseMomentum = baseMomentum;
+    this.#maxMomentum = maxMomentum;
+    this.#momentumKey = key;
+    this.#scaleFn = scaleFn;
+    this.totalSize = up + down;
+    this.stepRatio = up / this.totalSize;
+    this.scaleMode = scaleMode;
+    this.#cfg = {
+      baseLr: baseLr.config(), maxLr: maxLr.config(), stepSizeUp: up, stepSizeDown: down, mode: custom ? "custom" : mode, gamma, scaleMode,
+      cycleMomentum, baseMomentum: baseMomentum.config(), maxMomentum: maxMomentum.config(),
+    };
+    this.initialStep();
+  }
+
+  /** The position in the cycle (0 at the low end, 1 at the peak) and the amplitude factor. */
+  #scale(): { x: number; amplitude: number } {
+    const t = this.lastEpoch;
+    const cycle = Math.floor(1 + t / this.totalSize);
+    const x = 1 + t / this.totalSize - cycle;
+    const r = this.stepRatio;
+    return { x: x <= r ? x / r : (x - 1) / (r - 1), amplitude: this.#scaleFn(this.scaleMode === "cycle" ? cycle : t) };
+  }
+
+  protected getLr(): number[] {
+    const { x, amplitude } = this.#scale();
+    const n = this.optimizer.paramGroups.length;
+    return Array.from({ length: n }, (_, i) => {
+      const lo = this.#baseLr.at(i, n);
+      return lo + (this.#maxLr.at(i, n) - lo) * x * amplitude;
+    });
+  }
+  protected override extraUpdates(): GroupUpdate[] {
+    if (!this.#momentumKey) return [];
+    const { x, amplitude } = this.#scale();
+    const groups = this.optimizer.paramGroups;
+    return groups.map((group, i) => {
+      const hi = this.#maxMomentum.at(i, groups.length);
+      return { group, key: this.#momentumKey, value: hi - (hi - this.#baseMomentum.at(i, groups.length)) * x * amplitude };
+    });
   }
   protected config(): StateTree {
     return this.#cfg;
+  }
+}
+
+export interface CosineAnnealingWarmRestartsOptions {
+  /** Epochs of the first period (an integer >= 1). */
+  t0: number;
+  /** Each period is tMult times the previous one (an integer >= 1, default 1). */
+  tMult?: number;
+  /** The lr at the end of each period (default 0). */
+  etaMin?: number;
+  lastEpoch?: number;
+}
+
+/**
+ * SGDR (Loshchilov & Hutter 2017) as torch's CosineAnnealingWarmRestarts: a cosine from the
+ * initial lr to etaMin over t0 epochs, then over t0 * tMult, ... step() moves one epoch;
+ * step(epoch) jumps to any epoch, fractional ones included (per-batch use: epoch + i / iters),
+ * with the period found in closed form (O(1) whatever the epoch).
+ */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  static override readonly kind = "CosineAnnealingWarmRestarts";
+  readonly t0: number;
+  readonly tMult: number;
+  readonly etaMin: number;
+  /** The current period's length (torch's T_i). */
+  tI: number;
+  /** Epochs since the last restart (torch's T_cur; fractional after step(epoch)). */
+  tCur: number;
+
+  constructor(optimizer: AnyOptimizer, { t0, tMult = 1, etaMin = 0, lastEpoch = -1 }: CosineAnnealingWarmRestartsOptions) {
+    integer(1)("t0", t0);
+    integer(1)("tMult", tMult);
+    finite("etaMin", etaMin);
+    super(optimizer, lastEpoch);
+    this.t0 = t0;
+    this.tI = t0;
+    this.tMult = tMult;
+    this.etaMin = etaMin;
+    this.tCur = lastEpoch;
+    this.initialStep();
+  }
+
+  override step(epoch?: number): void {
+    const saved = { tCur: this.tCur, tI: this.tI };
+    this.runStep(
+      () => {
+        let e = epoch;
+        if (e === undefined && this.lastEpoch < 0) e = 0;
+        if (e === undefined) {
+          this.lastEpoch++;
+          this.tCur += 1;
+          if (this.tCur >= this.tI) {
+            this.tCur -= this.tI;
+            this.tI *= this.tMult;
+          }
+        } else {
+          if (typeof e !== "number" || !Number.isFinite(e) || e < 0) throw new InvalidOptionError("epoch", e, "a finite number >= 0");
+          const { t0, tMult } = this;
+          if (e >= t0) {
+            if (tMult === 1) this.tCur = e % t0;
+            else {
+              const k = Math.floor(Math.log((e / t0) * (tMult - 1) + 1) / Math.log(tMult));
+              this.tCur = e - (t0 * (tMult ** k - 1)) / (tMult - 1);
+              this.tI = t0 * tMult ** k;
+            }
+          } else {
+            this.tI = t0;
+            this.tCur = e;
+          }
+          this.lastEpoch = Math.floor(e);
+        }
+        return this.getLr();
+      },
+      () => Object.assign(this, saved),
+    );
+  }
+
+  protected getLr(): number[] {
+    const m = this.etaMin;
+    return this.baseLrs.map((b) => m + ((b - m) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2);
+  }
+  protected config(): StateTree {
+    return { t0: this.t0, tMult: this.tMult, etaMin: this.etaMin };
+  }
+  protected override position(): StateTree {
+    return { ...super.position(), tCur: this.tCur, tI: this.tI };
+  }
+  protected override preparePosition(saved: StateTree, where: string): PendingLoad {
+    const base = super.preparePosition(saved, where);
+    const tCur = asNumber(saved.tCur, `${where}.tCur`, true);
+    const tI = asNumber(saved.tI, `${where}.tI`, true);
+    if (tI < 1) throw new CheckpointError("invalid", `${where}.tI is ${tI}, expected a period >= 1`);
+    return {
+      commit: () => {
+        base.commit();
+        this.tCur = tCur;
+        this.tI = tI;
+      },
+    };
+  }
+}
+
+export interface SWALROptions {
+  /** The lr to anneal to and hold (one, or one per group). */
+  swaLr: number | readonly number[];
+  /** Steps of the annealing (default 10; 0: swaLr at once). */
+  annealEpochs?: number;
+  annealStrategy?: Anneal;
+  lastEpoch?: number;
+}
+
+/**
+ * torch.optim.swa_utils.SWALR: anneals each group's lr from its current value to swaLr over
+ * annealEpochs steps (cosine or linear) and holds it, for stochastic weight averaging
+ * (Izmailov et al. 2018; see AveragedModel). Computed as torch does, from the current lr.
+ */
+export class SWALR extends LRScheduler {
+  static override readonly kind = "SWALR";
+  readonly #swaLr: GroupOption<number>;
+  readonly annealEpochs: number;
+  readonly annealStrategy: Anneal;
+
+  constructor(optimizer: AnyOptimizer, options: SWALROptions) {
+    const o = options ?? ({} as SWALROptions);
+    const n = checkOptimizer(optimizer).paramGroups.length;
+    const swaLr = new GroupOption("swaLr", o.swaLr, n, nonNegative, "SWALR");
+    const annealEpochs = integer(0)("annealEpochs", o.annealEpochs ?? 10);
+    const annealStrategy = oneOf<Anneal>("cos", "linear")("annealStrategy", o.annealStrategy ?? "cos");
+    super(optimizer, lastEpochCheck("lastEpoch", o.lastEpoch ?? -1));
+    this.#swaLr = swaLr;
+    this.annealEpochs = annealEpochs;
+    this.annealStrategy = annealStrategy;
+    this.initialStep();
+  }
+
+  #anneal(t: number): number {
+    return this.annealStrategy === "cos" ? (1 - Math.cos(Math.PI * t)) / 2 : t;
+  }
+
+  protected getLr(): number[] {
+    let step = this.stepCount - 1;
+    if (this.annealEpochs === 0) step = Math.max(1, step);
+    const span = Math.max(1, this.annealEpochs);
+    const prevAlpha = this.#anneal(Math.max(0, Math.min(1, (step - 1) / span)));
+    const alpha = this.#anneal(Math.max(0, Math.min(1, step / span)));
+    const lrs = this.lrs();
+    return lrs.map((lr, i) => {
+      const swa = this.#swaLr.at(i, lrs.length);
+      const prev = prevAlpha === 1 ? swa : (lr - prevAlpha * swa) / (1 - prevAlpha);
+      return swa * alpha + prev * (1 - alpha);
+    });
+  }
+  protected config(): StateTree {
+    return { swaLr: this.#swaLr.config(), annealEpochs: this.annealEpochs, annealStrategy: this.annealStrategy };
   }
 }
 
@@ -415,12 +967,12 @@ export interface SequentialLROptions {
 
 /** Runs `schedulers[i]` from milestone i-1 on (restarting it at its milestone), as torch's SequentialLR. */
 export class SequentialLR extends LRScheduler {
+  static override readonly kind = "SequentialLR";
   readonly schedulers: readonly LRScheduler[];
   readonly milestones: readonly number[];
+  #seqLastLr: number[] = [];
   constructor(optimizer: AnyOptimizer, { schedulers, milestones, lastEpoch = -1 }: SequentialLROptions) {
-    if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof LRScheduler) || s.optimizer !== optimizer)) {
-      throw new InvalidOptionError("schedulers", schedulers, "a non-empty array of LR schedulers of this optimizer");
-    }
+    checkChildren(optimizer, schedulers);
     if (!Array.isArray(milestones) || milestones.length !== schedulers.length - 1 || milestones.some((m, i) => !Number.isSafeInteger(m) || m < 1 || (i > 0 && m <= milestones[i - 1]!))) {
       throw new InvalidOptionError("milestones", milestones, `${schedulers.length - 1} increasing integers >= 1 (one fewer than the schedulers)`);
     }
@@ -430,15 +982,14 @@ export class SequentialLR extends LRScheduler {
     for (const s of schedulers) s.detach(); // saved inside this one
     this.lastEpoch = lastEpoch + 1;
     // as torch: back to the initial lrs, undo the children's constructor steps, then start the first
-    setGroupValues(optimizer.paramGroups.map((group) => ({ group, key: "lr", value: initialLrs.get(group)! })));
+    setGroupValues(optimizer.paramGroups.map((group) => ({ group, key: "lr", value: initialLrOf(optimizer, group)! })));
     for (const s of schedulers) s.lastEpoch -= 1;
-    schedulers[0]!.initialStep();
-    this.#lastLr = schedulers[0]!.getLastLr();
+    schedulers[0]!["initialStep"](); // protected; element access reaches it from a sibling class
+    this.#seqLastLr = schedulers[0]!.getLastLr();
   }
 
-  #lastLr: number[] = [];
   override getLastLr(): number[] {
-    return [...this.#lastLr];
+    return [...this.#seqLastLr];
   }
 
   override step(): void {
@@ -448,7 +999,7 @@ export class SequentialLR extends LRScheduler {
     if (i > 0 && this.milestones[i - 1] === t) s.step(0);
     else s.step();
     this.lastEpoch = t;
-    this.#lastLr = s.getLastLr();
+    this.#seqLastLr = s.getLastLr();
   }
   protected getLr(): number[] {
     return this.lrs(); // not used: step() delegates
@@ -457,17 +1008,85 @@ export class SequentialLR extends LRScheduler {
     return { milestones: [...this.milestones], schedulers: this.schedulers.map((s) => s.kind) };
   }
   protected override position(): StateTree {
-    return { lastEpoch: this.lastEpoch, lastLr: [...this.#lastLr], schedulers: this.schedulers.map((s) => s.stateDict()) };
+    return { lastEpoch: this.lastEpoch, lastLr: [...this.#seqLastLr], schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
   protected override preparePosition(saved: StateTree, where: string): PendingLoad {
-    const n = this.optimizer.paramGroups.length;
     const lastEpoch = asInteger(saved.lastEpoch, `${where}.lastEpoch`);
-    const lastLr = asArray(saved.lastLr, `${where}.lastLr`, n).map((x, i) => asNumber(x, `${where}.lastLr[${i}]`, true));
-    const list = asArray(saved.schedulers, `${where}.schedulers`, this.schedulers.length);
-    const children = this.schedulers.map((s, i) => s.prepareLoad(list[i], `${where}.schedulers[${i}]`));
+    const lastLr = readLastLr(saved.lastLr, `${where}.lastLr`, this.optimizer.paramGroups.length);
+    const children = prepareChildren(this.schedulers, saved.schedulers, `${where}.schedulers`);
     return {
       commit: () => {
         this.lastEpoch = lastEpoch;
+        this.#seqLastLr = lastLr;
+        for (const c of children) c.commit();
+      },
+    };
+  }
+}
+
+function checkChildren(optimizer: AnyOptimizer, schedulers: unknown): asserts schedulers is readonly LRScheduler[] {
+  if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof LRScheduler) || s.optimizer !== optimizer) || new Set(schedulers).size !== schedulers.length) {
+    throw new InvalidOptionError("schedulers", schedulers, "a non-empty array of distinct LR schedulers of this optimizer");
+  }
+}
+function prepareChildren(schedulers: readonly LRScheduler[], saved: StateValue | undefined, where: string): PendingLoad[] {
+  const list = asArray(saved, where, schedulers.length);
+  return schedulers.map((s, i) => s.prepareLoad(list[i], `${where}[${i}]`));
+}
+
+export interface ChainedSchedulerOptions {
+  /** LR schedulers of this optimizer, built before (each has made its constructor step). */
+  schedulers: readonly LRScheduler[];
+}
+
+/**
+ * torch's ChainedScheduler: every step() steps each scheduler in order, so the chainable
+ * ones compose by multiplication. It makes no step of its own when built. Its children are
+ * saved inside it (they are detached from the optimizer).
+ */
+export class ChainedScheduler extends Scheduler {
+  static readonly kind = "ChainedScheduler";
+  readonly schedulers: readonly LRScheduler[];
+  #lastLr: number[];
+
+  constructor(optimizer: AnyOptimizer, options: ChainedSchedulerOptions) {
+    const schedulers = (options ?? ({} as ChainedSchedulerOptions)).schedulers;
+    checkChildren(checkOptimizer(optimizer), schedulers);
+    super(optimizer);
+    this.schedulers = Object.freeze([...schedulers]);
+    for (const s of schedulers) s.detach();
+    this.#lastLr = optimizer.paramGroups.map((g) => readGroupValue(g, "lr", "the group"));
+  }
+
+  /** Steps every scheduler in order; if one throws, those already stepped are put back too. */
+  step(): void {
+    const restoreGroups = snapshotGroups(this.optimizer);
+    const before = this.schedulers.map((s, i) => s.prepareLoad(s.stateDict(), `schedulers[${i}]`));
+    try {
+      for (const s of this.schedulers) s.step();
+    } catch (e) {
+      restoreGroups();
+      for (const b of before) b.commit();
+      throw e;
+    }
+    this.#lastLr = this.optimizer.paramGroups.map((g) => readGroupValue(g, "lr", "the group"));
+  }
+
+  getLastLr(): number[] {
+    return [...this.#lastLr];
+  }
+
+  protected config(): StateTree {
+    return { schedulers: this.schedulers.map((s) => s.kind) };
+  }
+  protected position(): StateTree {
+    return { lastLr: [...this.#lastLr], schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+  protected preparePosition(saved: StateTree, where: string): PendingLoad {
+    const lastLr = readLastLr(saved.lastLr, `${where}.lastLr`, this.optimizer.paramGroups.length);
+    const children = prepareChildren(this.schedulers, saved.schedulers, `${where}.schedulers`);
+    return {
+      commit: () => {
         this.#lastLr = lastLr;
         for (const c of children) c.commit();
       },
@@ -482,19 +1101,25 @@ export interface ReduceLROnPlateauOptions {
   threshold?: number;
   thresholdMode?: "rel" | "abs";
   cooldown?: number;
+  /** One floor for every group (also those added later), or one per group. */
   minLr?: number | readonly number[];
   eps?: number;
 }
 
-/** Multiplies the lr by `factor` once the metric passed to step() stops improving for `patience` epochs. */
+/**
+ * Multiplies the lr by `factor` once the metric passed to step() stops improving for
+ * `patience` epochs. Groups added later are reduced too (minLr given as one number covers
+ * them; given per group, step() throws a StateError, as torch 2.x raises).
+ */
 export class ReduceLROnPlateau extends Scheduler {
+  static readonly kind = "ReduceLROnPlateau";
   readonly mode: "min" | "max";
   readonly factor: number;
   readonly patience: number;
   readonly threshold: number;
   readonly thresholdMode: "rel" | "abs";
   readonly cooldown: number;
-  readonly minLrs: readonly number[];
+  readonly #minLr: GroupOption<number>;
   readonly eps: number;
   best: number;
   numBadEpochs = 0;
@@ -511,7 +1136,7 @@ export class ReduceLROnPlateau extends Scheduler {
     const threshold = nonNegative("threshold", o.threshold ?? 1e-4);
     const thresholdMode = oneOf("rel", "abs")("thresholdMode", o.thresholdMode ?? "rel");
     const cooldown = integer(0)("cooldown", o.cooldown ?? 0);
-    const minLrs = Object.freeze(perGroup("minLr", o.minLr ?? 0, n, nonNegative));
+    const minLr = new GroupOption("minLr", o.minLr ?? 0, n, nonNegative, "ReduceLROnPlateau");
     const eps = nonNegative("eps", o.eps ?? 1e-8);
     super(optimizer);
     this.mode = mode;
@@ -520,10 +1145,15 @@ export class ReduceLROnPlateau extends Scheduler {
     this.threshold = threshold;
     this.thresholdMode = thresholdMode;
     this.cooldown = cooldown;
-    this.minLrs = minLrs;
+    this.#minLr = minLr;
     this.eps = eps;
     this.best = mode === "min" ? Infinity : -Infinity;
     this.#lastLr = optimizer.paramGroups.map((g) => readGroupValue(g, "lr", "the group"));
+  }
+
+  /** The floors of the current groups (a StateError when minLr was given per group and groups were added). */
+  get minLrs(): readonly number[] {
+    return this.#minLr.values(this.optimizer.paramGroups.length);
   }
 
   /** Records this epoch's metric and reduces the lrs if it has not improved for long enough. */
@@ -540,9 +1170,10 @@ export class ReduceLROnPlateau extends Scheduler {
       bad = 0; // ignore bad epochs in cooldown
     }
     if (bad > this.patience) {
+      const minLrs = this.minLrs;
       const updates = this.optimizer.paramGroups.flatMap((group, i) => {
         const old = readGroupValue(group, "lr", "the group");
-        const lr = Math.max(old * this.factor, this.minLrs[i]!);
+        const lr = Math.max(old * this.factor, minLrs[i]!);
         return old - lr > this.eps ? [{ group, key: "lr", value: lr }] : [];
       });
       setGroupValues(updates);
@@ -564,7 +1195,7 @@ export class ReduceLROnPlateau extends Scheduler {
 
   protected config(): StateTree {
     const { mode, factor, patience, threshold, thresholdMode, cooldown, eps } = this;
-    return { mode, factor, patience, threshold, thresholdMode, cooldown, minLrs: [...this.minLrs], eps };
+    return { mode, factor, patience, threshold, thresholdMode, cooldown, minLr: this.#minLr.config(), eps };
   }
   protected position(): StateTree {
     return { best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, lastEpoch: this.lastEpoch, lastLr: [...this.#lastLr] };
@@ -575,7 +1206,7 @@ export class ReduceLROnPlateau extends Scheduler {
     const numBadEpochs = asInteger(saved.numBadEpochs, `${where}.numBadEpochs`);
     const cooldownCounter = asInteger(saved.cooldownCounter, `${where}.cooldownCounter`);
     const lastEpoch = asInteger(saved.lastEpoch, `${where}.lastEpoch`);
-    const lastLr = asArray(saved.lastLr, `${where}.lastLr`).map((x, i) => asNumber(x, `${where}.lastLr[${i}]`, true));
+    const lastLr = readLastLr(saved.lastLr, `${where}.lastLr`, this.optimizer.paramGroups.length);
     return {
       commit: () => {
         Object.assign(this, { best, numBadEpochs, cooldownCounter, lastEpoch });
