@@ -12,6 +12,7 @@ import { InvalidOptionError, integer, nonNegative, oneOf } from "../errors.js";
 import type { DType, FloatArray } from "../param.js";
 import { vectorKernels } from "../vector.js";
 import { History } from "./history.js";
+import { type Bounds, minimizeBounded } from "./lbfgsb.js";
 import { MoreThuente } from "./line-search.js";
 import { dampedNewtonDirection, newtonCGDirection } from "./newton.js";
 
@@ -48,6 +49,14 @@ export interface MinimizeOptions<A extends FloatArray = Float64Array> {
   hessian?: (x: A, H: Float64Array) => void;
   /** Newton-CG: writes H v at x into out (zero-filled on entry). */
   hvp?: (x: A, v: Float64Array, out: Float64Array) => void;
+  /**
+   * Box constraints `{ lower, upper }` (numbers, or arrays of length n; ±Infinity = none):
+   * runs L-BFGS-B (Byrd, Lu, Nocedal, Zhu 1995, as scipy's "L-BFGS-B"), float64 x0 only,
+   * method "lbfgs" only; x0 is projected into the box; gradTol applies to the projected
+   * gradient; the result has `activeBounds`. Bad bounds: InvalidOptionError naming
+   * `bounds.lower[i]` / `bounds.upper[i]`, before fn is called. See docs/second-order.md.
+   */
+  bounds?: Bounds;
 }
 
 export interface MinimizeResult<A extends FloatArray = Float64Array> {
@@ -61,6 +70,8 @@ export interface MinimizeResult<A extends FloatArray = Float64Array> {
   converged: boolean;
   reason: StopReason;
   message: string;
+  /** With `bounds` only: per coordinate -1 at its lower bound, +1 at its upper bound, 0 inside. */
+  activeBounds?: Int8Array;
 }
 
 /** The objective as the driver sees it (typed arrays of the run's dtype). */
@@ -113,6 +124,7 @@ const checks: Record<keyof MinimizeOptions, (name: string, v: unknown) => unknow
   onIteration: fnOrUndefined,
   hessian: fnOrUndefined,
   hvp: fnOrUndefined,
+  bounds: (_name, v) => v, // checked against x0 by minimizeBounded
 };
 
 /**
@@ -139,6 +151,10 @@ export function minimize(fn: (x: never, grad: never) => number, x0: FloatArray |
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = check(key, value);
   }
   const newton = settings.method === "newton";
+  if (options.bounds !== undefined) {
+    if (newton || options.hessian || options.hvp) throw new InvalidOptionError("bounds", "with method \"newton\"", 'method "lbfgs" (bounds run L-BFGS-B)');
+    return minimizeBounded(fn as (x: Float64Array, grad: Float64Array) => number, x0 as Float64Array | readonly number[], options.bounds, settings);
+  }
   if (newton && !options.hessian && !options.hvp) throw new InvalidOptionError("hessian", undefined, 'a function (x, H) => void (or hvp) for method "newton"');
   if (newton && options.hessian && options.hvp) throw new InvalidOptionError("hvp", options.hvp, "no hvp when hessian is given (one or the other)");
   const start = x0 instanceof Float32Array ? x0 : Float64Array.from(x0);
