@@ -130,9 +130,10 @@ const signature = (k) =>
 function typescript() {
   const perDType = [...update, ...vector];
   const quoted = (xs) => xs.map((x) => JSON.stringify(x)).join(" | ");
+  const list = (xs) => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
+  const flags = (k) => (flagsOf(k).length ? `{ ${flagsOf(k).map(([f, values]) => `${f}: ${list(values)}`).join(", ")} }` : "{}");
   const tableEntry = (k) =>
-    `  ${k.name}: { pointers: ${JSON.stringify(k.pointers)}, scalars: ${JSON.stringify(k.scalars)}, ` +
-    `flags: ${JSON.stringify(k.flags ?? {})}, returns: ${JSON.stringify(k.returns ?? "void")} },`;
+    `  ${k.name}: { pointers: ${list(k.pointers)}, scalars: ${list(k.scalars)}, flags: ${flags(k)}, returns: ${JSON.stringify(k.returns ?? "void")} },`;
   return (
     HEADER +
     `// Every export of the wasm module with a named, typed signature. A kernel named k is\n` +
@@ -153,7 +154,7 @@ function typescript() {
     plain.map((e) => `${tsDoc(e, false)}\n  ${e.name}: (${e.params.map((a) => `${a}: number`).join(", ")}) => ${tsType(e.returns)};`).join("\n") +
     `\n}\n\n` +
     `/** The vector kernels' names (a runtime list, for building typed records). */\n` +
-    `export const vectorKernelNames = ${JSON.stringify(vector.map((k) => k.name))} as const satisfies readonly VectorKernelName[];\n\n` +
+    `export const vectorKernelNames = ${list(vector.map((k) => k.name))} as const satisfies readonly VectorKernelName[];\n\n` +
     `/** The table itself: each kernel's argument names in order, its flags' allowed values. */\n` +
     `export const kernelTable = {\n${perDType.map(tableEntry).join("\n")}\n} as const;\n` +
     `/** The exports without a dtype suffix, with their arity. */\n` +

@@ -7,7 +7,7 @@ import { ld, st, add, sub, mul, div, sqrt, madd, decayedGrad, ema, emaSquare } f
 //   else:      avg = sqrt(v) + eps
 //   momentum:  buf = momentum*buf + g/avg;  p = p - lr*buf
 //   else:      p = p - lr*g/avg
-// centered and momentum are literals in each of the four specialisations, folded away.
+// centered and withMomentum are literals in each of the four specialisations, folded away.
 @inline export function rmspropAt<T>(
   o: usize, p: usize, g: usize, v: usize, gavg: usize, buf: usize,
   negLr: v128, alpha: v128, oneMinusAlpha: v128, eps: v128, weightDecay: v128, momentum: v128, sign: v128,
