@@ -4,36 +4,10 @@
 // widened first), in blocked partial sums. Used by L-BFGS, minimize, Newton, gradient clipping
 // and the non-finite step guard.
 import type { DType } from "./param.js";
-import { kernel } from "./runtime/memory.js";
-
-type Reduction1 = (x: number, n: number) => number;
-type Reduction2 = (x: number, y: number, n: number) => number;
-
-interface Kernels {
-  dot: Reduction2;
-  sumsq: Reduction1;
-  sumabs: Reduction1;
-  maxabs: Reduction1;
-  allfinite: Reduction1;
-  powsum: (x: number, n: number, p: number) => number;
-  axpbyDot: (x: number, y: number, z: number, n: number, a: number, b: number) => number;
-  axpby: (out: number, x: number, y: number, n: number, a: number, b: number) => void;
-  axpy: (x: number, y: number, n: number, b: number) => void;
-  scale: (out: number, x: number, n: number, a: number) => void;
-  copy: (out: number, x: number, n: number) => void;
-  clamp: (out: number, x: number, n: number, lo: number, hi: number) => void;
-}
-
-function kernelsOf(suffix: string): Kernels {
-  const k = <F>(name: string) => kernel(`${name}_${suffix}`) as unknown as F;
-  return {
-    dot: k("dot"), sumsq: k("sumsq"), sumabs: k("sumabs"), maxabs: k("maxabs"), allfinite: k("allfinite"), powsum: k("powsum"),
-    axpbyDot: k("axpbyDot"), axpby: k("axpby"), axpy: k("axpy"), scale: k("scale"), copy: k("copy"), clamp: k("clamp"),
-  };
-}
+import { vectorKernels } from "./runtime/kernels.js";
 
 /** The raw kernels by dtype (for hot loops that want to skip the dtype switch). */
-export const vectorKernels: Readonly<Record<DType, Kernels>> = { float32: kernelsOf("f32"), float64: kernelsOf("f64") };
+export { vectorKernels };
 
 /** sum x[i]*y[i] */
 export const dot = (dtype: DType, x: number, y: number, n: number): number => vectorKernels[dtype].dot(x, y, n);

@@ -2,7 +2,7 @@
 // multiples of 64 bytes (a cache line, four v128s) and start at 64-byte boundaries; freed
 // blocks are kept in an address-ordered list, merged with their neighbours and reused
 // first-fit; the top of the heap only moves when no free block fits.
-import { ensureBytes, kernel, memory } from "./memory.js";
+import { ensureBytes, memory, wasmExports } from "./memory.js";
 import { WasmOptimError } from "../errors.js";
 
 export const ALIGN = 64;
@@ -18,7 +18,7 @@ const roundUp = (n: number) => Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
 
 // below the heap base: the module's static data (Math tables); byte 0..63 reserved in any
 // case, so that no block starts at address 0
-const heapBase = roundUp((kernel("heapBase") as unknown as () => number)());
+const heapBase = roundUp(wasmExports.heapBase());
 let top = heapBase;
 let highWater = heapBase; // memory at and above this address has never been handed out (still zero)
 

@@ -4,6 +4,7 @@
 // of the same kernels is used, and Param re-creates its views after growth.
 import { SHARED_WASM, UNSHARED_WASM } from "./wasm-binary.js";
 import { OutOfMemoryError } from "../errors.js";
+import type { WasmExports } from "./kernels.generated.js";
 
 export const PAGE_BYTES = 65536;
 /** wasm32: 65536 pages of 64 KiB = 4 GiB. */
@@ -38,13 +39,18 @@ export const sharedMemory = created.shared;
 export const wasmModule = new WebAssembly.Module(decode(sharedMemory ? SHARED_WASM : UNSHARED_WASM) as BufferSource);
 const instance = new WebAssembly.Instance(wasmModule, { env: { memory } });
 
-/** A kernel: pointers, lengths and float64 scalars in, nothing out. */
-export type Kernel = (...args: number[]) => void;
-const exported = instance.exports as Record<string, unknown>;
+/** The module's exports, each with the signature declared in assembly/kernels.mjs. */
+export const wasmExports = instance.exports as unknown as WasmExports;
 
-/** The kernel exported under `name` (e.g. "adam_f32"). */
+/**
+ * @deprecated Untyped; only `kernelPair` in src/optimizer.ts still uses it. Use
+ * `kernelsByDType` from ./kernels.js (typed signatures); delete this with kernelPair.
+ */
+export type Kernel = (...args: number[]) => void;
+
+/** @deprecated See {@link Kernel}: use `kernelsByDType` from ./kernels.js. */
 export function kernel(name: string): Kernel {
-  const k = exported[name];
+  const k = (wasmExports as unknown as Record<string, unknown>)[name];
   if (typeof k !== "function") throw new Error(`wasm-optim: no kernel named ${name} (build out of date?)`);
   return k as Kernel;
 }

@@ -6,11 +6,11 @@ import { itMatchesReference } from "../helpers/kernel-check.js";
 
 describe("gradient accumulation kernels", () => {
   itMatchesReference({
-    name: "accumulate", buffers: ["acc", "g"], scalars: fc.constant(0), args: () => [],
-    reference: (r, b) => accumulateReference(r, b.acc!, b.g!, 1, false),
+    name: "accumulate", scalars: fc.constant({}),
+    reference: (r, b) => accumulateReference(r, b.acc, b.g, 1, false),
   });
   itMatchesReference({
-    name: "accumulateMean", buffers: ["acc", "g"], scalars: fc.integer({ min: 2, max: 64 }), args: (k) => [k],
-    reference: (r, b, k) => accumulateReference(r, b.acc!, b.g!, k, true),
+    name: "accumulateMean", scalars: fc.record({ k: fc.integer({ min: 2, max: 64 }) }),
+    reference: (r, b, { k }) => accumulateReference(r, b.acc, b.g, k, true),
   });
 });

@@ -16,26 +16,25 @@ describe("SGD kernels", () => {
     bufMomentum: fc.oneof(fc.constant(0), scalar(0, 0.999)), oneMinusDampening: fc.oneof(fc.constant(1), scalar(0, 1)),
     momentum: scalar(0, 0.999),
   });
-  const args = (kind: number) => (s: SGDScalars) => [s.lr, s.sign, s.weightDecay, s.bufMomentum, s.oneMinusDampening, s.momentum, kind];
   itMatchesReference({
-    name: "sgd", variant: "plain", buffers: ["p", "g", "buf"], scalars, args: args(0),
-    reference: (r, b, s) => sgdReference(r, b.p!, b.g!, null, false, s),
+    name: "sgd", variant: "plain", flags: { kind: 0 }, scalars,
+    reference: (r, b, s) => sgdReference(r, b.p, b.g, null, false, s),
   });
   itMatchesReference({
-    name: "sgd", variant: "momentum", buffers: ["p", "g", "buf"], scalars, args: args(1),
-    reference: (r, b, s) => sgdReference(r, b.p!, b.g!, b.buf!, false, s),
+    name: "sgd", variant: "momentum", flags: { kind: 1 }, scalars,
+    reference: (r, b, s) => sgdReference(r, b.p, b.g, b.buf, false, s),
   });
   itMatchesReference({
-    name: "sgd", variant: "nesterov", buffers: ["p", "g", "buf"], scalars, args: args(2),
-    reference: (r, b, s) => sgdReference(r, b.p!, b.g!, b.buf!, true, s),
+    name: "sgd", variant: "nesterov", flags: { kind: 2 }, scalars,
+    reference: (r, b, s) => sgdReference(r, b.p, b.g, b.buf, true, s),
   });
 });
 
 describe("Adagrad kernel", () => {
   const scalars: fc.Arbitrary<AdagradScalars> = fc.record({ clr: scalar(1e-5, 1), eps: scalar(1e-12, 1e-3), weightDecay: decay, sign });
   itMatchesReference({
-    name: "adagrad", buffers: ["p", "g", "sum"], squares: ["sum"], scalars, args: (s) => [s.clr, s.eps, s.weightDecay, s.sign],
-    reference: (r, b, s) => adagradReference(r, b.p!, b.g!, b.sum!, s),
+    name: "adagrad", squares: ["sum"], scalars,
+    reference: (r, b, s) => adagradReference(r, b.p, b.g, b.sum, s),
   });
 });
 
@@ -46,9 +45,8 @@ describe("RMSprop kernels", () => {
   for (const [centered, momentum] of [[false, false], [true, false], [false, true], [true, true]] as const) {
     itMatchesReference({
       name: "rmsprop", variant: `centered=${centered} momentum=${momentum}`,
-      buffers: ["p", "g", "v", "gavg", "buf"], squares: ["v"], scalars,
-      args: (s) => [s.lr, s.alpha, s.eps, s.weightDecay, s.momentum, s.sign, +centered, +momentum],
-      reference: (r, b, s) => rmspropReference(r, b.p!, b.g!, b.v!, centered ? b.gavg! : null, momentum ? b.buf! : null, s),
+      flags: { centered: +centered as 0 | 1, withMomentum: +momentum as 0 | 1 }, squares: ["v"], scalars,
+      reference: (r, b, s) => rmspropReference(r, b.p, b.g, b.v, centered ? b.gavg : null, momentum ? b.buf : null, s),
     });
   }
 });

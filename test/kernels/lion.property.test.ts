@@ -13,8 +13,7 @@ const scalars: fc.Arbitrary<LionScalars> = fc.record({
 
 describe("Lion kernels", () => {
   itMatchesReference({
-    name: "lion", buffers: ["p", "g", "m"], scalars,
-    args: (s) => [s.lr, s.beta1, s.beta2, s.weightDecay, s.sign],
-    reference: (r, b, s) => lionReference(r, b.p!, b.g!, b.m!, s),
+    name: "lion", scalars,
+    reference: (r, b, s) => lionReference(r, b.p, b.g, b.m, s),
   });
 });

@@ -10,14 +10,13 @@ const scalars: fc.Arbitrary<RAdamScalars> = fc.record({
   weightDecay: fc.oneof(fc.constant(0), scalar(1e-5, 0.1)), decay: fc.oneof(fc.constant(1), scalar(0.9, 1)),
   sign: fc.constantFrom(1, -1),
 });
-const args = (rectified: number) => (s: RAdamScalars) => [s.step, s.beta1, s.beta2, s.eps, s.weightDecay, s.decay, s.sign, rectified];
 
 describe("RAdam kernels", () => {
   for (const rectified of [false, true]) {
     itMatchesReference({
-      name: "radam", variant: rectified ? "rectified" : "momentum step", buffers: ["p", "g", "m", "v"], squares: ["v"], scalars,
-      args: args(+rectified),
-      reference: (r, b, s) => radamReference(r, b.p!, b.g!, b.m!, b.v!, s, rectified),
+      name: "radam", variant: rectified ? "rectified" : "momentum step", flags: { rectified: +rectified as 0 | 1 },
+      squares: ["v"], scalars,
+      reference: (r, b, s) => radamReference(r, b.p, b.g, b.m, b.v, s, rectified),
     });
   }
 });

@@ -11,20 +11,18 @@ const scalars: fc.Arbitrary<ScheduleFreeScalars> = fc.record({
   c: fc.oneof(fc.constant(1), fc.constant(0), scalar(1e-4, 1)), beta: scalar(0, 0.999),
   beta2: scalar(0, 0.9999), bc2: fc.oneof(fc.constant(1), scalar(1e-4, 1)), eps: scalar(1e-12, 1e-3),
 });
-const args = (adam: number) => (s: ScheduleFreeScalars) => [s.lr, s.weightDecay, s.beta2, s.bc2, s.eps, s.c, s.beta, adam];
 
 describe("Schedule-Free kernels", () => {
   itMatchesReference({
-    name: "scheduleFree", variant: "SGD (v untouched)", buffers: ["y", "g", "z", "x", "v"], squares: ["v"], scalars, args: args(0),
-    reference: (r, b, s) => scheduleFreeReference(r, b.y!, b.g!, b.z!, b.x!, null, s),
+    name: "scheduleFree", variant: "SGD (v untouched)", flags: { adam: 0 }, squares: ["v"], scalars,
+    reference: (r, b, s) => scheduleFreeReference(r, b.y, b.g, b.z, b.x, null, s),
   });
   itMatchesReference({
-    name: "scheduleFree", variant: "AdamW", buffers: ["y", "g", "z", "x", "v"], squares: ["v"], scalars, args: args(1),
-    reference: (r, b, s) => scheduleFreeReference(r, b.y!, b.g!, b.z!, b.x!, b.v!, s),
+    name: "scheduleFree", variant: "AdamW", flags: { adam: 1 }, squares: ["v"], scalars,
+    reference: (r, b, s) => scheduleFreeReference(r, b.y, b.g, b.z, b.x, b.v, s),
   });
   itMatchesReference({
-    name: "scheduleFreeY", variant: "(train(): y = beta*x + (1-beta)*z)", buffers: ["y", "z", "x"], scalars: scalar(0, 0.999),
-    args: (beta) => [beta],
-    reference: (r, b, beta) => b.y!.forEach((_, i) => (b.y![i] = interpolateReference(r, b.x![i]!, b.z![i]!, beta))),
+    name: "scheduleFreeY", variant: "(train(): y = beta*x + (1-beta)*z)", scalars: fc.record({ beta: scalar(0, 0.999) }),
+    reference: (r, b, { beta }) => b.y.forEach((_, i) => (b.y[i] = interpolateReference(r, b.x[i]!, b.z[i]!, beta))),
   });
 });

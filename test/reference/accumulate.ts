@@ -1,4 +1,4 @@
-// Readable scalar gradient accumulation (assembly/accumulate.ts), rounded after each op.
+// Readable scalar gradient accumulation (assembly/rules/accumulate.ts), rounded after each op.
 
 /** acc = acc + g (mean = false) or g = (acc + g) / k (mean = true). */
 export function accumulateReference(r: (x: number) => number, acc: Float64Array, g: Float64Array, k: number, mean: boolean): void {

@@ -1,0 +1,220 @@
+// The one list of the module's exports. Each kernel's argument list is declared here once;
+// scripts/build-wasm.mjs reads it and emits
+//   assembly/generated/exports.ts       the update kernels' loop drivers and _f32/_f64 exports
+//   src/runtime/kernels.generated.ts    a named, typed TypeScript signature for every export
+// and test/kernels/* take their argument order from it.
+//
+// Every kernel `k` is exported as k_f32 and k_f64 with the arguments
+//   (...pointers, n, ...scalars, ...flags)
+// pointers: byte addresses into the module's memory; n: element count; scalars: float64;
+// flags: integers that select a specialisation (each allowed value is compiled as a literal,
+// so the flag costs nothing inside the loop).
+//
+// Update kernels (`update`) are elementwise: the rule file assembly/rules/<file>.ts holds the
+// formula and `@inline <at><T>(o, ...pointers, ...splats, ...flags, vec)`, the update of the
+// 16 bytes at byte offset o (vec) or of one element (tail). `splats` are the vector constants
+// the rule takes, in its parameter order: "name = <f64 expression of the scalars>", or
+// "name" for a scalar passed as it is. Each is rounded once to the dtype and broadcast.
+//
+// `docs` documents a scalar or flag (units, what the caller computes); it lands in the
+// generated TypeScript signature.
+
+const bool = [0, 1];
+
+/** Elementwise update kernels: driver and exports generated. */
+export const update = [
+  {
+    name: "sgd",
+    summary: "SGD (torch.optim.SGD), one fused pass.",
+    pointers: ["p", "g", "buf"],
+    scalars: ["lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
+    flags: { kind: [0, 1, 2] },
+    splats: ["negLr = -lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
+    docs: {
+      sign: "-1 when maximizing, else 1",
+      bufMomentum: "momentum; 0 on the first momentum step (the buffer becomes the gradient)",
+      oneMinusDampening: "1 - dampening; 1 on the first momentum step",
+      kind: "0 plain (buf unused, may be 0), 1 momentum, 2 Nesterov",
+    },
+  },
+  {
+    name: "adam",
+    summary: "Adam / AdamW (torch.optim.Adam, torch.optim.AdamW), one fused pass.",
+    pointers: ["p", "g", "m", "v", "vmax"],
+    scalars: ["stepSize", "beta1", "beta2", "bc2sqrt", "eps", "weightDecay", "decay", "sign"],
+    flags: { amsgrad: bool },
+    splats: [
+      "negStep = -stepSize", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2",
+      "invBc2Sqrt = 1 / bc2sqrt", "eps", "weightDecay", "decay", "sign",
+    ],
+    docs: {
+      stepSize: "lr / (1 - beta1^t)",
+      bc2sqrt: "sqrt(1 - beta2^t)",
+      weightDecay: "L2 weight decay (Adam); 0 for AdamW",
+      decay: "1 - lr*weightDecay (AdamW); 1 for Adam",
+      sign: "-1 when maximizing, else 1",
+      amsgrad: "1: keep and use the running maximum vmax (else vmax is unused and may be 0)",
+    },
+  },
+  {
+    name: "adagrad",
+    summary: "Adagrad (torch.optim.Adagrad).",
+    pointers: ["p", "g", "sum"],
+    scalars: ["clr", "eps", "weightDecay", "sign"],
+    splats: ["negClr = -clr", "eps", "weightDecay", "sign"],
+    docs: { clr: "lr / (1 + (t - 1)*lrDecay)", sign: "-1 when maximizing, else 1" },
+  },
+  {
+    name: "rmsprop",
+    summary: "RMSprop (torch.optim.RMSprop).",
+    pointers: ["p", "g", "v", "gavg", "buf"],
+    scalars: ["lr", "alpha", "eps", "weightDecay", "momentum", "sign"],
+    flags: { centered: bool, withMomentum: bool },
+    splats: ["negLr = -lr", "alpha", "oneMinusAlpha = 1 - alpha", "eps", "weightDecay", "momentum", "sign"],
+    docs: {
+      sign: "-1 when maximizing, else 1",
+      centered: "1: keep the gradient average gavg (else gavg is unused and may be 0)",
+      withMomentum: "1: keep the momentum buffer buf (else buf is unused and may be 0)",
+    },
+  },
+  {
+    name: "adamax",
+    summary: "Adamax (torch.optim.Adamax), one fused pass.",
+    pointers: ["p", "g", "m", "u"],
+    scalars: ["clr", "beta1", "beta2", "eps", "weightDecay", "sign"],
+    splats: ["negClr = -clr", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "eps", "weightDecay", "sign"],
+    docs: { clr: "lr / (1 - beta1^t)", sign: "-1 when maximizing, else 1" },
+  },
+  {
+    name: "nadam",
+    summary: "NAdam (torch.optim.NAdam, torch >= 2.0 rule), one fused pass.",
+    pointers: ["p", "g", "m", "v"],
+    scalars: ["gradStep", "momStep", "beta1", "beta2", "bc2", "eps", "weightDecay", "decay", "sign"],
+    splats: [
+      "gradStep", "momStep", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2",
+      "invBc2 = 1 / bc2", "eps", "one = 1", "weightDecay", "decay", "sign",
+    ],
+    docs: {
+      gradStep: "-lr*(1 - mu_t)/(1 - mu_product)",
+      momStep: "-lr*mu_{t+1}/(1 - mu_product*mu_{t+1})",
+      bc2: "1 - beta2^t",
+      weightDecay: "L2 weight decay; 0 when decoupled",
+      decay: "1 - lr*weightDecay when decoupled; else 1",
+      sign: "-1 when maximizing, else 1",
+    },
+  },
+  {
+    name: "radam",
+    summary: "RAdam (torch.optim.RAdam), one fused pass.",
+    pointers: ["p", "g", "m", "v"],
+    scalars: ["step", "beta1", "beta2", "eps", "weightDecay", "decay", "sign"],
+    flags: { rectified: bool },
+    splats: [
+      "step", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2",
+      "eps", "weightDecay", "decay", "sign",
+    ],
+    docs: {
+      step: "rectified: -lr*r_t*sqrt(1 - beta2^t)/(1 - beta1^t); else -lr/(1 - beta1^t)",
+      weightDecay: "L2 weight decay; 0 when decoupled",
+      decay: "1 - lr*weightDecay when decoupled; else 1",
+      sign: "-1 when maximizing, else 1",
+      rectified: "1: the rho_t > 5 step (else eps is unused)",
+    },
+  },
+  {
+    name: "adadelta",
+    summary: "Adadelta (torch.optim.Adadelta), one fused pass.",
+    pointers: ["p", "g", "v", "acc"],
+    scalars: ["lr", "rho", "eps", "weightDecay", "sign"],
+    splats: ["negLr = -lr", "rho", "oneMinusRho = 1 - rho", "eps", "weightDecay", "sign"],
+    docs: { sign: "-1 when maximizing, else 1" },
+  },
+  {
+    name: "lion",
+    summary: "Lion (Chen et al. 2023), one fused pass.",
+    pointers: ["p", "g", "m"],
+    scalars: ["lr", "beta1", "beta2", "weightDecay", "sign"],
+    splats: [
+      "negLr = -lr", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2",
+      "weightDecay", "sign", "zero = 0", "one = 1", "signBit = -0.0",
+    ],
+    docs: { weightDecay: "decoupled: p = p - lr*(u + weightDecay*p)", sign: "-1 when maximizing, else 1" },
+  },
+  {
+    name: "scheduleFree",
+    file: "schedulefree",
+    summary: "Schedule-Free SGD / AdamW step (Defazio et al. 2024), one fused pass over y, g, z, x and v.",
+    pointers: ["y", "g", "z", "x", "v"],
+    scalars: ["lr", "weightDecay", "beta2", "bc2", "eps", "c", "beta"],
+    flags: { adam: bool },
+    splats: [
+      "negLr = -lr", "weightDecay", "beta2", "oneMinusBeta2 = 1 - beta2", "invBc2 = 1 / bc2", "eps",
+      "c", "oneMinusC = 1 - c", "beta", "oneMinusBeta = 1 - beta",
+    ],
+    docs: {
+      lr: "lr_k, warm-up applied",
+      weightDecay: "evaluated at y",
+      bc2: "1 - beta2^(k+1); 1 for the paper variant",
+      c: "the averaging coefficient: x = (1 - c)*x + c*z",
+      beta: "y = beta*x + (1 - beta)*z",
+      adam: "1: the AdamW step (v is used); 0: SGD (v, beta2, bc2, eps unused, may be 0)",
+    },
+  },
+  {
+    name: "scheduleFreeY",
+    file: "schedulefree",
+    summary: "Schedule-Free train(): y = beta*x + (1 - beta)*z.",
+    pointers: ["y", "z", "x"],
+    scalars: ["beta"],
+    splats: ["beta", "oneMinusBeta = 1 - beta"],
+  },
+  {
+    name: "accumulate",
+    summary: "Gradient accumulation, micro-batches 2 .. k-1: acc = acc + g.",
+    pointers: ["acc", "g"],
+    scalars: [],
+    splats: [],
+  },
+  {
+    name: "accumulateMean",
+    file: "accumulate",
+    summary: "Gradient accumulation, micro-batch k: g = (acc + g) / k.",
+    pointers: ["acc", "g"],
+    scalars: ["k"],
+    splats: ["k"],
+    docs: { k: "the number of micro-batches" },
+  },
+];
+
+/** Vector kernels, written by hand in assembly/vector.ts (their own drivers: blocked sums). */
+export const vector = [
+  { name: "dot", summary: "sum x*y.", pointers: ["x", "y"], scalars: [], returns: "f64" },
+  { name: "sumsq", summary: "sum x*x, the squared 2-norm.", pointers: ["x"], scalars: [], returns: "f64" },
+  { name: "sumabs", summary: "sum |x|, the 1-norm.", pointers: ["x"], scalars: [], returns: "f64" },
+  { name: "powsum", summary: "sum |x|^p, the p-th power of the p-norm.", pointers: ["x"], scalars: ["p"], returns: "f64" },
+  {
+    name: "axpbyDot",
+    summary: "x = a*x + b*y, then sum z*x with the new x (z may be x).",
+    pointers: ["x", "y", "z"], scalars: ["a", "b"], returns: "f64",
+  },
+  { name: "maxabs", summary: "max |x|, the inf-norm (NaN if an element is NaN).", pointers: ["x"], scalars: [], returns: "f64" },
+  { name: "allfinite", summary: "1 when every element is finite, else 0.", pointers: ["x"], scalars: [], returns: "i32" },
+  { name: "axpby", summary: "out = a*x + b*y.", pointers: ["out", "x", "y"], scalars: ["a", "b"] },
+  { name: "axpy", summary: "x = x + b*y.", pointers: ["x", "y"], scalars: ["b"] },
+  { name: "scale", summary: "out = a*x (out may be x).", pointers: ["out", "x"], scalars: ["a"] },
+  { name: "copy", summary: "out = x.", pointers: ["out", "x"], scalars: [] },
+  { name: "clamp", summary: "out = min(max(x, lo), hi) (out may be x).", pointers: ["out", "x"], scalars: ["lo", "hi"] },
+];
+
+/**
+ * Exports without a dtype, each one expression (`body`), emitted into the generated module.
+ * heapBase: the end of the module's static data (e.g. the lookup tables behind Math.pow);
+ * the TypeScript allocator (src/runtime/allocator.ts) hands out memory only above it.
+ */
+export const plain = [
+  {
+    name: "heapBase",
+    summary: "The end of the module's static data: the allocator hands out memory only above it.",
+    params: [], returns: "usize", body: "__heap_base",
+  },
+];
