@@ -3,7 +3,7 @@
 // of them (a table and the loss curves), with an index.html and a README.md to find it all.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { InvalidOptionError } from "../index.js";
+import { InvalidOptionError } from "wasm-optim";
 import { irisSplit, train, type TrainingRun } from "./mlp.js";
 import { animatedSvg, curvesSvg, surfaceSvg } from "./plot.js";
 import { progressOn, type Output } from "./progress.js";

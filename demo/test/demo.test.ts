@@ -1,21 +1,21 @@
 // The demo at reduced size: every SVG well-formed with one path per racer, the model
 // trained on Iris generalises, and the pieces it is built from (surfaces, contours, the
 // MLP's backward pass, the data) checked against independent numbers.
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidOptionError } from "../../src/index.js";
-import { chain, contour, sample } from "../../src/demo/contour.js";
-import { IRIS } from "../../src/demo/iris.js";
-import { runDemo, type DemoResult } from "../../src/demo/main.js";
-import { irisSplit, Mlp } from "../../src/demo/mlp.js";
-import { mulberry32 } from "../../src/demo/prng.js";
-import { race } from "../../src/demo/race.js";
-import { RACERS } from "../../src/demo/racers.js";
-import { SURFACES } from "../../src/demo/surfaces.js";
-import { descendants, parseXml } from "../helpers/xml.js";
+import { InvalidOptionError } from "wasm-optim";
+import { main, USAGE } from "../src/cli.js";
+import { chain, contour, sample } from "../src/contour.js";
+import { IRIS } from "../src/iris.js";
+import { runDemo, type DemoResult } from "../src/main.js";
+import { irisSplit, Mlp } from "../src/mlp.js";
+import { mulberry32 } from "../src/prng.js";
+import { race } from "../src/race.js";
+import { RACERS } from "../src/racers.js";
+import { SURFACES } from "../src/surfaces.js";
+import { descendants, parseXml } from "./xml.js";
 
 const quiet = { write: () => true, isTTY: false };
 const names = RACERS.map((r) => r.name).sort();
@@ -109,16 +109,32 @@ describe("demo options", () => {
     expect(() => readdirSync(dir)).toThrow();
   });
 
-  it("the CLI (bin/wasm-optim.js over dist/) runs the demo and rejects bad arguments", () => {
-    const dir = mkdtempSync(join(tmpdir(), "wasm-optim-cli-"));
+  it("the demo's command line (cli.ts) runs it, prints its usage, and rejects bad arguments with 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wasm-optim-demo-cli-"));
+    const buffers = () => {
+      const out: string[] = [], err: string[] = [];
+      return { out, err, streams: { stdout: { write: (s: string) => out.push(s), isTTY: false }, stderr: { write: (s: string) => err.push(s) } } };
+    };
     try {
-      const out = execFileSync(process.execPath, ["bin/wasm-optim.js", "demo", "--out", dir, "--steps", "5", "--epochs", "2", "--animate", "ravine"], { encoding: "utf8" });
-      expect(out).toMatch(/wrote 10 files|wrote 9 files/);
+      const ok = buffers();
+      expect(main(["--out", dir, "--steps", "5", "--epochs", "2", "--animate", "ravine"], ok.streams)).toBe(0);
+      expect(ok.out.join("")).toMatch(/wrote 9 files/);
       expect(readdirSync(dir)).toContain("race-ravine.svg");
-      const bad = spawnSync(process.execPath, ["bin/wasm-optim.js", "demo", "--steps", "0"], { encoding: "utf8" });
-      expect(bad.status).toBe(2);
-      expect(bad.stderr).toMatch(/--steps must be a positive integer/);
-      expect(spawnSync(process.execPath, ["bin/wasm-optim.js", "dance"], { encoding: "utf8" }).status).toBe(2);
+      const help = buffers();
+      expect(main(["-h"], help.streams)).toBe(0);
+      expect(help.out.join("")).toBe(`${USAGE}\n`);
+      for (const [args, message] of [
+        [["--steps", "0"], /--steps must be a positive integer, not "0"/],
+        [["--epochs", "x"], /--epochs must be a positive integer/],
+        [["--animate", "himmelblau"], /animate/],
+        [["--speed", "2"], /Unknown option '--speed'/],
+        [["extra"], /unexpected argument: extra/],
+      ] as const) {
+        const bad = buffers();
+        expect(main(args, bad.streams), args.join(" ")).toBe(2);
+        expect(bad.err.join("")).toMatch(message);
+        expect(bad.err.join("")).toContain(USAGE);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

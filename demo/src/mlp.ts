@@ -2,7 +2,7 @@
 // Iris data. Forward and backward pass by hand; the backward pass writes the gradients
 // straight into the Params' grad views in wasm memory (no copy), and the optimizer steps
 // them in place.
-import { Param } from "../index.js";
+import { Param } from "wasm-optim";
 import { IRIS } from "./iris.js";
 import { mulberry32, shuffle, type Random } from "./prng.js";
 import type { Racer } from "./racers.js";

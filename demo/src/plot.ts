@@ -1,7 +1,7 @@
 // The pictures: a surface's contours with every racer's path (static or animated with SMIL),
 // and a line chart of training curves. Plain SVG strings from svg.ts.
 import { chain, contour, sample } from "./contour.js";
-import type { Trajectory } from "./race.js";
+import { exitPoint, winner, type Trajectory } from "./race.js";
 import type { Surface, Vec2 } from "./surfaces.js";
 import { el, num, polyline, svgDocument, text } from "./svg.js";
 
@@ -54,23 +54,51 @@ function axes(fr: Frame, xTicks: readonly number[], yTicks: readonly number[], y
 }
 
 const LEGEND_ROW = 34;
+const LEGEND_LINE = 14;
 
-/** The document height that holds both the frame and a legend of `rows` entries. */
-function pageHeight(fr: Frame, rows: number): number {
-  return Math.max(fr.top + fr.height + MARGIN.bottom, fr.top + 8 + rows * LEGEND_ROW + 8);
+/** One legend entry: the line as drawn (colour, dash, marker) and its notes, one line each. */
+export interface LegendRow {
+  readonly colour: string;
+  readonly dash?: string | undefined;
+  /** The marker drawn along the line (index into MARKERS), if it has one. */
+  readonly marker?: number | undefined;
+  readonly name: string;
+  readonly notes: readonly string[];
+}
+
+const rowHeight = (r: LegendRow): number => LEGEND_ROW + LEGEND_LINE * (r.notes.length - 1);
+
+/** The document height that holds both the frame and the legend. */
+function pageHeight(fr: Frame, rows: readonly LegendRow[]): number {
+  return Math.max(fr.top + fr.height + MARGIN.bottom, fr.top + 8 + rows.reduce((h, r) => h + rowHeight(r), 0) + 8);
+}
+
+/** Marker shapes (SVG path data around 0,0, about 9 px across) for lines that others would hide. */
+export const MARKERS = ["M-4 -4h8v8h-8z", "M0 -5.5L5.5 0L0 5.5L-5.5 0z", "M0 -5L5 4.5h-10z", "M-4.5 -1.5h9v3h-9zM-1.5 -4.5h3v9h-3z"] as const;
+
+function marker(k: number, [x, y]: Vec2, colour: string, cls: string, racer: string): string {
+  return el("path", { class: cls, "data-racer": racer, d: MARKERS[k % MARKERS.length]!, transform: `translate(${num(x)} ${num(y)})`, fill: colour, stroke: "#000", "stroke-width": 0.8 });
+}
+
+/** A cross (the mark where a diverged run left the picture). */
+function cross([x, y]: Vec2, colour: string, racer: string): string {
+  return el("path", { class: "diverged", "data-racer": racer, d: "M-6 -6L6 6M-6 6L6 -6", transform: `translate(${num(x)} ${num(y)})`, stroke: colour, "stroke-width": 3.5, fill: "none" });
 }
 
 /** A legend entry per line, to the right of the frame. */
-function legend(fr: Frame, rows: readonly { colour: string; dash?: string | undefined; name: string; note: string }[]): string {
+function legend(fr: Frame, rows: readonly LegendRow[]): string {
   const x = fr.left + fr.width + 16;
-  const items = rows.map((r, i) => {
-    const y = fr.top + 8 + i * LEGEND_ROW;
+  let y = fr.top + 8;
+  const items = rows.map((r) => {
+    const at = y;
+    y += rowHeight(r);
     return el(
       "g",
       {},
-      el("line", { x1: x, x2: x + 26, y1: y, y2: y, stroke: r.colour, "stroke-width": 3, "stroke-dasharray": r.dash }),
-      text(x + 34, y + 4, r.name, { "font-weight": "bold" }),
-      text(x + 34, y + 19, r.note, { fill: "#555", "font-size": 11 }),
+      el("line", { x1: x, x2: x + 26, y1: at, y2: at, stroke: r.colour, "stroke-width": 3, "stroke-dasharray": r.dash }),
+      r.marker === undefined ? "" : marker(r.marker, [x + 13, at], r.colour, "legend-marker", r.name),
+      text(x + 34, at + 4, r.name, { "font-weight": "bold" }),
+      ...r.notes.map((n, i) => text(x + 34, at + 19 + LEGEND_LINE * i, n, { fill: "#555", "font-size": 11 })),
     );
   });
   return el("g", { class: "legend" }, ...items);
