@@ -14,7 +14,7 @@ describe("wasm-optim (in the repository)", () => {
   beforeAll(() => {
     // the demo package is built by `npm run demo`; the suite builds it here so the test stands alone
     execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "demo/tsconfig.json"]);
-  });
+  }, 120_000);
 
   it("--version and -v print package.json's version and nothing else", () => {
     for (const flag of ["--version", "-v"]) {

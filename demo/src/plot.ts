@@ -5,7 +5,7 @@ import { exitPoint, winner, type Trajectory } from "./race.js";
 import type { Surface, Vec2 } from "./surfaces.js";
 import { el, num, polyline, svgDocument, text } from "./svg.js";
 
-const MARGIN = { left: 56, top: 52, right: 230, bottom: 44 };
+const MARGIN = { left: 56, top: 52, right: 300, bottom: 44 };
 
 /** Maps data coordinates into a pixel rectangle (y up). */
 class Frame {
@@ -142,18 +142,27 @@ function surfaceBackground(s: Surface, fr: Frame): string[] {
 }
 
 /**
- * A trajectory in pixels with points closer than 0.4 px to the previous one dropped, and for
- * each step the path length (px) up to that step.
+ * The data points to draw: the whole path, or for a diverged run the path up to where it
+ * left the picture (the rest is off the page or not finite).
  */
-function pixelPath(fr: Frame, t: Trajectory): { points: Vec2[]; lengthAt: number[] } {
+function drawn(s: Surface, t: Trajectory): Vec2[] {
+  if (t.divergedStep === null || t.exitStep === null) return t.points;
+  return [...t.points.slice(0, t.exitStep), exitPoint(s, t)!];
+}
+
+/**
+ * A path in pixels with points closer than 0.4 px to the previous one dropped, and for
+ * each point given the path length (px) up to it.
+ */
+function pixelPath(fr: Frame, data: readonly Vec2[]): { points: Vec2[]; lengthAt: number[] } {
   const points: Vec2[] = [];
   const lengthAt: number[] = [];
   let length = 0;
-  t.points.forEach((p, i) => {
+  data.forEach((p, i) => {
     const q = fr.at(p);
     const last = points[points.length - 1];
     const d = last ? Math.hypot(q[0] - last[0], q[1] - last[1]) : 0;
-    if (!last || d >= 0.4 || i === t.points.length - 1) {
+    if (!last || d >= 0.4 || i === data.length - 1) {
       points.push(q);
       length += d;
     }
@@ -162,27 +171,128 @@ function pixelPath(fr: Frame, t: Trajectory): { points: Vec2[]; lengthAt: number
   return { points, lengthAt };
 }
 
-function note(t: Trajectory): string {
-  return t.exitStep !== null ? `left the picture at step ${t.exitStep}` : `${t.points.length - 1} steps, f = ${t.final.toExponential(2)}`;
+/** Cells (CELL px square) a pixel path passes through inside the frame, sampled every px. */
+const CELL = 3;
+function cells(fr: Frame, points: readonly Vec2[]): Set<number> {
+  const out = new Set<number>();
+  const add = ([x, y]: Vec2): void => {
+    if (x >= fr.left && x <= fr.left + fr.width && y >= fr.top && y <= fr.top + fr.height) out.add(Math.floor(x / CELL) * 100_000 + Math.floor(y / CELL));
+  };
+  points.forEach((b, i) => {
+    const a = points[i - 1] ?? b;
+    // a long jump is sampled only across the frame's size: the rest is outside it
+    const n = Math.min(Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1])), 4 * (fr.width + fr.height));
+    for (let k = 0; k <= n; k++) add([a[0] + ((b[0] - a[0]) * k) / Math.max(n, 1), a[1] + ((b[1] - a[1]) * k) / Math.max(n, 1)]);
+  });
+  return out;
+}
+
+/** A run whose drawn path is mostly painted over by the paths drawn after it. */
+export interface Hidden {
+  /** The racer that covers most of it. */
+  readonly by: string;
+  /** The fraction of its path (in CELL px cells) under later paths, 0 to 1. */
+  readonly fraction: number;
+}
+
+/** Paths are hidden when at least this fraction of them lies under later ones. */
+export const HIDDEN_FRACTION = 0.5;
+
+/**
+ * For each run (in drawing order), whether later paths cover at least HIDDEN_FRACTION of
+ * it, within CELL px: those get markers along the path and say so in the legend.
+ */
+export function hiddenRuns(s: Surface, runs: readonly Trajectory[]): (Hidden | null)[] {
+  const fr = surfaceFrame(s);
+  const sets = runs.map((t) => cells(fr, pixelPath(fr, drawn(s, t)).points));
+  return sets.map((mine, j) => {
+    if (mine.size === 0) return null;
+    let under = 0;
+    const by = new Array<number>(runs.length).fill(0);
+    for (const c of mine) {
+      let covered = false;
+      for (let k = j + 1; k < runs.length; k++) {
+        if (sets[k]!.has(c)) {
+          by[k]!++;
+          covered = true;
+        }
+      }
+      if (covered) under++;
+    }
+    const fraction = under / mine.size;
+    if (fraction < HIDDEN_FRACTION) return null;
+    const top = by.indexOf(Math.max(...by));
+    return { by: runs[top]!.racer.name, fraction };
+  });
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** What the legend says about a run: its real step count, where it went, and how it is drawn. */
+export function runNotes(s: Surface, t: Trajectory, best: Trajectory | undefined, hidden: Hidden | null): string[] {
+  const taken = t.points.length - 1;
+  const notes: string[] = [];
+  if (t.divergedStep !== null) notes.push(`DIVERGED at step ${t.divergedStep} (✕ where it left)`);
+  else if (t.exitStep !== null) notes.push(`left the picture at step ${t.exitStep}`);
+  else notes.push(`${plural(t.steps, "step")}${t.steps < taken ? " (then at rest)" : ""}, f = ${t.final.toExponential(2)}`);
+  if (t === best) notes.push("★ lowest f in the picture, not diverged");
+  if (hidden) notes.push(`under ${hidden.by}'s path (${Math.round(hidden.fraction * 100)}%): marked`);
+  return notes;
 }
 
 function clipDef(fr: Frame): string {
   return el("defs", {}, el("clipPath", { id: "plot" }, el("rect", { x: fr.left, y: fr.top, width: fr.width, height: fr.height })));
 }
 
-/** The surface with one coloured path per racer and a legend. */
+/** Points every `spacing` px along a pixel path (for markers). */
+function along(points: readonly Vec2[], lengthAt: readonly number[], spacing: number): Vec2[] {
+  const out: Vec2[] = [];
+  let next = spacing / 2;
+  // lengthAt is per data point; walk the pixel points by their own lengths
+  let length = 0;
+  points.forEach((b, i) => {
+    const a = points[i - 1];
+    if (!a) return;
+    const d = Math.hypot(b[0] - a[0], b[1] - a[1]);
+    while (next <= length + d && d > 0) {
+      const u = (next - length) / d;
+      out.push([a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])]);
+      next += spacing;
+    }
+    length += d;
+  });
+  void lengthAt;
+  return out;
+}
+
+/**
+ * The surface with one coloured path per racer and a legend: a diverged run's path stops
+ * where it left the picture, with a cross there; a path mostly under later ones carries
+ * markers; the legend gives each run's real step count and names the lowest f in the picture.
+ */
 export function surfaceSvg(s: Surface, runs: readonly Trajectory[]): string {
   const fr = surfaceFrame(s);
-  const paths = runs.map((t) =>
-    el("path", { class: "trajectory", "data-racer": t.racer.name, d: polyline(pixelPath(fr, t).points), fill: "none", stroke: t.racer.colour, "stroke-width": 2, "stroke-dasharray": t.racer.dash, "stroke-linejoin": "round", "stroke-opacity": 0.9 }),
-  );
+  const hidden = hiddenRuns(s, runs);
+  const best = winner(s, runs)?.run;
+  let nextMarker = 0;
+  const markerOf = hidden.map((h) => (h ? nextMarker++ : undefined));
+  const paths: string[] = [], marks: string[] = [], crosses: string[] = [];
+  runs.forEach((t, i) => {
+    const { points, lengthAt } = pixelPath(fr, drawn(s, t));
+    paths.push(el("path", { class: "trajectory", "data-racer": t.racer.name, d: polyline(points), fill: "none", stroke: t.racer.colour, "stroke-width": 2, "stroke-dasharray": t.racer.dash, "stroke-linejoin": "round", "stroke-opacity": 0.9 }));
+    const k = markerOf[i];
+    if (k !== undefined) marks.push(...along(points, lengthAt, 60).map((p) => marker(k, p, t.racer.colour, "marker", t.racer.name)));
+    if (t.divergedStep !== null && t.exitStep !== null) crosses.push(cross(points[points.length - 1]!, t.racer.colour, t.racer.name));
+  });
   const body = [
     clipDef(fr),
     ...surfaceBackground(s, fr),
-    el("g", { "clip-path": "url(#plot)" }, ...paths),
-    legend(fr, runs.map((t) => ({ colour: t.racer.colour, dash: t.racer.dash, name: t.racer.name, note: note(t) }))),
+    el("g", { "clip-path": "url(#plot)" }, ...paths, ...marks),
+    ...crosses,
+    legend(fr, runs.map((t, i) => ({ colour: t.racer.colour, dash: t.racer.dash, marker: markerOf[i], name: t.racer.name, notes: runNotes(s, t, best, hidden[i]!) }))),
   ];
-  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, runs.length), `${s.title}: optimizer paths`, body);
+  const rows = runs.map((t, i) => ({ colour: "", name: "", notes: runNotes(s, t, best, hidden[i]!) }));
+  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, rows), `${s.title}: optimizer paths`, body);
 }
 
 /**
@@ -193,12 +303,13 @@ export function surfaceSvg(s: Surface, runs: readonly Trajectory[]): string {
  */
 export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 10, frames = 120): string {
   const fr = surfaceFrame(s);
+  const best = winner(s, runs)?.run;
   const steps = Math.max(...runs.map((t) => t.points.length - 1), 1);
   const hold = 0.85; // fraction of the loop spent racing
   const keyTimes = [...Array.from({ length: frames + 1 }, (_, k) => num((hold * k) / frames)), "1"].join(";");
   const anim = { dur: `${seconds}s`, repeatCount: "indefinite", keyTimes, calcMode: "linear" };
   const racersSvg = runs.map((t, i) => {
-    const { points, lengthAt } = pixelPath(fr, t);
+    const { points, lengthAt } = pixelPath(fr, drawn(s, t));
     const total = Math.max(lengthAt[lengthAt.length - 1] ?? 0, 1e-6);
     const fractions = Array.from({ length: frames + 1 }, (_, k) => (lengthAt[Math.min(Math.round((steps * k) / frames), lengthAt.length - 1)] ?? 0) / total);
     fractions.push(1);
@@ -216,6 +327,7 @@ export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 1
         { r: 5, fill: t.racer.colour, stroke: "#000", "stroke-width": 1 },
         el("animateMotion", { keyPoints: fractions.map((f) => f.toFixed(4)).join(";"), ...anim }, el("mpath", { href: `#${id}` })),
       ),
+      t.divergedStep !== null && t.exitStep !== null ? cross(points[points.length - 1]!, t.racer.colour, t.racer.name) : "",
     );
   });
   const barY = fr.top + fr.height + 28;
@@ -224,15 +336,16 @@ export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 1
     { x: fr.left + fr.width + 16, y: barY - 8, width: 180, height: 6, fill: "#333" },
     el("animate", { attributeName: "width", values: "0;180;180", keyTimes: `0;${hold};1`, dur: `${seconds}s`, repeatCount: "indefinite" }),
   );
+  const rows = runs.map((t) => ({ colour: t.racer.colour, name: t.racer.name, notes: runNotes(s, t, best, null) }));
   const body = [
     clipDef(fr),
     ...surfaceBackground(s, fr),
     el("g", { "clip-path": "url(#plot)" }, ...racersSvg),
-    legend(fr, runs.map((t) => ({ colour: t.racer.colour, dash: undefined, name: t.racer.name, note: note(t) }))),
+    legend(fr, rows),
     text(fr.left + fr.width + 16, barY - 14, `steps 0 → ${steps}`, { "font-size": 11, fill: "#555" }),
     progress,
   ];
-  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, runs.length), `${s.title}: the race (animated)`, body);
+  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, rows), `${s.title}: the race (animated)`, body);
 }
 
 export interface Curve {
@@ -241,26 +354,50 @@ export interface Curve {
   readonly dash?: string | undefined;
   /** y at x = 1, 2, ... */
   readonly values: readonly number[];
-  readonly note: string;
+  /** The legend's lines under the name. */
+  readonly notes: readonly string[];
 }
 
-/** Curves on a log y axis (e.g. training loss per epoch), with a legend. */
+/**
+ * A log axis fitted to positive values: [lo, hi] a little (5% of the span in log) beyond
+ * the smallest and largest (at least 0.02 decades), and ticks at 1, 2 and 5 times the powers of ten inside it
+ * (every integer multiple when that gives fewer than 3).
+ */
+export function logAxis(values: readonly number[]): { lo: number; hi: number; ticks: number[] } {
+  const finite = values.filter((v) => v > 0 && Number.isFinite(v));
+  const min = finite.length ? Math.min(...finite) : 0.1, max = finite.length ? Math.max(...finite) : 1;
+  const pad = Math.max(0.05 * Math.log10(max / min), 0.02);
+  const lo = 10 ** (Math.log10(min) - pad), hi = 10 ** (Math.log10(max) + pad);
+  const within = (ms: readonly number[]): number[] => {
+    const out: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of ms) {
+        const v = Number((m * 10 ** e).toPrecision(6));
+        if (v >= lo && v <= hi) out.push(v);
+      }
+    }
+    return out;
+  };
+  const ticks = within([1, 2, 5]);
+  return { lo, hi, ticks: ticks.length >= 3 ? ticks : within([1, 2, 3, 4, 5, 6, 7, 8, 9]) };
+}
+
+/** Curves on a log y axis fitted to them (e.g. training loss per epoch), with a legend. */
 export function curvesSvg(title: string, xTitle: string, yTitle: string, curves: readonly Curve[]): string {
   const fr = new Frame([0, Math.max(1, ...curves.map((c) => c.values.length))], [0, 1], MARGIN.left + 10, MARGIN.top, 600, 380);
-  const finite = curves.flatMap((c) => c.values.filter((v) => v > 0 && Number.isFinite(v)));
-  const lo = Math.floor(Math.log10(Math.min(...finite, 1))), hi = Math.ceil(Math.log10(Math.max(...finite, 10 ** (lo + 1))));
-  const ly = (v: number): number => (Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo);
-  const decades = Array.from({ length: hi - lo + 1 }, (_, k) => 10 ** (lo + k));
-  const grid = decades.map((v) => el("line", { x1: fr.left, x2: fr.left + fr.width, y1: fr.py(ly(v)), y2: fr.py(ly(v)), stroke: "#e3e3e3" }));
+  const axis = logAxis(curves.flatMap((c) => c.values));
+  const ly = (v: number): number => Math.log10(Math.min(Math.max(v, axis.lo), axis.hi) / axis.lo) / Math.log10(axis.hi / axis.lo);
+  const grid = axis.ticks.map((v) => el("line", { x1: fr.left, x2: fr.left + fr.width, y1: fr.py(ly(v)), y2: fr.py(ly(v)), stroke: "#e3e3e3" }));
   const paths = curves.map((c) =>
     el("path", { class: "curve", "data-racer": c.name, d: polyline(c.values.map((v, i) => [fr.px(i + 1), fr.py(ly(v))] as Vec2)), fill: "none", stroke: c.colour, "stroke-width": 2, "stroke-dasharray": c.dash }),
   );
+  const rows = curves.map((c) => ({ colour: c.colour, dash: c.dash, name: c.name, notes: c.notes }));
   const body = [
     ...grid,
-    ...axes(fr, ticks(0, fr.xr[1]), decades, ly, (v) => v.toExponential(0).replace("e+", "e"), xTitle, yTitle),
+    ...axes(fr, ticks(0, fr.xr[1]), axis.ticks, ly, (v) => String(v), xTitle, yTitle),
     text(fr.left, 30, title, { "font-size": 17, "font-weight": "bold" }),
     ...paths,
-    legend(fr, curves.map((c) => ({ colour: c.colour, dash: c.dash, name: c.name, note: c.note }))),
+    legend(fr, rows),
   ];
-  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, curves.length), title, body);
+  return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, rows), title, body);
 }

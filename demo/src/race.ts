@@ -65,29 +65,29 @@ export function exitPoint(s: Surface, t: Trajectory): Vec2 | null {
 }
 
 /**
- * The lowest f the racer reached inside the picture (its points inside, and the point where
- * it crossed the frame going out). The picture is the race course: on the saddle, whose f is
- * unbounded below, this is what makes "lowest" finite and comparable.
+ * The racer's f on the race course (the picture): at its last point if that is inside,
+ * otherwise where it last crossed the frame going out. On the saddle, whose f is unbounded
+ * below, this is what keeps the scores finite and comparable.
  */
-export function lowestInside(s: Surface, t: Trajectory): number {
-  let best = Infinity;
-  t.points.forEach((b, i) => {
-    if (inside(s, b)) best = Math.min(best, s.f(...b));
-    const a = t.points[i - 1];
-    if (a && inside(s, a) && !inside(s, b)) {
+export function scoreInside(s: Surface, t: Trajectory): number {
+  const last = t.points[t.points.length - 1]!;
+  if (inside(s, last)) return s.f(...last);
+  for (let i = t.points.length - 1; i > 0; i--) {
+    const a = t.points[i - 1]!, b = t.points[i]!;
+    if (inside(s, a)) {
       const u = clipSegment(s, a, b)![1];
-      best = Math.min(best, s.f(a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])));
+      return s.f(a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1]));
     }
-  });
-  return best;
+  }
+  return Infinity; // never inside (it cannot happen: every race starts inside)
 }
 
-/** The run with the lowest f inside the picture among those that did not diverge, or undefined. */
+/** The run with the lowest scoreInside among those that did not diverge, or undefined. */
 export function winner(s: Surface, runs: readonly Trajectory[]): { run: Trajectory; f: number } | undefined {
   let best: { run: Trajectory; f: number } | undefined;
   for (const run of runs) {
     if (run.divergedStep !== null) continue;
-    const f = lowestInside(s, run);
+    const f = scoreInside(s, run);
     if (Number.isFinite(f) && (!best || f < best.f)) best = { run, f };
   }
   return best;
