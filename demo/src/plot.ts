@@ -236,7 +236,7 @@ export function runNotes(s: Surface, t: Trajectory, best: Trajectory | undefined
   else if (t.exitStep !== null) notes.push(`left the picture at step ${t.exitStep}`);
   else notes.push(`${plural(t.steps, "step")}${t.steps < taken ? " (then at rest)" : ""}, f = ${t.final.toExponential(2)}`);
   if (t === best) notes.push("★ lowest f in the picture, not diverged");
-  if (hidden) notes.push(`under ${hidden.by}'s path (${Math.round(hidden.fraction * 100)}%): marked`);
+  if (hidden) notes.push(`drawn under ${hidden.by} (${Math.round(hidden.fraction * 100)}%): marked`);
   return notes;
 }
 
