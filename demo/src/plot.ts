@@ -5,7 +5,7 @@ import { exitPoint, winner, type Trajectory } from "./race.js";
 import type { Surface, Vec2 } from "./surfaces.js";
 import { el, num, polyline, svgDocument, text } from "./svg.js";
 
-const MARGIN = { left: 56, top: 52, right: 300, bottom: 44 };
+const MARGIN = { left: 56, top: 52, right: 360, bottom: 44 };
 
 /** Maps data coordinates into a pixel rectangle (y up). */
 class Frame {
@@ -229,14 +229,14 @@ export function hiddenRuns(s: Surface, runs: readonly Trajectory[]): (Hidden | n
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** What the legend says about a run: its real step count, where it went, and how it is drawn. */
-export function runNotes(s: Surface, t: Trajectory, best: Trajectory | undefined, hidden: Hidden | null): string[] {
+export function runNotes(s: Surface, t: Trajectory, best: Trajectory | undefined, hidden: Hidden | null, shown = "marked"): string[] {
   const taken = t.points.length - 1;
   const notes: string[] = [];
   if (t.divergedStep !== null) notes.push(`DIVERGED at step ${t.divergedStep} (✕ where it left)`);
   else if (t.exitStep !== null) notes.push(`left the picture at step ${t.exitStep}`);
   else notes.push(`${plural(t.steps, "step")}${t.steps < taken ? " (then at rest)" : ""}, f = ${t.final.toExponential(2)}`);
   if (t === best) notes.push("★ lowest f in the picture, not diverged");
-  if (hidden) notes.push(`drawn under ${hidden.by} (${Math.round(hidden.fraction * 100)}%): marked`);
+  if (hidden) notes.push(`drawn under ${hidden.by} (${Math.round(hidden.fraction * 100)}%): ${shown}`);
   return notes;
 }
 
@@ -245,10 +245,9 @@ function clipDef(fr: Frame): string {
 }
 
 /** Points every `spacing` px along a pixel path (for markers). */
-function along(points: readonly Vec2[], lengthAt: readonly number[], spacing: number): Vec2[] {
+function along(points: readonly Vec2[], spacing: number): Vec2[] {
   const out: Vec2[] = [];
   let next = spacing / 2;
-  // lengthAt is per data point; walk the pixel points by their own lengths
   let length = 0;
   points.forEach((b, i) => {
     const a = points[i - 1];
@@ -261,7 +260,6 @@ function along(points: readonly Vec2[], lengthAt: readonly number[], spacing: nu
     }
     length += d;
   });
-  void lengthAt;
   return out;
 }
 
@@ -276,12 +274,13 @@ export function surfaceSvg(s: Surface, runs: readonly Trajectory[]): string {
   const best = winner(s, runs)?.run;
   let nextMarker = 0;
   const markerOf = hidden.map((h) => (h ? nextMarker++ : undefined));
+  const rows = runs.map((t, i) => ({ colour: t.racer.colour, dash: t.racer.dash, marker: markerOf[i], name: t.racer.name, notes: runNotes(s, t, best, hidden[i]!) }));
   const paths: string[] = [], marks: string[] = [], crosses: string[] = [];
   runs.forEach((t, i) => {
-    const { points, lengthAt } = pixelPath(fr, drawn(s, t));
+    const { points } = pixelPath(fr, drawn(s, t));
     paths.push(el("path", { class: "trajectory", "data-racer": t.racer.name, d: polyline(points), fill: "none", stroke: t.racer.colour, "stroke-width": 2, "stroke-dasharray": t.racer.dash, "stroke-linejoin": "round", "stroke-opacity": 0.9 }));
     const k = markerOf[i];
-    if (k !== undefined) marks.push(...along(points, lengthAt, 60).map((p) => marker(k, p, t.racer.colour, "marker", t.racer.name)));
+    if (k !== undefined) marks.push(...along(points, 60).map((p) => marker(k, p, t.racer.colour, "marker", t.racer.name)));
     if (t.divergedStep !== null && t.exitStep !== null) crosses.push(cross(points[points.length - 1]!, t.racer.colour, t.racer.name));
   });
   const body = [
@@ -289,9 +288,8 @@ export function surfaceSvg(s: Surface, runs: readonly Trajectory[]): string {
     ...surfaceBackground(s, fr),
     el("g", { "clip-path": "url(#plot)" }, ...paths, ...marks),
     ...crosses,
-    legend(fr, runs.map((t, i) => ({ colour: t.racer.colour, dash: t.racer.dash, marker: markerOf[i], name: t.racer.name, notes: runNotes(s, t, best, hidden[i]!) }))),
+    legend(fr, rows),
   ];
-  const rows = runs.map((t, i) => ({ colour: "", name: "", notes: runNotes(s, t, best, hidden[i]!) }));
   return svgDocument(fr.left + fr.width + MARGIN.right, pageHeight(fr, rows), `${s.title}: optimizer paths`, body);
 }
 
@@ -304,6 +302,7 @@ export function surfaceSvg(s: Surface, runs: readonly Trajectory[]): string {
 export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 10, frames = 120): string {
   const fr = surfaceFrame(s);
   const best = winner(s, runs)?.run;
+  const hidden = hiddenRuns(s, runs);
   const steps = Math.max(...runs.map((t) => t.points.length - 1), 1);
   const hold = 0.85; // fraction of the loop spent racing
   const keyTimes = [...Array.from({ length: frames + 1 }, (_, k) => num((hold * k) / frames)), "1"].join(";");
@@ -336,7 +335,7 @@ export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 1
     { x: fr.left + fr.width + 16, y: barY - 8, width: 180, height: 6, fill: "#333" },
     el("animate", { attributeName: "width", values: "0;180;180", keyTimes: `0;${hold};1`, dur: `${seconds}s`, repeatCount: "indefinite" }),
   );
-  const rows = runs.map((t) => ({ colour: t.racer.colour, name: t.racer.name, notes: runNotes(s, t, best, null) }));
+  const rows = runs.map((t, i) => ({ colour: t.racer.colour, name: t.racer.name, notes: runNotes(s, t, best, hidden[i]!, "follow its dot") }));
   const body = [
     clipDef(fr),
     ...surfaceBackground(s, fr),
