@@ -1,61 +1,117 @@
 #!/usr/bin/env node
-// wasm-optim command line: `wasm-optim demo [--out DIR] [--steps N] [--epochs N] [--animate SURFACE,...]`
-// runs the compiled demo (dist/demo/main.js).
-import { parseArgs } from "node:util";
+// wasm-optim command line: --version, --help, `demo` (runs the wasm-optim-demo package when it
+// is installed beside the library, as in the repository) and `bench` (runs the Adam/SGD
+// benchmark when the bench/ folder is there, as in the repository). Neither ships in the
+// published package; both say how to get them when they are missing.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-const usage = `usage: wasm-optim demo [--out DIR] [--steps N] [--epochs N] [--animate SURFACE,...]
+const root = new URL("../", import.meta.url);
+const { version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
 
-  demo        race every optimizer on the classic surfaces and train an MLP on Iris;
-              writes SVGs, index.html and README.md into DIR (default ./demo-out)
-  --steps N   race length on every surface (default: each surface's own, 150-3000)
-  --epochs N  Iris training epochs (default 150)
-  --animate   the surfaces whose race is animated, comma-separated, of
-              ravine, saddle, beale, rosenbrock (default beale,saddle)`;
+const GET_IT = "from a clone of the wasm-optim repository: npm ci && npm run";
 
-function fail(message) {
+const USAGE = `usage: wasm-optim <command> [options]
+
+commands:
+  demo [options]    every optimizer racing on classic surfaces and training an MLP on Iris,
+                    written as SVG pictures (the wasm-optim-demo package)
+  bench [options]   one step of Adam and of SGD with momentum against plain JavaScript,
+                    float32, 1e3 to 1e7 elements (bench/adam-sgd.bench.mjs)
+
+options:
+  -h, --help        this text; \`wasm-optim <command> --help\` for a command's options
+  -v, --version     the version of wasm-optim (${version})`;
+
+const DEMO_MISSING = `The demo is not part of the published wasm-optim package (it is its own package,
+wasm-optim-demo, in the repository's demo/ folder). To run it, ${GET_IT} demo`;
+
+const BENCH_USAGE = `usage: wasm-optim bench [--sizes N,N,...] [--rounds R]
+
+  one step of Adam and of SGD with momentum (float32): wasm-optim zero-copy, wasm-optim
+  copy path (Param.wrap), and a plain-JavaScript fused loop, in the same process; prints
+  the median latency per size and the ratios
+
+  --sizes N,...   element counts (default 1e3,1e4,1e5,1e6,1e7)
+  --rounds R      interleaved rounds per size, the median taken over them (default 3)
+  -h, --help      this text`;
+
+const BENCH_MISSING = `The benchmark is not part of the published wasm-optim package. To run it,
+${GET_IT} bench`;
+
+const out = (s) => process.stdout.write(`${s}\n`);
+/** Exits 2 with the message and the usage on stderr (bad command line). */
+function usageError(message, usage = USAGE) {
   process.stderr.write(`wasm-optim: ${message}\n\n${usage}\n`);
   process.exit(2);
 }
-
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: { out: { type: "string" }, steps: { type: "string" }, epochs: { type: "string" }, animate: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-} catch (e) {
-  fail(e.message);
+/** Exits 1 with the message on stderr (the command cannot run here). */
+function unavailable(message) {
+  process.stderr.write(`wasm-optim: ${message}\n`);
+  process.exit(1);
 }
-const { positionals, values } = args;
-if (values.help) {
-  process.stdout.write(`${usage}\n`);
-  process.exit(0);
-}
-if (positionals.length !== 1 || positionals[0] !== "demo") fail(positionals.length ? `unknown command: ${positionals.join(" ")}` : "no command given");
 
-const count = (name) => {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1) fail(`--${name} must be a positive integer, not ${JSON.stringify(v)}`);
-  return Number(v);
-};
-
-// `wasm-optim demo | head` closes stdout early: stop quietly, as other command-line tools do
+// `wasm-optim ... | head` closes stdout early: stop quietly, as other command-line tools do
 process.stdout.on("error", (e) => {
   if (e.code === "EPIPE") process.exit(0);
   throw e;
 });
 
-let demo;
-try {
-  demo = await import("../dist/demo/main.js");
-} catch (e) {
-  if (e?.code !== "ERR_MODULE_NOT_FOUND") throw e;
-  fail("dist/ is missing: run `npm run build` first (or `npm run demo`, which builds)");
+const [command, ...rest] = process.argv.slice(2);
+const wantsHelp = rest.includes("--help") || rest.includes("-h");
+
+switch (command) {
+  case "-v":
+  case "--version":
+    out(version);
+    break;
+  case "-h":
+  case "--help":
+  case "help":
+    out(USAGE);
+    break;
+  case "demo":
+    await demo();
+    break;
+  case "bench":
+    bench();
+    break;
+  case undefined:
+    usageError("no command given");
+    break;
+  default:
+    usageError(`unknown command: ${command}`);
 }
-try {
-  demo.runDemo({ out: values.out, steps: count("steps"), epochs: count("epochs"), animate: values.animate?.split(",") });
-} catch (e) {
-  if (e?.name !== "InvalidOptionError") throw e;
-  fail(e.message);
+
+/** Where the wasm-optim-demo package is (a directory URL), or null when it is not installed. */
+function findDemo() {
+  try {
+    return new URL("./", import.meta.resolve("wasm-optim-demo/package.json"));
+  } catch (e) {
+    if (e?.code === "ERR_MODULE_NOT_FOUND" || e?.code === "ERR_PACKAGE_PATH_NOT_EXPORTED") return null;
+    throw e;
+  }
+}
+
+async function demo() {
+  const dir = findDemo();
+  if (!dir) {
+    if (wantsHelp) return out(`usage: wasm-optim demo [options]\n\n${DEMO_MISSING}`);
+    unavailable(DEMO_MISSING);
+  }
+  if (!existsSync(new URL("dist/cli.js", dir))) {
+    unavailable(`the demo package in ${fileURLToPath(dir)} is not built: run \`npm run demo\` in the repository (it builds the library and the demo)`);
+  }
+  const { main } = await import("wasm-optim-demo/cli");
+  process.exitCode = main(rest);
+}
+
+function bench() {
+  const script = new URL("bench/adam-sgd.bench.mjs", root);
+  if (wantsHelp) return out(existsSync(script) ? BENCH_USAGE : `${BENCH_USAGE}\n\n${BENCH_MISSING}`);
+  if (!existsSync(script)) unavailable(BENCH_MISSING);
+  if (!existsSync(new URL("dist/index.js", root))) unavailable("dist/ is missing: run `npm run build` first (or `npm run bench`, which builds)");
+  const run = spawnSync(process.execPath, [fileURLToPath(script), ...rest], { stdio: "inherit" });
+  process.exitCode = run.status ?? 1;
 }

@@ -3,11 +3,11 @@
 // of them (a table and the loss curves), with an index.html and a README.md to find it all.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { InvalidOptionError } from "../index.js";
+import { InvalidOptionError } from "wasm-optim";
 import { irisSplit, train, type TrainingRun } from "./mlp.js";
 import { animatedSvg, curvesSvg, surfaceSvg } from "./plot.js";
 import { progressOn, type Output } from "./progress.js";
-import { race, type Trajectory } from "./race.js";
+import { race, winner, type Trajectory } from "./race.js";
 import { RACERS, type Racer } from "./racers.js";
 import { SURFACES, type Surface, type Vec2 } from "./surfaces.js";
 import { esc } from "./svg.js";
@@ -29,16 +29,24 @@ export interface DemoOptions {
 
 export interface RaceSummary {
   readonly name: string;
+  /** The steps that moved it (the last step that changed its position). */
   readonly steps: number;
   readonly end: Vec2;
   readonly final: number;
   /** The step after which it was first outside the picture, or null. */
   readonly exitStep: number | null;
+  /** The step after which it was non-finite or far outside the picture (and stopped), or null. */
+  readonly divergedStep: number | null;
 }
 
 export interface TrainingSummary {
   readonly name: string;
+  /** Training loss and held-out accuracy after EARLY_EPOCH epochs (or the last, if fewer): where the optimizers differ. */
+  readonly earlyLoss: number;
+  readonly earlyTestAccuracy: number;
   readonly finalLoss: number;
+  /** Held-out cross-entropy at the end: it ranks the optimizers where held-out accuracy ties. */
+  readonly testLoss: number;
   readonly trainAccuracy: number;
   readonly testAccuracy: number;
   readonly seconds: number;
@@ -49,13 +57,21 @@ export interface DemoResult {
   readonly out: string;
   /** Every file written, relative to `out`. */
   readonly files: string[];
-  readonly surfaces: { readonly id: string; readonly minimum: Vec2; readonly runs: RaceSummary[] }[];
+  readonly surfaces: {
+    readonly id: string;
+    readonly minimum: Vec2;
+    readonly runs: RaceSummary[];
+    /** The racer with the lowest f on the picture (race.ts scoreInside) among those that did not diverge, and that f. */
+    readonly winner: { readonly name: string; readonly f: number } | null;
+  }[];
   readonly training: TrainingSummary[];
   readonly seconds: number;
 }
 
 const SEED = 42;
 const BATCH = 16;
+/** The epoch whose loss and held-out accuracy the table shows beside the final ones. */
+export const EARLY_EPOCH = 10;
 
 function positiveInteger(name: string, v: unknown): number | undefined {
   if (v === undefined) return undefined;
@@ -74,12 +90,22 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
 }
 
 function trainingRows(runs: readonly TrainingSummary[]): string[][] {
-  return runs.map((r) => [r.name, r.finalLoss.toFixed(4), r.trainAccuracy.toFixed(3), r.testAccuracy.toFixed(3), (r.seconds * 1000).toFixed(0), Math.round(r.stepsPerSecond).toLocaleString("en-US")]);
+  return runs.map((r) => [
+    r.name,
+    r.earlyLoss.toFixed(4),
+    r.earlyTestAccuracy.toFixed(3),
+    r.finalLoss.toFixed(4),
+    r.testLoss.toFixed(4),
+    r.trainAccuracy.toFixed(3),
+    r.testAccuracy.toFixed(3),
+    (r.seconds * 1000).toFixed(0),
+    Math.round(r.stepsPerSecond).toLocaleString("en-US"),
+  ]);
 }
-const TRAINING_HEADER = ["optimizer", "final loss", "train acc", "test acc", "time ms", "steps/s"];
+const trainingHeader = (early: number): string[] => ["optimizer", `loss @${early}`, `test acc @${early}`, "final loss", "test loss", "train acc", "test acc", "time ms", "steps/s"];
 
 function summarise(t: Trajectory): RaceSummary {
-  return { name: t.racer.name, steps: t.points.length - 1, end: t.points[t.points.length - 1]!, final: t.final, exitStep: t.exitStep };
+  return { name: t.racer.name, steps: t.steps, end: t.points[t.points.length - 1]!, final: t.final, exitStep: t.exitStep, divergedStep: t.divergedStep };
 }
 
 /** Runs the races and the training, writes every file into `out`, and says what it did. */
@@ -112,9 +138,13 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
     const runs = race(s, racers, steps ?? s.steps);
     raced.set(s, runs);
     write(`${s.id}.svg`, surfaceSvg(s, runs));
-    surfaces.push({ id: s.id, minimum: s.minimum, runs: runs.map(summarise) });
-    const best = [...runs].filter((r) => Number.isFinite(r.final)).sort((a, b) => a.final - b.final)[0];
-    say(`  ${s.title.padEnd(22)} ${steps ?? s.steps} steps  ${((performance.now() - t0) / 1000).toFixed(2)} s  lowest f: ${best ? `${best.racer.name} (${best.final.toExponential(2)})` : "-"}`);
+    const best = winner(s, runs);
+    surfaces.push({ id: s.id, minimum: s.minimum, runs: runs.map(summarise), winner: best ? { name: best.run.racer.name, f: best.f } : null });
+    const diverged = runs.filter((r) => r.divergedStep !== null).map((r) => `${r.racer.name} (step ${r.divergedStep})`);
+    say(
+      `  ${s.title.padEnd(22)} ${steps ?? s.steps} steps  ${((performance.now() - t0) / 1000).toFixed(2)} s  lowest f in the picture: ${best ? `${best.run.racer.name} (${best.f.toExponential(2)})` : "-"}` +
+        (diverged.length ? `  diverged: ${diverged.join(", ")}` : ""),
+    );
   }
   for (const s of animated) write(`race-${s.id}.svg`, animatedSvg(s, raced.get(s)!));
 
@@ -131,9 +161,13 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
     runs.push(run);
     progress.finish(`  ${racer.name.padEnd(18)} loss ${run.losses[run.losses.length - 1]!.toFixed(4)}  test accuracy ${run.testAccuracy.toFixed(3)}  ${(run.seconds * 1000).toFixed(0)} ms`);
   }
+  const early = Math.min(EARLY_EPOCH, epochs);
   const training: TrainingSummary[] = runs.map((r) => ({
     name: r.racer.name,
+    earlyLoss: r.losses[early - 1]!,
+    earlyTestAccuracy: r.testAccuracies[early - 1]!,
     finalLoss: r.losses[r.losses.length - 1]!,
+    testLoss: r.testLosses[r.testLosses.length - 1]!,
     trainAccuracy: r.trainAccuracy,
     testAccuracy: r.testAccuracy,
     seconds: r.seconds,
@@ -145,11 +179,11 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       "Iris MLP 4-16-3: training loss",
       "epoch",
       "cross-entropy (training set)",
-      runs.map((r, i) => ({ name: r.racer.name, colour: r.racer.colour, dash: r.racer.dash, values: r.losses, note: `loss ${training[i]!.finalLoss.toFixed(3)}, test acc ${training[i]!.testAccuracy.toFixed(3)}` })),
+      runs.map((r, i) => ({ name: r.racer.name, colour: r.racer.colour, dash: r.racer.dash, values: r.losses, notes: [`@${early}: loss ${training[i]!.earlyLoss.toFixed(3)}, test acc ${training[i]!.earlyTestAccuracy.toFixed(3)}`, `end: loss ${training[i]!.finalLoss.toFixed(4)}, test loss ${training[i]!.testLoss.toFixed(3)}`] })),
     ),
   );
   say("");
-  for (const l of table(TRAINING_HEADER, trainingRows(training))) say(l);
+  for (const l of table(trainingHeader(early), trainingRows(training))) say(l);
 
   const result: DemoResult = { out, files, surfaces, training, seconds: (performance.now() - started) / 1000 };
   write("results.json", `${JSON.stringify(result, null, 2)}\n`);
@@ -202,7 +236,9 @@ function readme(r: DemoResult, epochs: number, animated: readonly Surface[]): st
     "",
     `## Iris (${epochs} epochs, batch ${BATCH}, 120 training / 30 held-out rows, seed ${SEED})`,
     "",
-    ...markdownTable(TRAINING_HEADER, trainingRows(r.training)),
+    `Training loss and held-out accuracy after ${Math.min(EARLY_EPOCH, epochs)} epochs (\`@${Math.min(EARLY_EPOCH, epochs)}\`), where the optimizers still differ, then at the end; the held-out loss ranks them where held-out accuracy ties.`,
+    "",
+    ...markdownTable(trainingHeader(Math.min(EARLY_EPOCH, epochs)), trainingRows(r.training)),
     "",
     "## Where the racers ended",
     "",
@@ -213,8 +249,16 @@ function readme(r: DemoResult, epochs: number, animated: readonly Surface[]): st
     lines.push(
       ...markdownTable(
         ["optimizer", "steps", "in the picture", "end (x, y)", "f at end"],
-        s.runs.map((t) => [t.name, String(t.steps), t.exitStep === null ? "stayed" : `left at step ${t.exitStep}`, `(${t.end[0].toPrecision(4)}, ${t.end[1].toPrecision(4)})`, t.final.toExponential(2)]),
+        s.runs.map((t) => [
+          t.name,
+          String(t.steps),
+          t.divergedStep !== null ? `**diverged** at step ${t.divergedStep}` : t.exitStep === null ? "stayed" : `left at step ${t.exitStep}`,
+          `(${t.end[0].toPrecision(4)}, ${t.end[1].toPrecision(4)})`,
+          t.final.toExponential(2),
+        ]),
       ),
+      "",
+      s.winner ? `Lowest f inside the picture, among the runs that did not diverge: **${s.winner.name}** (${s.winner.f.toExponential(2)}).` : "No run stayed finite.",
       "",
     );
   }

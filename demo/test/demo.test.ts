@@ -1,23 +1,33 @@
 // The demo at reduced size: every SVG well-formed with one path per racer, the model
 // trained on Iris generalises, and the pieces it is built from (surfaces, contours, the
 // MLP's backward pass, the data) checked against independent numbers.
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidOptionError } from "../../src/index.js";
-import { chain, contour, sample } from "../../src/demo/contour.js";
-import { IRIS } from "../../src/demo/iris.js";
-import { runDemo, type DemoResult } from "../../src/demo/main.js";
-import { irisSplit, Mlp } from "../../src/demo/mlp.js";
-import { mulberry32 } from "../../src/demo/prng.js";
-import { race } from "../../src/demo/race.js";
-import { RACERS } from "../../src/demo/racers.js";
-import { SURFACES } from "../../src/demo/surfaces.js";
-import { descendants, parseXml } from "../helpers/xml.js";
+import { InvalidOptionError } from "wasm-optim";
+import { main, USAGE } from "../src/cli.js";
+import { chain, contour, sample } from "../src/contour.js";
+import { IRIS } from "../src/iris.js";
+import { EARLY_EPOCH, runDemo, type DemoResult } from "../src/main.js";
+import { irisSplit, Mlp } from "../src/mlp.js";
+import { mulberry32 } from "../src/prng.js";
+import { hiddenRuns, logAxis, surfaceSvg } from "../src/plot.js";
+import { exitPoint, race, winner } from "../src/race.js";
+import { RACERS, type Racer } from "../src/racers.js";
+import { SURFACES } from "../src/surfaces.js";
+import { descendants, parseXml } from "./xml.js";
 
 const quiet = { write: () => true, isTTY: false };
+
+type Xml = ReturnType<typeof parseXml>;
+/** The grey note lines under a racer's name in a picture's legend. */
+function legendNotes(svg: Xml, racer: string): string[] {
+  const legend = descendants(svg).find((e) => e.attrs.class === "legend")!;
+  const entry = legend.children.find((g) => g.children.some((c) => c.name === "text" && c.attrs["font-weight"] === "bold" && c.text === racer))!;
+  return entry.children.filter((c) => c.name === "text" && c.attrs["font-weight"] !== "bold").map((c) => c.text);
+}
+
 const names = RACERS.map((r) => r.name).sort();
 /** The racers that train the MLP (the second-order ones race on the surfaces only). */
 const trainers = RACERS.filter((r) => !r.surfacesOnly).map((r) => r.name).sort();
@@ -93,6 +103,23 @@ describe("npm run demo (reduced: 40 steps, 60 epochs)", () => {
     }
   });
 
+  it("the Iris table separates the optimizers where final held-out accuracy ties: loss and held-out accuracy at an early epoch", () => {
+    const early = result.training.map((t) => t.earlyLoss.toFixed(4));
+    expect(new Set(early).size, early.join(" ")).toBe(result.training.length);
+    const acc = result.training.map((t) => t.earlyTestAccuracy);
+    expect(Math.max(...acc) - Math.min(...acc)).toBeGreaterThanOrEqual(0.1); // at least 3 of 30 rows apart
+    const readme = readFileSync(join(dir, "README.md"), "utf8");
+    expect(readme).toContain(`| optimizer | loss @${EARLY_EPOCH} | test acc @${EARLY_EPOCH} | final loss | test loss |`);
+  });
+
+  it("every surface's summary names a finite winner that did not diverge", () => {
+    for (const s of result.surfaces) {
+      expect(s.winner, s.id).not.toBeNull();
+      expect(Number.isFinite(s.winner!.f), s.id).toBe(true);
+      expect(s.runs.find((r) => r.name === s.winner!.name)!.divergedStep, s.id).toBeNull();
+    }
+  });
+
   it("results.json holds the returned numbers", () => {
     const json = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
     expect(json.training).toEqual(JSON.parse(JSON.stringify(result.training)));
@@ -109,16 +136,32 @@ describe("demo options", () => {
     expect(() => readdirSync(dir)).toThrow();
   });
 
-  it("the CLI (bin/wasm-optim.js over dist/) runs the demo and rejects bad arguments", () => {
-    const dir = mkdtempSync(join(tmpdir(), "wasm-optim-cli-"));
+  it("the demo's command line (cli.ts) runs it, prints its usage, and rejects bad arguments with 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wasm-optim-demo-cli-"));
+    const buffers = () => {
+      const out: string[] = [], err: string[] = [];
+      return { out, err, streams: { stdout: { write: (s: string) => out.push(s), isTTY: false }, stderr: { write: (s: string) => err.push(s) } } };
+    };
     try {
-      const out = execFileSync(process.execPath, ["bin/wasm-optim.js", "demo", "--out", dir, "--steps", "5", "--epochs", "2", "--animate", "ravine"], { encoding: "utf8" });
-      expect(out).toMatch(/wrote 10 files|wrote 9 files/);
+      const ok = buffers();
+      expect(main(["--out", dir, "--steps", "5", "--epochs", "2", "--animate", "ravine"], ok.streams)).toBe(0);
+      expect(ok.out.join("")).toMatch(/wrote 9 files/);
       expect(readdirSync(dir)).toContain("race-ravine.svg");
-      const bad = spawnSync(process.execPath, ["bin/wasm-optim.js", "demo", "--steps", "0"], { encoding: "utf8" });
-      expect(bad.status).toBe(2);
-      expect(bad.stderr).toMatch(/--steps must be a positive integer/);
-      expect(spawnSync(process.execPath, ["bin/wasm-optim.js", "dance"], { encoding: "utf8" }).status).toBe(2);
+      const help = buffers();
+      expect(main(["-h"], help.streams)).toBe(0);
+      expect(help.out.join("")).toBe(`${USAGE}\n`);
+      for (const [args, message] of [
+        [["--steps", "0"], /--steps must be a positive integer, not "0"/],
+        [["--epochs", "x"], /--epochs must be a positive integer/],
+        [["--animate", "himmelblau"], /animate/],
+        [["--speed", "2"], /Unknown option '--speed'/],
+        [["extra"], /unexpected argument: extra/],
+      ] as const) {
+        const bad = buffers();
+        expect(main(args, bad.streams), args.join(" ")).toBe(2);
+        expect(bad.err.join("")).toMatch(message);
+        expect(bad.err.join("")).toContain(USAGE);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -137,13 +180,89 @@ describe("the race", () => {
     expect(1 - 4 * lr).toBeLessThan(-0.5); // each step flips y and keeps most of it
   });
 
-  it("a racer that overflows is stopped and reported as escaped, not drawn with NaN", () => {
+  it("a racer that overflows is stopped and reported as diverged, not drawn with NaN", () => {
     const ravine = SURFACES.find((s) => s.id === "ravine")!;
     const [run] = race({ ...ravine, tuning: { ...ravine.tuning, lr: 10 } }, RACERS.filter((r) => r.name === "SGD"), 1000);
-    expect(run!.escaped).toBe(true);
+    expect(run!.divergedStep).toBe(1); // y: 2 -> 2 (1 - 40) = -78, 15 heights below the picture
     expect(run!.exitStep).toBe(1);
     expect(run!.points.length).toBeLessThan(1000);
     expect(run!.points.flat().every(Number.isFinite)).toBe(true);
+  });
+
+  it("a diverging racer is never the winner, even with the lowest f; its path stops on the frame under a cross", () => {
+    const saddle = SURFACES.find((s) => s.id === "saddle")!;
+    // a racer that jumps far out along y, where f = x² − y² is hugely negative, and one that turns NaN
+    const jumper: Racer = { name: "Jumper", colour: "#000000", make: ([p]) => ({ step: () => void p!.data.set([0.5, 1e20]) }) };
+    const nan: Racer = { name: "NaN", colour: "#000001", make: ([p]) => ({ step: () => void p!.data.set([NaN, 0]) }) };
+    const racers = [jumper, nan, ...RACERS.filter((r) => r.name === "Adagrad")];
+    const runs = race(saddle, racers, 30);
+    expect(runs.map((r) => r.divergedStep)).toEqual([1, 1, null]);
+    expect(runs[0]!.final).toBeLessThan(-1e39);
+    expect(winner(saddle, runs)!.run.racer.name).toBe("Adagrad");
+    expect(Number.isFinite(winner(saddle, runs)!.f)).toBe(true);
+    // the jumper's drawn path ends where the segment (-1.9, 0.001) -> (0.5, 1e20) crosses y = 2
+    const e = exitPoint(saddle, runs[0]!)!;
+    expect(e[1]).toBeCloseTo(2, 12);
+    expect(e[0]).toBeCloseTo(-1.9, 9);
+    const svg = parseXml(surfaceSvg(saddle, runs));
+    const all = descendants(svg);
+    const crosses = all.filter((x) => x.name === "path" && x.attrs.class === "diverged").map((x) => x.attrs["data-racer"]);
+    expect(crosses.sort()).toEqual(["Jumper", "NaN"]);
+    const jumperPath = all.find((x) => x.attrs.class === "trajectory" && x.attrs["data-racer"] === "Jumper")!;
+    const ys = [...jumperPath.attrs.d!.matchAll(/[ML]([-\d.]+) ([-\d.]+)/g)].map((m) => Number(m[2]));
+    expect(Math.min(...ys)).toBe(52); // the frame's top edge in px (MARGIN.top): clipped there, not beyond
+    expect(legendNotes(svg, "Jumper")[0]).toMatch(/^DIVERGED at step 1/);
+    expect(legendNotes(svg, "Adagrad")).toContain("★ lowest f in the picture, not diverged");
+  });
+
+  it("legends give the real step counts: Newton on the ravine (a quadratic) is at rest after 1 step", () => {
+    const ravine = SURFACES.find((s) => s.id === "ravine")!;
+    const runs = race(ravine, RACERS, 150);
+    const svg = parseXml(surfaceSvg(ravine, runs));
+    const newton = runs.find((r) => r.racer.name === "Newton")!;
+    expect(newton.points[1]).toEqual([0, 0]);
+    expect(newton.steps).toBe(1);
+    expect(legendNotes(svg, "Newton")[0]).toMatch(/^1 step \(then at rest\), f = 0\.00e\+0$/);
+    for (const r of runs) {
+      // the steps that moved it, counted here from the points themselves
+      let moved = 0;
+      r.points.forEach((p, i) => i > 0 && (p[0] !== r.points[i - 1]![0] || p[1] !== r.points[i - 1]![1]) && (moved = i));
+      expect(r.steps, r.racer.name).toBe(moved);
+      const note = legendNotes(svg, r.racer.name)[0]!;
+      if (r.exitStep === null) expect(note, r.racer.name).toMatch(new RegExp(`^${moved} steps?[ ,]`));
+    }
+  });
+
+  it("lines that coincide are told apart: Adam under AdamW on the ravine carries markers and the legend says so", () => {
+    const ravine = SURFACES.find((s) => s.id === "ravine")!;
+    const runs = race(ravine, RACERS, 150);
+    const hidden = hiddenRuns(ravine, runs);
+    const adam = runs.findIndex((r) => r.racer.name === "Adam");
+    expect(hidden[adam]).not.toBeNull(); // AdamW (weight decay 1e-2) runs on Adam's path
+    const svg = parseXml(surfaceSvg(ravine, runs));
+    const all = descendants(svg);
+    const marked = new Set(all.filter((x) => x.attrs.class === "marker").map((x) => x.attrs["data-racer"]));
+    runs.forEach((r, i) => {
+      expect(marked.has(r.racer.name), r.racer.name).toBe(hidden[i] !== null);
+      if (hidden[i]) expect(legendNotes(svg, r.racer.name).at(-1)).toMatch(new RegExp(`^drawn under ${hidden[i]!.by} \\(\\d+%\\): marked$`));
+    });
+    // the last racer drawn is on top of everything: never hidden
+    expect(hidden.at(-1)).toBeNull();
+  });
+});
+
+describe("the Iris loss axis and table", () => {
+  it("the log axis is fitted to the data: within a factor 1.5 of the lowest and highest values, with ticks inside", () => {
+    for (const values of [[0.0087, 1.1], [0.02, 0.03], [3, 3000]]) {
+      const { lo, hi, ticks } = logAxis(values);
+      const [min, max] = [Math.min(...values), Math.max(...values)];
+      expect(lo).toBeLessThanOrEqual(min);
+      expect(lo).toBeGreaterThan(min / 1.5);
+      expect(hi).toBeGreaterThanOrEqual(max);
+      expect(hi).toBeLessThan(max * 1.5);
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+      for (const t of ticks) expect(t >= lo && t <= hi).toBe(true);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // The racers: one entry per optimizer (name, colour, factory). Everything that races, on the
 // surfaces and on the Iris model, comes from this table; the runners know nothing else.
-import { Adagrad, Adam, AdamW, AdamWScheduleFree, LBFGS, Lion, Newton, RMSprop, SGD, type Param } from "../index.js";
+import { Adagrad, Adam, AdamW, AdamWScheduleFree, LBFGS, Lion, Newton, RMSprop, SGD, type Param } from "wasm-optim";
 
 /** Step sizes for one problem; each racer picks the one that suits its kind of update. */
 export interface Tuning {

@@ -2,7 +2,7 @@
 // Iris data. Forward and backward pass by hand; the backward pass writes the gradients
 // straight into the Params' grad views in wasm memory (no copy), and the optimizer steps
 // them in place.
-import { Param } from "../index.js";
+import { Param } from "wasm-optim";
 import { IRIS } from "./iris.js";
 import { mulberry32, shuffle, type Random } from "./prng.js";
 import type { Racer } from "./racers.js";
@@ -145,6 +145,9 @@ export interface TrainingRun {
   readonly racer: Racer;
   /** Training loss (whole training set) after each epoch. */
   readonly losses: number[];
+  /** Held-out loss and accuracy after each epoch. */
+  readonly testLosses: number[];
+  readonly testAccuracies: number[];
   readonly testAccuracy: number;
   readonly trainAccuracy: number;
   readonly steps: number;
@@ -173,7 +176,7 @@ export function train(racer: Racer, data: { train: Dataset; test: Dataset }, o: 
     const order = Array.from({ length: data.train.rows }, (_, i) => i);
     const batches = Math.ceil(data.train.rows / o.batchSize);
     const total = o.epochs * batches;
-    const losses: number[] = [];
+    const losses: number[] = [], testLosses: number[] = [], testAccuracies: number[] = [];
     let t = 0;
     let seconds = 0;
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -185,9 +188,11 @@ export function train(racer: Racer, data: { train: Dataset; test: Dataset }, o: 
       }
       seconds += (performance.now() - started) / 1000;
       losses.push(model.loss(data.train));
+      testLosses.push(model.loss(data.test));
+      testAccuracies.push(model.accuracy(data.test));
       o.onEpoch?.(epoch, losses[losses.length - 1]!);
     }
-    const run = { racer, losses, testAccuracy: model.accuracy(data.test), trainAccuracy: model.accuracy(data.train), steps: total, seconds };
+    const run = { racer, losses, testLosses, testAccuracies, testAccuracy: model.accuracy(data.test), trainAccuracy: model.accuracy(data.train), steps: total, seconds };
     opt.dispose?.();
     return run;
   } finally {
