@@ -58,8 +58,8 @@ try {
     console.log(kind + ": one Adam step ok:", got.map((v) => v.toFixed(6)).join(", "));`;
   writeFileSync(join(app, "esm.mjs"), `import { Adam, Param } from "wasm-optim";\nconst kind = "import";${step}\n`);
   writeFileSync(join(app, "cjs.cjs"), `const { Adam, Param } = require("wasm-optim");\nconst kind = "require";${step}\n`);
-  run(process.execPath, ["esm.mjs"], app);
-  run(process.execPath, ["cjs.cjs"], app);
+  process.stdout.write(run(process.execPath, ["esm.mjs"], app));
+  process.stdout.write(run(process.execPath, ["cjs.cjs"], app));
   console.log("pack smoke test: ok");
 } finally {
   rmSync(dir, { recursive: true, force: true });
