@@ -11,9 +11,10 @@ import { LBFGS, Param } from "../src/index.js";
 import { loadCases, optionsOf, problemOf, toleranceUsed, type GoldenCase } from "./helpers/golden.js";
 
 const extraDir = join(import.meta.dirname, "fixtures", "lbfgs-extra");
-const extra: GoldenCase[] = (JSON.parse(readFileSync(join(extraDir, "index.json"), "utf8")).cases as (string | { file?: string; id: string })[])
+const index = JSON.parse(readFileSync(join(extraDir, "index.json"), "utf8")) as { cases: (string | { file?: string; id: string })[] };
+const extra = index.cases
   .map((c) => (typeof c === "string" ? c : (c.file ?? `${c.id}.json`)))
-  .map((f) => JSON.parse(readFileSync(join(extraDir, f), "utf8")));
+  .map((f) => JSON.parse(readFileSync(join(extraDir, f), "utf8")) as GoldenCase);
 const publicCases = loadCases("LBFGS");
 const cases = [...publicCases, ...extra];
 

@@ -18,7 +18,7 @@ const hvpOf = (p: Problem) => (x: ArrayLike<number>, v: Float64Array, out: Float
 
 describe("Newton optimizer", () => {
   for (const [p, min] of [[P.rosenbrock2, [1, 1]], [P.beale, [3, 0.5]]] as const) {
-    it(`${p.name} from (${Array.from(p.x0())}) converges to (${min}) within 25 iterations`, () => {
+    it(`${p.name} from (${Array.from(p.x0()).join(",")}) converges to (${min.join(",")}) within 25 iterations`, () => {
       const x = Param.from(p.x0());
       const opt = new Newton([x], { maxIter: 25, toleranceGrad: 1e-8, toleranceChange: 0 });
       const closure = () => p.fg(x.data, x.grad);

@@ -65,7 +65,7 @@ describe("options", () => {
     expect(g.dampening).toBe(0);
     expect(() => ((g as unknown as Record<string, number>).learningRate = 1)).toThrow(TypeError); // sealed: no typos
     const betas = new Adam([new Param(1)]).paramGroups[0]!.betas;
-    expect(() => ((betas as number[])[0] = 2)).toThrow(TypeError); // frozen: only the setter changes it
+    expect(() => ((betas as unknown as number[])[0] = 2)).toThrow(TypeError); // frozen: only the setter changes it
   });
 });
 

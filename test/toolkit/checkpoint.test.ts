@@ -7,7 +7,6 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { CheckpointError, crc32, packState, unpackState, type StateTree } from "../../src/index.js";
-// @ts-expect-error: a plain-JS module shared with the resume child process
 import { dispose, run, setup } from "./resume-runner.mjs";
 
 type Ctx = { opt: api.Optimizer<object>; params: api.Param[]; acc: api.GradientAccumulator; guard: api.SkipNonFinite; schedulers: { t?: number }[] };

@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { CheckpointError, heapStats, LBFGS, Newton, Param, type OptimizerStateDict, type StateTree, type StateValue } from "../../src/index.js";
-// @ts-expect-error: a plain-JS module shared with the child process
 import { chainedRosenbrock, dispose, run, setup, snapshot } from "./resume-second-order-runner.mjs";
 
 interface Spec {

@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
-// @ts-expect-error: a plain-JS module shared with the child process
 import { dispose, run, setup, snapshot } from "./resume-runner.mjs";
 
 interface Spec {
