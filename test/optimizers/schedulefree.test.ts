@@ -2,14 +2,10 @@
 // the untouched gradient, and float64 trajectories against the algorithm as written in
 // ../shared/golden/README.md (warm-up, r, weightLrPower, the paper variant, weight decay).
 import { describe, expect, it } from "vitest";
+import { lcg } from "../helpers/random.js";
 import { expectInvalidOption } from "../helpers/options.js";
 import { AdamWScheduleFree, InvalidOptionError, Param, SGDScheduleFree, StateError, type DType, type FloatArray } from "../../src/index.js";
 
-/** Deterministic pseudo-random numbers in [-1, 1) (no dependency on Math.random). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31) - 1;
-}
 
 type SF = SGDScheduleFree | AdamWScheduleFree;
 /** The scalar state (k, weight_sum, lr_max) of the first group. */

@@ -2,8 +2,8 @@
 // errors, nothing modified), several params as one flat vector, frozen and wrapped params,
 // state, disposal.
 import { describe, expect, it } from "vitest";
-import { InvalidOptionError, LBFGS, Param, StateError, heapStats } from "../src/index.js";
-import * as P from "../bench/problems.mjs";
+import { InvalidOptionError, LBFGS, Param, StateError, heapStats } from "../../src/index.js";
+import * as P from "../helpers/problems.mjs";
 
 const rosen = P.extendedRosenbrock(10);
 

@@ -3,8 +3,8 @@
 // bench/scipy-reference.py), non-finite losses and gradients, the stopping rules, and
 // bad input.
 import { describe, expect, it } from "vitest";
-import { InvalidOptionError, heapStats, minimize } from "../src/index.js";
-import * as P from "../bench/problems.mjs";
+import { InvalidOptionError, heapStats, minimize } from "../../src/index.js";
+import * as P from "../helpers/problems.mjs";
 
 type Problem = { name: string; n: number; x0(): Float64Array; fg(x: ArrayLike<number>, g: { [i: number]: number }): number; fStar?: number };
 const fn = (p: Problem) => (x: Float64Array, g: Float64Array) => p.fg(x, g);
