@@ -1,6 +1,6 @@
 // Schedule-Free SGD / AdamW through the public API: the train/eval mode rules, evalParams,
 // the untouched gradient, and float64 trajectories against the algorithm as written in
-// ../shared/golden/README.md (warm-up, r, weightLrPower, the paper variant, weight decay).
+// scripts/golden/README.md (warm-up, r, weightLrPower, the paper variant, weight decay).
 import { describe, expect, it } from "vitest";
 import { lcg } from "../helpers/random.js";
 import { expectInvalidOption } from "../helpers/options.js";
@@ -201,7 +201,7 @@ describe("Schedule-Free options", () => {
 });
 
 /**
- * The algorithm exactly as ../shared/golden/README.md states it, in float64, one step over
+ * The algorithm exactly as scripts/golden/README.md states it, in float64, one step over
  * plain arrays: the reference for the optimizer's scalar bookkeeping (k, lr_max, weights).
  */
 class ReadmeScheduleFree {
