@@ -2,7 +2,7 @@
 // (torch/testing/_internal/common_optimizers.py): the class, a factory, torch's defaults,
 // configurations with the exact state buffers each one needs (torch's state names), bad
 // inputs with the option the error must name, and the golden fixtures replayed for it.
-// Every generic test (test/optimizers/registry.test.ts, toolkit/guard, toolkit/resume, the
+// Every generic test (test/optimizers/registry.test.ts, transforms/skip-non-finite, checkpoint/resume, the
 // golden replay) iterates this list: adding an optimizer is adding one entry here.
 import * as api from "../src/index.js";
 import type { Optimizer, Param } from "../src/index.js";
