@@ -56,13 +56,13 @@ describe("options", () => {
     expect(g.dampening).toBe(0);
     expect(() => ((g as unknown as Record<string, number>).learningRate = 1)).toThrow(TypeError); // sealed: no typos
     const betas = new Adam([new Param(1)]).paramGroups[0]!.betas;
-    expect(() => ((betas as number[])[0] = 2)).toThrow(TypeError); // frozen: only the setter changes it
+    expect(() => ((betas as unknown as number[])[0] = 2)).toThrow(TypeError); // frozen: only the setter changes it
     const adam = new Adam([new Param(1)]).paramGroups[0]!;
     const mine: [number, number] = [0.8, 0.9];
     adam.betas = mine; // the group keeps its own frozen copy, not the caller's array
     mine[0] = 2;
     expect(adam.betas).toEqual([0.8, 0.9]);
-    expect(() => ((adam.betas as number[])[1] = 2)).toThrow(TypeError);
+    expect(() => ((adam.betas as unknown as number[])[1] = 2)).toThrow(TypeError);
   });
 });
 
