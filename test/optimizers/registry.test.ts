@@ -1,4 +1,5 @@
-// The generic tests, run for every entry of test/registry.ts: torch's defaults; every bad
+// The generic tests, run for every entry of test/registry.ts: every exported optimizer class has
+// an entry; torch's defaults; every bad
 // option refused with a typed error naming it, nothing allocated and the params unchanged;
 // a bad value set on a group refused with params, gradients and state byte-identical;
 // a frozen param untouched and stateless; after stepping, each param's state holds EXACTLY
@@ -7,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import * as api from "../../src/index.js";
 import { heapStats, InvalidOptionError, Param } from "../../src/index.js";
 import { expectInvalidOption } from "../helpers/options.js";
 import { bytesOf, sameBytes } from "../helpers/snapshot.js";
@@ -18,6 +20,16 @@ const params = (o?: OptimizerInfo) => [
   Param.from(Float64Array.from({ length: 5 }, (_, i) => Math.cos(i + 1))),
 ];
 const fill = (ps: Param[], t: number) => ps.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(3 * t + 5 * i + k))));
+
+describe("registry: coverage", () => {
+  it("every optimizer class the package exports has exactly one entry (abstract bases aside)", () => {
+    const exported = Object.entries(api)
+      .filter(([, v]) => typeof v === "function" && v.prototype instanceof api.Optimizer && v !== api.ScheduleFreeOptimizer)
+      .map(([k]) => k)
+      .sort();
+    expect(OPTIMIZERS.map((o) => o.name).sort()).toEqual(exported);
+  });
+});
 
 describe("registry: defaults", () => {
   for (const o of OPTIMIZERS) {
