@@ -1,6 +1,6 @@
-// The generic tests, run for every entry of test/registry.ts: every exported optimizer class has
-// an entry; torch's defaults; every bad
-// option refused with a typed error naming it, nothing allocated and the params unchanged;
+// The generic tests, run for every entry of test/registry.ts: every exported optimizer class
+// has an entry; torch's defaults; every bad option refused with a typed error naming it,
+// nothing allocated and the params unchanged;
 // a bad value set on a group refused with params, gradients and state byte-identical;
 // a frozen param untouched and stateless; after stepping, each param's state holds EXACTLY
 // the buffers its configuration needs (torch's names: no momentum_buffer for RMSprop with
