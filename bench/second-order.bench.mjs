@@ -16,7 +16,7 @@ import { Bench } from "tinybench";
 import { minimize, vector } from "../dist/index.js";
 import { WasmBuffer } from "../dist/param.js";
 import { History } from "../dist/second-order/history.js";
-import * as P from "./problems.mjs";
+import * as P from "../test/helpers/problems.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

@@ -1,9 +1,12 @@
-// Replays every first-order PyTorch golden case in test/fixtures through the public API
-// and checks params after every recorded step, the losses along closed-loop runs, and
-// the final optimizer state (torch's state names) against torch's numbers.
+// Replays every first-order PyTorch golden case (test/fixtures/optimizers, listed per class in
+// test/registry.ts) through the public API and checks params after every recorded step, the
+// losses along closed-loop runs, and the final optimizer state (torch's state names) against
+// torch's numbers: the state buffers present are exactly the fixture's array-valued keys, and
+// its null keys (e.g. SGD without momentum: momentum_buffer) are absent.
 import { describe, expect, it } from "vitest";
 import * as api from "../src/index.js";
-import { loadCases, optionsOf, problemOf, stateToleranceUsed, toleranceUsed, type GoldenCase } from "./helpers/golden.js";
+import { FIRST_ORDER } from "./registry.js";
+import { loadCase, optionsOf, problemOf, stateToleranceUsed, toleranceUsed, type GoldenCase } from "./helpers/golden.js";
 
 type AnyOptimizer = api.Optimizer<object> & { train?: () => void; eval?: () => void; evalParams?: (p: api.Param) => ArrayLike<number> };
 
@@ -46,14 +49,20 @@ function replay(c: GoldenCase) {
 }
 
 describe("PyTorch golden trajectories", () => {
-  for (const c of loadCases().filter((c) => c.optimizer !== "LBFGS")) {
+  for (const c of FIRST_ORDER.flatMap((o) => o.goldens.map((id) => loadCase("optimizers", id)))) {
     it(`${c.id} (${c.optimizer}, n=${c.size}, ${c.steps} steps)`, () => {
       const { p, opt, worstParams, worstEval, worstLoss } = replay(c);
       expect(worstParams, "params: share of tolerance used").toBeLessThanOrEqual(1);
       expect(worstEval, "evalParams (every recorded step): share of tolerance used").toBeLessThanOrEqual(1);
       expect(worstLoss, "losses: share of tolerance used").toBeLessThanOrEqual(1);
+      const state = opt.state.get(p)!;
+      const arrays = Object.entries(c.finalState).filter(([, v]) => Array.isArray(v)).map(([k]) => k);
+      expect([...state.buffers.keys()].sort(), "state buffers: exactly torch's").toEqual(arrays.sort());
       for (const [key, want] of Object.entries(c.finalState)) {
-        if (want === null) continue; // e.g. SGD without momentum has no buffer
+        if (want === null) {
+          expect(stateValue(opt, p, key), `state ${key} is null in torch: absent here`).toBeUndefined();
+          continue;
+        }
         const got = stateValue(opt, p, key);
         if (Array.isArray(want)) {
           expect(got, `state ${key}`).toBeDefined();

@@ -1,6 +1,6 @@
-// Loads the PyTorch golden cases in test/fixtures and evaluates their problems, in the
+// Loads the PyTorch golden cases in test/fixtures/{optimizers,lbfgs} and evaluates their problems, in the
 // case's precision (float32: rounded after every operation, as torch computes them).
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface Tolerance {
@@ -33,14 +33,18 @@ export interface GoldenCase {
   finalState: Record<string, unknown>;
 }
 
-const dir = join(import.meta.dirname, "..", "fixtures");
+/** Where the golden cases live: first-order in `optimizers`, L-BFGS in `lbfgs` (+ `lbfgs/extra`). */
+export const fixtureDir = (...sub: string[]): string => join(import.meta.dirname, "..", "fixtures", ...sub);
 
-/** Every case file in test/fixtures (optionally only those of some optimizers). */
-export function loadCases(...optimizers: string[]): GoldenCase[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")))
-    .filter((c) => c.format === "torch-optim-golden/1" && (optimizers.length === 0 || optimizers.includes(c.optimizer)));
+/** One case by id from a fixture folder (e.g. `loadCase("optimizers", "adam_closed")`). */
+export function loadCase(folder: string, id: string): GoldenCase {
+  return JSON.parse(readFileSync(join(fixtureDir(folder), `${id}.json`), "utf8")) as GoldenCase;
+}
+
+/** Every case a folder's index.json lists (the folder may hold other files: configs, indexes). */
+export function loadIndexed(folder: string): GoldenCase[] {
+  const index = JSON.parse(readFileSync(join(fixtureDir(folder), "index.json"), "utf8")) as { cases: (string | { id: string; file?: string })[] };
+  return index.cases.map((c) => (typeof c === "string" ? c : (c.file ?? `${c.id}.json`))).map((f) => JSON.parse(readFileSync(join(fixtureDir(folder), f), "utf8")) as GoldenCase);
 }
 
 /** The case's options as the library takes them. */

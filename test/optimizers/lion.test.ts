@@ -1,15 +1,11 @@
 // Lion through the public API: several steps against the paper's formula (scalar loop,
 // bit for bit), sign(0) = 0, convergence (minimizing and maximizing), options.
 import { describe, expect, it } from "vitest";
+import { lcg } from "../helpers/random.js";
 import { Lion, Param, type DType } from "../../src/index.js";
 import { lionReference } from "../reference/lion.js";
 import { rounder } from "../helpers/guarded.js";
-import { expectInvalidOption } from "../helpers/options.js";
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31) - 1;
-}
 
 describe("Lion", () => {
   for (const dtype of ["float32", "float64"] as DType[]) {
@@ -74,16 +70,4 @@ describe("Lion", () => {
       expect(dist()).toBeLessThan(5 * lr);
     });
   }
-
-  it("has the paper's defaults and rejects bad options with typed errors", () => {
-    const p = () => Param.from([1, 2]);
-    expect(new Lion([p()]).defaults).toEqual({ lr: 1e-4, betas: [0.9, 0.99], weightDecay: 0, maximize: false });
-    const make = (o: object) => new Lion([p()], o);
-    expectInvalidOption(make, "lr", -1e-4);
-    expectInvalidOption(make, "betas", [0.9, 1], "betas[1]", 1);
-    expectInvalidOption(make, "betas", 0.9);
-    expectInvalidOption(make, "weightDecay", -0.1);
-    expectInvalidOption(make, "maximize", "yes");
-    expectInvalidOption(make, "eps", 1e-8, "options.eps");
-  });
 });

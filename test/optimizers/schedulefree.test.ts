@@ -1,15 +1,11 @@
 // Schedule-Free SGD / AdamW through the public API: the train/eval mode rules, evalParams,
 // the untouched gradient, and float64 trajectories against the algorithm as written in
-// ../shared/golden/README.md (warm-up, r, weightLrPower, the paper variant, weight decay).
+// scripts/golden/README.md (warm-up, r, weightLrPower, the paper variant, weight decay).
 import { describe, expect, it } from "vitest";
+import { lcg } from "../helpers/random.js";
 import { expectInvalidOption } from "../helpers/options.js";
 import { AdamWScheduleFree, InvalidOptionError, Param, SGDScheduleFree, StateError, type DType, type FloatArray } from "../../src/index.js";
 
-/** Deterministic pseudo-random numbers in [-1, 1) (no dependency on Math.random). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31) - 1;
-}
 
 type SF = SGDScheduleFree | AdamWScheduleFree;
 /** The scalar state (k, weight_sum, lr_max) of the first group. */
@@ -205,7 +201,7 @@ describe("Schedule-Free options", () => {
 });
 
 /**
- * The algorithm exactly as ../shared/golden/README.md states it, in float64, one step over
+ * The algorithm exactly as scripts/golden/README.md states it, in float64, one step over
  * plain arrays: the reference for the optimizer's scalar bookkeeping (k, lr_max, weights).
  */
 class ReadmeScheduleFree {

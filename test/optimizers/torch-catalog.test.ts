@@ -1,65 +1,15 @@
-// Adamax, NAdam, RAdam, Adadelta beyond the golden files: torch's defaults, typed errors
-// for bad options, and the torch 2.x options the 1.13 goldens cannot show (NAdam/RAdam
+// Adamax, NAdam, RAdam, Adadelta beyond the golden files (defaults and bad options are in
+// test/optimizers/registry.test.ts): the torch 2.x options the 1.13 goldens cannot show (NAdam/RAdam
 // decoupledWeightDecay and maximize) as exact identities in float64:
 //   decoupled: a step equals the plain (weightDecay 0) step of p * (1 - lr*wd);
 //   maximize:  a step with gradient g equals the minimizing step with gradient -g.
 import { describe, expect, it } from "vitest";
-import { Adadelta, Adamax, NAdam, Param, RAdam, type Optimizer } from "../../src/index.js";
-import { expectInvalidOption } from "../helpers/options.js";
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31) - 1;
-}
+import { lcg } from "../helpers/random.js";
+import { Adamax, NAdam, Param, RAdam, type Optimizer } from "../../src/index.js";
 
 type Make = (p: Param[], o: object) => Optimizer<object>;
 const nadam: Make = (p, o) => new NAdam(p, o) as never;
 const radam: Make = (p, o) => new RAdam(p, o) as never;
-const adamax: Make = (p, o) => new Adamax(p, o) as never;
-const adadelta: Make = (p, o) => new Adadelta(p, o) as never;
-
-describe("torch's defaults", () => {
-  const p = () => [Param.from([1])];
-  it("as torch.optim (NAdam/RAdam with torch 2.x's decoupledWeightDecay, maximize)", () => {
-    expect(adamax(p(), {}).defaults).toEqual({ lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false });
-    expect(nadam(p(), {}).defaults).toEqual({ lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false });
-    expect(radam(p(), {}).defaults).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false });
-    expect(adadelta(p(), {}).defaults).toEqual({ lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false });
-  });
-});
-
-describe("bad options are InvalidOptionErrors naming the option and the value", () => {
-  const p = () => [Param.from([1, 2, 3])];
-  const cases: [string, Make, string, unknown, string?, unknown?][] = [
-    ["Adamax", adamax, "lr", -0.1],
-    ["Adamax", adamax, "betas", [0.9, 1.5], "betas[1]", 1.5],
-    ["Adamax", adamax, "eps", Number.NaN],
-    ["Adamax", adamax, "maximize", 1],
-    ["NAdam", nadam, "momentumDecay", -4e-3],
-    ["NAdam", nadam, "decoupledWeightDecay", "true"],
-    ["NAdam", nadam, "weightDecay", -1],
-    ["NAdam", nadam, "maximize", null],
-    ["RAdam", radam, "betas", [-0.1, 0.999], "betas[0]", -0.1],
-    ["RAdam", radam, "decoupledWeightDecay", 0],
-    ["RAdam", radam, "amsgrad", true, "options.amsgrad"],
-    ["Adadelta", adadelta, "rho", 1.1],
-    ["Adadelta", adadelta, "rho", -0.1],
-    ["Adadelta", adadelta, "lr", Infinity],
-    ["Adadelta", adadelta, "eps", -1e-6],
-  ];
-  for (const [cls, make, option, value, named, carried] of cases) {
-    it(`${cls}: ${option} = ${JSON.stringify(value)}`, () => expectInvalidOption((o) => make(p(), o), option, value, named, carried));
-  }
-
-  it("a bad value set on a group throws and leaves the group unchanged", () => {
-    const opt = new NAdam([Param.from([1])]);
-    const g = opt.paramGroups[0]!;
-    expect(() => (g.momentumDecay = -1)).toThrow(/momentumDecay/);
-    expect(() => (g.decoupledWeightDecay = "no" as never)).toThrow(/decoupledWeightDecay/);
-    expect(g.momentumDecay).toBe(4e-3);
-    expect(g.decoupledWeightDecay).toBe(false);
-  });
-});
 
 /** Runs two optimizers side by side for 12 steps; `prepare` adjusts the second's param and gradient before each step. */
 function sideBySide(a: Optimizer<object>, pa: Param, b: Optimizer<object>, pb: Param, prepare: (pb: Param, g: Float64Array) => void): void {

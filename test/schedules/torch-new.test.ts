@@ -1,4 +1,4 @@
-// The PyTorch-named LR schedulers against torch 1.13 (test/fixtures/schedulers/golden: the
+// The PyTorch-named LR schedulers against torch 1.13 (test/fixtures/lr-schedulers: the
 // shared goldens of every scheduler and SWALR, replayed with the conformance runner's
 // protocol), and the behaviours issue 11 asks of them: groups added later, checkpoints
 // (binary and JSON) at any point, torch's resume recipe (fixtures from generate_resume.py),
@@ -34,8 +34,8 @@ interface GoldenCase {
   momentum?: number[][];
   beta1?: number[][];
 }
-const index = read("golden/index.json") as { cases: { file: string }[] };
-const goldens = index.cases.map((c) => read(`golden/${c.file}`) as GoldenCase);
+const index = read("../lr-schedulers/index.json") as { cases: { file: string }[] };
+const goldens = index.cases.map((c) => read(`../lr-schedulers/${c.file}`) as GoldenCase);
 
 type LambdaSpec = { kind: string; base?: number; value?: number; warmup?: number; total?: number };
 function lambdaOf(s: LambdaSpec): (e: number) => number {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { InvalidOptionError, minimize } from "../../src/index.js";
 import { BoundedWork, CompactBfgs, cauchyPoint, projectedGradientNorm, type Box } from "../../src/second-order/cauchy.js";
 import { checkBounds } from "../../src/second-order/lbfgsb.js";
-import * as P from "../../bench/problems.mjs";
+import * as P from "../helpers/problems.mjs";
 
 interface Golden {
   id: string;

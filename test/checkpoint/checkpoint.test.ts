@@ -115,10 +115,18 @@ describe("corrupted and truncated checkpoints", () => {
     expect(Array.from(back.a as Float32Array)).toEqual([1.5, -2]);
   });
 
-  it("a future version, another magic, another kind of file, trailing bytes: typed errors", () => {
+  it("a future version, another magic, another kind of file, trailing bytes, reserved header bytes: typed errors", () => {
+    for (const at of [5, 6, 7]) {
+      const reserved = saved.slice();
+      reserved[at] = 1;
+      expectRefused(() => target.opt.loadState(resealed(reserved)), ["format"]);
+    }
     const future = saved.slice();
     new DataView(future.buffer).setUint32(8, 2, true);
     expectRefused(() => target.opt.loadState(resealed(future)), ["version"]);
+    const zero = saved.slice();
+    new DataView(zero.buffer).setUint32(8, 0, true);
+    expectRefused(() => target.opt.loadState(resealed(zero)), ["format"]);
     const magic = saved.slice();
     magic[0] = 0x58;
     expectRefused(() => target.opt.loadState(magic), ["format"]);
@@ -169,7 +177,8 @@ describe("checkpoints of something else", () => {
       ["a fractional step", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, step: 1.5 } }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
       ["a string buffer", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, buffers: { exp_avg: "x" } } }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
       ["a negative skip count", { ...sd, attachments: [...sd.attachments.slice(0, 3), { kind: "SkipNonFinite", state: { skippedSteps: -1 } }, sd.attachments[4]] }],
-      ["too many pending micro-batches", { ...sd, attachments: [...sd.attachments.slice(0, 4), { kind: "GradientAccumulator", state: { every: 3, pending: 3, sums: [] } }] }],
+      // pending === every, with a sum for each trainable param: full cycle, which a step would have taken
+      ["as many pending micro-batches as a cycle", { ...sd, attachments: [...sd.attachments.slice(0, 4), { kind: "GradientAccumulator", state: { every: 3, pending: 3, sums: target.params.filter((p) => p.requiresGrad).map((p) => new Array(p.size).fill(0)) } }] }],
     ];
     for (const [what, v] of bad) {
       const e = expectRefused(() => target.opt.loadStateDict(v as api.StateValue), ["invalid", "mismatch"], what);

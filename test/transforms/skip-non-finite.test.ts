@@ -1,40 +1,28 @@
 // skipNonFinite: a NaN or infinite gradient anywhere skips the whole step with
-// params, optimizer state and gradients byte-identical (every optimizer, with and without
+// params, optimizer state and gradients byte-identical (every configuration of every
+// first-order optimizer in test/registry.ts, with and without
 // clipping, float32 and float64, wrapped params), counts it, or throws when asked; finite
 // gradients step exactly as clipGradNorm + step() would.
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
-import { NonFiniteGradientError, Param, packState, skipNonFinite } from "../../src/index.js";
+import { NonFiniteGradientError, Param, skipNonFinite } from "../../src/index.js";
+import { bytesOf, sameBytes as same } from "../helpers/snapshot.js";
+import { CONFIGS, infoOf, type OptimizerInfo } from "../registry.js";
 
-const OPTIMIZERS: [string, Record<string, unknown>][] = [
-  ["SGD", { lr: 0.1, momentum: 0.9, nesterov: true }],
-  ["Adagrad", { lr: 0.1 }],
-  ["RMSprop", { centered: true, momentum: 0.5 }],
-  ["Adam", { amsgrad: true }],
-  ["AdamW", {}],
-];
 type Opt = api.Optimizer<object>;
-const ctor = (name: string) => (api as unknown as Record<string, new (p: unknown, o: unknown) => Opt>)[name]!;
 
-function make(name: string, options: Record<string, unknown>) {
+function make(info: OptimizerInfo | string, options: Record<string, unknown>) {
   const params = [Param.from(Float32Array.from({ length: 33 }, (_, i) => Math.sin(i))), Param.from(Float64Array.from({ length: 9 }, (_, i) => Math.cos(i)))];
-  const opt = new (ctor(name))(params, options);
+  const opt = (typeof info === "string" ? infoOf(info) : info).make(params, options);
   const fill = (t: number) => params.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(t * 7 + i * 3 + k))));
   return { params, opt, fill };
 }
 
-/** Params, gradients and the optimizer's own state (not its attachments) as bytes. */
-function bytesOf(params: Param[], opt: Opt): Uint8Array {
-  const sd = opt.stateDict();
-  return packState({ sd: { ...sd, attachments: [] }, data: params.map((p) => p.data.slice()), grads: params.map((p) => p.grad.slice()) });
-}
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 describe("skipNonFinite", () => {
-  for (const [name, options] of OPTIMIZERS) {
+  for (const { info, config, title } of CONFIGS) {
     for (const maxNorm of [undefined, 0.5]) {
-      it(`${name}${maxNorm ? " with clipping" : ""}: NaN / +-Infinity in either dtype skips, byte for byte`, () => {
-        const { params, opt, fill } = make(name, options);
+      it(`${title}${maxNorm ? " with clipping" : ""}: NaN / +-Infinity in either dtype skips, byte for byte`, () => {
+        const { params, opt, fill } = make(info, config.options);
         const guard = skipNonFinite(opt, maxNorm === undefined ? {} : { maxNorm });
         for (let t = 0; t < 3; t++) {
           fill(t);
@@ -72,8 +60,8 @@ describe("skipNonFinite", () => {
   });
 
   it("with finite gradients, clips and steps exactly as clipGradNorm + step()", () => {
-    for (const [name, options] of OPTIMIZERS) {
-      const a = make(name, options), b = make(name, options);
+    for (const { info, config, title: name } of CONFIGS) {
+      const a = make(info, config.options), b = make(info, config.options);
       const guard = skipNonFinite(a.opt, { maxNorm: 0.3, normType: 2 });
       for (let t = 0; t < 4; t++) {
         a.fill(t);
@@ -115,7 +103,7 @@ describe("skipNonFinite", () => {
   });
 
   it("bad options are typed errors", () => {
-    const { opt } = make("SGD", { lr: 0.1 });
+    const { opt } = make("SGD", {});
     expect(() => skipNonFinite(opt, { maxNorm: -1 })).toThrow(api.InvalidOptionError);
     expect(() => skipNonFinite(opt, { normType: 0 })).toThrow(/normType/);
     expect(() => skipNonFinite(opt, { throw: "yes" as unknown as boolean })).toThrow(/throw/);

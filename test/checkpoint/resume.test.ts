@@ -2,7 +2,8 @@
 // a load into a fresh optimizer with fresh params (in this process, and in a NEW PROCESS
 // running dist/), and N more. The final checkpoint bytes (hyperparameters, step counts,
 // every state buffer, schedule positions, the guard's skip count, the accumulator's
-// pending sums) and the params must be identical. One line per optimizer in OPTIMIZERS.
+// pending sums) and the params must be identical. Every configuration of every first-order
+// optimizer in test/registry.ts.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,34 +11,14 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { dispose, run, setup, snapshot } from "./resume-runner.mjs";
+import { CONFIGS } from "../registry.js";
 
 interface Spec {
   kind: string;
   options: Record<string, unknown>;
 }
 
-const OPTIMIZERS: [string, Spec][] = [
-  ["SGD", { kind: "SGD", options: { lr: 0.05 } }],
-  ["SGD momentum, dampening, weight decay", { kind: "SGD", options: { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-3 } }],
-  ["SGD nesterov, maximize", { kind: "SGD", options: { lr: 0.05, momentum: 0.8, nesterov: true, maximize: true } }],
-  ["Adagrad lrDecay, initial accumulator", { kind: "Adagrad", options: { lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 } }],
-  ["RMSprop", { kind: "RMSprop", options: {} }],
-  ["RMSprop centered, momentum", { kind: "RMSprop", options: { centered: true, momentum: 0.9, weightDecay: 1e-2 } }],
-  ["Adam", { kind: "Adam", options: {} }],
-  ["Adam amsgrad, weight decay", { kind: "Adam", options: { amsgrad: true, weightDecay: 1e-2 } }],
-  ["AdamW", { kind: "AdamW", options: { lr: 1e-2 } }],
-  ["AdamW amsgrad, maximize", { kind: "AdamW", options: { amsgrad: true, maximize: true } }],
-  ["Adamax", { kind: "Adamax", options: { weightDecay: 1e-2 } }],
-  ["NAdam", { kind: "NAdam", options: { momentumDecay: 4e-3 } }],
-  ["NAdam decoupled weight decay", { kind: "NAdam", options: { weightDecay: 1e-2, decoupledWeightDecay: true } }],
-  ["RAdam (crosses the rectification switch)", { kind: "RAdam", options: {} }],
-  ["RAdam decoupled weight decay", { kind: "RAdam", options: { weightDecay: 1e-2, decoupledWeightDecay: true } }],
-  ["Adadelta", { kind: "Adadelta", options: { weightDecay: 1e-3 } }],
-  ["Lion", { kind: "Lion", options: { lr: 1e-3, weightDecay: 1e-2 } }],
-  ["SGDScheduleFree", { kind: "SGDScheduleFree", options: { lr: 0.1, warmupSteps: 3, r: 0.5 } }],
-  ["AdamWScheduleFree", { kind: "AdamWScheduleFree", options: { lr: 1e-2, warmupSteps: 4, weightDecay: 1e-2 } }],
-  ["AdamWScheduleFree paper variant", { kind: "AdamWScheduleFree", options: { variant: "paper", warmupSteps: 2 } }],
-];
+const OPTIMIZERS: [string, Spec][] = CONFIGS.map(({ info, config, title }) => [title, { kind: info.name, options: { ...info.required, ...config.options } }]);
 
 const N = 20; // micro-steps per half: 6 optimizer steps, then 2 of the next 3 micro-batches pending
 const dist = join(import.meta.dirname, "..", "..", "dist", "index.js");

@@ -1,21 +1,16 @@
-// Replays the torch.optim.LBFGS golden cases in test/fixtures (the 12 public ones) and
-// test/fixtures/lbfgs-extra (10 more made with the same generator and torch 1.13: longer
+// Replays the torch.optim.LBFGS golden cases in test/fixtures/lbfgs (the 12 public ones, listed
+// in test/registry.ts) and test/fixtures/lbfgs/extra (10 more made with the same generator and torch 1.13: longer
 // strong-Wolfe runs, large lr, tolerance stops, history eviction; see its config.json)
 // through the public API: exact closure-evaluation counts per step, the loss each step()
 // returns (the loss at its start), the params after every step, the loss there (evaluated
 // outside the optimizer) and torch's final func_evals / n_iter.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LBFGS, Param } from "../src/index.js";
-import { loadCases, optionsOf, problemOf, toleranceUsed, type GoldenCase } from "./helpers/golden.js";
+import { LBFGS, Param } from "../../src/index.js";
+import { loadCase, loadIndexed, optionsOf, problemOf, toleranceUsed } from "../helpers/golden.js";
+import { infoOf } from "../registry.js";
 
-const extraDir = join(import.meta.dirname, "fixtures", "lbfgs-extra");
-const index = JSON.parse(readFileSync(join(extraDir, "index.json"), "utf8")) as { cases: (string | { file?: string; id: string })[] };
-const extra = index.cases
-  .map((c) => (typeof c === "string" ? c : (c.file ?? `${c.id}.json`)))
-  .map((f) => JSON.parse(readFileSync(join(extraDir, f), "utf8")) as GoldenCase);
-const publicCases = loadCases("LBFGS");
+const extra = loadIndexed("lbfgs/extra");
+const publicCases = infoOf("LBFGS").goldens.map((id) => loadCase("lbfgs", id));
 const cases = [...publicCases, ...extra];
 
 describe("torch.optim.LBFGS golden trajectories", () => {

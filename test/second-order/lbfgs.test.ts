@@ -2,8 +2,8 @@
 // errors, nothing modified), several params as one flat vector, frozen and wrapped params,
 // state, disposal.
 import { describe, expect, it } from "vitest";
-import { InvalidOptionError, LBFGS, Param, StateError, heapStats } from "../src/index.js";
-import * as P from "../bench/problems.mjs";
+import { InvalidOptionError, LBFGS, Param, StateError, heapStats } from "../../src/index.js";
+import * as P from "../helpers/problems.mjs";
 
 const rosen = P.extendedRosenbrock(10);
 
@@ -142,5 +142,38 @@ describe("LBFGS params", () => {
     opt.dispose();
     p.dispose();
     expect(heapStats().liveBytes).toBe(before);
+  });
+});
+
+describe("LBFGS: torch's curvature threshold y's > 1e-10", () => {
+  it("skips pairs with 0 < y's <= 1e-10 (f = 0.5 * sum a x^2, a ~ 1e-6): steepest descent with H_diag = 1, as torch 1.13", () => {
+    // /usr/bin/python3, torch 1.13, float64: x = [1, -2], a = [1e-6, 3e-6],
+    // LBFGS([x], lr=1, max_iter=5, tolerance_change=0), two step(closure) calls: every pair
+    // has y's ~ 1e-18, so old_dirs stays empty and H_diag 1. (Kept, H_diag = 1/a would jump
+    // to the minimum.)
+    const a = [1e-6, 3e-6];
+    const p = Param.from(Float64Array.from([1, -2]));
+    const opt = new LBFGS([p], { lr: 1, maxIter: 5, toleranceChange: 0 });
+    const closure = () => {
+      let f = 0;
+      for (let i = 0; i < 2; i++) {
+        p.grad[i] = a[i]! * p.data[i]!;
+        f += 0.5 * a[i]! * p.data[i]! ** 2;
+      }
+      return f;
+    };
+    const torch = [
+      { loss: 6.5000000000000004e-6, x: [0.99999500001, -1.9999700001799994], funcEvals: 5 },
+      { loss: 6.49981500245248e-6, x: [0.9999900000449998, -1.9999400008099932], funcEvals: 10 },
+    ];
+    for (const want of torch) {
+      const loss = opt.step(closure);
+      expect(loss).toBeCloseTo(want.loss, 20);
+      for (let i = 0; i < 2; i++) expect(Math.abs(p.data[i]! - want.x[i]!)).toBeLessThanOrEqual(1e-15 * Math.abs(want.x[i]!));
+      expect(opt.state.get(p)!.scalars).toMatchObject({ func_evals: want.funcEvals, H_diag: 1 });
+      expect(opt.stateDict().extra).toMatchObject({ history: [] });
+    }
+    opt.dispose();
+    p.dispose();
   });
 });

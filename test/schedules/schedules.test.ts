@@ -185,3 +185,20 @@ describe("PyTorch-named scheduler state", () => {
     expect(() => one.step()).toThrow(/at most 2 steps/);
   });
 });
+
+describe("step(epoch): torch's closed forms (the deprecated epoch argument)", () => {
+  // /usr/bin/python3, torch 1.13: SGD lr 0.1, then scheduler.step(e) for each e (warnings off)
+  it("LinearLR(startFactor 0.5, totalIters 4) at epochs 2, 10 (past totalIters), 3", () => {
+    const opt = new SGD([Param.from([1])], { lr: 0.1 });
+    const s = new api.LinearLR(opt, { startFactor: 0.5, totalIters: 4 });
+    const lrs = [2, 10, 3].map((e) => (s.step(e), opt.paramGroups[0]!.lr));
+    expect(lrs).toEqual([0.07500000000000001, 0.1, 0.08750000000000001]);
+  });
+
+  it("StepLR(stepSize 3, gamma 0.5) at epochs 2, 5, 7, 1", () => {
+    const opt = new SGD([Param.from([1])], { lr: 0.1 });
+    const s = new api.StepLR(opt, { stepSize: 3, gamma: 0.5 });
+    const lrs = [2, 5, 7, 1].map((e) => (s.step(e), opt.paramGroups[0]!.lr));
+    expect(lrs).toEqual([0.1, 0.05, 0.025, 0.1]);
+  });
+});

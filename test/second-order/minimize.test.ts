@@ -3,8 +3,8 @@
 // bench/scipy-reference.py), non-finite losses and gradients, the stopping rules, and
 // bad input.
 import { describe, expect, it } from "vitest";
-import { InvalidOptionError, heapStats, minimize } from "../src/index.js";
-import * as P from "../bench/problems.mjs";
+import { InvalidOptionError, heapStats, minimize } from "../../src/index.js";
+import * as P from "../helpers/problems.mjs";
 
 type Problem = { name: string; n: number; x0(): Float64Array; fg(x: ArrayLike<number>, g: { [i: number]: number }): number; fStar?: number };
 const fn = (p: Problem) => (x: Float64Array, g: Float64Array) => p.fg(x, g);
@@ -220,4 +220,32 @@ describe("minimize input validation", () => {
       expect((err as InvalidOptionError).option).toBe(option);
     });
   }
+});
+
+describe("minimize: the stopping and curvature tests", () => {
+  it("stops at the start when max |g| <= gradTol, equality included (as scipy's pgtol)", () => {
+    const r = minimize((x: Float64Array, g: Float64Array) => ((g[0] = x[0]!), 0.5 * x[0]! ** 2), Float64Array.from([0.5]), { gradTol: 0.5 });
+    expect([r.reason, r.iterations, r.evaluations, r.x[0]]).toEqual(["gradTol", 0, 1, 0.5]);
+  });
+
+  it("skips a pair with 0 < y's <= eps * t * |g'd|: along a slope that changes by one ulp, iteration 2 restarts along -g", () => {
+    // f(x) = 1 - x for x < 0.5, then slope -(1 - 2^-53): unbounded below, so each line search
+    // ends at stpmax = 1e20 (an accepted "warning"). Iteration 1: s = 1e20, y = 2^-53, so
+    // y's = 1e20 * 2^-53 <= 2^-52 * 1e20 * |g'd|: the pair is skipped and iteration 2 starts
+    // from 1/||g|| along -g, ending at 1e20 + 1e20 (1 - 2^-53) = 2e20. Kept, its scale
+    // y's / y'y ~ 1e36 would send the trials to ~1e55.
+    const s = 1 - 2 ** -53;
+    const xs: number[] = [];
+    const fn = (x: Float64Array, g: Float64Array) => {
+      const v = x[0]!;
+      xs.push(v);
+      g[0] = v < 0.5 ? -1 : -s;
+      return v < 0.5 ? 1 - v : 0.5 - s * (v - 0.5);
+    };
+    const r = minimize(fn, Float64Array.from([0]), { maxIterations: 2 });
+    expect(r.reason).toBe("maxIterations");
+    expect(r.iterations).toBe(2);
+    expect(r.x[0]).toBe(2e20);
+    expect(Math.max(...xs)).toBe(2e20);
+  });
 });

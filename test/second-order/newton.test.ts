@@ -2,9 +2,9 @@
 // minimum (3, 0.5) and not the saddle (0, 1), dense Hessians and Hessian-vector products,
 // the damping of an indefinite Hessian, non-finite Hessians, and bad input.
 import { describe, expect, it } from "vitest";
-import { InvalidOptionError, Newton, Param, minimize } from "../src/index.js";
-import { cholesky, choleskySolve, dampedNewtonDirection } from "../src/second-order/newton.js";
-import * as P from "../bench/problems.mjs";
+import { InvalidOptionError, Newton, Param, minimize } from "../../src/index.js";
+import { cholesky, choleskySolve, dampedNewtonDirection } from "../../src/second-order/newton.js";
+import * as P from "../helpers/problems.mjs";
 
 type Problem = typeof P.rosenbrock2;
 
