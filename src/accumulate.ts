@@ -1,8 +1,10 @@
 // Gradient accumulation: averages the gradients of k micro-batches and steps once every k
 // calls. The first micro-batch is copied, the next ones added (one SIMD pass), and the k-th
 // pass writes the mean (acc + g) / k into the gradients before the optimizer's step.
-import { InvalidOptionError, integer } from "./errors.js";
-import { kernelPair, Optimizer } from "./optimizer.js";
+import { InvalidOptionError } from "./errors.js";
+import { integer } from "./options.js";
+import { Optimizer } from "./optimizer.js";
+import { kernelsByDType as kernelPair } from "./runtime/kernels.js";
 import { Param, WasmBuffer } from "./param.js";
 import { asArray, asFloatArray, asInteger, asTree, CheckpointError, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint.js";
 import { trainable, withGrad } from "./clip.js";

@@ -1,7 +1,8 @@
 // Gradient clipping, as torch.nn.utils.clip_grad_norm_ / clip_grad_value_, over the
 // gradients of several params together. The norm is one SIMD reduction pass per param
 // (f64 accumulation, src/vector.ts), the scaling one more, only when the coefficient is below 1.
-import { InvalidOptionError, nonNegative, StateError, type Check } from "./errors.js";
+import { InvalidOptionError, StateError } from "./errors.js";
+import { nonNegative, type Check } from "./options.js";
 import { disposedError, Param, viewOf } from "./param.js";
 import { allFinite, clamp, maxabs, powsum, scale, sumabs, sumsq } from "./vector.js";
 

@@ -1,7 +1,8 @@
 // The non-finite step guard: checks every gradient before the step and, on a NaN or an
 // infinity, skips the whole step (params, state and gradients untouched) and counts it, or
 // throws. With maxNorm it also clips the global gradient norm, and the norm pass is the check.
-import { InvalidOptionError, bool, nonNegative } from "./errors.js";
+import { InvalidOptionError } from "./errors.js";
+import { bool, nonNegative } from "./options.js";
 import { Optimizer } from "./optimizer.js";
 import { asInteger, asTree, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint.js";
 import { checkNormType, clipToNorm, finiteGrads, gradNorm, NonFiniteGradientError, trainable } from "./clip.js";

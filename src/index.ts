@@ -1,6 +1,7 @@
 // wasm-optim: PyTorch's optimizers for Node, with their update loops in SIMD WebAssembly.
-export { Param, type DType, type FloatArray, type ParamOptions } from "./param.js";
-export { Optimizer, ParamState, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
+export { Param, ParamState, type DType, type FloatArray, type ParamOptions } from "./param.js";
+export { Optimizer, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
+export { FirstOrderOptimizer, type StateBufferSpec } from "./first-order.js";
 export { WasmOptimError, InvalidOptionError, OutOfMemoryError, StateError } from "./errors.js";
 export { heapStats } from "./runtime/allocator.js";
 export { memory, sharedMemory, wasmModule } from "./runtime/memory.js";
@@ -14,11 +15,11 @@ export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
 export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
 export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Lion, type LionOptions } from "./optimizers/lion.js";
-export { ScheduleFreeOptimizer, type ScheduleFreeOptions, type Mode as ScheduleFreeMode } from "./optimizers/schedulefree.js";
-export { SGDScheduleFree, type SGDScheduleFreeOptions } from "./optimizers/sgd-schedulefree.js";
-export { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "./optimizers/adamw-schedulefree.js";
+export { ScheduleFreeOptimizer, type ScheduleFreeOptions, type Mode as ScheduleFreeMode } from "./optimizers/schedule-free/base.js";
+export { SGDScheduleFree, type SGDScheduleFreeOptions } from "./optimizers/schedule-free/sgd.js";
+export { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "./optimizers/schedule-free/adamw.js";
 export { CheckpointError, type CheckpointErrorCode, type Attachment, type PendingLoad, type StateTree, type StateValue, saveParams, loadParams, packState, unpackState, crc32 } from "./checkpoint.js";
-export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./optimizer.js";
+export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./state-dict.js";
 export { clipGradNorm, clipGradValue, NonFiniteGradientError, type ClipGradNormOptions } from "./clip.js";
 export { StepGuard, skipNonFinite, type StepGuardOptions } from "./guard.js";
 export { GradientAccumulator, accumulateGradients } from "./accumulate.js";
@@ -30,5 +31,6 @@ export { LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, LinearLR, Co
 export type { StepLROptions, MultiStepLROptions, ExponentialLROptions, LinearLROptions, CosineAnnealingLROptions, OneCycleLROptions, SequentialLROptions, ReduceLROnPlateauOptions } from "./lr-scheduler.js";
 export * as vector from "./vector.js";
 export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
-export { minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type StopReason } from "./second-order/minimize.js";
+export { minimize, type MinimizeOptions } from "./second-order/minimize.js";
+export type { MinimizeResult, IterationInfo, StopReason } from "./second-order/driver.js";
 export { Newton, type NewtonOptions, type HessianSource } from "./second-order/newton.js";

@@ -2,7 +2,8 @@
 // torch.optim.lr_scheduler (camelCase) and, step by step, the values torch 1.13 computes
 // (its recursive "chainable" forms included, so the float64 numbers agree). Each step()
 // writes group.lr through the validated setter.
-import { InvalidOptionError, bool, integer, nonNegative, oneOf, positive, range, type Check } from "./errors.js";
+import { InvalidOptionError } from "./errors.js";
+import { bool, integer, nonNegative, oneOf, positive, range, type Check } from "./options.js";
 import { asArray, asInteger, asNumber, CheckpointError, type PendingLoad, type StateTree } from "./checkpoint.js";
 import type { Optimizer } from "./optimizer.js";
 import { checkOptimizer, countAtMost, cyclePhases, readGroupValue, Scheduler, setGroupValues, type Anneal, type GroupUpdate, type Schedule } from "./schedules.js";

@@ -1,7 +1,8 @@
 // Schedules: pure functions of the step (the Optax way) that can drive any numeric
 // hyperparameter of any optimizer, per group, through the validated group setters; and the
 // Scheduler base class every scheduler (these and the PyTorch-named ones) shares.
-import { InvalidOptionError, integer, nonNegative, oneOf, type Check } from "./errors.js";
+import { InvalidOptionError } from "./errors.js";
+import { integer, nonNegative, oneOf, type Check } from "./options.js";
 import { Optimizer, type ParamGroup } from "./optimizer.js";
 import { asInteger, asTree, expectSame, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint.js";
 
