@@ -24,7 +24,7 @@ export type ParamsInput<O> = Iterable<Param> | Iterable<GroupInput<O>>;
  * changes nothing), per-param `state` and per-group `groupState`, attached schedulers and
  * wrappers, and checkpoints (`stateDict`, `loadStateDict`, `saveState`, `loadState`).
  *
- * A concrete subclass declares `static readonly kind = "<Name>"`: the name written into its
+ * A concrete subclass declares `static readonly kind: string = "<Name>"`: the name written into its
  * checkpoints (a checkpoint loads only into an optimizer of the same kind). It is a literal,
  * not the JS class name, so that minifying or renaming the class keeps the file format.
  * A subclass of a concrete optimizer inherits its kind (and so its checkpoints) unless it
@@ -51,7 +51,7 @@ export abstract class Optimizer<O extends object> {
   protected constructor(params: ParamsInput<O>, options: Partial<O> | undefined, schema: Schema<O>) {
     this.#schema = schema;
     if (typeof (this.constructor as { kind?: unknown }).kind !== "string") {
-      throw new TypeError(`wasm-optim: ${this.constructor.name} must declare static readonly kind = "<name>" (the name its checkpoints carry)`);
+      throw new TypeError(`wasm-optim: ${this.constructor.name} must declare static readonly kind: string = "<name>" (the name its checkpoints carry)`);
     }
     const defaults = {} as O;
     for (const key of Object.keys(schema) as (keyof O & string)[]) defaults[key] = schema[key].default as O[keyof O & string];

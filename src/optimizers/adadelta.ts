@@ -28,7 +28,7 @@ const BUFFERS = ["square_avg", "acc_delta"];
 
 /** Adadelta (Zeiler 2012), as torch.optim.Adadelta: eps inside both square roots. */
 export class Adadelta extends FirstOrderOptimizer<AdadeltaOptions> {
-  static readonly kind = "Adadelta";
+  static readonly kind: string = "Adadelta";
 
   constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
     super(params, options, schema);

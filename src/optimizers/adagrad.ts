@@ -28,7 +28,7 @@ const adagrad = kernelsByDType("adagrad");
 
 /** Adagrad (Duchi et al. 2011), as torch.optim.Adagrad: eps outside the sqrt. */
 export class Adagrad extends FirstOrderOptimizer<AdagradOptions> {
-  static readonly kind = "Adagrad";
+  static readonly kind: string = "Adagrad";
 
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     super(params, options, schema);

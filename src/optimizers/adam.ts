@@ -51,7 +51,7 @@ export function adamUpdate(p: Param, group: ParamGroup<AdamOptions>, s: ParamSta
 
 /** Adam (Kingma & Ba 2015) with bias correction, as torch.optim.Adam (L2 weight decay). */
 export class Adam extends FirstOrderOptimizer<AdamOptions> {
-  static readonly kind = "Adam";
+  static readonly kind: string = "Adam";
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super(params, options, schema);

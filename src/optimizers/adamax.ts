@@ -30,7 +30,7 @@ const BUFFERS = ["exp_avg", "exp_inf"];
  * to |g| inside the max; only the first moment is bias-corrected.
  */
 export class Adamax extends FirstOrderOptimizer<AdamaxOptions> {
-  static readonly kind = "Adamax";
+  static readonly kind: string = "Adamax";
 
   constructor(params: ParamsInput<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {
     super(params, options, schema);

@@ -29,7 +29,7 @@ const BUFFERS = ["exp_avg"];
  * smaller than AdamW's and a weightDecay 3-10x larger.
  */
 export class Lion extends FirstOrderOptimizer<LionOptions> {
-  static readonly kind = "Lion";
+  static readonly kind: string = "Lion";
 
   constructor(params: ParamsInput<LionOptions>, options: Partial<LionOptions> = {}) {
     super(params, options, schema);

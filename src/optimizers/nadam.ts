@@ -36,7 +36,7 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
  * the param's precision, as torch keeps it in a tensor.
  */
 export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
-  static readonly kind = "NAdam";
+  static readonly kind: string = "NAdam";
 
   constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
     super(params, options, schema);

@@ -33,7 +33,7 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
  * Adam step. The switch and the rectification factor are computed here, per step.
  */
 export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
-  static readonly kind = "RAdam";
+  static readonly kind: string = "RAdam";
 
   constructor(params: ParamsInput<RAdamOptions>, options: Partial<RAdamOptions> = {}) {
     super(params, options, schema);

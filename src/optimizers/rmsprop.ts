@@ -35,7 +35,7 @@ const BUFFERS = [
 
 /** RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: no bias correction, eps after the sqrt. */
 export class RMSprop extends FirstOrderOptimizer<RMSpropOptions> {
-  static readonly kind = "RMSprop";
+  static readonly kind: string = "RMSprop";
 
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     super(params, options, schema);

@@ -60,7 +60,7 @@ function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSO
  * Checkpoints carry it all: that state, and the history pairs (oldest first) under `extra`.
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
-  static readonly kind = "LBFGS";
+  static readonly kind: string = "LBFGS";
 
   /** Total number of elements of the flat vector x. */
   readonly numel: number;

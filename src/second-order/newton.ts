@@ -42,7 +42,7 @@ export type HessianSource =
  * carried over), so checkpoints hold those counts and `lastReason`.
  */
 export class Newton extends Optimizer<NewtonOptions> {
-  static readonly kind = "Newton";
+  static readonly kind: string = "Newton";
 
   readonly numel: number;
   readonly dtype: DType;

@@ -39,7 +39,7 @@ const scheduleFree = kernelsByDType("scheduleFree");
  * Call eval() before evaluating or saving, train() before stepping again.
  */
 export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOptions> {
-  static readonly kind = "AdamWScheduleFree";
+  static readonly kind: string = "AdamWScheduleFree";
 
   constructor(params: ParamsInput<AdamWScheduleFreeOptions>, options: Partial<AdamWScheduleFreeOptions> = {}) {
     super(params, options, schema);

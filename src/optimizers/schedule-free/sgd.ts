@@ -26,7 +26,7 @@ const scheduleFree = kernelsByDType("scheduleFree");
  * before stepping again. Its lr is typically 10-50x what SGD with momentum would use.
  */
 export class SGDScheduleFree extends ScheduleFreeOptimizer<SGDScheduleFreeOptions> {
-  static readonly kind = "SGDScheduleFree";
+  static readonly kind: string = "SGDScheduleFree";
 
   constructor(params: ParamsInput<SGDScheduleFreeOptions>, options: Partial<SGDScheduleFreeOptions> = {}) {
     super(params, options, schema);
