@@ -4,7 +4,7 @@
 // call per param. A subclass says which buffers a group needs and which kernel gets which
 // scalars; the math lives in assembly/.
 import { Optimizer, type GroupInput, type ParamGroup } from "./optimizer.js";
-import type { Param, ParamState } from "./param.js";
+import { ParamState, type Param } from "./param.js";
 
 /** A state buffer a param needs for its next step: a torch state name, and how it starts (default 0). */
 export type StateBufferSpec = string | { readonly name: string; readonly init: number | "params" };
@@ -76,8 +76,11 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
         const specs = this.stateBuffers(group);
         for (const p of group.params) {
           if (!p.requiresGrad) continue;
-          if (!this.state.has(p)) fresh.push(p);
-          const s = this.stateOf(p);
+          let s = this.state.get(p);
+          if (!s) {
+            this.state.set(p, (s = new ParamState(p)));
+            fresh.push(p);
+          }
           for (const spec of specs) {
             const name = typeof spec === "string" ? spec : spec.name;
             if (s.buffers.has(name)) continue;
