@@ -3,7 +3,7 @@ import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
-import { cachedPow, weightDecayScalars } from "./_common.js";
+import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 export interface AdamOptions {
   lr: number;
@@ -42,7 +42,8 @@ export function adamUpdate(p: Param, group: ParamGroup<AdamOptions>, s: ParamSta
   const [b1, b2] = group.betas;
   const stepSize = group.lr / (1 - cachedPow(b1, t));
   const bc2sqrt = Math.sqrt(1 - cachedPow(b2, t));
-  const { l2, decay } = weightDecayScalars(group, decoupled);
+  const l2 = l2Coefficient(group.weightDecay, decoupled);
+  const decay = decayFactor(group.lr, group.weightDecay, decoupled);
   const m = s.buffer("exp_avg").ptr;
   const v = s.buffer("exp_avg_sq").ptr;
   const vmax = group.amsgrad ? s.buffer("max_exp_avg_sq").ptr : 0;

@@ -3,7 +3,7 @@ import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
-import { cachedPow, weightDecayScalars } from "./_common.js";
+import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 export interface NAdamOptions {
   lr: number;
@@ -56,7 +56,8 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
     const muProductNext = round(muProduct * muNext);
     const gradStep = (-group.lr * (1 - mu)) / (1 - muProduct);
     const momStep = (-group.lr * muNext) / (1 - muProductNext);
-    const { l2, decay } = weightDecayScalars(group, group.decoupledWeightDecay);
+    const l2 = l2Coefficient(group.weightDecay, group.decoupledWeightDecay);
+    const decay = decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay);
     const m = s.buffer("exp_avg").ptr;
     const v = s.buffer("exp_avg_sq").ptr;
     nadam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, gradStep, momStep, b1, b2, 1 - cachedPow(b2, t), group.eps, l2, decay, signOf(group.maximize));

@@ -3,7 +3,7 @@ import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
-import { cachedPow, weightDecayScalars } from "./_common.js";
+import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 export interface RAdamOptions {
   lr: number;
@@ -53,7 +53,8 @@ export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
     const rectified = rhoT > 5;
     const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
     const step = rectified ? (-group.lr * rect * Math.sqrt(bc2)) / bc1 : -group.lr / bc1;
-    const { l2, decay } = weightDecayScalars(group, group.decoupledWeightDecay);
+    const l2 = l2Coefficient(group.weightDecay, group.decoupledWeightDecay);
+    const decay = decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay);
     const m = s.buffer("exp_avg").ptr;
     const v = s.buffer("exp_avg_sq").ptr;
     radam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, step, b1, b2, group.eps, l2, decay, signOf(group.maximize), +rectified);
