@@ -2,7 +2,8 @@
 // equal-weight average of stochastic weight averaging (SWA, Izmailov et al. 2018) or an
 // exponential moving average (EMA, torch >= 2.1's get_ema_multi_avg_fn). The averages live
 // in wasm memory and are updated by the vector kernels of src/vector.ts (axpby, copy).
-import { InvalidOptionError, range, StateError } from "./errors.js";
+import { InvalidOptionError, StateError } from "./errors.js";
+import { range } from "./options.js";
 import { disposedError, Param, WasmBuffer, type FloatArray } from "./param.js";
 import { type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
 import { asArray, asFloatArray, asInteger, asTree, expectSame } from "./checkpoint/read.js";

@@ -1,6 +1,7 @@
 // wasm-optim: PyTorch's optimizers for Node, with their update loops in SIMD WebAssembly.
-export { Param, type DType, type FloatArray, type ParamOptions } from "./param.js";
-export { Optimizer, ParamState, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
+export { Param, ParamState, type DType, type FloatArray, type ParamOptions } from "./param.js";
+export { Optimizer, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
+export { FirstOrderOptimizer, type StateBufferSpec } from "./first-order.js";
 export { WasmOptimError, InvalidOptionError, OutOfMemoryError, StateError, NonFiniteGradientError } from "./errors.js";
 export { heapStats } from "./runtime/allocator.js";
 export { memory, sharedMemory, wasmModule } from "./runtime/memory.js";
@@ -14,13 +15,13 @@ export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
 export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
 export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Lion, type LionOptions } from "./optimizers/lion.js";
-export { ScheduleFreeOptimizer, type ScheduleFreeOptions, type Mode as ScheduleFreeMode } from "./optimizers/schedulefree.js";
-export { SGDScheduleFree, type SGDScheduleFreeOptions } from "./optimizers/sgd-schedulefree.js";
-export { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "./optimizers/adamw-schedulefree.js";
+export { ScheduleFreeOptimizer, type ScheduleFreeOptions, type Mode as ScheduleFreeMode } from "./optimizers/schedule-free/base.js";
+export { SGDScheduleFree, type SGDScheduleFreeOptions } from "./optimizers/schedule-free/sgd.js";
+export { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "./optimizers/schedule-free/adamw.js";
 export { CheckpointError, type CheckpointErrorCode, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
 export { packState, unpackState, crc32 } from "./checkpoint/codec.js";
 export { saveParams, loadParams } from "./checkpoint/params.js";
-export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./optimizer.js";
+export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./state-dict.js";
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from "./transforms/clip.js";
 export { Transform, type Steppable } from "./transforms/transform.js";
 export { SkipNonFinite, skipNonFinite, type SkipNonFiniteOptions } from "./transforms/skip-non-finite.js";
@@ -40,5 +41,6 @@ export type {
 export { AveragedModel, type AveragedModelOptions } from "./averaged-model.js";
 export * as vector from "./vector.js";
 export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
-export { minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type StopReason } from "./second-order/minimize.js";
+export { minimize, type MinimizeOptions } from "./second-order/minimize.js";
+export type { MinimizeResult, IterationInfo, StopReason } from "./second-order/driver.js";
 export { Newton, type NewtonOptions, type HessianSource } from "./second-order/newton.js";

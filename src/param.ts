@@ -195,6 +195,39 @@ export class Param<A extends FloatArray = FloatArray> {
   }
 }
 
+/**
+ * The state an optimizer keeps for one parameter between steps (torch's `state[p]`): a step
+ * count, scalars (e.g. NAdam's `mu_product`) and buffers in wasm memory under torch's state
+ * names (e.g. `exp_avg`), each of the param's dtype.
+ */
+export class ParamState {
+  step = 0;
+  readonly scalars: Record<string, number> = {};
+  readonly buffers = new Map<string, WasmBuffer>();
+  constructor(readonly param: Param) {}
+
+  /**
+   * The buffer `name`, created on first use with `length` elements (default: the param's
+   * size; L-BFGS keeps flat vectors over all its params) filled with `init`.
+   * @throws OutOfMemoryError when wasm memory cannot hold a new buffer.
+   */
+  buffer(name: string, init = 0, length = this.param.size): WasmBuffer {
+    let b = this.buffers.get(name);
+    if (!b) {
+      b = new WasmBuffer(this.param.dtype, length);
+      if (init !== 0) b.view.fill(init);
+      this.buffers.set(name, b);
+    }
+    return b;
+  }
+
+  /** Frees every buffer (the state is empty afterwards). */
+  free(): void {
+    for (const b of this.buffers.values()) b.free();
+    this.buffers.clear();
+  }
+}
+
 // ---- gradient access for the training transforms (clipping, skipNonFinite, accumulation)
 
 /**

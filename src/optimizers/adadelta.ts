@@ -1,6 +1,8 @@
-import { bool, epsilon, nonNegative, range } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
+import { bool, epsilon, nonNegative, range, type Schema } from "../options.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { Param, ParamState } from "../param.js";
+import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 export interface AdadeltaOptions {
   /** Scales the delta (1.0: the original method). */
@@ -21,23 +23,25 @@ const schema: Schema<AdadeltaOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const adadelta = kernelPair("adadelta");
+const adadelta = kernelsByDType("adadelta");
 const BUFFERS = ["square_avg", "acc_delta"];
 
 /** Adadelta (Zeiler 2012), as torch.optim.Adadelta: eps inside both square roots. */
-export class Adadelta extends Optimizer<AdadeltaOptions> {
+export class Adadelta extends FirstOrderOptimizer<AdadeltaOptions> {
+  static readonly kind: string = "Adadelta";
+
   constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
     super(params, options, schema);
   }
 
-  protected stateBuffers(_g: ParamGroup<AdadeltaOptions>): readonly StateBufferSpec[] {
+  protected stateBuffers(_group: ParamGroup<AdadeltaOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }
 
-  protected update(p: Param, g: ParamGroup<AdadeltaOptions>, s: ParamState): void {
+  protected update(p: Param, group: ParamGroup<AdadeltaOptions>, s: ParamState): void {
     s.step++;
     const v = s.buffer("square_avg").ptr;
     const acc = s.buffer("acc_delta").ptr;
-    adadelta[p.dtype](p.dataPtr, p.gradPtr, v, acc, p.size, g.lr, g.rho, g.eps, g.weightDecay, signOf(g.maximize));
+    adadelta[p.dtype](p.dataPtr, p.gradPtr, v, acc, p.size, group.lr, group.rho, group.eps, group.weightDecay, signOf(group.maximize));
   }
 }

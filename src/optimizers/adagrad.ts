@@ -1,6 +1,8 @@
-import { bool, epsilon, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
+import { bool, epsilon, nonNegative, type Schema } from "../options.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { Param, ParamState } from "../param.js";
+import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 export interface AdagradOptions {
   lr: number;
@@ -22,24 +24,26 @@ const schema: Schema<AdagradOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const adagrad = kernelPair("adagrad");
+const adagrad = kernelsByDType("adagrad");
 
 /** Adagrad (Duchi et al. 2011), as torch.optim.Adagrad: eps outside the sqrt. */
-export class Adagrad extends Optimizer<AdagradOptions> {
+export class Adagrad extends FirstOrderOptimizer<AdagradOptions> {
+  static readonly kind: string = "Adagrad";
+
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     super(params, options, schema);
     // as torch, the accumulator exists from construction, filled with the initial value
-    for (const g of this.paramGroups) for (const p of g.params) this.stateOf(p).buffer("sum", g.initialAccumulatorValue);
+    for (const group of this.paramGroups) for (const p of group.params) this.stateOf(p).buffer("sum", group.initialAccumulatorValue);
   }
 
-  protected stateBuffers(g: ParamGroup<AdagradOptions>): readonly StateBufferSpec[] {
-    return [{ name: "sum", init: g.initialAccumulatorValue }];
+  protected stateBuffers(group: ParamGroup<AdagradOptions>): readonly StateBufferSpec[] {
+    return [{ name: "sum", init: group.initialAccumulatorValue }];
   }
 
-  protected update(p: Param, g: ParamGroup<AdagradOptions>, s: ParamState): void {
+  protected update(p: Param, group: ParamGroup<AdagradOptions>, s: ParamState): void {
     const t = ++s.step;
-    const clr = g.lr / (1 + (t - 1) * g.lrDecay);
-    const sum = s.buffer("sum", g.initialAccumulatorValue);
-    adagrad[p.dtype](p.dataPtr, p.gradPtr, sum.ptr, p.size, clr, g.eps, g.weightDecay, signOf(g.maximize));
+    const clr = group.lr / (1 + (t - 1) * group.lrDecay);
+    const sum = s.buffer("sum", group.initialAccumulatorValue);
+    adagrad[p.dtype](p.dataPtr, p.gradPtr, sum.ptr, p.size, clr, group.eps, group.weightDecay, signOf(group.maximize));
   }
 }

@@ -1,7 +1,9 @@
-import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
-import { pow } from "../pow.js";
+import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { Param, ParamState } from "../param.js";
+import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { cachedPow } from "./_common.js";
 
 export interface AdamaxOptions {
   lr: number;
@@ -20,28 +22,30 @@ const schema: Schema<AdamaxOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const adamax = kernelPair("adamax");
+const adamax = kernelsByDType("adamax");
 const BUFFERS = ["exp_avg", "exp_inf"];
 
 /**
  * Adamax (Kingma & Ba 2015, the infinity-norm Adam), as torch.optim.Adamax: eps is added
  * to |g| inside the max; only the first moment is bias-corrected.
  */
-export class Adamax extends Optimizer<AdamaxOptions> {
+export class Adamax extends FirstOrderOptimizer<AdamaxOptions> {
+  static readonly kind: string = "Adamax";
+
   constructor(params: ParamsInput<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {
     super(params, options, schema);
   }
 
-  protected stateBuffers(_g: ParamGroup<AdamaxOptions>): readonly StateBufferSpec[] {
+  protected stateBuffers(_group: ParamGroup<AdamaxOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }
 
-  protected update(p: Param, g: ParamGroup<AdamaxOptions>, s: ParamState): void {
+  protected update(p: Param, group: ParamGroup<AdamaxOptions>, s: ParamState): void {
     const t = ++s.step;
-    const [b1, b2] = g.betas;
-    const clr = g.lr / (1 - pow(b1, t));
+    const [b1, b2] = group.betas;
+    const clr = group.lr / (1 - cachedPow(b1, t));
     const m = s.buffer("exp_avg").ptr;
     const u = s.buffer("exp_inf").ptr;
-    adamax[p.dtype](p.dataPtr, p.gradPtr, m, u, p.size, clr, b1, b2, g.eps, g.weightDecay, signOf(g.maximize));
+    adamax[p.dtype](p.dataPtr, p.gradPtr, m, u, p.size, clr, b1, b2, group.eps, group.weightDecay, signOf(group.maximize));
   }
 }

@@ -1,6 +1,8 @@
-import { betaPair, bool, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
+import { betaPair, bool, nonNegative, type Schema } from "../options.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { Param, ParamState } from "../param.js";
+import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 export interface LionOptions {
   lr: number;
@@ -18,7 +20,7 @@ const schema: Schema<LionOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const lion = kernelPair("lion");
+const lion = kernelsByDType("lion");
 const BUFFERS = ["exp_avg"];
 
 /**
@@ -26,18 +28,20 @@ const BUFFERS = ["exp_avg"];
  * m = b2*m + (1-b2)*g. Every coordinate moves by about lr, so it wants an lr 3-10x
  * smaller than AdamW's and a weightDecay 3-10x larger.
  */
-export class Lion extends Optimizer<LionOptions> {
+export class Lion extends FirstOrderOptimizer<LionOptions> {
+  static readonly kind: string = "Lion";
+
   constructor(params: ParamsInput<LionOptions>, options: Partial<LionOptions> = {}) {
     super(params, options, schema);
   }
 
-  protected stateBuffers(_g: ParamGroup<LionOptions>): readonly StateBufferSpec[] {
+  protected stateBuffers(_group: ParamGroup<LionOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }
 
-  protected update(p: Param, g: ParamGroup<LionOptions>, s: ParamState): void {
+  protected update(p: Param, group: ParamGroup<LionOptions>, s: ParamState): void {
     s.step++;
-    const [b1, b2] = g.betas;
-    lion[p.dtype](p.dataPtr, p.gradPtr, s.buffer("exp_avg").ptr, p.size, g.lr, b1, b2, g.weightDecay, signOf(g.maximize));
+    const [b1, b2] = group.betas;
+    lion[p.dtype](p.dataPtr, p.gradPtr, s.buffer("exp_avg").ptr, p.size, group.lr, b1, b2, group.weightDecay, signOf(group.maximize));
   }
 }

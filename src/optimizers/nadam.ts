@@ -1,7 +1,9 @@
-import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
-import { pow } from "../pow.js";
+import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { Param, ParamState } from "../param.js";
+import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 export interface NAdamOptions {
   lr: number;
@@ -25,7 +27,7 @@ const schema: Schema<NAdamOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const nadam = kernelPair("nadam");
+const nadam = kernelsByDType("nadam");
 const BUFFERS = ["exp_avg", "exp_avg_sq"];
 
 /**
@@ -33,29 +35,31 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
  * mu_product * mu_{t+1}; torch 1.13 counted mu_t twice there). `mu_product` is kept in
  * the param's precision, as torch keeps it in a tensor.
  */
-export class NAdam extends Optimizer<NAdamOptions> {
+export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
+  static readonly kind: string = "NAdam";
+
   constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
     super(params, options, schema);
   }
 
-  protected stateBuffers(_g: ParamGroup<NAdamOptions>): readonly StateBufferSpec[] {
+  protected stateBuffers(_group: ParamGroup<NAdamOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }
 
-  protected update(p: Param, g: ParamGroup<NAdamOptions>, s: ParamState): void {
+  protected update(p: Param, group: ParamGroup<NAdamOptions>, s: ParamState): void {
     const t = ++s.step;
-    const [b1, b2] = g.betas;
+    const [b1, b2] = group.betas;
     const round = p.dtype === "float32" ? Math.fround : (x: number) => x;
-    const mu = b1 * (1 - 0.5 * pow(0.96, t * g.momentumDecay));
-    const muNext = b1 * (1 - 0.5 * pow(0.96, (t + 1) * g.momentumDecay));
+    const mu = b1 * (1 - 0.5 * cachedPow(0.96, t * group.momentumDecay));
+    const muNext = b1 * (1 - 0.5 * cachedPow(0.96, (t + 1) * group.momentumDecay));
     const muProduct = (s.scalars.mu_product = round((s.scalars.mu_product ?? 1) * mu));
     const muProductNext = round(muProduct * muNext);
-    const gradStep = (-g.lr * (1 - mu)) / (1 - muProduct);
-    const momStep = (-g.lr * muNext) / (1 - muProductNext);
-    const wd = g.decoupledWeightDecay ? 0 : g.weightDecay;
-    const decay = g.decoupledWeightDecay ? 1 - g.lr * g.weightDecay : 1;
+    const gradStep = (-group.lr * (1 - mu)) / (1 - muProduct);
+    const momStep = (-group.lr * muNext) / (1 - muProductNext);
+    const l2 = l2Coefficient(group.weightDecay, group.decoupledWeightDecay);
+    const decay = decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay);
     const m = s.buffer("exp_avg").ptr;
     const v = s.buffer("exp_avg_sq").ptr;
-    nadam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, gradStep, momStep, b1, b2, 1 - pow(b2, t), g.eps, wd, decay, signOf(g.maximize));
+    nadam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, gradStep, momStep, b1, b2, 1 - cachedPow(b2, t), group.eps, l2, decay, signOf(group.maximize));
   }
 }

@@ -1,7 +1,9 @@
-import { betaPair, bool, epsilon, nonNegative } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
-import { pow } from "../pow.js";
+import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { Param, ParamState } from "../param.js";
+import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 export interface RAdamOptions {
   lr: number;
@@ -22,7 +24,7 @@ const schema: Schema<RAdamOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const radam = kernelPair("radam");
+const radam = kernelsByDType("radam");
 const BUFFERS = ["exp_avg", "exp_avg_sq"];
 
 /**
@@ -30,29 +32,31 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
  * is intractable (rho_t <= 5) a plain bias-corrected momentum step, then the rectified
  * Adam step. The switch and the rectification factor are computed here, per step.
  */
-export class RAdam extends Optimizer<RAdamOptions> {
+export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
+  static readonly kind: string = "RAdam";
+
   constructor(params: ParamsInput<RAdamOptions>, options: Partial<RAdamOptions> = {}) {
     super(params, options, schema);
   }
 
-  protected stateBuffers(_g: ParamGroup<RAdamOptions>): readonly StateBufferSpec[] {
+  protected stateBuffers(_group: ParamGroup<RAdamOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }
 
-  protected update(p: Param, g: ParamGroup<RAdamOptions>, s: ParamState): void {
+  protected update(p: Param, group: ParamGroup<RAdamOptions>, s: ParamState): void {
     const t = ++s.step;
-    const [b1, b2] = g.betas;
-    const bc1 = 1 - pow(b1, t);
-    const bc2 = 1 - pow(b2, t);
+    const [b1, b2] = group.betas;
+    const bc1 = 1 - cachedPow(b1, t);
+    const bc2 = 1 - cachedPow(b2, t);
     const rhoInf = 2 / (1 - b2) - 1;
-    const rhoT = rhoInf - (2 * t * pow(b2, t)) / bc2;
+    const rhoT = rhoInf - (2 * t * cachedPow(b2, t)) / bc2;
     const rectified = rhoT > 5;
     const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-    const step = rectified ? (-g.lr * rect * Math.sqrt(bc2)) / bc1 : -g.lr / bc1;
-    const wd = g.decoupledWeightDecay ? 0 : g.weightDecay;
-    const decay = g.decoupledWeightDecay ? 1 - g.lr * g.weightDecay : 1;
+    const step = rectified ? (-group.lr * rect * Math.sqrt(bc2)) / bc1 : -group.lr / bc1;
+    const l2 = l2Coefficient(group.weightDecay, group.decoupledWeightDecay);
+    const decay = decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay);
     const m = s.buffer("exp_avg").ptr;
     const v = s.buffer("exp_avg_sq").ptr;
-    radam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, step, b1, b2, g.eps, wd, decay, signOf(g.maximize), +rectified);
+    radam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, step, b1, b2, group.eps, l2, decay, signOf(group.maximize), +rectified);
   }
 }

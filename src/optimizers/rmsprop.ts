@@ -1,6 +1,8 @@
-import { bool, epsilon, nonNegative, range } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
+import { bool, epsilon, nonNegative, range, type Schema } from "../options.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { Param, ParamState } from "../param.js";
+import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 export interface RMSpropOptions {
   lr: number;
@@ -24,7 +26,7 @@ const schema: Schema<RMSpropOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const rmsprop = kernelPair("rmsprop");
+const rmsprop = kernelsByDType("rmsprop");
 // the buffers of each variant, made once (stateBuffers runs every step): [centered][momentum]
 const BUFFERS = [
   [["square_avg"], ["square_avg", "momentum_buffer"]],
@@ -32,21 +34,23 @@ const BUFFERS = [
 ] as const;
 
 /** RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: no bias correction, eps after the sqrt. */
-export class RMSprop extends Optimizer<RMSpropOptions> {
+export class RMSprop extends FirstOrderOptimizer<RMSpropOptions> {
+  static readonly kind: string = "RMSprop";
+
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     super(params, options, schema);
   }
 
-  protected stateBuffers(g: ParamGroup<RMSpropOptions>): readonly StateBufferSpec[] {
-    return BUFFERS[+g.centered]![+(g.momentum > 0)]!;
+  protected stateBuffers(group: ParamGroup<RMSpropOptions>): readonly StateBufferSpec[] {
+    return BUFFERS[+group.centered]![+(group.momentum > 0)]!;
   }
 
-  protected update(p: Param, g: ParamGroup<RMSpropOptions>, s: ParamState): void {
+  protected update(p: Param, group: ParamGroup<RMSpropOptions>, s: ParamState): void {
     s.step++;
-    const withMomentum = g.momentum > 0;
+    const withMomentum = group.momentum > 0;
     const v = s.buffer("square_avg").ptr;
-    const gavg = g.centered ? s.buffer("grad_avg").ptr : 0;
+    const gavg = group.centered ? s.buffer("grad_avg").ptr : 0;
     const buf = withMomentum ? s.buffer("momentum_buffer").ptr : 0;
-    rmsprop[p.dtype](p.dataPtr, p.gradPtr, v, gavg, buf, p.size, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, signOf(g.maximize), +g.centered, +withMomentum);
+    rmsprop[p.dtype](p.dataPtr, p.gradPtr, v, gavg, buf, p.size, group.lr, group.alpha, group.eps, group.weightDecay, group.momentum, signOf(group.maximize), +group.centered, +withMomentum);
   }
 }

@@ -1,6 +1,9 @@
-import { bool, InvalidOptionError, nonNegative, range } from "../errors.js";
-import { kernelPair, Optimizer, signOf, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
+import { InvalidOptionError } from "../errors.js";
+import { bool, nonNegative, range, type Schema } from "../options.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { Param, ParamState } from "../param.js";
+import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 export interface SGDOptions {
   /** Learning rate (required, as in PyTorch). */
@@ -22,7 +25,7 @@ const schema: Schema<SGDOptions> = {
   maximize: { default: false, check: bool },
 };
 
-const sgd = kernelPair("sgd");
+const sgd = kernelsByDType("sgd");
 const MOMENTUM = ["momentum_buffer"];
 const enum Kind {
   Plain = 0,
@@ -34,7 +37,9 @@ const enum Kind {
  * Stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD.
  * Momentum may be annealed (e.g. 0.5 -> 0.9) by setting `group.momentum` between steps.
  */
-export class SGD extends Optimizer<SGDOptions> {
+export class SGD extends FirstOrderOptimizer<SGDOptions> {
+  static readonly kind: string = "SGD";
+
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
     super(params, options, schema);
   }
@@ -45,22 +50,22 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
-  protected stateBuffers(g: ParamGroup<SGDOptions>): readonly StateBufferSpec[] {
-    return g.momentum === 0 ? [] : MOMENTUM;
+  protected stateBuffers(group: ParamGroup<SGDOptions>): readonly StateBufferSpec[] {
+    return group.momentum === 0 ? [] : MOMENTUM;
   }
 
-  protected update(p: Param, g: ParamGroup<SGDOptions>, s: ParamState): void {
+  protected update(p: Param, group: ParamGroup<SGDOptions>, s: ParamState, fresh: ReadonlySet<string>): void {
     s.step++;
-    const sign = signOf(g.maximize);
-    if (g.momentum === 0) {
-      sgd[p.dtype](p.dataPtr, p.gradPtr, 0, p.size, g.lr, sign, g.weightDecay, 0, 1, 0, Kind.Plain);
+    const sign = signOf(group.maximize);
+    if (group.momentum === 0) {
+      sgd[p.dtype](p.dataPtr, p.gradPtr, 0, p.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.Plain);
       return;
     }
     // The first momentum step copies d into the buffer (no dampening): with the buffer
     // just created (zero), bufMu = 0 and a factor 1 do exactly that.
-    const first = s.created.has("momentum_buffer");
+    const first = fresh.has("momentum_buffer");
     const buf = s.buffer("momentum_buffer");
-    const kind = g.nesterov ? Kind.Nesterov : Kind.Momentum;
-    sgd[p.dtype](p.dataPtr, p.gradPtr, buf.ptr, p.size, g.lr, sign, g.weightDecay, first ? 0 : g.momentum, first ? 1 : 1 - g.dampening, g.momentum, kind);
+    const kind = group.nesterov ? Kind.Nesterov : Kind.Momentum;
+    sgd[p.dtype](p.dataPtr, p.gradPtr, buf.ptr, p.size, group.lr, sign, group.weightDecay, first ? 0 : group.momentum, first ? 1 : 1 - group.dampening, group.momentum, kind);
   }
 }

@@ -1,7 +1,8 @@
 // What the pure schedules (functions.ts) and the torch-named schedulers (torch.ts) share: the
 // Schedule and Anneal types, argument checks, bisect, and torch OneCycleLR's phases. Not part
 // of the public `schedules` namespace.
-import { InvalidOptionError, integer, oneOf, type Check } from "../errors.js";
+import { InvalidOptionError } from "../errors.js";
+import { integer, oneOf, type Check } from "../options.js";
 
 /** A value for every step t = 0, 1, 2, ... (t = 0 before the first optimizer step). */
 export type Schedule = (step: number) => number;

@@ -1,7 +1,8 @@
 // Schedules: pure functions of the step (the Optax way, optax.schedules) that can drive any
 // numeric hyperparameter of any optimizer, per group (schedules/hyperparameter.ts). Exported
 // from the package root as the `schedules` namespace: schedules.linear(0, 1e-3, 100).
-import { InvalidOptionError, nonNegative } from "../errors.js";
+import { InvalidOptionError } from "../errors.js";
+import { nonNegative } from "../options.js";
 import { checkIncreasing, checkSchedule, countAtMost, cyclePhases, finite, positiveInt, type Anneal, type Schedule } from "./core.js";
 
 export type { Anneal, Schedule };

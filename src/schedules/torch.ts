@@ -15,7 +15,8 @@
 // travels with the optimizer's checkpoint and torch's resume recipe works: load the
 // optimizer's state into a fresh optimizer (`{ attachments: false }` when the checkpoint
 // also holds the old scheduler), then build the scheduler with `lastEpoch: N`.
-import { InvalidOptionError, StateError, bool, integer, nonNegative, oneOf, positive, range, type Check } from "../errors.js";
+import { InvalidOptionError, StateError } from "../errors.js";
+import { bool, integer, nonNegative, oneOf, positive, range, type Check } from "../options.js";
 import { CheckpointError, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
 import { asArray, asInteger, asNumber } from "../checkpoint/read.js";
 import type { ParamGroup } from "../optimizer.js";

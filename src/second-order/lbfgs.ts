@@ -5,9 +5,10 @@
 // and each vector operation is a SIMD kernel from assembly/vector.ts.
 import { CheckpointError, type PendingLoad, type StateTree } from "../checkpoint/attachment.js";
 import { asArray, asFloatArray, asNumber, asTree } from "../checkpoint/read.js";
-import { InvalidOptionError, StateError, integer, nonNegative, oneOf } from "../errors.js";
-import { Optimizer, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import { WasmBuffer, bytesPer, type DType, type FloatArray, type Param } from "../param.js";
+import { InvalidOptionError } from "../errors.js";
+import { Optimizer, type ParamsInput } from "../optimizer.js";
+import { integer, nonNegative, oneOf, type Schema } from "../options.js";
+import { WasmBuffer, bytesPer, type DType, type FloatArray, type Param, type ParamState } from "../param.js";
 import { vectorKernels } from "../vector.js";
 import { flatParams } from "./flat.js";
 import { History, type Pair } from "./history.js";
@@ -26,8 +27,11 @@ export interface LBFGSOptions {
   toleranceChange: number;
   /** Number of (s, y) pairs kept. */
   historySize: number;
-  /** "strong-wolfe" (torch's "strong_wolfe") or "none" (fixed step lr). */
-  lineSearch: "strong-wolfe" | "none";
+  /**
+   * "strong-wolfe" or torch's spelling "strong_wolfe" (the same search: torch 1.13's
+   * `_strong_wolfe`), or "none" (fixed step lr). The value is kept as given.
+   */
+  lineSearch: "strong-wolfe" | "strong_wolfe" | "none";
 }
 
 const schema: Schema<LBFGSOptions> = {
@@ -37,7 +41,7 @@ const schema: Schema<LBFGSOptions> = {
   toleranceGrad: { default: 1e-7, check: nonNegative },
   toleranceChange: { default: 1e-9, check: nonNegative },
   historySize: { default: 100, check: integer(1) },
-  lineSearch: { default: "none", check: oneOf("strong-wolfe", "none") },
+  lineSearch: { default: "none", check: oneOf("strong-wolfe", "strong_wolfe", "none") },
 };
 
 /** torch: max_eval = max_iter * 5 // 4 when not given. */
@@ -51,12 +55,14 @@ function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSO
  * L-BFGS (Nocedal 1980; Liu & Nocedal 1989), as torch.optim.LBFGS. `step(closure)` runs up
  * to `maxIter` iterations; the closure computes the loss at the current params, writes the
  * gradients into `p.grad` and returns the loss. step() returns the loss at its start.
- * Only one parameter group; params must share one dtype; frozen params (requiresGrad
+ * Only one parameter group (LBFGS has no addParamGroup); params must share one dtype; frozen params (requiresGrad
  * false) are left out. The optimizer state (torch's names: func_evals, n_iter, t, H_diag,
  * prev_loss, d, prev_flat_grad) is kept on the first param: `opt.state.get(params[0])`.
  * Checkpoints carry it all: that state, and the history pairs (oldest first) under `extra`.
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
+  static readonly kind: string = "LBFGS";
+
   /** Total number of elements of the flat vector x. */
   readonly numel: number;
   readonly dtype: DType;
@@ -87,21 +93,6 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     this.numel = flat.numel;
     this.#round = this.dtype === "float32" ? Math.fround : (x) => x;
     this.#history = new History(this.dtype, this.numel);
-  }
-
-  /** LBFGS has exactly one parameter group. */
-  override addParamGroup(): never {
-    throw new InvalidOptionError("group", "a second parameter group", "no new groups: LBFGS has exactly one");
-  }
-
-  /** Its buffers are made and kept by step() itself (the base class's step loop is not used). */
-  protected stateBuffers(): readonly StateBufferSpec[] {
-    return [];
-  }
-
-  /** step() without a closure is not allowed: L-BFGS must re-evaluate the loss. */
-  protected update(): never {
-    throw new StateError("wasm-optim: LBFGS.step needs a closure");
   }
 
   /** Frees the history and every buffer (the params stay). */
@@ -160,14 +151,14 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   }
 
   /** Runs up to maxIter L-BFGS iterations; returns the loss at the start of the step. */
-  override step(closure?: () => number): number {
+  step(closure?: () => number): number {
     if (typeof closure !== "function") {
       throw new InvalidOptionError("closure", closure, "a function that recomputes the loss, writes the gradients into p.grad and returns the loss");
     }
     this.checkStep();
     const group = this.paramGroups[0]!;
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize } = group;
-    const strongWolfe = group.lineSearch === "strong-wolfe";
+    const strongWolfe = group.lineSearch !== "none";
     const K = vectorKernels[this.dtype];
     const n = this.numel;
     const state = this.#state();
@@ -186,8 +177,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       let optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
       if (optCond) return origLoss;
 
-      const d = this.#flat(state, "d");
-      const prev = this.#flat(state, "prev_flat_grad");
+      const d = state.buffer("d", 0, n);
+      const prev = state.buffer("prev_flat_grad", 0, n);
       let t = sc.t ?? lr;
       let hDiag = sc.H_diag ?? 1;
       let prevLoss = sc.prev_loss ?? loss;
@@ -295,13 +286,6 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   #state(): ParamState {
     return this.stateOf(this.paramGroups[0]!.params[0]!);
-  }
-
-  /** A flat state buffer under torch's name, created on first use. */
-  #flat(state: ParamState, name: string): WasmBuffer {
-    let b = state.buffers.get(name);
-    if (!b) state.buffers.set(name, (b = new WasmBuffer(this.dtype, this.numel)));
-    return b;
   }
 
   #slot(i: number): WasmBuffer {

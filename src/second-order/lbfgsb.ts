@@ -12,7 +12,7 @@ import { WasmBuffer } from "../param.js";
 import { vectorKernels } from "../vector.js";
 import { type Box, BoundedWork, CompactBfgs, cauchyPoint, freeVariables, projectedGradientNorm, subspaceStep } from "./cauchy.js";
 import { MoreThuente } from "./line-search.js";
-import type { IterationInfo, MinimizeResult, StopReason } from "./minimize.js";
+import type { IterationInfo, MinimizeResult, StopReason } from "./driver.js";
 
 /**
  * Box constraints lower <= x <= upper for minimize(). Each side is one number for every

@@ -1,15 +1,15 @@
 // Gradient accumulation: averages the gradients of k micro-batches and steps once every k
 // calls. The first micro-batch is copied, the next ones added (one SIMD pass), and the k-th
 // pass writes the mean (acc + g) / k into the gradients before the optimizer's step.
-import { integer } from "../errors.js";
-import { kernelPair } from "../optimizer.js";
+import { integer } from "../options.js";
+import { kernelsByDType } from "../runtime/kernels.js";
 import { trainable, withGrad, WasmBuffer, type Param } from "../param.js";
 import { CheckpointError, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
 import { asArray, asFloatArray, asInteger, asTree } from "../checkpoint/read.js";
 import { optimizerOf, Transform, type Steppable } from "./transform.js";
 
-const add = kernelPair("accumulate");
-const mean = kernelPair("accumulateMean");
+const add = kernelsByDType("accumulate");
+const mean = kernelsByDType("accumulateMean");
 
 /**
  * Wraps an optimizer (or a transform around one, e.g. skipNonFinite): step() takes one

@@ -1,7 +1,8 @@
 // Gradient clipping, as torch.nn.utils.clip_grad_norm_ / clip_grad_value_, over the
 // gradients of several params together. The norm is one SIMD reduction pass per param
 // (f64 accumulation, src/vector.ts), the scaling one more, only when the coefficient is below 1.
-import { InvalidOptionError, NonFiniteGradientError, nonNegative, type Check } from "../errors.js";
+import { InvalidOptionError, NonFiniteGradientError } from "../errors.js";
+import { nonNegative, type Check } from "../options.js";
 import { trainable, withGrad, type Param } from "../param.js";
 import { allFinite, clamp, maxabs, powsum, scale, sumabs, sumsq } from "../vector.js";
 

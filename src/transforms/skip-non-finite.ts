@@ -1,7 +1,8 @@
 // Skip non-finite steps: checks every gradient before the step and, on a NaN or an infinity,
 // skips the whole step (params, state and gradients untouched) and counts it, or throws. With
 // maxNorm it also clips the global gradient norm, and the norm pass is the check.
-import { InvalidOptionError, NonFiniteGradientError, bool, nonNegative } from "../errors.js";
+import { InvalidOptionError, NonFiniteGradientError } from "../errors.js";
+import { bool, nonNegative } from "../options.js";
 import { checkOptimizer, type AnyOptimizer } from "../any-optimizer.js";
 import type { PendingLoad, StateTree, StateValue } from "../checkpoint/attachment.js";
 import { asInteger, asTree } from "../checkpoint/read.js";

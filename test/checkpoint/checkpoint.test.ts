@@ -199,6 +199,59 @@ describe("checkpoints of something else", () => {
   });
 });
 
+describe("the kind in checkpoints", () => {
+  const classes = [
+    api.SGD, api.Adagrad, api.RMSprop, api.Adam, api.AdamW, api.Adamax, api.NAdam, api.RAdam, api.Adadelta, api.Lion,
+    api.SGDScheduleFree, api.AdamWScheduleFree, api.LBFGS, api.Newton,
+  ];
+
+  it("is a literal static kind on every optimizer class, the name earlier checkpoints carry", () => {
+    for (const C of classes) {
+      expect(Object.hasOwn(C, "kind"), C.name).toBe(true);
+      expect(C.kind).toBe(C.name); // the names are unminified here: the literals keep the format
+    }
+  });
+
+  it("does not depend on the JS class name: a renamed (minified) subclass saves and loads", () => {
+    const Minified = class extends api.Adam {};
+    Object.defineProperty(Minified, "name", { value: "e" });
+    const p = api.Param.from([1, -2, 3]), q = api.Param.from([1, -2, 3]);
+    const a = new Minified([p], { lr: 0.1 });
+    p.grad.set([0.5, -1, 2]);
+    a.step();
+    expect(a.kind).toBe("Adam");
+    const b = new api.Adam([q], { lr: 0.1 });
+    b.loadState(a.saveState());
+    expect(same(b.saveState(), a.saveState())).toBe(true);
+    const c = new Minified([api.Param.from([0, 0, 0])], { lr: 0.1 });
+    c.loadState(b.saveState());
+    expect(c.state.values().next().value!.buffers.get("exp_avg")!.view).toEqual(a.state.get(p)!.buffers.get("exp_avg")!.view);
+    for (const o of [a, b, c]) o.dispose();
+  });
+
+  it("a subclass with its own kind is another kind; one without any kind is refused at construction", () => {
+    class Mine extends api.Adam {
+      static override readonly kind = "MyAdam";
+    }
+    const mine = new Mine([api.Param.from([1])]), adam = new api.Adam([api.Param.from([1])]);
+    expect(mine.kind).toBe("MyAdam");
+    const e = expectRefused(() => adam.loadState(mine.saveState()), ["mismatch"]);
+    expect(e.message).toMatch(/MyAdam.*Adam/);
+    mine.dispose();
+    adam.dispose();
+    class NoKind extends api.FirstOrderOptimizer<{ lr: number }> {
+      constructor(params: api.Param[]) {
+        super(params, {}, { lr: { default: 1, check: (_n, v) => v as number } });
+      }
+      protected stateBuffers(): readonly api.StateBufferSpec[] {
+        return [];
+      }
+      protected update(): void {}
+    }
+    expect(() => new NoKind([api.Param.from([1])])).toThrow(/static readonly kind/);
+  });
+});
+
 describe("params files", () => {
   it("round trip, and refusals (count, size, dtype, corruption) that change no param", () => {
     const bytes = api.saveParams(source.params);

@@ -50,7 +50,7 @@ export function loadIndexed(folder: string): GoldenCase[] {
 /** The case's options as the library takes them. */
 export function optionsOf(c: GoldenCase): Record<string, unknown> {
   const h = { ...c.hyperparameters };
-  if (c.optimizer === "LBFGS") h.lineSearch = h.lineSearch === "strong_wolfe" ? "strong-wolfe" : "none";
+  if (c.optimizer === "LBFGS") h.lineSearch ??= "none"; // torch's line_search_fn=None; "strong_wolfe" is taken as is
   return h;
 }
 

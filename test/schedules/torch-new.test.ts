@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
-import { CheckpointError, InvalidOptionError, Param, SGD, Adam, StateError, type Optimizer } from "../../src/index.js";
+import { CheckpointError, InvalidOptionError, Param, SGD, Adam, StateError, type FirstOrderOptimizer } from "../../src/index.js";
 
-type Opt = Optimizer<object>;
+type Opt = FirstOrderOptimizer<Record<string, unknown>>;
 type AnyScheduler = { step(arg?: number): void; getLastLr(): number[]; kind: string; stateDict(): api.StateTree };
 const ctors = api as unknown as Record<string, new (...args: unknown[]) => unknown>;
 const fixtures = join(import.meta.dirname, "..", "fixtures", "schedulers");

@@ -47,7 +47,7 @@ describe("LBFGS options", () => {
     expectInvalid(() => new LBFGS([p], { toleranceGrad: -1e-3 }), "toleranceGrad", -1e-3);
     expectInvalid(() => new LBFGS([p], { toleranceChange: NaN }), "toleranceChange", NaN);
     expectInvalid(() => new LBFGS([p], { historySize: 0 }), "historySize", 0);
-    expectInvalid(() => new LBFGS([p], { lineSearch: "strong_wolfe" as never }), "lineSearch", "strong_wolfe");
+    expectInvalid(() => new LBFGS([p], { lineSearch: "strongWolfe" as never }), "lineSearch", "strongWolfe");
     expectInvalid(() => new LBFGS([p], { maxiter: 3 } as never), "options.maxiter", 3);
   });
 
@@ -65,7 +65,7 @@ describe("LBFGS options", () => {
     expectInvalid(() => new LBFGS([{ params: [a] }, { params: [Param.from([3])] }]), "params");
     expectInvalid(() => new LBFGS([a, b]), "params");
     const opt = new LBFGS([a]);
-    expectInvalid(() => opt.addParamGroup({ params: [Param.from([3])] }), "group");
+    expect("addParamGroup" in opt).toBe(false); // one group, by type and at run time
     expectInvalid(() => opt.step(), "closure", undefined);
     expectInvalid(() => opt.step(() => "1" as never), "closure", "1");
   });
@@ -75,6 +75,21 @@ describe("LBFGS options", () => {
     const opt = new LBFGS([p]);
     p.dispose();
     expect(() => opt.step(() => 0)).toThrow(StateError);
+  });
+});
+
+describe("LBFGS line search names", () => {
+  it('takes torch\'s "strong_wolfe" as "strong-wolfe": the same trajectory, bit for bit', () => {
+    const run = (lineSearch: "strong-wolfe" | "strong_wolfe" | "none") => {
+      const p = Param.from(Float64Array.from(rosen.x0()));
+      const opt = new LBFGS([p], { lineSearch, historySize: 4, maxIter: 5 });
+      const losses = [0, 1, 2].map(() => opt.step(closureOf([p])));
+      expect(opt.paramGroups[0]!.lineSearch).toBe(lineSearch);
+      return { losses, x: Array.from(p.data), evals: opt.state.get(p)!.scalars.func_evals };
+    };
+    const torch = run("strong_wolfe"), ours = run("strong-wolfe");
+    expect(torch).toEqual(ours);
+    expect(run("none").x).not.toEqual(ours.x); // the search did run
   });
 });
 

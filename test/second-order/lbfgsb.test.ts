@@ -214,7 +214,6 @@ function rng(seed: number): () => number {
  * on each segment the exact minimiser of the quadratic.
  */
 function denseCauchy(x: number[], g: number[], lower: number[], upper: number[], B: number[][]): number[] {
-  const n = x.length;
   const tb = x.map((xi, i) => (g[i]! < 0 ? (upper[i]! - xi) / -g[i]! : g[i]! > 0 ? (xi - lower[i]!) / g[i]! : Infinity));
   const ts = [...new Set(tb.filter((t) => t < Infinity))].sort((a, b) => a - b);
   let z = [...x], tPrev = 0;

@@ -3,7 +3,7 @@
 // the damping of an indefinite Hessian, non-finite Hessians, and bad input.
 import { describe, expect, it } from "vitest";
 import { InvalidOptionError, Newton, Param, minimize } from "../../src/index.js";
-import { cholesky, choleskySolve, dampedNewtonDirection } from "../../src/second-order/newton.js";
+import { cholesky, choleskySolve, dampedNewtonDirection } from "../../src/second-order/linalg.js";
 import * as P from "../helpers/problems.mjs";
 
 type Problem = typeof P.rosenbrock2;

@@ -1,7 +1,8 @@
-import { integer, nonNegative, probability } from "../errors.js";
-import { kernelPair, type ParamGroup, type ParamState, type ParamsInput, type Schema } from "../optimizer.js";
-import type { Param } from "../param.js";
-import { ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./schedulefree.js";
+import type { ParamGroup, ParamsInput } from "../../optimizer.js";
+import { integer, nonNegative, probability, type Schema } from "../../options.js";
+import type { Param, ParamState } from "../../param.js";
+import { kernelsByDType } from "../../runtime/kernels.js";
+import { ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./base.js";
 
 export interface SGDScheduleFreeOptions extends ScheduleFreeOptions {
   /** beta: y = momentum*x + (1 - momentum)*z. */
@@ -17,7 +18,7 @@ const schema: Schema<SGDScheduleFreeOptions> = {
   weightLrPower: { default: 2, check: nonNegative },
 };
 
-const scheduleFree = kernelPair("scheduleFree");
+const scheduleFree = kernelsByDType("scheduleFree");
 
 /**
  * Schedule-Free SGD (Defazio et al. 2024), as schedulefree.SGDScheduleFree: no learning-rate
@@ -25,6 +26,8 @@ const scheduleFree = kernelPair("scheduleFree");
  * before stepping again. Its lr is typically 10-50x what SGD with momentum would use.
  */
 export class SGDScheduleFree extends ScheduleFreeOptimizer<SGDScheduleFreeOptions> {
+  static readonly kind: string = "SGDScheduleFree";
+
   constructor(params: ParamsInput<SGDScheduleFreeOptions>, options: Partial<SGDScheduleFreeOptions> = {}) {
     super(params, options, schema);
   }

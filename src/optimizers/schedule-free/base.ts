@@ -6,11 +6,14 @@
 // to evaluate and save) and y = beta*x + (1 - beta)*z (where gradients are taken). x is
 // kept explicitly, so eval() is an exact copy of x and train() recomputes y with the very
 // kernel arithmetic the step used: the round trip gives back y bit for bit.
-import { InvalidOptionError, StateError } from "../errors.js";
-import { CheckpointError, type PendingLoad, type StateTree } from "../checkpoint/attachment.js";
-import { asString } from "../checkpoint/read.js";
-import { kernelPair, Optimizer, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import { disposedError, type FloatArray, type Param } from "../param.js";
+import { CheckpointError, type PendingLoad, type StateTree } from "../../checkpoint/attachment.js";
+import { asString } from "../../checkpoint/read.js";
+import { InvalidOptionError, StateError } from "../../errors.js";
+import { FirstOrderOptimizer, type StateBufferSpec } from "../../first-order.js";
+import type { ParamGroup, ParamsInput } from "../../optimizer.js";
+import type { Schema } from "../../options.js";
+import { disposedError, type FloatArray, type Param, type ParamState } from "../../param.js";
+import { kernelsByDType } from "../../runtime/kernels.js";
 
 /** The options both Schedule-Free optimizers have. */
 export interface ScheduleFreeOptions {
@@ -34,11 +37,11 @@ export interface ScheduleFreeStep {
 
 export type Mode = "train" | "eval";
 
-const toY = kernelPair("scheduleFreeY");
+const toY = kernelsByDType("scheduleFreeY");
 /** z and x, both starting at the params. */
 export const SCHEDULE_FREE_BUFFERS: readonly StateBufferSpec[] = [{ name: "z", init: "params" }, { name: "x", init: "params" }];
 
-export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> extends Optimizer<O> {
+export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> extends FirstOrderOptimizer<O> {
   #mode: Mode = "train";
   #current: ScheduleFreeStep = { k: 0, lr: 0, c: 0 };
 
@@ -87,7 +90,7 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
 
   /** A copy of x (the eval-mode params of `param`), in either mode, without switching. */
   evalParams(param: Param): FloatArray {
-    if (!this.paramGroups.some((g) => g.params.includes(param))) {
+    if (!this.paramGroups.some((group) => group.params.includes(param))) {
       throw new InvalidOptionError("param", param?.name ?? param, "a Param of this optimizer");
     }
     if (param.disposed) throw disposedError(param);

@@ -1,8 +1,10 @@
-import { betaPair, epsilon, integer, nonNegative, oneOf } from "../errors.js";
-import { kernelPair, type ParamGroup, type ParamState, type ParamsInput, type Schema, type StateBufferSpec } from "../optimizer.js";
-import type { Param } from "../param.js";
-import { SCHEDULE_FREE_BUFFERS, ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./schedulefree.js";
-import { pow } from "../pow.js";
+import type { StateBufferSpec } from "../../first-order.js";
+import type { ParamGroup, ParamsInput } from "../../optimizer.js";
+import { betaPair, epsilon, integer, nonNegative, oneOf, type Schema } from "../../options.js";
+import type { Param, ParamState } from "../../param.js";
+import { kernelsByDType } from "../../runtime/kernels.js";
+import { cachedPow } from "../_common.js";
+import { SCHEDULE_FREE_BUFFERS, ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./base.js";
 
 const WITH_SECOND_MOMENT: readonly StateBufferSpec[] = [...SCHEDULE_FREE_BUFFERS, "exp_avg_sq"];
 
@@ -29,7 +31,7 @@ const schema: Schema<AdamWScheduleFreeOptions> = {
   variant: { default: "default", check: oneOf("default", "paper") },
 };
 
-const scheduleFree = kernelPair("scheduleFree");
+const scheduleFree = kernelsByDType("scheduleFree");
 
 /**
  * Schedule-Free AdamW (Defazio et al. 2024), as schedulefree.AdamWScheduleFree: no
@@ -37,6 +39,8 @@ const scheduleFree = kernelPair("scheduleFree");
  * Call eval() before evaluating or saving, train() before stepping again.
  */
 export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOptions> {
+  static readonly kind: string = "AdamWScheduleFree";
+
   constructor(params: ParamsInput<AdamWScheduleFreeOptions>, options: Partial<AdamWScheduleFreeOptions> = {}) {
     super(params, options, schema);
   }
@@ -51,13 +55,13 @@ export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOp
 
   protected stepLr(group: ParamGroup<AdamWScheduleFreeOptions>, k: number, sched: number): number {
     const lr = group.lr * sched;
-    return group.variant === "paper" ? lr * Math.sqrt(1 - pow(group.betas[1], k + 1)) : lr;
+    return group.variant === "paper" ? lr * Math.sqrt(1 - cachedPow(group.betas[1], k + 1)) : lr;
   }
 
   protected kernelStep(p: Param, group: ParamGroup<AdamWScheduleFreeOptions>, s: ParamState, now: ScheduleFreeStep): void {
     const [b1, b2] = group.betas;
     // the paper variant divides by sqrt(v) + eps: bc2 = 1 leaves v unchanged, exactly
-    const bc2 = group.variant === "paper" ? 1 : 1 - pow(b2, now.k + 1);
+    const bc2 = group.variant === "paper" ? 1 : 1 - cachedPow(b2, now.k + 1);
     const v = s.buffer("exp_avg_sq").ptr;
     scheduleFree[p.dtype](p.dataPtr, p.gradPtr, s.buffer("z").ptr, s.buffer("x").ptr, v, p.size, now.lr, group.weightDecay, b2, bc2, group.eps, now.c, b1, 1);
   }

@@ -1,0 +1,216 @@
+// The iteration behind minimize() and Newton: L-BFGS (or a Newton direction) with a
+// Moré–Thuente strong-Wolfe line search over vectors in wasm memory. Options arrive checked.
+//
+// L-BFGS here follows L-BFGS-B / libLBFGS rather than torch: Moré–Thuente strong-Wolfe line
+// search (c1 = 1e-4, c2 = 0.9), first step 1/||g||_2 along -g then 1, initial Hessian
+// scaled by s'y / y'y, a pair skipped when y's <= eps * |g's| (scale-invariant, eps of the
+// dtype), the memory reset when a line search fails, and a non-finite loss or gradient
+// treated as "step too long" (the line search backs off); the iterate is always a point
+// where the loss and gradient were finite.
+import { InvalidOptionError } from "../errors.js";
+import type { DType, FloatArray } from "../param.js";
+import { vectorKernels } from "../vector.js";
+import { History } from "./history.js";
+import { MoreThuente } from "./line-search.js";
+import { dampedNewtonDirection, newtonCGDirection } from "./linalg.js";
+
+export type StopReason = "gradTol" | "relTol" | "maxIterations" | "maxEvaluations" | "callback" | "lineSearch" | "nonFinite";
+
+export interface IterationInfo<A extends FloatArray = Float64Array> {
+  /** Iterations (accepted steps) so far, from 1. */
+  iteration: number;
+  loss: number;
+  /** max |g| */
+  gradNorm: number;
+  /** Evaluations of fn so far. */
+  evaluations: number;
+  /** The current point: a live view, valid during the callback only (copy it to keep it). */
+  x: A;
+}
+
+export interface MinimizeResult<A extends FloatArray = Float64Array> {
+  /** The best point found (a copy, the dtype of x0); the loss and gradient are finite there unless reason is "nonFinite" at x0. */
+  x: A;
+  loss: number;
+  gradNorm: number;
+  iterations: number;
+  evaluations: number;
+  /** true when stopped by gradTol or relTol. */
+  converged: boolean;
+  reason: StopReason;
+  message: string;
+  /** With `bounds` only: per coordinate -1 at its lower bound, +1 at its upper bound, 0 inside. */
+  activeBounds?: Int8Array;
+}
+
+/** The objective as the driver sees it (typed arrays of the run's dtype). */
+export interface Objective {
+  fn: (x: FloatArray, grad: FloatArray) => number;
+  hessian?: ((x: FloatArray, H: Float64Array) => void) | null;
+  hvp?: ((x: FloatArray, v: Float64Array, out: Float64Array) => void) | null;
+}
+
+/** The driver's settings (checked by the caller). */
+export interface Settings {
+  method: "lbfgs" | "newton";
+  memory: number;
+  gradTol: number;
+  relTol: number;
+  maxIterations: number;
+  maxEvaluations: number;
+  onIteration?: ((info: IterationInfo<FloatArray>) => boolean | void) | undefined;
+}
+
+export const defaults: Settings = { method: "lbfgs", memory: 10, gradTol: 1e-5, relTol: 2.220446049250313e-9, maxIterations: 15000, maxEvaluations: 15000 };
+
+const MESSAGES: Record<StopReason, string> = {
+  gradTol: "converged: max |gradient| <= gradTol",
+  relTol: "converged: relative reduction of the loss <= relTol",
+  maxIterations: "stopped: maxIterations reached",
+  maxEvaluations: "stopped: maxEvaluations reached",
+  callback: "stopped by onIteration",
+  lineSearch: "stopped: the line search found no acceptable step, even along steepest descent (limit of floating-point precision, or a gradient that does not match the loss)",
+  nonFinite: "stopped: the loss or gradient is not finite (at x0, or at every point the line search tried)",
+};
+
+/** Whether `v` is one of the StopReason names (checkpoints check Newton's lastReason with it). */
+export const isStopReason = (v: string): v is StopReason => Object.hasOwn(MESSAGES, v);
+
+/** Trials per line search (non-finite back-offs included). */
+const MAX_TRIALS = 40;
+
+/** The driver behind minimize() and Newton (options already validated). */
+export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Settings>): MinimizeResult<FloatArray> {
+  const s: Settings = { ...defaults, ...options };
+  const dtype: DType = x0 instanceof Float32Array ? "float32" : "float64";
+  const n = x0.length;
+  const K = vectorKernels[dtype];
+  const lbfgs = s.method === "lbfgs";
+  const history = new History(dtype, n);
+  // x, g: the current point and its gradient; xt, gt: the line search's trial point; d: direction
+  let x = history.take(), g = history.take(), xt = history.take(), gt = history.take(), d = history.take();
+  const newton = lbfgs ? null : new NewtonScratch(n, obj);
+  let evaluations = 0, iterations = 0;
+  let f = NaN, gnorm = NaN;
+  const call = (xb: typeof x, gb: typeof g): number => {
+    evaluations++;
+    const grad = gb.view;
+    grad.fill(0);
+    const loss = obj.fn(xb.view, grad);
+    if (typeof loss !== "number") throw new InvalidOptionError("fn", loss, "a function (x, grad) => loss returning a number");
+    return loss;
+  };
+  const result = (reason: StopReason): MinimizeResult<FloatArray> => ({
+    x: dtype === "float32" ? new Float32Array(x.view) : new Float64Array(x.view),
+    loss: f, gradNorm: gnorm, iterations, evaluations,
+    converged: reason === "gradTol" || reason === "relTol", reason, message: MESSAGES[reason],
+  });
+  try {
+    x.view.set(x0);
+    f = call(x, g);
+    gnorm = K.maxabs(g.ptr, n);
+    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) return result("nonFinite");
+    if (gnorm <= s.gradTol) return result("gradTol");
+    const eps = dtype === "float32" ? 2 ** -23 : 2 ** -52;
+    const ls = new MoreThuente(1e-4, 0.9);
+    let hDiag = 1;
+    for (;;) {
+      // search direction and first trial step
+      let t0 = 1;
+      if (!lbfgs) {
+        if (!newton!.direction(x.view, g.view, d.view)) return result("nonFinite");
+      } else if (history.length === 0) {
+        K.scale(d.ptr, g.ptr, n, -1);
+        t0 = 1 / Math.sqrt(K.sumsq(g.ptr, n));
+      } else history.twoLoop(g.ptr, d.ptr, hDiag);
+      const gtd = K.dot(g.ptr, d.ptr, n);
+      if (!(gtd < 0)) {
+        if (history.length > 0) {
+          history.reset();
+          continue;
+        }
+        return result(Number.isFinite(gtd) ? "lineSearch" : "nonFinite");
+      }
+
+      // strong-Wolfe line search along d
+      let status = ls.start(f, gtd, t0);
+      let ft = NaN, gtdt = NaN, nonFinite = false;
+      for (let trial = 0; status === "evaluate" && trial < MAX_TRIALS; trial++) {
+        if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
+        K.axpby(xt.ptr, x.ptr, d.ptr, n, 1, ls.t);
+        ft = call(xt, gt);
+        gtdt = Number.isFinite(ft) ? K.dot(gt.ptr, d.ptr, n) : NaN;
+        nonFinite = !Number.isFinite(gtdt);
+        status = nonFinite ? ls.exclude() : ls.next(ft, gtdt);
+      }
+      const t = ls.t;
+      const accepted = !nonFinite && (status === "converged" || (status === "warning" && ft <= f + 1e-4 * t * gtd));
+      if (!accepted) {
+        if (history.length > 0) {
+          history.reset(); // forget the memory, retry along -g
+          continue;
+        }
+        return result(nonFinite ? "nonFinite" : "lineSearch");
+      }
+
+      // accept x + t d; update the memory with s = t d, y = g_new - g_old
+      iterations++;
+      const fPrev = f;
+      const ys = t * (gtdt - gtd);
+      if (lbfgs && ys > eps * t * -gtd) {
+        hDiag = ys / K.axpbyDot(g.ptr, gt.ptr, g.ptr, n, -1, 1); // y = g_new - g_old in place, returns y'y
+        history.push(d, g, ys, t, s.memory);
+        d = history.take();
+        g = gt;
+        gt = history.take();
+      } else [g, gt] = [gt, g];
+      [x, xt] = [xt, x];
+      f = ft;
+      gnorm = K.maxabs(g.ptr, n);
+
+      if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: gnorm, evaluations, x: x.view }) === false) return result("callback");
+      if (gnorm <= s.gradTol) return result("gradTol");
+      if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
+      if (iterations >= s.maxIterations) return result("maxIterations");
+      if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
+    }
+  } finally {
+    for (const b of [x, g, xt, gt, d]) history.give(b);
+    history.dispose();
+  }
+}
+
+/** Newton's direction at x: dense damped Cholesky, or Newton-CG with Hessian-vector products. */
+class NewtonScratch {
+  readonly #h: Float64Array;
+  readonly #l: Float64Array;
+  readonly #g: Float64Array;
+  readonly #d: Float64Array;
+  readonly #cg = { r: new Float64Array(0), p: new Float64Array(0), hp: new Float64Array(0) };
+
+  constructor(
+    readonly n: number,
+    readonly obj: Objective,
+  ) {
+    const dense = !!obj.hessian;
+    this.#h = new Float64Array(dense ? n * n : 0);
+    this.#l = new Float64Array(dense ? n * n : 0);
+    this.#g = new Float64Array(n);
+    this.#d = new Float64Array(n);
+    if (!dense) this.#cg = { r: new Float64Array(n), p: new Float64Array(n), hp: new Float64Array(n) };
+  }
+
+  /** Writes the direction into d; false when the Hessian (or a product) is not finite. */
+  direction(x: FloatArray, g: FloatArray, d: FloatArray): boolean {
+    const { n, obj } = this;
+    this.#g.set(g);
+    if (obj.hessian) {
+      this.#h.fill(0);
+      obj.hessian(x, this.#h);
+      if (Number.isNaN(dampedNewtonDirection(this.#h, this.#g, n, this.#d, this.#l))) return false;
+    } else if (!newtonCGDirection((v, out) => obj.hvp!(x, v, out), this.#g, n, this.#d, this.#cg)) return false;
+    for (let i = 0; i < n; i++) if (!Number.isFinite(this.#d[i]!)) return false;
+    d.set(this.#d);
+    return true;
+  }
+}
