@@ -24,11 +24,13 @@ function jsAdam(p, g, m, v, t, lr, b1, b2, eps) {
 }
 // The notes' formula as usually transcribed: bias-corrected moments per element.
 function jsAdamTextbook(p, g, m, v, t, lr, b1, b2, eps) {
-  const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t;
+  const bc1 = 1 - b1 ** t,
+    bc2 = 1 - b2 ** t;
   for (let i = 0; i < p.length; i++) {
     m[i] = b1 * m[i] + (1 - b1) * g[i];
     v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-    const mHat = m[i] / bc1, vHat = v[i] / bc2;
+    const mHat = m[i] / bc1,
+      vHat = v[i] / bc2;
     p[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
   }
 }
@@ -40,18 +42,23 @@ function jsSgdMomentum(p, g, buf, lr, mu) {
 }
 
 function setups(n) {
-  const init = randomArray(n, 1, 1), grad = randomArray(n, 2, 1e-2);
-  const zc = Param.from(init); zc.grad.set(grad);
+  const init = randomArray(n, 1, 1),
+    grad = randomArray(n, 2, 1e-2);
+  const zc = Param.from(init);
+  zc.grad.set(grad);
   const own = { data: init.slice(), grad: grad.slice() };
   const wrapped = Param.wrap(own.data, own.grad);
-  const zcS = Param.from(init); zcS.grad.set(grad);
+  const zcS = Param.from(init);
+  zcS.grad.set(grad);
   const ownS = { data: init.slice(), grad: grad.slice() };
   const wrappedS = Param.wrap(ownS.data, ownS.grad);
   const js = { p: init.slice(), g: grad, m: new Float32Array(n), v: new Float32Array(n), t: 0 };
   const jsT = { p: init.slice(), g: grad, m: new Float32Array(n), v: new Float32Array(n), t: 0 };
   const jsS = { p: init.slice(), g: grad, buf: new Float32Array(n) };
-  const adamZ = new Adam([zc], { lr: 1e-3 }), adamC = new Adam([wrapped], { lr: 1e-3 });
-  const sgdZ = new SGD([zcS], { lr: 1e-3, momentum: 0.9 }), sgdC = new SGD([wrappedS], { lr: 1e-3, momentum: 0.9 });
+  const adamZ = new Adam([zc], { lr: 1e-3 }),
+    adamC = new Adam([wrapped], { lr: 1e-3 });
+  const sgdZ = new SGD([zcS], { lr: 1e-3, momentum: 0.9 }),
+    sgdC = new SGD([wrappedS], { lr: 1e-3, momentum: 0.9 });
   return {
     tasks: {
       "Adam wasm zero-copy": () => adamZ.step(),
@@ -89,11 +96,20 @@ for (const n of SIZES) {
 
 const f = (x, d = 2) => x.toFixed(d);
 console.log(`\nfloat32, ${ROUNDS} rounds (median of tinybench p50 latencies); ${machine()}`);
-console.log(`\n| N | Adam zero-copy ns/el | GB/s | Adam copy path ns/el | Adam plain JS fused ns/el | Adam plain JS textbook ns/el | zero-copy vs fused JS | vs textbook JS | copy vs zero-copy | SGD-mom zero-copy ns/el | SGD-mom copy ns/el | SGD-mom plain JS ns/el | zero-copy vs JS |`);
+console.log(
+  `\n| N | Adam zero-copy ns/el | GB/s | Adam copy path ns/el | Adam plain JS fused ns/el | Adam plain JS textbook ns/el | zero-copy vs fused JS | vs textbook JS | copy vs zero-copy | SGD-mom zero-copy ns/el | SGD-mom copy ns/el | SGD-mom plain JS ns/el | zero-copy vs JS |`,
+);
 console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const { n, ms } of rows) {
   const ns = (k) => (ms[k] * 1e6) / n;
-  const az = ns("Adam wasm zero-copy"), ac = ns("Adam wasm copy path"), aj = ns("Adam plain JS"), at = ns("Adam plain JS textbook");
-  const sz = ns("SGD-momentum wasm zero-copy"), sc = ns("SGD-momentum wasm copy path"), sj = ns("SGD-momentum plain JS");
-  console.log(`| ${n.toExponential(0)} | ${f(az)} | ${f(28 / az, 1)} | ${f(ac)} | ${f(aj)} | ${f(at)} | **${f(aj / az, 1)}x** | ${f(at / az, 1)}x | ${f(ac / az, 2)}x | ${f(sz)} | ${f(sc)} | ${f(sj)} | **${f(sj / sz, 1)}x** |`);
+  const az = ns("Adam wasm zero-copy"),
+    ac = ns("Adam wasm copy path"),
+    aj = ns("Adam plain JS"),
+    at = ns("Adam plain JS textbook");
+  const sz = ns("SGD-momentum wasm zero-copy"),
+    sc = ns("SGD-momentum wasm copy path"),
+    sj = ns("SGD-momentum plain JS");
+  console.log(
+    `| ${n.toExponential(0)} | ${f(az)} | ${f(28 / az, 1)} | ${f(ac)} | ${f(aj)} | ${f(at)} | **${f(aj / az, 1)}x** | ${f(at / az, 1)}x | ${f(ac / az, 2)}x | ${f(sz)} | ${f(sc)} | ${f(sj)} | **${f(sj / sz, 1)}x** |`,
+  );
 }

@@ -28,9 +28,11 @@ const js = {
   NAdam(s, lr = 2e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8, psi = 4e-3) {
     const { p, g, m, v } = s;
     const t = ++s.t;
-    const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi)), muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
+    const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi)),
+      muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
     s.muProduct *= mu;
-    const a = (lr * (1 - mu)) / (1 - s.muProduct), b = (lr * muNext) / (1 - s.muProduct * muNext);
+    const a = (lr * (1 - mu)) / (1 - s.muProduct),
+      b = (lr * muNext) / (1 - s.muProduct * muNext);
     const bc2 = 1 - b2 ** t;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i];
@@ -43,8 +45,10 @@ const js = {
   RAdam(s, lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8) {
     const { p, g, m, v } = s;
     const t = ++s.t;
-    const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t;
-    const rhoInf = 2 / (1 - b2) - 1, rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+    const bc1 = 1 - b1 ** t,
+      bc2 = 1 - b2 ** t;
+    const rhoInf = 2 / (1 - b2) - 1,
+      rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
     const rect = rhoT > 5 ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i];
@@ -66,7 +70,8 @@ const js = {
   Lion(s, lr = 1e-4, b1 = 0.9, b2 = 0.99, wd = 0) {
     const { p, g, m } = s;
     for (let i = 0; i < p.length; i++) {
-      const gi = g[i], mi = m[i];
+      const gi = g[i],
+        mi = m[i];
       p[i] -= lr * (Math.sign(b1 * mi + (1 - b1) * gi) + wd * p[i]);
       m[i] = b2 * mi + (1 - b2) * gi;
     }
@@ -105,8 +110,10 @@ const js = {
 const optimizers = { Adamax, NAdam, RAdam, Adadelta, Lion, AdamWScheduleFree, SGDScheduleFree };
 
 function setup(n) {
-  const init = randomArray(n, 1, 1), grad = randomArray(n, 2, 1e-2);
-  const tasks = {}, owned = [];
+  const init = randomArray(n, 1, 1),
+    grad = randomArray(n, 2, 1e-2);
+  const tasks = {},
+    owned = [];
   for (const [name, Ctor] of Object.entries(optimizers)) {
     const p = Param.from(init);
     p.grad.set(grad);
@@ -114,7 +121,21 @@ function setup(n) {
     owned.push(opt, p);
     tasks[`${name} wasm`] = () => opt.step();
     const z = () => new Float32Array(n);
-    const state = { p: init.slice(), g: grad, m: z(), v: z(), u: z(), acc: z(), z: init.slice(), x: init.slice(), t: 0, k: 0, lrMax: -1, weightSum: 0, muProduct: 1 };
+    const state = {
+      p: init.slice(),
+      g: grad,
+      m: z(),
+      v: z(),
+      u: z(),
+      acc: z(),
+      z: init.slice(),
+      x: init.slice(),
+      t: 0,
+      k: 0,
+      lrMax: -1,
+      weightSum: 0,
+      muProduct: 1,
+    };
     tasks[`${name} JS`] = () => js[name](state);
     tasks[`${name} JS`].state = state;
     tasks[`${name} wasm`].param = p;
@@ -142,6 +163,7 @@ console.log(`\nN = ${N.toExponential(0)} float32, ${ROUNDS} rounds (median of ti
 console.log(`| optimizer | wasm-optim ns/el | plain JS fused ns/el | speed-up |`);
 console.log(`|---|---|---|---|`);
 for (const name of Object.keys(optimizers)) {
-  const w = (median(samples[`${name} wasm`]) * 1e6) / N, j = (median(samples[`${name} JS`]) * 1e6) / N;
+  const w = (median(samples[`${name} wasm`]) * 1e6) / N,
+    j = (median(samples[`${name} JS`]) * 1e6) / N;
   console.log(`| ${name} | ${w.toFixed(2)} | ${j.toFixed(2)} | **${(j / w).toFixed(1)}x** |`);
 }

@@ -6,7 +6,10 @@ import { Bench } from "tinybench";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const arg = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const baseDir = arg("--base");
 if (!baseDir) throw new Error("usage: node bench/dedupe.bench.mjs --base <dist of the previous build> [--quick]");
 const quick = process.argv.includes("--quick");
@@ -29,7 +32,14 @@ async function compare(dtype, what, states, fn, prepare = () => {}) {
   }
   const m = (a) => a.sort((x, y) => x - y)[1];
   const [b, a] = [m(med.before), m(med.after)];
-  rows.push({ dtype, n, what, "before ns/elem": ((b * 1e6) / n).toFixed(3), "after ns/elem": ((a * 1e6) / n).toFixed(3), "after/before": (a / b).toFixed(2) });
+  rows.push({
+    dtype,
+    n,
+    what,
+    "before ns/elem": ((b * 1e6) / n).toFixed(3),
+    "after ns/elem": ((a * 1e6) / n).toFixed(3),
+    "after/before": (a / b).toFixed(2),
+  });
 }
 
 for (const dtype of ["float32", "float64"]) {

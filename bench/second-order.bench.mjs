@@ -60,13 +60,23 @@ const PEER_MS = 60_000; // ...or this long is stopped and reported as not conver
 const peerRequire = createRequire(new URL("./peers/package.json", import.meta.url));
 function loadPeers() {
   const out = {};
-  try { out.numeric = peerRequire("numeric"); } catch { /* not installed */ }
-  try { out.optimizationJs = peerRequire("optimization-js"); } catch { /* not installed */ }
+  try {
+    out.numeric = peerRequire("numeric");
+  } catch {
+    /* not installed */
+  }
+  try {
+    out.optimizationJs = peerRequire("optimization-js");
+  } catch {
+    /* not installed */
+  }
   try {
     const ex = {};
     new Function("exports", "module", readFileSync(peerRequire.resolve("fmin"), "utf8"))(ex, { exports: ex }); // UMD build
     out.fmin = ex;
-  } catch { /* not installed */ }
+  } catch {
+    /* not installed */
+  }
   return out;
 }
 const peers = loadPeers();
@@ -117,7 +127,15 @@ function infNorm(g) {
 function finish(p, c, x, converged, note = "") {
   const g = new Float64Array(p.n);
   const loss = p.fg(x, g);
-  return { it: c.it ?? "", evals: c.grads ? `${c.evals} f + ${c.grads} g` : c.evals, loss, gnorm: infNorm(g), ms: performance.now() - c.start, converged: converged && infNorm(g) <= GRAD_TOL * 1.0001, note };
+  return {
+    it: c.it ?? "",
+    evals: c.grads ? `${c.evals} f + ${c.grads} g` : c.evals,
+    loss,
+    gnorm: infNorm(g),
+    ms: performance.now() - c.start,
+    converged: converged && infNorm(g) <= GRAD_TOL * 1.0001,
+    note,
+  };
 }
 
 function runPeer(name, p) {
@@ -138,15 +156,41 @@ function runPeer(name, p) {
       return finish(p, c, r.x, true);
     }
   } catch (e) {
-    if (e instanceof Budget) return { it: "", evals: c.evals + (c.grads ? ` f + ${c.grads} g` : ""), loss: NaN, gnorm: NaN, ms: performance.now() - c.start, converged: false, note: `stopped at the budget (${PEER_EVALS} evaluations or ${PEER_MS / 1000} s)` };
-    return { it: "", evals: c.evals, loss: NaN, gnorm: NaN, ms: performance.now() - c.start, converged: false, note: `threw ${e?.message ?? e}` };
+    if (e instanceof Budget)
+      return {
+        it: "",
+        evals: c.evals + (c.grads ? ` f + ${c.grads} g` : ""),
+        loss: NaN,
+        gnorm: NaN,
+        ms: performance.now() - c.start,
+        converged: false,
+        note: `stopped at the budget (${PEER_EVALS} evaluations or ${PEER_MS / 1000} s)`,
+      };
+    return {
+      it: "",
+      evals: c.evals,
+      loss: NaN,
+      gnorm: NaN,
+      ms: performance.now() - c.start,
+      converged: false,
+      note: `threw ${e?.message ?? e}`,
+    };
   }
 }
 
 function numericUncmin(p, c) {
   const num = peers.numeric;
   let it = 0;
-  const r = num.uncmin((x) => c.f(Float64Array.from(x)), Array.from(p.x0()), GRAD_TOL, (x) => c.g(Float64Array.from(x)), PEER_EVALS, () => { it++; });
+  const r = num.uncmin(
+    (x) => c.f(Float64Array.from(x)),
+    Array.from(p.x0()),
+    GRAD_TOL,
+    (x) => c.g(Float64Array.from(x)),
+    PEER_EVALS,
+    () => {
+      it++;
+    },
+  );
   c.it = r.iterations ?? it;
   return r;
 }
@@ -162,13 +206,24 @@ function runOurs(p) {
   const t0 = performance.now();
   const r = minimize(fn, p.x0(), { memory: 10, gradTol: GRAD_TOL, relTol: 0, maxIterations: 100_000, maxEvaluations: 100_000 });
   const ms = performance.now() - t0;
-  return { it: r.iterations, evals: r.evaluations, loss: r.loss, gnorm: r.gradNorm, ms, ownMsPerIt: (ms - fnMs) / r.iterations, converged: r.converged, note: r.reason };
+  return {
+    it: r.iterations,
+    evals: r.evaluations,
+    loss: r.loss,
+    gnorm: r.gradNorm,
+    ms,
+    ownMsPerIt: (ms - fnMs) / r.iterations,
+    converged: r.converged,
+    note: r.reason,
+  };
 }
 
 const fmt = (v, d = 3) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(d)) : String(v ?? ""));
 
 console.log(`# minimize() vs JavaScript peers — ${new Date().toISOString()}`);
-console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; stop at max|g| <= ${GRAD_TOL}`);
+console.log(
+  `node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; stop at max|g| <= ${GRAD_TOL}`,
+);
 console.log("");
 console.log("| problem | optimizer | iterations | evaluations | final loss | max abs g | time ms | own ms / iteration | converged |");
 console.log("|---|---|---|---|---|---|---|---|---|");
@@ -181,7 +236,9 @@ for (const p of problems) {
     const r = runOurs(p);
     if (!best || r.ms < best.ms) best = r;
   }
-  console.log(`| ${p.name} | **wasm-optim minimize** | ${best.it} | ${best.evals} | ${fmt(best.loss)} | ${fmt(best.gnorm)} | ${best.ms.toFixed(1)} | ${best.ownMsPerIt.toFixed(2)} | ${best.converged ? "yes" : `no (${best.note})`} |`);
+  console.log(
+    `| ${p.name} | **wasm-optim minimize** | ${best.it} | ${best.evals} | ${fmt(best.loss)} | ${fmt(best.gnorm)} | ${best.ms.toFixed(1)} | ${best.ownMsPerIt.toFixed(2)} | ${best.converged ? "yes" : `no (${best.note})`} |`,
+  );
   for (const name of peerNames) {
     const key = name.startsWith("optimization") ? "optimizationJs" : name.startsWith("numeric") ? "numeric" : "fmin";
     if (!peers[key]) {
@@ -190,36 +247,55 @@ for (const p of problems) {
     }
     const r = runPeer(name, p);
     if (r.skip) console.log(`| | ${name} | ${r.skip} | | | | | | |`);
-    else console.log(`| | ${name} | ${r.it} | ${r.evals} | ${fmt(r.loss)} | ${fmt(r.gnorm)} | ${r.ms.toFixed(1)} | | ${r.converged ? "yes" : `no${r.note ? ` (${r.note})` : ""}`} |`);
+    else
+      console.log(
+        `| | ${name} | ${r.it} | ${r.evals} | ${fmt(r.loss)} | ${fmt(r.gnorm)} | ${r.ms.toFixed(1)} | | ${r.converged ? "yes" : `no${r.note ? ` (${r.note})` : ""}`} |`,
+      );
   }
 }
 
 // ---- one L-BFGS direction at n = 1e6, memory 10: SIMD kernels vs plain JavaScript
 if (!quick) {
-  const n = 1_000_000, m = 10;
+  const n = 1_000_000,
+    m = 10;
   const r = P.rng(3);
   const hist = new History("float64", n);
-  const S = [], Y = [], ro = new Float64Array(m);
+  const S = [],
+    Y = [],
+    ro = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    const s = hist.take(), y = hist.take();
-    for (let j = 0; j < n; j++) { s.view[j] = r.normal(); y.view[j] = s.view[j] * (1 + r.next()); }
+    const s = hist.take(),
+      y = hist.take();
+    for (let j = 0; j < n; j++) {
+      s.view[j] = r.normal();
+      y.view[j] = s.view[j] * (1 + r.next());
+    }
     const ys = vector.dot("float64", s.ptr, y.ptr, n);
     hist.push(s, y, ys, 1, m);
-    S.push(Float64Array.from(s.view)); Y.push(Float64Array.from(y.view)); ro[i] = 1 / ys;
+    S.push(Float64Array.from(s.view));
+    Y.push(Float64Array.from(y.view));
+    ro[i] = 1 / ys;
   }
-  const g = new WasmBuffer("float64", n), d = new WasmBuffer("float64", n);
+  const g = new WasmBuffer("float64", n),
+    d = new WasmBuffer("float64", n);
   for (let j = 0; j < n; j++) g.view[j] = r.normal();
-  const gJs = Float64Array.from(g.view), dJs = new Float64Array(n), al = new Float64Array(m);
+  const gJs = Float64Array.from(g.view),
+    dJs = new Float64Array(n),
+    al = new Float64Array(m);
   const plainTwoLoop = () => {
     for (let j = 0; j < n; j++) dJs[j] = -gJs[j];
     for (let i = m - 1; i >= 0; i--) {
-      let a = 0; const s = S[i], y = Y[i];
+      let a = 0;
+      const s = S[i],
+        y = Y[i];
       for (let j = 0; j < n; j++) a += s[j] * dJs[j];
       al[i] = a * ro[i];
       for (let j = 0; j < n; j++) dJs[j] -= al[i] * y[j];
     }
     for (let i = 0; i < m; i++) {
-      let b = 0; const s = S[i], y = Y[i];
+      let b = 0;
+      const s = S[i],
+        y = Y[i];
       for (let j = 0; j < n; j++) b += y[j] * dJs[j];
       const c = al[i] - b * ro[i];
       for (let j = 0; j < n; j++) dJs[j] += c * s[j];

@@ -33,7 +33,8 @@ async function measure(label, n, tasks) {
   const med = Object.fromEntries(bench.tasks.map((t) => [t.name, t.result.latency.p50]));
   const names = tasks.map(([name]) => name);
   const base = med[names[0]];
-  for (const name of names) rows.push({ what: label, n, task: name, "ns/elem": ((med[name] * 1e6) / n).toFixed(3), "vs first": (med[name] / base).toFixed(2) });
+  for (const name of names)
+    rows.push({ what: label, n, task: name, "ns/elem": ((med[name] * 1e6) / n).toFixed(3), "vs first": (med[name] / base).toFixed(2) });
 }
 
 for (const n of sizes) {
@@ -64,10 +65,16 @@ for (const n of sizes) {
   const r = new Param(n);
   const acc = accumulateGradients(new Adam([r]), 1e9); // never reaches the step: accumulation only
   fill(r, 3);
-  const sum = new Float32Array(n), g = new Float32Array(n).fill(0.5);
+  const sum = new Float32Array(n),
+    g = new Float32Array(n).fill(0.5);
   acc.step();
   await measure("accumulate one micro-batch", n, [
-    ["JS loop", () => { for (let i = 0; i < n; i++) sum[i] += g[i]; }],
+    [
+      "JS loop",
+      () => {
+        for (let i = 0; i < n; i++) sum[i] += g[i];
+      },
+    ],
     ["GradientAccumulator (wasm SIMD)", () => acc.step()],
   ]);
 }
@@ -86,7 +93,14 @@ for (const n of sizes) {
   bench.add("crc32", () => crc32(bytes));
   bench.add("Uint8Array copy (memcpy baseline)", () => bytes.slice());
   await bench.run();
-  for (const t of bench.tasks) rows.push({ what: `checkpoint, Adam ${n} params (${(bytes.length / 2 ** 20).toFixed(1)} MiB)`, n, task: t.name, "ns/elem": ((t.result.latency.p50 * 1e6) / n).toFixed(3), "vs first": `${(bytes.length / 2 ** 20 / (t.result.latency.p50 / 1e3)).toFixed(0)} MiB/s` });
+  for (const t of bench.tasks)
+    rows.push({
+      what: `checkpoint, Adam ${n} params (${(bytes.length / 2 ** 20).toFixed(1)} MiB)`,
+      n,
+      task: t.name,
+      "ns/elem": ((t.result.latency.p50 * 1e6) / n).toFixed(3),
+      "vs first": `${(bytes.length / 2 ** 20 / (t.result.latency.p50 / 1e3)).toFixed(0)} MiB/s`,
+    });
 }
 
 console.table(rows);

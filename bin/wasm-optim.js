@@ -101,7 +101,9 @@ async function demo() {
     unavailable(DEMO_MISSING);
   }
   if (!existsSync(new URL("dist/cli.js", dir))) {
-    unavailable(`the demo package in ${fileURLToPath(dir)} is not built: run \`npm run demo\` in the repository (it builds the library and the demo)`);
+    unavailable(
+      `the demo package in ${fileURLToPath(dir)} is not built: run \`npm run demo\` in the repository (it builds the library and the demo)`,
+    );
   }
   const { main } = await import("wasm-optim-demo/cli");
   process.exitCode = main(rest);
@@ -111,7 +113,8 @@ function bench() {
   const script = new URL("bench/adam-sgd.bench.mjs", root);
   if (wantsHelp) return out(existsSync(script) ? BENCH_USAGE : `${BENCH_USAGE}\n\n${BENCH_MISSING}`);
   if (!existsSync(script)) unavailable(BENCH_MISSING);
-  if (!existsSync(new URL("dist/index.js", root))) unavailable("dist/ is missing: run `npm run build` first (or `npm run bench`, which builds)");
+  if (!existsSync(new URL("dist/index.js", root)))
+    unavailable("dist/ is missing: run `npm run build` first (or `npm run bench`, which builds)");
   const run = spawnSync(process.execPath, [fileURLToPath(script), ...rest], { stdio: "inherit" });
   process.exitCode = run.status ?? 1;
 }

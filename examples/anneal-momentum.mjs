@@ -3,13 +3,14 @@
 // while fitting a small least-squares problem; saves a checkpoint half-way and shows that
 // the resumed run ends on exactly the same parameters.
 //   npm run build && node examples/anneal-momentum.mjs
-import {
-  Param, SGD, scheduleHyperparameter, schedules, skipNonFinite, saveParams, loadParams,
-} from "../dist/index.js";
+import { Param, SGD, scheduleHyperparameter, schedules, skipNonFinite, saveParams, loadParams } from "../dist/index.js";
 
 const n = 64; // parameters
 const rows = 256; // observations: y = A w* (+ noise)
-const rand = ((s) => () => ((s = Math.imul(s ^ (s >>> 15), 2246822519) ^ 0x9e3779b9) >>> 0) / 2 ** 32)(7);
+const rand = (
+  (s) => () =>
+    ((s = Math.imul(s ^ (s >>> 15), 2246822519) ^ 0x9e3779b9) >>> 0) / 2 ** 32
+)(7);
 // columns scaled over a decade: an ill-conditioned problem where momentum matters
 const A = Array.from({ length: rows }, () => Float64Array.from({ length: n }, (_, i) => (rand() - 0.5) * 10 ** (-i / n)));
 const wTrue = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
@@ -43,7 +44,9 @@ function train(run, from, to) {
     for (const s of run.schedules) s.step();
     if (t % 100 === 0 || t === to - 1) {
       const g = run.opt.paramGroups[0];
-      console.log(`step ${String(t).padStart(3)}  loss ${loss.toExponential(3)}  momentum ${g.momentum.toFixed(3)}  lr ${g.lr.toFixed(4)}  |g| ${run.guarded.lastNorm.toFixed(3)}`);
+      console.log(
+        `step ${String(t).padStart(3)}  loss ${loss.toExponential(3)}  momentum ${g.momentum.toFixed(3)}  lr ${g.lr.toFixed(4)}  |g| ${run.guarded.lastNorm.toFixed(3)}`,
+      );
     }
   }
 }

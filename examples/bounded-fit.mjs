@@ -7,7 +7,7 @@
 import { minimize } from "../dist/index.js";
 
 let seed = 3;
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 
 // data: 40 points of 2.5 exp(-0.7 t) (no background) plus noise
@@ -32,7 +32,8 @@ function loss(p, grad) {
 const x0 = [1, 1, 0.5];
 const free = minimize(loss, x0);
 const boxed = minimize(loss, x0, { bounds: { lower: [0, 0, 0], upper: [Infinity, 5, Infinity] } });
-const show = (r) => `a ${r.x[0].toFixed(4)}  k ${r.x[1].toFixed(4)}  c ${r.x[2].toFixed(4)}  loss ${r.loss.toFixed(5)}  (${r.reason}, ${r.evaluations} evaluations)`;
+const show = (r) =>
+  `a ${r.x[0].toFixed(4)}  k ${r.x[1].toFixed(4)}  c ${r.x[2].toFixed(4)}  loss ${r.loss.toFixed(5)}  (${r.reason}, ${r.evaluations} evaluations)`;
 console.log(`unbounded: ${show(free)}`);
 console.log(`bounded:   ${show(boxed)}`);
 console.log(`active bounds: [${[...boxed.activeBounds].join(", ")}] (-1 = on its lower bound)`);

@@ -4,9 +4,10 @@
 //   npm run build && node examples/logistic-regression.mjs
 import { Adam, Param, SGD } from "../dist/index.js";
 
-const N = 2000, D = 20;
+const N = 2000,
+  D = 20;
 let seed = 42;
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 
 // data: y = [x . wTrue + noise > 0]

@@ -28,9 +28,11 @@ function check(k) {
   const names = [...k.pointers, "n", ...k.scalars, ...flagsOf(k).map(([f]) => f)];
   if (new Set(names).size !== names.length) throw new Error(`kernels.mjs: ${k.name}: an argument name repeats`);
   for (const [name] of (k.splats ?? []).map(parseSplat)) {
-    if (k.pointers.includes(name) || flagsOf(k).some(([f]) => f === name)) throw new Error(`kernels.mjs: ${k.name}: splat ${name} shadows an argument`);
+    if (k.pointers.includes(name) || flagsOf(k).some(([f]) => f === name))
+      throw new Error(`kernels.mjs: ${k.name}: splat ${name} shadows an argument`);
   }
-  for (const d of Object.keys(k.docs ?? {})) if (!names.includes(d)) throw new Error(`kernels.mjs: ${k.name}: docs for unknown argument ${d}`);
+  for (const d of Object.keys(k.docs ?? {}))
+    if (!names.includes(d)) throw new Error(`kernels.mjs: ${k.name}: docs for unknown argument ${d}`);
 }
 
 // ---- assembly/generated/exports.ts
@@ -43,7 +45,8 @@ function driver(k) {
   const splats = (k.splats ?? []).map(parseSplat).map(([name]) => name);
   const flags = flagsOf(k);
   const params = [
-    ...k.pointers.map((p) => `${p}: usize`), "n: usize",
+    ...k.pointers.map((p) => `${p}: usize`),
+    "n: usize",
     ...splats.map((s) => `${s}: v128`),
     ...flags.map(([f, values]) => `${f}: ${isBool(values) ? "bool" : "i32"}`),
   ].join(", ");
@@ -71,7 +74,12 @@ function dispatch(k, type, flags, chosen, indent) {
   }
   const [[f, values], ...rest] = flags;
   // bool: if (f) <1> else <0>; i32: if (f == v0) <v0> else if ... else <last value>
-  const cases = isBool(values) ? [[f, 1], [null, 0]] : values.map((v, i) => [i < values.length - 1 ? `${f} == ${v}` : null, v]);
+  const cases = isBool(values)
+    ? [
+        [f, 1],
+        [null, 0],
+      ]
+    : values.map((v, i) => [i < values.length - 1 ? `${f} == ${v}` : null, v]);
   return cases
     .map(([test, v], i) => {
       const head = `${i > 0 ? "else " : ""}${test ? `if (${test}) ` : ""}`;
@@ -84,7 +92,8 @@ function dispatch(k, type, flags, chosen, indent) {
 function exports(k) {
   const flags = flagsOf(k);
   const params = [
-    ...k.pointers.map((p) => `${p}: usize`), "n: usize",
+    ...k.pointers.map((p) => `${p}: usize`),
+    "n: usize",
     ...k.scalars.map((s) => `${s}: f64`),
     ...flags.map(([f, values]) => `${f}: ${isBool(values) ? "bool" : "i32"}`),
   ].join(", ");
@@ -104,9 +113,15 @@ function assemblyExports() {
     `// Each update kernel: its driver (the loop, written once in the generator) and its exports\n` +
     `// (the scalars rounded once to the dtype and broadcast; the flags dispatched to literals).\n` +
     `import { splat, bytesOf, end32, end16 } from "../simd";\n` +
-    imports.join("\n") + "\n" +
+    imports.join("\n") +
+    "\n" +
     update.map((k) => `\n// ${k.summary}\n${driver(k)}\n${exports(k)}\n`).join("") +
-    plain.map((e) => `\n// ${e.summary}\nexport function ${e.name}(${e.params.map((a) => `${a}: f64`).join(", ")}): ${e.returns} {\n  return ${e.body};\n}\n`).join("")
+    plain
+      .map(
+        (e) =>
+          `\n// ${e.summary}\nexport function ${e.name}(${e.params.map((a) => `${a}: f64`).join(", ")}): ${e.returns} {\n  return ${e.body};\n}\n`,
+      )
+      .join("")
   );
 }
 
@@ -131,7 +146,12 @@ function typescript() {
   const perDType = [...update, ...vector];
   const quoted = (xs) => xs.map((x) => JSON.stringify(x)).join(" | ");
   const list = (xs) => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
-  const flags = (k) => (flagsOf(k).length ? `{ ${flagsOf(k).map(([f, values]) => `${f}: ${list(values)}`).join(", ")} }` : "{}");
+  const flags = (k) =>
+    flagsOf(k).length
+      ? `{ ${flagsOf(k)
+          .map(([f, values]) => `${f}: ${list(values)}`)
+          .join(", ")} }`
+      : "{}";
   const tableEntry = (k) =>
     `  ${k.name}: { pointers: ${list(k.pointers)}, scalars: ${list(k.scalars)}, flags: ${flags(k)}, returns: ${JSON.stringify(k.returns ?? "void")} },`;
   return (
@@ -150,8 +170,11 @@ function typescript() {
     `export type KernelName = keyof KernelSignatures;\n\n` +
     `/** The module's exports, each with its signature. */\n` +
     `export interface WasmExports {\n` +
-    perDType.flatMap((k) => ["f32", "f64"].map((t) => `  ${k.name}_${t}: KernelSignatures[${JSON.stringify(k.name)}];`)).join("\n") + "\n" +
-    plain.map((e) => `${tsDoc(e, false)}\n  ${e.name}: (${e.params.map((a) => `${a}: number`).join(", ")}) => ${tsType(e.returns)};`).join("\n") +
+    perDType.flatMap((k) => ["f32", "f64"].map((t) => `  ${k.name}_${t}: KernelSignatures[${JSON.stringify(k.name)}];`)).join("\n") +
+    "\n" +
+    plain
+      .map((e) => `${tsDoc(e, false)}\n  ${e.name}: (${e.params.map((a) => `${a}: number`).join(", ")}) => ${tsType(e.returns)};`)
+      .join("\n") +
     `\n}\n\n` +
     `/** The vector kernels' names (a runtime list, for building typed records). */\n` +
     `export const vectorKernelNames = ${list(vector.map((k) => k.name))} as const satisfies readonly VectorKernelName[];\n\n` +
@@ -182,4 +205,6 @@ writeFileSync(
     `/** The same kernels, importing an ordinary memory (the fallback). */\n` +
     `export const UNSHARED_WASM: string = "${b64("build/optim-unshared.wasm")}";\n`,
 );
-console.log(`wasm: ${readFileSync("build/optim.wasm").length} bytes (shared), ${readFileSync("build/optim-unshared.wasm").length} bytes (unshared)`);
+console.log(
+  `wasm: ${readFileSync("build/optim.wasm").length} bytes (shared), ${readFileSync("build/optim-unshared.wasm").length} bytes (unshared)`,
+);

@@ -67,9 +67,11 @@ export class AveragedModel implements Attachment {
       seen.add(p);
     });
     const o = options ?? {};
-    if (o === null || typeof o !== "object" || Array.isArray(o)) throw new InvalidOptionError("options", o, "an object { decay?, optimizer? }");
+    if (o === null || typeof o !== "object" || Array.isArray(o))
+      throw new InvalidOptionError("options", o, "an object { decay?, optimizer? }");
     const decay = o.decay === undefined || o.decay === null ? null : range(0, 1)("decay", o.decay);
-    if (o.optimizer !== undefined && !(o.optimizer instanceof Optimizer)) throw new InvalidOptionError("optimizer", o.optimizer, "an Optimizer");
+    if (o.optimizer !== undefined && !(o.optimizer instanceof Optimizer))
+      throw new InvalidOptionError("optimizer", o.optimizer, "an Optimizer");
     this.params = Object.freeze([...params]);
     this.decay = decay;
     const buffers: WasmBuffer[] = [];
@@ -187,7 +189,11 @@ export class AveragedModel implements Attachment {
     params.forEach((p, i) => {
       const mine = this.params[i]!;
       if (!(p instanceof Param) || p.dtype !== mine.dtype || p.size !== mine.size) {
-        throw new InvalidOptionError(`${name}[${i}]`, p instanceof Param ? `${p.dtype}[${p.size}]` : p, `a ${mine.dtype} Param of size ${mine.size}`);
+        throw new InvalidOptionError(
+          `${name}[${i}]`,
+          p instanceof Param ? `${p.dtype}[${p.size}]` : p,
+          `a ${mine.dtype} Param of size ${mine.size}`,
+        );
       }
       if (p.disposed) throw disposedError(p, `${name}[${i}]`, "nothing was changed");
       p.checkWrapped();

@@ -18,7 +18,14 @@ export { Lion, type LionOptions } from "./optimizers/lion.js";
 export { ScheduleFreeOptimizer, type ScheduleFreeOptions, type Mode as ScheduleFreeMode } from "./optimizers/schedule-free/base.js";
 export { SGDScheduleFree, type SGDScheduleFreeOptions } from "./optimizers/schedule-free/sgd.js";
 export { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "./optimizers/schedule-free/adamw.js";
-export { CheckpointError, type CheckpointErrorCode, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
+export {
+  CheckpointError,
+  type CheckpointErrorCode,
+  type Attachment,
+  type PendingLoad,
+  type StateTree,
+  type StateValue,
+} from "./checkpoint/attachment.js";
 export { packState, unpackState, crc32 } from "./checkpoint/codec.js";
 export { saveParams, loadParams } from "./checkpoint/params.js";
 export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./state-dict.js";
@@ -31,12 +38,42 @@ export type { Schedule, Anneal } from "./schedules/core.js";
 export { Scheduler } from "./schedules/scheduler.js";
 export { HyperparameterScheduler, scheduleHyperparameter, type ScheduleHyperparameterOptions } from "./schedules/hyperparameter.js";
 export {
-  LRScheduler, LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CosineAnnealingWarmRestarts,
-  CyclicLR, OneCycleLR, SWALR, SequentialLR, ChainedScheduler, ReduceLROnPlateau, INITIAL_LR,
+  LRScheduler,
+  LambdaLR,
+  MultiplicativeLR,
+  StepLR,
+  MultiStepLR,
+  ConstantLR,
+  LinearLR,
+  ExponentialLR,
+  PolynomialLR,
+  CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  CyclicLR,
+  OneCycleLR,
+  SWALR,
+  SequentialLR,
+  ChainedScheduler,
+  ReduceLROnPlateau,
+  INITIAL_LR,
 } from "./schedules/torch.js";
 export type {
-  LambdaLROptions, StepLROptions, MultiStepLROptions, ConstantLROptions, LinearLROptions, ExponentialLROptions, PolynomialLROptions, CosineAnnealingLROptions,
-  CosineAnnealingWarmRestartsOptions, CyclicLROptions, CyclicMode, OneCycleLROptions, SWALROptions, SequentialLROptions, ChainedSchedulerOptions, ReduceLROnPlateauOptions,
+  LambdaLROptions,
+  StepLROptions,
+  MultiStepLROptions,
+  ConstantLROptions,
+  LinearLROptions,
+  ExponentialLROptions,
+  PolynomialLROptions,
+  CosineAnnealingLROptions,
+  CosineAnnealingWarmRestartsOptions,
+  CyclicLROptions,
+  CyclicMode,
+  OneCycleLROptions,
+  SWALROptions,
+  SequentialLROptions,
+  ChainedSchedulerOptions,
+  ReduceLROnPlateauOptions,
 } from "./schedules/torch.js";
 export { AveragedModel, type AveragedModelOptions } from "./averaged-model.js";
 export * as vector from "./vector.js";

@@ -8,8 +8,14 @@ import { InvalidOptionError, StateError } from "./errors.js";
 import type { Check, Schema } from "./options.js";
 import { disposedError, Param, ParamState } from "./param.js";
 import {
-  allocateStates, commitStateDict, freeStates, parseStateDict, writeStateDict,
-  type LoadOptions, type OptimizerStateDict, type StateDictSource,
+  allocateStates,
+  commitStateDict,
+  freeStates,
+  parseStateDict,
+  writeStateDict,
+  type LoadOptions,
+  type OptimizerStateDict,
+  type StateDictSource,
 } from "./state-dict.js";
 
 /** A parameter group: its params and its own hyperparameters (validated when set). */
@@ -52,16 +58,24 @@ export abstract class Optimizer<O extends object> {
   protected constructor(params: ParamsInput<O>, options: Partial<O> | undefined, schema: Schema<O>) {
     this.#schema = schema;
     if (typeof (this.constructor as { kind?: unknown }).kind !== "string") {
-      throw new TypeError(`wasm-optim: ${this.constructor.name} must declare static readonly kind: string = "<name>" (the name its checkpoints carry)`);
+      throw new TypeError(
+        `wasm-optim: ${this.constructor.name} must declare static readonly kind: string = "<name>" (the name its checkpoints carry)`,
+      );
     }
     const defaults = {} as O;
     for (const key of Object.keys(schema) as (keyof O & string)[]) defaults[key] = schema[key].default as O[keyof O & string];
     this.defaults = Object.freeze(this.#validate({ ...defaults, ...this.#known(options ?? {}, "options") }, "options", false));
-    const list = params !== null && typeof params === "object" && Symbol.iterator in params ? [...(params as Iterable<Param | GroupInput<O>>)] : [];
+    const list =
+      params !== null && typeof params === "object" && Symbol.iterator in params ? [...(params as Iterable<Param | GroupInput<O>>)] : [];
     if (list.length === 0) {
-      throw new InvalidOptionError("params", params, "a non-empty array (or iterable) of Param or of parameter groups { params, ...options }");
+      throw new InvalidOptionError(
+        "params",
+        params,
+        "a non-empty array (or iterable) of Param or of parameter groups { params, ...options }",
+      );
     }
-    const groups: GroupInput<O>[] = list[0] instanceof Param ? [{ params: list as Param[] } as unknown as GroupInput<O>] : (list as GroupInput<O>[]);
+    const groups: GroupInput<O>[] =
+      list[0] instanceof Param ? [{ params: list as Param[] } as unknown as GroupInput<O>] : (list as GroupInput<O>[]);
     const built: ParamGroup<O>[] = [];
     groups.forEach((group, i) => built.push(this.#buildGroup(group, `params[${i}]`, built)));
     this.paramGroups.push(...built);
@@ -180,7 +194,7 @@ export abstract class Optimizer<O extends object> {
    */
   loadStateDict(stateDict: StateValue, options: LoadOptions = {}): void {
     this.#checkLive();
-    const attachments = options.attachments ?? true ? [...this.#attachments] : null;
+    const attachments = (options.attachments ?? true) ? [...this.#attachments] : null;
     const parsed = parseStateDict(stateDict, this.#source(), attachments && attachments.map((a) => a.kind));
     const pending: PendingLoad[] = [];
     try {
@@ -260,7 +274,8 @@ export abstract class Optimizer<O extends object> {
   #checkLive(): void {
     if (this.#disposed) throw new StateError(`wasm-optim: this ${this.kind} was disposed`);
     for (const group of this.paramGroups) {
-      for (const p of group.params) if (p.disposed) throw disposedError(p, "a Param of this optimizer", "its state cannot be saved or loaded");
+      for (const p of group.params)
+        if (p.disposed) throw disposedError(p, "a Param of this optimizer", "its state cannot be saved or loaded");
     }
   }
 
@@ -300,7 +315,12 @@ export abstract class Optimizer<O extends object> {
     input.params.forEach((p, i) => {
       if (!(p instanceof Param)) throw new InvalidOptionError(`${where}.params[${i}]`, p, "a Param");
       if (p.disposed) throw new InvalidOptionError(`${where}.params[${i}]`, p.name ?? "Param", "a Param that is not disposed");
-      if (seen.has(p)) throw new InvalidOptionError(`${where}.params[${i}]`, p.name ?? "Param", "a Param that is in no other group (each param belongs to one group)");
+      if (seen.has(p))
+        throw new InvalidOptionError(
+          `${where}.params[${i}]`,
+          p.name ?? "Param",
+          "a Param that is in no other group (each param belongs to one group)",
+        );
       seen.add(p);
     });
     const values = this.#validate({ ...this.defaults, ...this.#known(input, where) }, where);

@@ -115,7 +115,8 @@ export class Param<A extends FloatArray = FloatArray> {
    * slower than the zero-copy path (see the README for the measured cost).
    */
   static wrap<B extends FloatArray>(data: B, grad: B, options: Omit<ParamOptions, "dtype"> = {}): Param<B> {
-    if (!(data instanceof Float32Array || data instanceof Float64Array)) throw new InvalidOptionError("data", data, "a Float32Array or Float64Array");
+    if (!(data instanceof Float32Array || data instanceof Float64Array))
+      throw new InvalidOptionError("data", data, "a Float32Array or Float64Array");
     const dtype: DType = data instanceof Float64Array ? "float64" : "float32";
     if (!(grad instanceof (dtype === "float64" ? Float64Array : Float32Array)) || grad.length !== data.length) {
       throw new InvalidOptionError("grad", grad, `a ${dtype === "float64" ? "Float64Array" : "Float32Array"} of length ${data.length}`);
@@ -177,7 +178,9 @@ export class Param<A extends FloatArray = FloatArray> {
   checkWrapped(): void {
     const ext = this.#external;
     if (ext && (ext.data.length !== this.size || ext.grad.length !== this.size)) {
-      throw new StateError(`wasm-optim: the arrays of a wrapped Param${this.name ? ` "${this.name}"` : ""} no longer hold ${this.size} elements (transferred or detached); nothing was stepped`);
+      throw new StateError(
+        `wasm-optim: the arrays of a wrapped Param${this.name ? ` "${this.name}"` : ""} no longer hold ${this.size} elements (transferred or detached); nothing was stepped`,
+      );
     }
   }
 

@@ -79,7 +79,9 @@ export function writeStateDict(src: StateDictSource, extra: StateTree, attachmen
         hyperparameters,
         params: group.params.map((p) => {
           const s = src.state.get(p);
-          const state = s ? { step: s.step, scalars: { ...s.scalars }, buffers: Object.fromEntries([...s.buffers].map(([k, b]) => [k, b.view.slice()])) } : null;
+          const state = s
+            ? { step: s.step, scalars: { ...s.scalars }, buffers: Object.fromEntries([...s.buffers].map(([k, b]) => [k, b.view.slice()])) }
+            : null;
           return { dtype: p.dtype, size: p.size, state };
         }),
         state: gs ? { ...gs } : null,
@@ -121,9 +123,11 @@ export interface ParsedStateDict {
  */
 export function parseStateDict(stateDict: StateValue, src: StateDictSource, attachmentKinds: readonly string[] | null): ParsedStateDict {
   const root = asTree(stateDict, "state");
-  if (root.format !== "wasm-optim/optimizer") throw new CheckpointError("format", `format is ${String(root.format)}, expected "wasm-optim/optimizer"`);
+  if (root.format !== "wasm-optim/optimizer")
+    throw new CheckpointError("format", `format is ${String(root.format)}, expected "wasm-optim/optimizer"`);
   const version = asInteger(root.version, "version", 1);
-  if (version > FORMAT_VERSION) throw new CheckpointError("version", `state version ${version} is newer than this library reads (${FORMAT_VERSION})`);
+  if (version > FORMAT_VERSION)
+    throw new CheckpointError("version", `state version ${version} is newer than this library reads (${FORMAT_VERSION})`);
   const kind = asString(root.kind, "kind");
   if (kind !== src.kind) throw new CheckpointError("mismatch", `this checkpoint is of ${kind}; it cannot be loaded into ${src.kind}`);
   const saved = asArray(root.paramGroups, "paramGroups", src.groups.length);
@@ -163,7 +167,10 @@ function parseGroup(v: StateValue | undefined, params: readonly Param[], where: 
 function parseParamState(v: StateValue | undefined, p: Param, where: string, src: StateDictSource): ParsedParamState | null {
   const e = asTree(v, where);
   if (e.dtype !== p.dtype || e.size !== p.size) {
-    throw new CheckpointError("mismatch", `${where} is ${String(e.dtype)} of size ${String(e.size)} in the checkpoint, ${p.dtype} of size ${p.size} here`);
+    throw new CheckpointError(
+      "mismatch",
+      `${where} is ${String(e.dtype)} of size ${String(e.size)} in the checkpoint, ${p.dtype} of size ${p.size} here`,
+    );
   }
   if (e.state === null) return null;
   const s = asTree(e.state, `${where}.state`);
@@ -217,7 +224,11 @@ export interface StateDictTarget<G extends { readonly params: readonly Param[] }
 }
 
 /** Step 3: swaps the checked, allocated state in (the replaced states are freed). Cannot fail. */
-export function commitStateDict<G extends { readonly params: readonly Param[] }>(parsed: ParsedStateDict, made: AllocatedStates, target: StateDictTarget<G>): void {
+export function commitStateDict<G extends { readonly params: readonly Param[] }>(
+  parsed: ParsedStateDict,
+  made: AllocatedStates,
+  target: StateDictTarget<G>,
+): void {
   parsed.groups.forEach(({ values, scalars }, gi) => {
     const group = target.groups[gi]!;
     target.setHyperparameters(group, values);

@@ -17,7 +17,9 @@ interface Case {
   nAveraged: number[];
   averaged: number[][][];
 }
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "averaged", "averaged_model.json"), "utf8")) as { cases: Case[] };
+const golden = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "averaged", "averaged_model.json"), "utf8")) as {
+  cases: Case[];
+};
 
 describe("AveragedModel: torch 1.13 goldens", () => {
   it("has the SWA and EMA cases", () => expect(golden.cases.map((c) => c.avgFn?.kind ?? "swa").sort()).toEqual(["ema", "ema", "swa"]));
@@ -34,7 +36,9 @@ describe("AveragedModel: torch 1.13 goldens", () => {
         avg.update();
         expect(avg.nAveraged).toBe(c.nAveraged[k]);
         avg.averaged.forEach((a, i) =>
-          c.averaged[k]![i]!.forEach((want, j) => (worst = Math.max(worst, Math.abs(a[j]! - want) / (c.tolerance.atol + c.tolerance.rtol * Math.abs(want))))),
+          c.averaged[k]![i]!.forEach(
+            (want, j) => (worst = Math.max(worst, Math.abs(a[j]! - want) / (c.tolerance.atol + c.tolerance.rtol * Math.abs(want)))),
+          ),
         );
         params.forEach((p, i) => expect([...p.data]).toEqual([...new Float32Array(snap[i]!)])); // the params are not touched
       });

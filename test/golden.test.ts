@@ -38,12 +38,17 @@ function replay(c: GoldenCase) {
   for (let t = 1; t <= c.steps; t++) {
     if (f) {
       const loss = f(p.data, p.grad);
-      if (c.losses) worstLoss = Math.max(worstLoss, Math.abs(loss - c.losses[t - 1]!) / ((tol.lossRtol ?? 1e-4) * Math.abs(c.losses[t - 1]!) + tol.atol));
+      if (c.losses)
+        worstLoss = Math.max(
+          worstLoss,
+          Math.abs(loss - c.losses[t - 1]!) / ((tol.lossRtol ?? 1e-4) * Math.abs(c.losses[t - 1]!) + tol.atol),
+        );
     } else p.grad.set(c.grads![t - 1]!);
     opt.step();
     const k = rows.get(t);
     if (k !== undefined) worstParams = Math.max(worstParams, toleranceUsed(p.data, c.params[k]!, tol.rtol, tol.atol));
-    if (k !== undefined && c.evalParams) worstEval = Math.max(worstEval, toleranceUsed(opt.evalParams!(p), c.evalParams[k]!, tol.rtol, tol.atol));
+    if (k !== undefined && c.evalParams)
+      worstEval = Math.max(worstEval, toleranceUsed(opt.evalParams!(p), c.evalParams[k]!, tol.rtol, tol.atol));
   }
   return { p, opt, worstParams, worstEval, worstLoss };
 }
@@ -56,7 +61,9 @@ describe("PyTorch golden trajectories", () => {
       expect(worstEval, "evalParams (every recorded step): share of tolerance used").toBeLessThanOrEqual(1);
       expect(worstLoss, "losses: share of tolerance used").toBeLessThanOrEqual(1);
       const state = opt.state.get(p)!;
-      const arrays = Object.entries(c.finalState).filter(([, v]) => Array.isArray(v)).map(([k]) => k);
+      const arrays = Object.entries(c.finalState)
+        .filter(([, v]) => Array.isArray(v))
+        .map(([k]) => k);
       expect([...state.buffers.keys()].sort(), "state buffers: exactly torch's").toEqual(arrays.sort());
       for (const [key, want] of Object.entries(c.finalState)) {
         if (want === null) {
@@ -70,7 +77,9 @@ describe("PyTorch golden trajectories", () => {
         } else if (typeof want === "number" && Number.isInteger(want) && (key === "step" || key === "k")) {
           expect(got, `state ${key}`).toBe(want);
         } else if (typeof want === "number") {
-          expect(Math.abs((got as number) - want), `state ${key}`).toBeLessThanOrEqual((c.tolerance.stateRtol ?? 1e-4) * Math.abs(want) + 1e-12);
+          expect(Math.abs((got as number) - want), `state ${key}`).toBeLessThanOrEqual(
+            (c.tolerance.stateRtol ?? 1e-4) * Math.abs(want) + 1e-12,
+          );
         }
       }
       if (c.evalParams) {

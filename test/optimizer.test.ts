@@ -158,7 +158,8 @@ describe("edge cases: eps, undefined options, iterables, disposal, Param.from", 
   });
 
   it("params may be any iterable", () => {
-    const a = new Param(1), b = new Param(1);
+    const a = new Param(1),
+      b = new Param(1);
     expect(new SGD(new Set([a, b]), { lr: 1 }).paramGroups[0]!.params).toEqual([a, b]);
   });
 
@@ -192,7 +193,8 @@ describe("step() is all-or-nothing when a param goes away", () => {
 
   it("a wrapped param whose arrays were transferred away is a StateError before anything is stepped", () => {
     const a = fresh([1, 2, 3], [1, 1, 1]);
-    const data = new Float32Array([1, 2]), grad = new Float32Array([1, 1]);
+    const data = new Float32Array([1, 2]),
+      grad = new Float32Array([1, 1]);
     const b = Param.wrap(data, grad);
     const opt = new SGD([a, b], { lr: 0.5 });
     structuredClone(data, { transfer: [data.buffer] });

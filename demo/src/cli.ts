@@ -37,7 +37,13 @@ export function main(argv: readonly string[], streams: CliStreams = process): nu
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { out: { type: "string" }, steps: { type: "string" }, epochs: { type: "string" }, animate: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        out: { type: "string" },
+        steps: { type: "string" },
+        epochs: { type: "string" },
+        animate: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (e) {
     return fail((e as Error).message);

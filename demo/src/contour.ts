@@ -37,10 +37,16 @@ export function contour(g: Grid, level: number): Segment[] {
   for (let j = 0; j < g.ny; j++) {
     for (let i = 0; i < g.nx; i++) {
       // corners counter-clockwise from bottom-left: a (i,j), b (i+1,j), c (i+1,j+1), d (i,j+1)
-      const a = at(i, j), b = at(i + 1, j), c = at(i + 1, j + 1), d = at(i, j + 1);
+      const a = at(i, j),
+        b = at(i + 1, j),
+        c = at(i + 1, j + 1),
+        d = at(i, j + 1);
       const idx = (a > level ? 1 : 0) | (b > level ? 2 : 0) | (c > level ? 4 : 0) | (d > level ? 8 : 0);
       if (idx === 0 || idx === 15) continue;
-      const xl = gx(i), xr = gx(i + 1), yb = gy(j), yt = gy(j + 1);
+      const xl = gx(i),
+        xr = gx(i + 1),
+        yb = gy(j),
+        yt = gy(j + 1);
       const cross = (u: number, v: number, lo: number, hi: number): number => lo + ((level - u) / (v - u)) * (hi - lo);
       // the crossing on each edge: bottom a-b, right b-c, top d-c, left a-d
       const bottom: Point = [cross(a, b, xl, xr), yb];
@@ -49,12 +55,30 @@ export function contour(g: Grid, level: number): Segment[] {
       const left: Point = [xl, cross(a, d, yb, yt)];
       const centreAbove = (a + b + c + d) / 4 > level;
       switch (idx) {
-        case 1: case 14: out.push([left, bottom]); break;
-        case 2: case 13: out.push([bottom, right]); break;
-        case 3: case 12: out.push([left, right]); break;
-        case 4: case 11: out.push([right, top]); break;
-        case 6: case 9: out.push([bottom, top]); break;
-        case 7: case 8: out.push([left, top]); break;
+        case 1:
+        case 14:
+          out.push([left, bottom]);
+          break;
+        case 2:
+        case 13:
+          out.push([bottom, right]);
+          break;
+        case 3:
+        case 12:
+          out.push([left, right]);
+          break;
+        case 4:
+        case 11:
+          out.push([right, top]);
+          break;
+        case 6:
+        case 9:
+          out.push([bottom, top]);
+          break;
+        case 7:
+        case 8:
+          out.push([left, top]);
+          break;
         case 5: // a and c above
           if (centreAbove) out.push([left, top], [bottom, right]);
           else out.push([left, bottom], [right, top]);

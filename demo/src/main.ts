@@ -81,12 +81,17 @@ function positiveInteger(name: string, v: unknown): number | undefined {
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
 }
 
 function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
 }
 
 function trainingRows(runs: readonly TrainingSummary[]): string[][] {
@@ -102,10 +107,27 @@ function trainingRows(runs: readonly TrainingSummary[]): string[][] {
     Math.round(r.stepsPerSecond).toLocaleString("en-US"),
   ]);
 }
-const trainingHeader = (early: number): string[] => ["optimizer", `loss @${early}`, `test acc @${early}`, "final loss", "test loss", "train acc", "test acc", "time ms", "steps/s"];
+const trainingHeader = (early: number): string[] => [
+  "optimizer",
+  `loss @${early}`,
+  `test acc @${early}`,
+  "final loss",
+  "test loss",
+  "train acc",
+  "test acc",
+  "time ms",
+  "steps/s",
+];
 
 function summarise(t: Trajectory): RaceSummary {
-  return { name: t.racer.name, steps: t.steps, end: t.points[t.points.length - 1]!, final: t.final, exitStep: t.exitStep, divergedStep: t.divergedStep };
+  return {
+    name: t.racer.name,
+    steps: t.steps,
+    end: t.points[t.points.length - 1]!,
+    final: t.final,
+    exitStep: t.exitStep,
+    divergedStep: t.divergedStep,
+  };
 }
 
 /** Runs the races and the training, writes every file into `out`, and says what it did. */
@@ -139,7 +161,12 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
     raced.set(s, runs);
     write(`${s.id}.svg`, surfaceSvg(s, runs));
     const best = winner(s, runs);
-    surfaces.push({ id: s.id, minimum: s.minimum, runs: runs.map(summarise), winner: best ? { name: best.run.racer.name, f: best.f } : null });
+    surfaces.push({
+      id: s.id,
+      minimum: s.minimum,
+      runs: runs.map(summarise),
+      winner: best ? { name: best.run.racer.name, f: best.f } : null,
+    });
     const diverged = runs.filter((r) => r.divergedStep !== null).map((r) => `${r.racer.name} (step ${r.divergedStep})`);
     say(
       `  ${s.title.padEnd(22)} ${steps ?? s.steps} steps  ${((performance.now() - t0) / 1000).toFixed(2)} s  lowest f in the picture: ${best ? `${best.run.racer.name} (${best.f.toExponential(2)})` : "-"}` +
@@ -153,13 +180,22 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
   const runs: TrainingRun[] = [];
   // a short run first, so the JIT has warmed up before anything is timed
   train(racers[0]!, data, { epochs: 30, batchSize: BATCH, seed: SEED });
-  say(`Iris: 4-16-3 MLP (tanh, softmax cross-entropy), ${data.train.rows} training rows, ${data.test.rows} held out, batch ${BATCH}, ${epochs} epochs`);
+  say(
+    `Iris: 4-16-3 MLP (tanh, softmax cross-entropy), ${data.train.rows} training rows, ${data.test.rows} held out, batch ${BATCH}, ${epochs} epochs`,
+  );
   for (const racer of racers) {
     progress.start(racer.name, epochs);
-    const run = train(racer, data, { epochs, batchSize: BATCH, seed: SEED, onEpoch: (e, loss) => progress.update(e, `loss ${loss.toFixed(4)}`) });
+    const run = train(racer, data, {
+      epochs,
+      batchSize: BATCH,
+      seed: SEED,
+      onEpoch: (e, loss) => progress.update(e, `loss ${loss.toFixed(4)}`),
+    });
     if (!run) continue;
     runs.push(run);
-    progress.finish(`  ${racer.name.padEnd(18)} loss ${run.losses[run.losses.length - 1]!.toFixed(4)}  test accuracy ${run.testAccuracy.toFixed(3)}  ${(run.seconds * 1000).toFixed(0)} ms`);
+    progress.finish(
+      `  ${racer.name.padEnd(18)} loss ${run.losses[run.losses.length - 1]!.toFixed(4)}  test accuracy ${run.testAccuracy.toFixed(3)}  ${(run.seconds * 1000).toFixed(0)} ms`,
+    );
   }
   const early = Math.min(EARLY_EPOCH, epochs);
   const training: TrainingSummary[] = runs.map((r) => ({
@@ -179,7 +215,16 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       "Iris MLP 4-16-3: training loss",
       "epoch",
       "cross-entropy (training set)",
-      runs.map((r, i) => ({ name: r.racer.name, colour: r.racer.colour, dash: r.racer.dash, values: r.losses, notes: [`@${early}: loss ${training[i]!.earlyLoss.toFixed(3)}, test acc ${training[i]!.earlyTestAccuracy.toFixed(3)}`, `end: loss ${training[i]!.finalLoss.toFixed(4)}, test loss ${training[i]!.testLoss.toFixed(3)}`] })),
+      runs.map((r, i) => ({
+        name: r.racer.name,
+        colour: r.racer.colour,
+        dash: r.racer.dash,
+        values: r.losses,
+        notes: [
+          `@${early}: loss ${training[i]!.earlyLoss.toFixed(3)}, test acc ${training[i]!.earlyTestAccuracy.toFixed(3)}`,
+          `end: loss ${training[i]!.finalLoss.toFixed(4)}, test loss ${training[i]!.testLoss.toFixed(3)}`,
+        ],
+      })),
     ),
   );
   say("");
@@ -195,7 +240,8 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
 }
 
 function indexHtml(animated: readonly Surface[]): string {
-  const fig = (file: string, caption: string): string => `<figure><img src="${file}" alt="${esc(caption)}"><figcaption>${esc(caption)}</figcaption></figure>`;
+  const fig = (file: string, caption: string): string =>
+    `<figure><img src="${file}" alt="${esc(caption)}"><figcaption>${esc(caption)}</figcaption></figure>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -230,7 +276,9 @@ function readme(r: DemoResult, epochs: number, animated: readonly Surface[]): st
     "| file | what |",
     "| --- | --- |",
     ...SURFACES.map((s) => `| [${s.id}.svg](${s.id}.svg) | ${s.title} (${s.formula}): every optimizer's path from the same start |`),
-    ...animated.map((s) => `| [race-${s.id}.svg](race-${s.id}.svg) | the race on ${s.title}, animated (SMIL, no script; plays in a browser) |`),
+    ...animated.map(
+      (s) => `| [race-${s.id}.svg](race-${s.id}.svg) | the race on ${s.title}, animated (SMIL, no script; plays in a browser) |`,
+    ),
     "| [iris-loss.svg](iris-loss.svg) | training loss per epoch of a 4-16-3 MLP on Iris, one curve per optimizer |",
     "| [results.json](results.json) | every number below, and where each racer ended |",
     "",
@@ -252,13 +300,19 @@ function readme(r: DemoResult, epochs: number, animated: readonly Surface[]): st
         s.runs.map((t) => [
           t.name,
           String(t.steps),
-          t.divergedStep !== null ? `**diverged** at step ${t.divergedStep}` : t.exitStep === null ? "stayed" : `left at step ${t.exitStep}`,
+          t.divergedStep !== null
+            ? `**diverged** at step ${t.divergedStep}`
+            : t.exitStep === null
+              ? "stayed"
+              : `left at step ${t.exitStep}`,
           `(${t.end[0].toPrecision(4)}, ${t.end[1].toPrecision(4)})`,
           t.final.toExponential(2),
         ]),
       ),
       "",
-      s.winner ? `Lowest f inside the picture, among the runs that did not diverge: **${s.winner.name}** (${s.winner.f.toExponential(2)}).` : "No run stayed finite.",
+      s.winner
+        ? `Lowest f inside the picture, among the runs that did not diverge: **${s.winner.name}** (${s.winner.f.toExponential(2)}).`
+        : "No run stayed finite.",
       "",
     );
   }

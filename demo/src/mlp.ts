@@ -24,18 +24,24 @@ export interface Dataset {
  */
 export function irisSplit(seed: number, testPerClass = 10): { train: Dataset; test: Dataset } {
   const random = mulberry32(seed);
-  const trainRows: number[] = [], testRows: number[] = [];
+  const trainRows: number[] = [],
+    testRows: number[] = [];
   for (let c = 0; c < 3; c++) {
-    const idx = shuffle(Array.from({ length: 50 }, (_, i) => c * 50 + i), random);
+    const idx = shuffle(
+      Array.from({ length: 50 }, (_, i) => c * 50 + i),
+      random,
+    );
     testRows.push(...idx.slice(0, testPerClass));
     trainRows.push(...idx.slice(testPerClass));
   }
-  const mean = new Float64Array(INPUTS), sd = new Float64Array(INPUTS);
+  const mean = new Float64Array(INPUTS),
+    sd = new Float64Array(INPUTS);
   for (const r of trainRows) IRIS[r]!.features.forEach((v, k) => (mean[k]! += v / trainRows.length));
   for (const r of trainRows) IRIS[r]!.features.forEach((v, k) => (sd[k]! += (v - mean[k]!) ** 2 / trainRows.length));
   for (let k = 0; k < INPUTS; k++) sd[k] = Math.sqrt(sd[k]!);
   const make = (rows: number[]): Dataset => {
-    const x = new Float64Array(rows.length * INPUTS), y = new Uint8Array(rows.length);
+    const x = new Float64Array(rows.length * INPUTS),
+      y = new Uint8Array(rows.length);
     rows.forEach((r, i) => {
       IRIS[r]!.features.forEach((v, k) => (x[i * INPUTS + k] = (v - mean[k]!) / sd[k]!));
       y[i] = IRIS[r]!.label;
@@ -67,8 +73,13 @@ export class Mlp {
 
   /** Hidden activations and class probabilities of row `r` of `d` into #h and #p. */
   #forward(d: Dataset, r: number): void {
-    const w1 = this.w1.data, b1 = this.b1.data, w2 = this.w2.data, b2 = this.b2.data;
-    const h = this.#h, p = this.#p, off = r * INPUTS;
+    const w1 = this.w1.data,
+      b1 = this.b1.data,
+      w2 = this.w2.data,
+      b2 = this.b2.data;
+    const h = this.#h,
+      p = this.#p,
+      off = r * INPUTS;
     for (let j = 0; j < HIDDEN; j++) {
       let s = b1[j]!;
       for (let k = 0; k < INPUTS; k++) s += w1[j * INPUTS + k]! * d.x[off + k]!;
@@ -89,8 +100,14 @@ export class Mlp {
   /** Mean cross-entropy over `rows` of `d`; writes its gradient into every Param's grad. */
   lossAndGrad(d: Dataset, rows: readonly number[]): number {
     for (const p of this.params) p.grad.fill(0);
-    const gw1 = this.w1.grad, gb1 = this.b1.grad, gw2 = this.w2.grad, gb2 = this.b2.grad, w2 = this.w2.data;
-    const h = this.#h, p = this.#p, dz = new Float64Array(CLASSES);
+    const gw1 = this.w1.grad,
+      gb1 = this.b1.grad,
+      gw2 = this.w2.grad,
+      gb2 = this.b2.grad,
+      w2 = this.w2.data;
+    const h = this.#h,
+      p = this.#p,
+      dz = new Float64Array(CLASSES);
     const n = rows.length;
     let loss = 0;
     for (const r of rows) {
@@ -176,7 +193,9 @@ export function train(racer: Racer, data: { train: Dataset; test: Dataset }, o: 
     const order = Array.from({ length: data.train.rows }, (_, i) => i);
     const batches = Math.ceil(data.train.rows / o.batchSize);
     const total = o.epochs * batches;
-    const losses: number[] = [], testLosses: number[] = [], testAccuracies: number[] = [];
+    const losses: number[] = [],
+      testLosses: number[] = [],
+      testAccuracies: number[] = [];
     let t = 0;
     let seconds = 0;
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -192,7 +211,16 @@ export function train(racer: Racer, data: { train: Dataset; test: Dataset }, o: 
       testAccuracies.push(model.accuracy(data.test));
       o.onEpoch?.(epoch, losses[losses.length - 1]!);
     }
-    const run = { racer, losses, testLosses, testAccuracies, testAccuracy: model.accuracy(data.test), trainAccuracy: model.accuracy(data.train), steps: total, seconds };
+    const run = {
+      racer,
+      losses,
+      testLosses,
+      testAccuracies,
+      testAccuracy: model.accuracy(data.test),
+      trainAccuracy: model.accuracy(data.train),
+      steps: total,
+      seconds,
+    };
     opt.dispose?.();
     return run;
   } finally {

@@ -34,22 +34,39 @@ export function ticks(lo: number, hi: number, n = 6): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
   return out;
 }
 
-function axes(fr: Frame, xTicks: readonly number[], yTicks: readonly number[], yLabel: (v: number) => number, fmtY: (v: number) => string, xTitle: string, yTitle: string): string[] {
+function axes(
+  fr: Frame,
+  xTicks: readonly number[],
+  yTicks: readonly number[],
+  yLabel: (v: number) => number,
+  fmtY: (v: number) => string,
+  xTitle: string,
+  yTitle: string,
+): string[] {
   const out: string[] = [el("rect", { x: fr.left, y: fr.top, width: fr.width, height: fr.height, fill: "none", stroke: "#333" })];
   for (const v of xTicks) {
     const x = fr.px(v);
-    out.push(el("line", { x1: x, x2: x, y1: fr.top + fr.height, y2: fr.top + fr.height + 5, stroke: "#333" }), text(x, fr.top + fr.height + 18, String(v), { "text-anchor": "middle" }));
+    out.push(
+      el("line", { x1: x, x2: x, y1: fr.top + fr.height, y2: fr.top + fr.height + 5, stroke: "#333" }),
+      text(x, fr.top + fr.height + 18, String(v), { "text-anchor": "middle" }),
+    );
   }
   for (const v of yTicks) {
     const y = fr.py(yLabel(v));
-    out.push(el("line", { x1: fr.left - 5, x2: fr.left, y1: y, y2: y, stroke: "#333" }), text(fr.left - 8, y + 4, fmtY(v), { "text-anchor": "end" }));
+    out.push(
+      el("line", { x1: fr.left - 5, x2: fr.left, y1: y, y2: y, stroke: "#333" }),
+      text(fr.left - 8, y + 4, fmtY(v), { "text-anchor": "end" }),
+    );
   }
   out.push(text(fr.left + fr.width / 2, fr.top + fr.height + 36, xTitle, { "text-anchor": "middle" }));
-  out.push(text(14, fr.top + fr.height / 2, yTitle, { "text-anchor": "middle", transform: `rotate(-90 14 ${num(fr.top + fr.height / 2)})` }));
+  out.push(
+    text(14, fr.top + fr.height / 2, yTitle, { "text-anchor": "middle", transform: `rotate(-90 14 ${num(fr.top + fr.height / 2)})` }),
+  );
   return out;
 }
 
@@ -74,15 +91,36 @@ function pageHeight(fr: Frame, rows: readonly LegendRow[]): number {
 }
 
 /** Marker shapes (SVG path data around 0,0, about 9 px across) for lines that others would hide. */
-export const MARKERS = ["M-4 -4h8v8h-8z", "M0 -5.5L5.5 0L0 5.5L-5.5 0z", "M0 -5L5 4.5h-10z", "M-4.5 -1.5h9v3h-9zM-1.5 -4.5h3v9h-3z"] as const;
+export const MARKERS = [
+  "M-4 -4h8v8h-8z",
+  "M0 -5.5L5.5 0L0 5.5L-5.5 0z",
+  "M0 -5L5 4.5h-10z",
+  "M-4.5 -1.5h9v3h-9zM-1.5 -4.5h3v9h-3z",
+] as const;
 
 function marker(k: number, [x, y]: Vec2, colour: string, cls: string, racer: string): string {
-  return el("path", { class: cls, "data-racer": racer, d: MARKERS[k % MARKERS.length]!, transform: `translate(${num(x)} ${num(y)})`, fill: colour, stroke: "#000", "stroke-width": 0.8 });
+  return el("path", {
+    class: cls,
+    "data-racer": racer,
+    d: MARKERS[k % MARKERS.length]!,
+    transform: `translate(${num(x)} ${num(y)})`,
+    fill: colour,
+    stroke: "#000",
+    "stroke-width": 0.8,
+  });
 }
 
 /** A cross (the mark where a diverged run left the picture). */
 function cross([x, y]: Vec2, colour: string, racer: string): string {
-  return el("path", { class: "diverged", "data-racer": racer, d: "M-6 -6L6 6M-6 6L6 -6", transform: `translate(${num(x)} ${num(y)})`, stroke: colour, "stroke-width": 3.5, fill: "none" });
+  return el("path", {
+    class: "diverged",
+    "data-racer": racer,
+    d: "M-6 -6L6 6M-6 6L6 -6",
+    transform: `translate(${num(x)} ${num(y)})`,
+    stroke: colour,
+    "stroke-width": 3.5,
+    fill: "none",
+  });
 }
 
 /** A legend entry per line, to the right of the frame. */
@@ -106,12 +144,19 @@ function legend(fr: Frame, rows: readonly LegendRow[]): string {
 
 function mix(a: string, b: string, t: number): string {
   const c = (s: string, i: number): number => parseInt(s.slice(1 + 2 * i, 3 + 2 * i), 16);
-  return `#${[0, 1, 2].map((i) => Math.round(c(a, i) + (c(b, i) - c(a, i)) * t).toString(16).padStart(2, "0")).join("")}`;
+  return `#${[0, 1, 2]
+    .map((i) =>
+      Math.round(c(a, i) + (c(b, i) - c(a, i)) * t)
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
 }
 
 /** The frame for a surface: equal scale on both axes, the longer side 600 px. */
 function surfaceFrame(s: Surface): Frame {
-  const w = s.xRange[1] - s.xRange[0], h = s.yRange[1] - s.yRange[0];
+  const w = s.xRange[1] - s.xRange[0],
+    h = s.yRange[1] - s.yRange[0];
   const scale = 600 / Math.max(w, h);
   return new Frame(s.xRange, s.yRange, MARGIN.left, MARGIN.top, w * scale, h * scale);
 }
@@ -120,19 +165,24 @@ function surfaceFrame(s: Surface): Frame {
 function surfaceBackground(s: Surface, fr: Frame): string[] {
   const grid = sample((x, y) => s.f(x, y), s.xRange[0], s.xRange[1], s.yRange[0], s.yRange[1], Math.round(fr.width), Math.round(fr.height));
   const lines = s.levels.map((level, k) => {
-    const d = chain(contour(grid, level)).map((line) => polyline(line.map((p) => fr.at(p)))).join("");
-    return d ? el("path", { d, fill: "none", stroke: mix("#d5e0ee", "#6f8db3", k / Math.max(1, s.levels.length - 1)), "stroke-width": 1 }) : "";
+    const d = chain(contour(grid, level))
+      .map((line) => polyline(line.map((p) => fr.at(p))))
+      .join("");
+    return d
+      ? el("path", { d, fill: "none", stroke: mix("#d5e0ee", "#6f8db3", k / Math.max(1, s.levels.length - 1)), "stroke-width": 1 })
+      : "";
   });
   const [mx, my] = fr.at(s.minimum);
   const star = Array.from({ length: 10 }, (_, i) => {
-    const r = i % 2 === 0 ? 11 : 4.5, a = -Math.PI / 2 + (i * Math.PI) / 5;
+    const r = i % 2 === 0 ? 11 : 4.5,
+      a = -Math.PI / 2 + (i * Math.PI) / 5;
     return `${num(mx + r * Math.cos(a))},${num(my + r * Math.sin(a))}`;
   }).join(" ");
   const [sx, sy] = fr.at(s.start);
   return [
     el("g", { class: "contours" }, ...lines.filter(Boolean)),
     ...axes(fr, ticks(...s.xRange), ticks(...s.yRange), (v) => v, String, "x", "y"),
-    text(MARGIN.left, 22, `${s.title}`, { "font-size": 17, "font-weight": "bold" }),
+    text(MARGIN.left, 22, s.title, { "font-size": 17, "font-weight": "bold" }),
     text(MARGIN.left, 40, s.formula, { fill: "#444" }),
     el("polygon", { class: "minimum", points: star, fill: "#ffd700", stroke: "#000", "stroke-width": 1 }),
     text(mx + 13, my - 8, s.minimumLabel, { "font-size": 11 }),
@@ -176,7 +226,8 @@ const CELL = 3;
 function cells(fr: Frame, points: readonly Vec2[]): Set<number> {
   const out = new Set<number>();
   const add = ([x, y]: Vec2): void => {
-    if (x >= fr.left && x <= fr.left + fr.width && y >= fr.top && y <= fr.top + fr.height) out.add(Math.floor(x / CELL) * 100_000 + Math.floor(y / CELL));
+    if (x >= fr.left && x <= fr.left + fr.width && y >= fr.top && y <= fr.top + fr.height)
+      out.add(Math.floor(x / CELL) * 100_000 + Math.floor(y / CELL));
   };
   points.forEach((b, i) => {
     const a = points[i - 1] ?? b;
@@ -274,11 +325,31 @@ export function surfaceSvg(s: Surface, runs: readonly Trajectory[]): string {
   const best = winner(s, runs)?.run;
   let nextMarker = 0;
   const markerOf = hidden.map((h) => (h ? nextMarker++ : undefined));
-  const rows = runs.map((t, i) => ({ colour: t.racer.colour, dash: t.racer.dash, marker: markerOf[i], name: t.racer.name, notes: runNotes(s, t, best, hidden[i]!) }));
-  const paths: string[] = [], marks: string[] = [], crosses: string[] = [];
+  const rows = runs.map((t, i) => ({
+    colour: t.racer.colour,
+    dash: t.racer.dash,
+    marker: markerOf[i],
+    name: t.racer.name,
+    notes: runNotes(s, t, best, hidden[i]!),
+  }));
+  const paths: string[] = [],
+    marks: string[] = [],
+    crosses: string[] = [];
   runs.forEach((t, i) => {
     const { points } = pixelPath(fr, drawn(s, t));
-    paths.push(el("path", { class: "trajectory", "data-racer": t.racer.name, d: polyline(points), fill: "none", stroke: t.racer.colour, "stroke-width": 2, "stroke-dasharray": t.racer.dash, "stroke-linejoin": "round", "stroke-opacity": 0.9 }));
+    paths.push(
+      el("path", {
+        class: "trajectory",
+        "data-racer": t.racer.name,
+        d: polyline(points),
+        fill: "none",
+        stroke: t.racer.colour,
+        "stroke-width": 2,
+        "stroke-dasharray": t.racer.dash,
+        "stroke-linejoin": "round",
+        "stroke-opacity": 0.9,
+      }),
+    );
     const k = markerOf[i];
     if (k !== undefined) marks.push(...along(points, 60).map((p) => marker(k, p, t.racer.colour, "marker", t.racer.name)));
     if (t.divergedStep !== null && t.exitStep !== null) crosses.push(cross(points[points.length - 1]!, t.racer.colour, t.racer.name));
@@ -310,7 +381,10 @@ export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 1
   const racersSvg = runs.map((t, i) => {
     const { points, lengthAt } = pixelPath(fr, drawn(s, t));
     const total = Math.max(lengthAt[lengthAt.length - 1] ?? 0, 1e-6);
-    const fractions = Array.from({ length: frames + 1 }, (_, k) => (lengthAt[Math.min(Math.round((steps * k) / frames), lengthAt.length - 1)] ?? 0) / total);
+    const fractions = Array.from(
+      { length: frames + 1 },
+      (_, k) => (lengthAt[Math.min(Math.round((steps * k) / frames), lengthAt.length - 1)] ?? 0) / total,
+    );
     fractions.push(1);
     const id = `trail${i}`;
     return el(
@@ -318,7 +392,18 @@ export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 1
       {},
       el(
         "path",
-        { id, class: "trajectory", "data-racer": t.racer.name, d: polyline(points), fill: "none", stroke: t.racer.colour, "stroke-width": 2, "stroke-linejoin": "round", "stroke-dasharray": `${num(total + 1)} ${num(total + 1)}`, "stroke-dashoffset": 0 },
+        {
+          id,
+          class: "trajectory",
+          "data-racer": t.racer.name,
+          d: polyline(points),
+          fill: "none",
+          stroke: t.racer.colour,
+          "stroke-width": 2,
+          "stroke-linejoin": "round",
+          "stroke-dasharray": `${num(total + 1)} ${num(total + 1)}`,
+          "stroke-dashoffset": 0,
+        },
         el("animate", { attributeName: "stroke-dashoffset", values: fractions.map((f) => num(total * (1 - f))).join(";"), ...anim }),
       ),
       el(
@@ -335,7 +420,11 @@ export function animatedSvg(s: Surface, runs: readonly Trajectory[], seconds = 1
     { x: fr.left + fr.width + 16, y: barY - 8, width: 180, height: 6, fill: "#333" },
     el("animate", { attributeName: "width", values: "0;180;180", keyTimes: `0;${hold};1`, dur: `${seconds}s`, repeatCount: "indefinite" }),
   );
-  const rows = runs.map((t, i) => ({ colour: t.racer.colour, name: t.racer.name, notes: runNotes(s, t, best, hidden[i]!, "follow its dot") }));
+  const rows = runs.map((t, i) => ({
+    colour: t.racer.colour,
+    name: t.racer.name,
+    notes: runNotes(s, t, best, hidden[i]!, "follow its dot"),
+  }));
   const body = [
     clipDef(fr),
     ...surfaceBackground(s, fr),
@@ -364,9 +453,11 @@ export interface Curve {
  */
 export function logAxis(values: readonly number[]): { lo: number; hi: number; ticks: number[] } {
   const finite = values.filter((v) => v > 0 && Number.isFinite(v));
-  const min = finite.length ? Math.min(...finite) : 0.1, max = finite.length ? Math.max(...finite) : 1;
+  const min = finite.length ? Math.min(...finite) : 0.1,
+    max = finite.length ? Math.max(...finite) : 1;
   const pad = Math.max(0.05 * Math.log10(max / min), 0.02);
-  const lo = 10 ** (Math.log10(min) - pad), hi = 10 ** (Math.log10(max) + pad);
+  const lo = 10 ** (Math.log10(min) - pad),
+    hi = 10 ** (Math.log10(max) + pad);
   const within = (ms: readonly number[]): number[] => {
     const out: number[] = [];
     for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
@@ -386,9 +477,19 @@ export function curvesSvg(title: string, xTitle: string, yTitle: string, curves:
   const fr = new Frame([0, Math.max(1, ...curves.map((c) => c.values.length))], [0, 1], MARGIN.left + 10, MARGIN.top, 600, 380);
   const axis = logAxis(curves.flatMap((c) => c.values));
   const ly = (v: number): number => Math.log10(Math.min(Math.max(v, axis.lo), axis.hi) / axis.lo) / Math.log10(axis.hi / axis.lo);
-  const grid = axis.ticks.map((v) => el("line", { x1: fr.left, x2: fr.left + fr.width, y1: fr.py(ly(v)), y2: fr.py(ly(v)), stroke: "#e3e3e3" }));
+  const grid = axis.ticks.map((v) =>
+    el("line", { x1: fr.left, x2: fr.left + fr.width, y1: fr.py(ly(v)), y2: fr.py(ly(v)), stroke: "#e3e3e3" }),
+  );
   const paths = curves.map((c) =>
-    el("path", { class: "curve", "data-racer": c.name, d: polyline(c.values.map((v, i) => [fr.px(i + 1), fr.py(ly(v))] as Vec2)), fill: "none", stroke: c.colour, "stroke-width": 2, "stroke-dasharray": c.dash }),
+    el("path", {
+      class: "curve",
+      "data-racer": c.name,
+      d: polyline(c.values.map((v, i) => [fr.px(i + 1), fr.py(ly(v))] as Vec2)),
+      fill: "none",
+      stroke: c.colour,
+      "stroke-width": 2,
+      "stroke-dasharray": c.dash,
+    }),
   );
   const rows = curves.map((c) => ({ colour: c.colour, dash: c.dash, name: c.name, notes: c.notes }));
   const body = [

@@ -18,7 +18,9 @@ export interface Output {
 /** A bar redrawn in place on a TTY (at most ~20 times a second); on anything else, one line per task. */
 export function progressOn(out: Output): Progress {
   if (!out.isTTY) return { start() {}, update() {}, finish: (line) => void out.write(`${line}\n`) };
-  let label = "", total = 1, last = 0;
+  let label = "",
+    total = 1,
+    last = 0;
   return {
     start(l, t) {
       label = l;

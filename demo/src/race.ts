@@ -36,11 +36,16 @@ export function inside(s: Surface, [x, y]: Vec2): boolean {
  * or null if it misses the region (Liang–Barsky).
  */
 export function clipSegment(s: Surface, a: Vec2, b: Vec2): [number, number] | null {
-  let t0 = 0, t1 = 1;
+  let t0 = 0,
+    t1 = 1;
   const d = [b[0] - a[0], b[1] - a[1]] as const;
-  const lo = [s.xRange[0], s.yRange[0]], hi = [s.xRange[1], s.yRange[1]];
+  const lo = [s.xRange[0], s.yRange[0]],
+    hi = [s.xRange[1], s.yRange[1]];
   for (let k = 0; k < 2; k++) {
-    for (const [p, q] of [[-d[k]!, a[k]! - lo[k]!], [d[k]!, hi[k]! - a[k]!]] as const) {
+    for (const [p, q] of [
+      [-d[k]!, a[k]! - lo[k]!],
+      [d[k]!, hi[k]! - a[k]!],
+    ] as const) {
       if (p === 0) {
         if (q < 0) return null;
       } else {
@@ -73,7 +78,8 @@ export function scoreInside(s: Surface, t: Trajectory): number {
   const last = t.points[t.points.length - 1]!;
   if (inside(s, last)) return s.f(...last);
   for (let i = t.points.length - 1; i > 0; i--) {
-    const a = t.points[i - 1]!, b = t.points[i]!;
+    const a = t.points[i - 1]!,
+      b = t.points[i]!;
     if (inside(s, a)) {
       const u = clipSegment(s, a, b)![1];
       return s.f(a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1]));
@@ -96,13 +102,22 @@ export function winner(s: Surface, runs: readonly Trajectory[]): { run: Trajecto
 /** Runs every racer that applies for `steps` steps from the surface's start. */
 export function race(surface: Surface, racers: readonly Racer[], steps: number): Trajectory[] {
   const out: Trajectory[] = [];
-  const [x0, x1] = surface.xRange, [y0, y1] = surface.yRange;
-  const w = x1 - x0, h = y1 - y0;
+  const [x0, x1] = surface.xRange,
+    [y0, y1] = surface.yRange;
+  const w = x1 - x0,
+    h = y1 - y0;
   const runaway = (x: number, y: number): boolean =>
-    !Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(surface.f(x, y)) || x < x0 - LEASH * w || x > x1 + LEASH * w || y < y0 - LEASH * h || y > y1 + LEASH * h;
+    !Number.isFinite(x) ||
+    !Number.isFinite(y) ||
+    !Number.isFinite(surface.f(x, y)) ||
+    x < x0 - LEASH * w ||
+    x > x1 + LEASH * w ||
+    y < y0 - LEASH * h ||
+    y > y1 + LEASH * h;
   for (const racer of racers) {
     const p = Param.from(Float64Array.of(...surface.start));
-    const at = p.data, grad = p.grad;
+    const at = p.data,
+      grad = p.grad;
     const hessian = (): Float64Array => {
       const [a, b, c] = surface.hessian(at[0]!, at[1]!);
       return Float64Array.of(a, b, b, c);
@@ -124,7 +139,8 @@ export function race(surface: Surface, racers: readonly Racer[], steps: number):
     let moved = 0;
     for (let t = 1; t <= steps && divergedStep === null; t++) {
       opt.step(closure, t - 1, steps);
-      const x = at[0]!, y = at[1]!;
+      const x = at[0]!,
+        y = at[1]!;
       const [px, py] = points[points.length - 1]!;
       if (x !== px || y !== py) moved = t;
       if (exitStep === null && !(x >= x0 && x <= x1 && y >= y0 && y <= y1)) exitStep = t;

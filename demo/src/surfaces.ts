@@ -73,20 +73,27 @@ const beale: Surface = {
   title: "Beale's function",
   formula: "f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
   f(x, y) {
-    const a = 1.5 - x + x * y, b = 2.25 - x + x * y * y, c = 2.625 - x + x * y * y * y;
+    const a = 1.5 - x + x * y,
+      b = 2.25 - x + x * y * y,
+      c = 2.625 - x + x * y * y * y;
     return a * a + b * b + c * c;
   },
   grad(x, y) {
-    const a = 1.5 - x + x * y, b = 2.25 - x + x * y * y, c = 2.625 - x + x * y * y * y;
-    return [
-      2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y * y * y - 1),
-      2 * a * x + 2 * b * 2 * x * y + 2 * c * 3 * x * y * y,
-    ];
+    const a = 1.5 - x + x * y,
+      b = 2.25 - x + x * y * y,
+      c = 2.625 - x + x * y * y * y;
+    return [2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y * y * y - 1), 2 * a * x + 2 * b * 2 * x * y + 2 * c * 3 * x * y * y];
   },
   hessian(x, y) {
-    const a = 1.5 - x + x * y, b = 2.25 - x + x * y * y, c = 2.625 - x + x * y * y * y;
-    const ax = y - 1, bx = y * y - 1, cx = y * y * y - 1;
-    const ay = x, by = 2 * x * y, cy = 3 * x * y * y;
+    const a = 1.5 - x + x * y,
+      b = 2.25 - x + x * y * y,
+      c = 2.625 - x + x * y * y * y;
+    const ax = y - 1,
+      bx = y * y - 1,
+      cx = y * y * y - 1;
+    const ay = x,
+      by = 2 * x * y,
+      cy = 3 * x * y * y;
     return [
       2 * (ax * ax + bx * bx + cx * cx),
       2 * (ax * ay + bx * by + cx * cy) + 2 * (a + b * 2 * y + c * 3 * y * y),

@@ -39,7 +39,14 @@ export function svgDocument(width: number, height: number, title: string, body: 
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     el(
       "svg",
-      { xmlns: "http://www.w3.org/2000/svg", width, height, viewBox: `0 0 ${width} ${height}`, "font-family": "Helvetica, Arial, sans-serif", "font-size": 12 },
+      {
+        xmlns: "http://www.w3.org/2000/svg",
+        width,
+        height,
+        viewBox: `0 0 ${width} ${height}`,
+        "font-family": "Helvetica, Arial, sans-serif",
+        "font-size": 12,
+      },
       el("title", {}, esc(title)),
       el("rect", { width, height, fill: "#ffffff" }),
       "\n",

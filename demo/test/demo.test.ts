@@ -24,13 +24,17 @@ type Xml = ReturnType<typeof parseXml>;
 /** The grey note lines under a racer's name in a picture's legend. */
 function legendNotes(svg: Xml, racer: string): string[] {
   const legend = descendants(svg).find((e) => e.attrs.class === "legend")!;
-  const entry = legend.children.find((g) => g.children.some((c) => c.name === "text" && c.attrs["font-weight"] === "bold" && c.text === racer))!;
+  const entry = legend.children.find((g) =>
+    g.children.some((c) => c.name === "text" && c.attrs["font-weight"] === "bold" && c.text === racer),
+  )!;
   return entry.children.filter((c) => c.name === "text" && c.attrs["font-weight"] !== "bold").map((c) => c.text);
 }
 
 const names = RACERS.map((r) => r.name).sort();
 /** The racers that train the MLP (the second-order ones race on the surfaces only). */
-const trainers = RACERS.filter((r) => !r.surfacesOnly).map((r) => r.name).sort();
+const trainers = RACERS.filter((r) => !r.surfacesOnly)
+  .map((r) => r.name)
+  .sort();
 
 describe("npm run demo (reduced: 40 steps, 60 epochs)", () => {
   let dir: string;
@@ -44,7 +48,18 @@ describe("npm run demo (reduced: 40 steps, 60 epochs)", () => {
   it("writes the pictures, the index and the summary", () => {
     const files = readdirSync(dir).sort();
     expect(files).toEqual(
-      ["README.md", "beale.svg", "index.html", "iris-loss.svg", "race-beale.svg", "race-saddle.svg", "ravine.svg", "results.json", "rosenbrock.svg", "saddle.svg"].sort(),
+      [
+        "README.md",
+        "beale.svg",
+        "index.html",
+        "iris-loss.svg",
+        "race-beale.svg",
+        "race-saddle.svg",
+        "ravine.svg",
+        "results.json",
+        "rosenbrock.svg",
+        "saddle.svg",
+      ].sort(),
     );
     expect(result.files.sort()).toEqual(files);
     const html = readFileSync(join(dir, "index.html"), "utf8");
@@ -64,7 +79,9 @@ describe("npm run demo (reduced: 40 steps, 60 epochs)", () => {
   it("each surface picture has exactly one path per racer, starting at the start", () => {
     for (const s of SURFACES) {
       for (const f of [`${s.id}.svg`, ...(s.id === "beale" || s.id === "saddle" ? [`race-${s.id}.svg`] : [])]) {
-        const paths = descendants(parseXml(readFileSync(join(dir, f), "utf8"))).filter((e) => e.name === "path" && e.attrs.class === "trajectory");
+        const paths = descendants(parseXml(readFileSync(join(dir, f), "utf8"))).filter(
+          (e) => e.name === "path" && e.attrs.class === "trajectory",
+        );
         expect(paths.map((p) => p.attrs["data-racer"]).sort(), f).toEqual(names);
         const starts = new Set(paths.map((p) => /^M(\S+ \S+)L/.exec(p.attrs.d ?? "")?.[1]));
         expect(starts.size, `${f}: all paths start at one point`).toBe(1);
@@ -91,7 +108,9 @@ describe("npm run demo (reduced: 40 steps, 60 epochs)", () => {
   });
 
   it("the loss chart has one curve per racer", () => {
-    const curves = descendants(parseXml(readFileSync(join(dir, "iris-loss.svg"), "utf8"))).filter((e) => e.name === "path" && e.attrs.class === "curve");
+    const curves = descendants(parseXml(readFileSync(join(dir, "iris-loss.svg"), "utf8"))).filter(
+      (e) => e.name === "path" && e.attrs.class === "curve",
+    );
     expect(curves.map((c) => c.attrs["data-racer"]).sort()).toEqual(trainers);
   });
 
@@ -139,8 +158,13 @@ describe("demo options", () => {
   it("the demo's command line (cli.ts) runs it, prints its usage, and rejects bad arguments with 2", () => {
     const dir = mkdtempSync(join(tmpdir(), "wasm-optim-demo-cli-"));
     const buffers = () => {
-      const out: string[] = [], err: string[] = [];
-      return { out, err, streams: { stdout: { write: (s: string) => out.push(s), isTTY: false }, stderr: { write: (s: string) => err.push(s) } } };
+      const out: string[] = [],
+        err: string[] = [];
+      return {
+        out,
+        err,
+        streams: { stdout: { write: (s: string) => out.push(s), isTTY: false }, stderr: { write: (s: string) => err.push(s) } },
+      };
     };
     try {
       const ok = buffers();
@@ -171,7 +195,11 @@ describe("demo options", () => {
 describe("the race", () => {
   it("SGD on the ravine follows the closed form x (1 - 0.1 lr)^t, y (1 - 4 lr)^t: it zig-zags", () => {
     const ravine = SURFACES.find((s) => s.id === "ravine")!;
-    const [run] = race(ravine, RACERS.filter((r) => r.name === "SGD"), 30);
+    const [run] = race(
+      ravine,
+      RACERS.filter((r) => r.name === "SGD"),
+      30,
+    );
     const { lr } = ravine.tuning;
     run!.points.forEach(([x, y], t) => {
       expect(x).toBeCloseTo(ravine.start[0] * (1 - 0.1 * lr) ** t, 12);
@@ -182,7 +210,11 @@ describe("the race", () => {
 
   it("a racer that overflows is stopped and reported as diverged, not drawn with NaN", () => {
     const ravine = SURFACES.find((s) => s.id === "ravine")!;
-    const [run] = race({ ...ravine, tuning: { ...ravine.tuning, lr: 10 } }, RACERS.filter((r) => r.name === "SGD"), 1000);
+    const [run] = race(
+      { ...ravine, tuning: { ...ravine.tuning, lr: 10 } },
+      RACERS.filter((r) => r.name === "SGD"),
+      1000,
+    );
     expect(run!.divergedStep).toBe(1); // y: 2 -> 2 (1 - 40) = -78, 15 heights below the picture
     expect(run!.exitStep).toBe(1);
     expect(run!.points.length).toBeLessThan(1000);
@@ -192,8 +224,8 @@ describe("the race", () => {
   it("a diverging racer is never the winner, even with the lowest f; its path stops on the frame under a cross", () => {
     const saddle = SURFACES.find((s) => s.id === "saddle")!;
     // a racer that jumps far out along y, where f = x² − y² is hugely negative, and one that turns NaN
-    const jumper: Racer = { name: "Jumper", colour: "#000000", make: ([p]) => ({ step: () => void p!.data.set([0.5, 1e20]) }) };
-    const nan: Racer = { name: "NaN", colour: "#000001", make: ([p]) => ({ step: () => void p!.data.set([NaN, 0]) }) };
+    const jumper: Racer = { name: "Jumper", colour: "#000000", make: ([p]) => ({ step: () => p!.data.set([0.5, 1e20]) }) };
+    const nan: Racer = { name: "NaN", colour: "#000001", make: ([p]) => ({ step: () => p!.data.set([NaN, 0]) }) };
     const racers = [jumper, nan, ...RACERS.filter((r) => r.name === "Adagrad")];
     const runs = race(saddle, racers, 30);
     expect(runs.map((r) => r.divergedStep)).toEqual([1, 1, null]);
@@ -244,7 +276,8 @@ describe("the race", () => {
     const marked = new Set(all.filter((x) => x.attrs.class === "marker").map((x) => x.attrs["data-racer"]));
     runs.forEach((r, i) => {
       expect(marked.has(r.racer.name), r.racer.name).toBe(hidden[i] !== null);
-      if (hidden[i]) expect(legendNotes(svg, r.racer.name).at(-1)).toMatch(new RegExp(`^drawn under ${hidden[i]!.by} \\(\\d+%\\): marked$`));
+      if (hidden[i])
+        expect(legendNotes(svg, r.racer.name).at(-1)).toMatch(new RegExp(`^drawn under ${hidden[i].by} \\(\\d+%\\): marked$`));
     });
     // the last racer drawn is on top of everything: never hidden
     expect(hidden.at(-1)).toBeNull();
@@ -253,7 +286,11 @@ describe("the race", () => {
 
 describe("the Iris loss axis and table", () => {
   it("the log axis is fitted to the data: within a factor 1.5 of the lowest and highest values, with ticks inside", () => {
-    for (const values of [[0.0087, 1.1], [0.02, 0.03], [3, 3000]]) {
+    for (const values of [
+      [0.0087, 1.1],
+      [0.02, 0.03],
+      [3, 3000],
+    ]) {
       const { lo, hi, ticks } = logAxis(values);
       const [min, max] = [Math.min(...values), Math.max(...values)];
       expect(lo).toBeLessThanOrEqual(min);
@@ -313,7 +350,14 @@ describe("contours (marching squares)", () => {
     const g = { x0: 0, x1: 1, y0: 0, y1: 1, nx: 1, ny: 1, values: Float64Array.of(1, 0, 0, 1) };
     const segs = contour(g, 0.5); // centre 0.5 is not above 0.5: a and c are cut off separately
     expect(segs).toHaveLength(2);
-    const keyed = segs.map((s) => s.map((p) => p.join(",")).sort().join(" ")).sort();
+    const keyed = segs
+      .map((s) =>
+        s
+          .map((p) => p.join(","))
+          .sort()
+          .join(" "),
+      )
+      .sort();
     expect(keyed).toEqual(["0,0.5 0.5,0", "0.5,1 1,0.5"]);
   });
 });
@@ -343,7 +387,8 @@ describe("Iris and the MLP", () => {
     expect([train.rows, test.rows]).toEqual([120, 30]);
     for (let c = 0; c < 3; c++) expect(test.y.filter((y) => y === c)).toHaveLength(10);
     for (let k = 0; k < 4; k++) {
-      let m = 0, v = 0;
+      let m = 0,
+        v = 0;
       for (let r = 0; r < train.rows; r++) m += train.x[r * 4 + k]! / train.rows;
       for (let r = 0; r < train.rows; r++) v += (train.x[r * 4 + k]! - m) ** 2 / train.rows;
       expect(m).toBeCloseTo(0, 12);
@@ -381,7 +426,17 @@ describe("Iris and the MLP", () => {
 describe("the XML checker used above", () => {
   it("rejects documents that are not well-formed", () => {
     expect(parseXml('<a x="1"><b/></a>').children[0]!.name).toBe("b");
-    for (const bad of ["<a><b></a></b>", "<a x=1/>", '<a x="1" x="2"/>', "<a>&nbsp;</a>", "<a/><b/>", "<a>", "text<a/>", '<a x="<"/>', "<a><!-- x -- y --></a>"]) {
+    for (const bad of [
+      "<a><b></a></b>",
+      "<a x=1/>",
+      '<a x="1" x="2"/>',
+      "<a>&nbsp;</a>",
+      "<a/><b/>",
+      "<a>",
+      "text<a/>",
+      '<a x="<"/>',
+      "<a><!-- x -- y --></a>",
+    ]) {
       expect(() => parseXml(bad), bad).toThrow();
     }
   });

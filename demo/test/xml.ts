@@ -25,7 +25,18 @@ function decode(raw: string, where: () => string): string {
     const m = ENTITY.exec(raw.slice(i));
     if (!m) throw new Error(`bad entity ${JSON.stringify(raw.slice(i, i + 10))} ${where()}`);
     const e = m[0];
-    out += e === "&amp;" ? "&" : e === "&lt;" ? "<" : e === "&gt;" ? ">" : e === "&quot;" ? '"' : e === "&apos;" ? "'" : String.fromCodePoint(e[2] === "x" ? parseInt(e.slice(3, -1), 16) : parseInt(e.slice(2, -1), 10));
+    out +=
+      e === "&amp;"
+        ? "&"
+        : e === "&lt;"
+          ? "<"
+          : e === "&gt;"
+            ? ">"
+            : e === "&quot;"
+              ? '"'
+              : e === "&apos;"
+                ? "'"
+                : String.fromCodePoint(e[2] === "x" ? parseInt(e.slice(3, -1), 16) : parseInt(e.slice(2, -1), 10));
     i += e.length - 1;
   }
   return out;

@@ -44,7 +44,11 @@ function entryOf(pkgRoot) {
   const pick = (x) => {
     if (typeof x === "string") return x;
     if (x && typeof x === "object") {
-      for (const k of ["node", "import", "default", "require"]) if (k in x) { const r = pick(x[k]); if (r) return r; }
+      for (const k of ["node", "import", "default", "require"])
+        if (k in x) {
+          const r = pick(x[k]);
+          if (r) return r;
+        }
     }
     return null;
   };
@@ -81,8 +85,10 @@ function problemOf(c) {
     return (x, g) => {
       let f = 0;
       for (let i = 0; i < x.length; i += 2) {
-        const u = x[i], w = x[i + 1];
-        const r1 = r(w - r(u * u)), r0 = r(1 - u);
+        const u = x[i],
+          w = x[i + 1];
+        const r1 = r(w - r(u * u)),
+          r0 = r(1 - u);
         g[i] = r(r(r(-400 * u) * r1) - r(2 * r0)); // (-400*u)*r1, rounded as torch does
         g[i + 1] = r(200 * r1);
         f += 100 * r1 * r1 + r0 * r0;
@@ -109,7 +115,8 @@ function problemOf(c) {
 
 function compare(got, want, tol) {
   if (got.length !== want.length) return { used: Infinity, maxAbs: NaN };
-  let used = 0, maxAbs = 0;
+  let used = 0,
+    maxAbs = 0;
   for (let i = 0; i < want.length; i++) {
     const e = Math.abs(got[i] - want[i]);
     if (!(e <= e)) return { used: Infinity, maxAbs: NaN }; // NaN
@@ -152,8 +159,14 @@ function runCase(c) {
   const fg = problemOf(c);
   const tol = c.tolerance;
   const recorded = new Map((c.recordedSteps || c.params.map((_, k) => k + 1)).map((s, k) => [s, k]));
-  let worst = 0, worstAt = "";
-  const note = (u, where) => { if (!(u <= worst)) { worst = u; worstAt = where; } };
+  let worst = 0,
+    worstAt = "";
+  const note = (u, where) => {
+    if (!(u <= worst)) {
+      worst = u;
+      worstAt = where;
+    }
+  };
   const scratch = new Float64Array(c.size);
 
   if (c.optimizer === "LBFGS") {
@@ -167,7 +180,8 @@ function runCase(c) {
     for (let t = 1; t <= c.steps; t++) {
       evals = 0;
       const loss = Number(o.step(closure));
-      if (evals !== c.closureEvals[t - 1]) return { ok: false, why: `step ${t}: ${evals} closure calls, torch made ${c.closureEvals[t - 1]}` };
+      if (evals !== c.closureEvals[t - 1])
+        return { ok: false, why: `step ${t}: ${evals} closure calls, torch made ${c.closureEvals[t - 1]}` };
       const lt = c.tolerance.lossRtol ?? tol.rtol;
       note(Math.abs(loss - c.stepLosses[t - 1]) / (lt * Math.abs(c.stepLosses[t - 1]) + tol.atol), `loss of step ${t}`);
       if (recorded.has(t)) note(compare(p.data, c.params[recorded.get(t)], tol).used, `params after step ${t}`);
@@ -189,7 +203,7 @@ function runCase(c) {
     }
     if (c.evalParams && c.optimizer === "ASGD") {
       const ax = findKey(o.stateDict(), "ax");
-      if (!ax) return { ok: false, why: "no buffer \"ax\" in ASGD's stateDict()" };
+      if (!ax) return { ok: false, why: 'no buffer "ax" in ASGD\'s stateDict()' };
       note(compare(ax, c.evalParams[c.evalParams.length - 1], tol).used, "averaged params (ax) after the last step");
     } else if (c.evalParams) {
       if (typeof o.eval !== "function") return { ok: false, why: "no eval() on a Schedule-Free optimizer" };
@@ -200,7 +214,8 @@ function runCase(c) {
   return { ok: worst <= 1, used: worst, why: worst <= 1 ? "" : `tolerance exceeded ${worst.toFixed(2)}x at ${worstAt}` };
 }
 
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 const missing = new Map(); // optimizer -> cases, for classes the package does not export (yet)
 const byOpt = new Map();
 for (const f of caseFiles) {
@@ -217,11 +232,22 @@ for (const f of caseFiles) {
     continue;
   }
   const s = byOpt.get(c.optimizer) || { pass: 0, fail: 0 };
-  if (r.ok) { passed++; s.pass++; } else { failed++; s.fail++; }
+  if (r.ok) {
+    passed++;
+    s.pass++;
+  } else {
+    failed++;
+    s.fail++;
+  }
   byOpt.set(c.optimizer, s);
-  if (!r.ok || verbose) console.log(`${r.ok ? "PASS" : "FAIL"} ${c.id} (${c.optimizer}, ${c.dtype}, n=${c.size})${r.ok ? ` uses ${(100 * r.used).toFixed(1)}% of tolerance` : ": " + r.why}`);
+  if (!r.ok || verbose)
+    console.log(
+      `${r.ok ? "PASS" : "FAIL"} ${c.id} (${c.optimizer}, ${c.dtype}, n=${c.size})${r.ok ? ` uses ${(100 * r.used).toFixed(1)}% of tolerance` : ": " + r.why}`,
+    );
 }
 for (const [k, s] of [...byOpt].sort()) console.log(`  ${k.padEnd(18)} ${s.pass} passed, ${s.fail} failed`);
 for (const [k, n] of [...missing].sort()) console.log(`  ${k.padEnd(18)} not implemented (no export named ${k}): ${n} cases not run`);
-console.log(`conformance: ${passed} passed, ${failed} failed${missing.size ? `, ${[...missing.values()].reduce((a, b) => a + b, 0)} not implemented` : ""}`);
+console.log(
+  `conformance: ${passed} passed, ${failed} failed${missing.size ? `, ${[...missing.values()].reduce((a, b) => a + b, 0)} not implemented` : ""}`,
+);
 process.exit(failed ? 1 : 0);

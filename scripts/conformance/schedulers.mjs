@@ -45,7 +45,11 @@ function entryOf(pkgRoot) {
   const pick = (x) => {
     if (typeof x === "string") return x;
     if (x && typeof x === "object") {
-      for (const k of ["node", "import", "default", "require"]) if (k in x) { const r = pick(x[k]); if (r) return r; }
+      for (const k of ["node", "import", "default", "require"])
+        if (k in x) {
+          const r = pick(x[k]);
+          if (r) return r;
+        }
     }
     return null;
   };
@@ -63,12 +67,18 @@ const caseFiles = (index.cases || []).map((c) => (typeof c === "string" ? c : c.
 // ---- the named lr lambdas (README: "LR scheduler goldens")
 function lambdaOf(spec) {
   switch (spec.kind) {
-    case "pow": return (epoch) => spec.base ** epoch;
-    case "constant": return () => spec.value;
-    case "linearWarmup": return (epoch) => Math.min(1, (epoch + 1) / spec.warmup);
-    case "inverseSqrt": return (epoch) => 1 / Math.sqrt(epoch + 1);
-    case "linearDecay": return (epoch) => Math.max(0, 1 - epoch / spec.total);
-    default: throw new Error(`unknown lambda kind ${JSON.stringify(spec.kind)}`);
+    case "pow":
+      return (epoch) => spec.base ** epoch;
+    case "constant":
+      return () => spec.value;
+    case "linearWarmup":
+      return (epoch) => Math.min(1, (epoch + 1) / spec.warmup);
+    case "inverseSqrt":
+      return (epoch) => 1 / Math.sqrt(epoch + 1);
+    case "linearDecay":
+      return (epoch) => Math.max(0, 1 - epoch / spec.total);
+    default:
+      throw new Error(`unknown lambda kind ${JSON.stringify(spec.kind)}`);
   }
 }
 
@@ -99,7 +109,8 @@ function runCase(c) {
     return { ok: false, missing: !!e.missing, why: e.missing ? e.message : `constructor threw ${e && e.name}: ${e && e.message}` };
   }
   const tol = c.tolerance || index.tolerance;
-  let worst = 0, worstAt = "";
+  let worst = 0,
+    worstAt = "";
   const check = (row) => {
     for (const key of c.tracked) {
       const want = c[key][row];
@@ -126,10 +137,16 @@ function runCase(c) {
     }
     check(t);
   }
-  return { ok: worst <= 1, used: worst, why: worst <= 1 ? "" : `tolerance exceeded ${worst === Infinity ? "(NaN or missing value)" : worst.toExponential(2) + "x"} at ${worstAt}` };
+  return {
+    ok: worst <= 1,
+    used: worst,
+    why:
+      worst <= 1 ? "" : `tolerance exceeded ${worst === Infinity ? "(NaN or missing value)" : worst.toExponential(2) + "x"} at ${worstAt}`,
+  };
 }
 
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 const missing = new Map(); // "no export named X" -> cases
 for (const f of caseFiles) {
   const c = JSON.parse(readFileSync(join(goldenDir, f), "utf8"));
@@ -146,8 +163,13 @@ for (const f of caseFiles) {
   }
   if (r.ok) passed++;
   else failed++;
-  if (!r.ok || verbose) console.log(`${r.ok ? "PASS" : "FAIL"} ${c.id} (${c.scheduler.name}, ${c.optimizer.name}, ${c.optimizer.paramGroups.length} group${c.optimizer.paramGroups.length > 1 ? "s" : ""})${r.ok ? ` uses ${(100 * r.used).toFixed(1)}% of tolerance` : ": " + r.why}`);
+  if (!r.ok || verbose)
+    console.log(
+      `${r.ok ? "PASS" : "FAIL"} ${c.id} (${c.scheduler.name}, ${c.optimizer.name}, ${c.optimizer.paramGroups.length} group${c.optimizer.paramGroups.length > 1 ? "s" : ""})${r.ok ? ` uses ${(100 * r.used).toFixed(1)}% of tolerance` : ": " + r.why}`,
+    );
 }
 for (const [why, n] of [...missing].sort()) console.log(`not implemented (${why}): ${n} case${n > 1 ? "s" : ""} not run`);
-console.log(`schedulers: ${passed} passed, ${failed} failed${missing.size ? `, ${[...missing.values()].reduce((a, b) => a + b, 0)} not implemented` : ""}`);
+console.log(
+  `schedulers: ${passed} passed, ${failed} failed${missing.size ? `, ${[...missing.values()].reduce((a, b) => a + b, 0)} not implemented` : ""}`,
+);
 process.exit(failed ? 1 : 0);

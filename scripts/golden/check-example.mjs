@@ -29,14 +29,19 @@ const files = args.filter((a, i) => !a.startsWith("--") && !(di >= 0 && i === di
 const R = f32 ? Math.fround : (x) => x;
 
 function gradient(c, x) {
-  const n = x.length, g = new Array(n);
+  const n = x.length,
+    g = new Array(n);
   const p = c.problem;
-  if (p.type === "quadratic") {               // f = 0.5*sum(a*(x-b)^2)
+  if (p.type === "quadratic") {
+    // f = 0.5*sum(a*(x-b)^2)
     for (let i = 0; i < n; i++) g[i] = R(p.a[i] * R(x[i] - p.b[i]));
-  } else if (p.type === "rosenbrock") {       // extended (pairwise) Rosenbrock
+  } else if (p.type === "rosenbrock") {
+    // extended (pairwise) Rosenbrock
     for (let i = 0; i < n; i += 2) {
-      const u = x[i], w = x[i + 1];
-      const r1 = R(w - R(u * u)), r0 = R(1 - u);
+      const u = x[i],
+        w = x[i + 1];
+      const r1 = R(w - R(u * u)),
+        r0 = R(1 - u);
       g[i] = R(R(-400 * u * r1) - 2 * r0);
       g[i + 1] = R(200 * r1);
     }
@@ -45,7 +50,8 @@ function gradient(c, x) {
 }
 
 function replay(c) {
-  const h = c.hyperparameters, n = c.size;
+  const h = c.hyperparameters,
+    n = c.size;
   const p = c.initialParams.slice();
   const st = {};
   const rows = [];
@@ -71,18 +77,21 @@ function replay(c) {
         st.exp_avg_sq = new Array(n).fill(0);
         if (h.amsgrad) st.max_exp_avg_sq = new Array(n).fill(0);
       }
-      const m = st.exp_avg, v = st.exp_avg_sq, vmax = st.max_exp_avg_sq;
+      const m = st.exp_avg,
+        v = st.exp_avg_sq,
+        vmax = st.max_exp_avg_sq;
       const stepSize = h.lr / (1 - b1 ** t);
       const bc2sqrt = Math.sqrt(1 - b2 ** t);
       for (let i = 0; i < n; i++) {
         let g = h.maximize ? -grad[i] : grad[i];
-        if (c.optimizer === "AdamW") p[i] = R(p[i] * (1 - h.lr * h.weightDecay)); // decoupled
-        else if (h.weightDecay !== 0) g = R(g + h.weightDecay * p[i]);             // L2
+        if (c.optimizer === "AdamW")
+          p[i] = R(p[i] * (1 - h.lr * h.weightDecay)); // decoupled
+        else if (h.weightDecay !== 0) g = R(g + h.weightDecay * p[i]); // L2
         m[i] = R(b1 * m[i] + (1 - b1) * g);
         v[i] = R(b2 * v[i] + (1 - b2) * g * g);
         let s = v[i];
         if (h.amsgrad) s = vmax[i] = Math.max(vmax[i], v[i]);
-        const denom = R(R(Math.sqrt(s)) / bc2sqrt + h.eps);  // eps outside the sqrt
+        const denom = R(R(Math.sqrt(s)) / bc2sqrt + h.eps); // eps outside the sqrt
         p[i] = R(p[i] - stepSize * R(m[i] / denom));
       }
       st.step = t;
@@ -102,9 +111,13 @@ function check(file) {
   }
   const tol = c.tolerance;
   const { rows, state } = replay(c);
-  let maxAbs = 0, maxRel = 0, worst = 0, ok = true;
+  let maxAbs = 0,
+    maxRel = 0,
+    worst = 0,
+    ok = true;
   c.recordedSteps.forEach((step, k) => {
-    const got = rows[step - 1], want = c.params[k];
+    const got = rows[step - 1],
+      want = c.params[k];
     for (let i = 0; i < want.length; i++) {
       const e = Math.abs(got[i] - want[i]);
       maxAbs = Math.max(maxAbs, e);
@@ -118,28 +131,33 @@ function check(file) {
   for (const [k, want] of Object.entries(c.finalState)) {
     if (!Array.isArray(want)) continue;
     const got = state[k];
-    if (!got) { ok = false; console.log(`  missing state ${k}`); continue; }
-    let e = 0, s = 0;
+    if (!got) {
+      ok = false;
+      console.log(`  missing state ${k}`);
+      continue;
+    }
+    let e = 0,
+      s = 0;
     for (let i = 0; i < want.length; i++) {
       e = Math.max(e, Math.abs(got[i] - want[i]));
       s = Math.max(s, Math.abs(want[i]));
     }
-    const used = s > 0 ? e / (tol.stateRtol * s) : (e === 0 ? 0 : Infinity);
+    const used = s > 0 ? e / (tol.stateRtol * s) : e === 0 ? 0 : Infinity;
     stateWorst = Math.max(stateWorst, used);
     if (!(used <= 1)) ok = false;
   }
-  console.log(`${ok ? "PASS" : "FAIL"} ${c.id.padEnd(40)} ${c.optimizer.padEnd(6)} n=${String(c.size).padEnd(6)} ` +
-    `T=${String(c.steps).padEnd(3)} maxAbs=${maxAbs.toExponential(2)} maxRel=${maxRel.toExponential(2)} ` +
-    `tolUsed=${worst.toFixed(3)} stateTolUsed=${stateWorst.toFixed(3)}`);
+  console.log(
+    `${ok ? "PASS" : "FAIL"} ${c.id.padEnd(40)} ${c.optimizer.padEnd(6)} n=${String(c.size).padEnd(6)} ` +
+      `T=${String(c.steps).padEnd(3)} maxAbs=${maxAbs.toExponential(2)} maxRel=${maxRel.toExponential(2)} ` +
+      `tolUsed=${worst.toFixed(3)} stateTolUsed=${stateWorst.toFixed(3)}`,
+  );
   return ok;
 }
 
 let list = files.map((f) => (existsSync(f) ? f : join(dir, f)));
 if (list.length === 0) {
   const index = JSON.parse(readFileSync(join(dir, "index.json"), "utf8"));
-  list = index.cases
-    .filter((e) => ["SGD", "Adam", "AdamW"].includes(e.optimizer))
-    .map((e) => join(dir, e.file));
+  list = index.cases.filter((e) => ["SGD", "Adam", "AdamW"].includes(e.optimizer)).map((e) => join(dir, e.file));
 }
 console.log(`check-example: ${list.length} case(s), arithmetic: ${f32 ? "float32 (Math.fround)" : "float64"}`);
 const results = list.map(check);

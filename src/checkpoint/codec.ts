@@ -36,7 +36,8 @@ const CRC_TABLES = (() => {
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     t[n] = c >>> 0;
   }
-  for (let n = 0; n < 256; n++) for (let k = 1; k < 8; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n]! >>> 8) ^ t[t[(k - 1) * 256 + n]! & 0xff]!;
+  for (let n = 0; n < 256; n++)
+    for (let k = 1; k < 8; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n]! >>> 8) ^ t[t[(k - 1) * 256 + n]! & 0xff]!;
   return t;
 })();
 
@@ -48,8 +49,15 @@ export function crc32(bytes: Uint8Array): number {
   for (const end = bytes.length - 7; i < end; i += 8) {
     const a = c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
     const b = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
-    c = t[1792 + (a & 0xff)]! ^ t[1536 + ((a >>> 8) & 0xff)]! ^ t[1280 + ((a >>> 16) & 0xff)]! ^ t[1024 + (a >>> 24)]! ^
-      t[768 + (b & 0xff)]! ^ t[512 + ((b >>> 8) & 0xff)]! ^ t[256 + ((b >>> 16) & 0xff)]! ^ t[b >>> 24]!;
+    c =
+      t[1792 + (a & 0xff)]! ^
+      t[1536 + ((a >>> 8) & 0xff)]! ^
+      t[1280 + ((a >>> 16) & 0xff)]! ^
+      t[1024 + (a >>> 24)]! ^
+      t[768 + (b & 0xff)]! ^
+      t[512 + ((b >>> 8) & 0xff)]! ^
+      t[256 + ((b >>> 16) & 0xff)]! ^
+      t[b >>> 24]!;
   }
   for (; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -236,7 +244,8 @@ class Reader {
 export function decodeState(bytes: Uint8Array, kind: ContentKind): StateValue {
   if (!(bytes instanceof Uint8Array)) throw new CheckpointError("format", `expected a Uint8Array, got ${show(bytes)}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4 || dv.getUint32(0, true) !== MAGIC) throw new CheckpointError("format", "not a wasm-optim checkpoint (no WOPT magic)");
+  if (bytes.length < 4 || dv.getUint32(0, true) !== MAGIC)
+    throw new CheckpointError("format", "not a wasm-optim checkpoint (no WOPT magic)");
   if (bytes.length < HEADER + TRAILER) throw new CheckpointError("truncated", `${bytes.length} bytes is shorter than the header`);
   const total = dv.getUint32(12, true);
   if (bytes.length < total) throw new CheckpointError("truncated", `${bytes.length} of ${total} bytes`);
@@ -244,9 +253,17 @@ export function decodeState(bytes: Uint8Array, kind: ContentKind): StateValue {
   if (bytes.length > total) throw new CheckpointError("format", `${bytes.length - total} bytes after the end of the checkpoint`);
   const stored = dv.getUint32(total - TRAILER, true);
   const actual = crc32(bytes.subarray(0, total - TRAILER));
-  if (stored !== actual) throw new CheckpointError("checksum", `CRC-32 is ${actual.toString(16)}, the file says ${stored.toString(16)}: the data was changed or damaged`);
+  if (stored !== actual)
+    throw new CheckpointError(
+      "checksum",
+      `CRC-32 is ${actual.toString(16)}, the file says ${stored.toString(16)}: the data was changed or damaged`,
+    );
   const version = dv.getUint32(8, true);
-  if (version > FORMAT_VERSION) throw new CheckpointError("version", `format version ${version} is newer than this library reads (${FORMAT_VERSION}); upgrade wasm-optim`);
+  if (version > FORMAT_VERSION)
+    throw new CheckpointError(
+      "version",
+      `format version ${version} is newer than this library reads (${FORMAT_VERSION}); upgrade wasm-optim`,
+    );
   if (version < 1) throw new CheckpointError("format", `format version ${version} does not exist`);
   const k = dv.getUint8(4);
   if (k !== kind) throw new CheckpointError("format", `this holds ${kindName(k)} state, not ${kindName(kind)} state`);

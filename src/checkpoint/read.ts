@@ -4,7 +4,8 @@ import { show } from "../errors.js";
 import type { DType, FloatArray } from "../param.js";
 import { CheckpointError, isTree, type StateTree, type StateValue } from "./attachment.js";
 
-const invalid = (where: string, v: unknown, expected: string) => new CheckpointError("invalid", `${where} is ${describe(v)}, expected ${expected}`);
+const invalid = (where: string, v: unknown, expected: string) =>
+  new CheckpointError("invalid", `${where} is ${describe(v)}, expected ${expected}`);
 function describe(v: unknown): string {
   if (v instanceof Float32Array || v instanceof Float64Array) return `a ${v.constructor.name} of length ${v.length}`;
   const s = show(v);
@@ -18,7 +19,8 @@ export function asTree(v: StateValue | undefined, where: string): StateTree {
 
 export function asArray(v: StateValue | undefined, where: string, length?: number): readonly StateValue[] {
   if (!Array.isArray(v)) throw invalid(where, v, length === undefined ? "an array" : `an array of ${length}`);
-  if (length !== undefined && v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} entries, expected ${length}`);
+  if (length !== undefined && v.length !== length)
+    throw new CheckpointError("mismatch", `${where} has ${v.length} entries, expected ${length}`);
   return v;
 }
 
@@ -78,6 +80,7 @@ function sameValue(a: StateValue | undefined, b: StateValue): boolean {
     return true;
   }
   if (!isTree(a)) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
+  const ka = Object.keys(a),
+    kb = Object.keys(b);
   return ka.length === kb.length && kb.every((k) => Object.prototype.hasOwnProperty.call(a, k) && sameValue(a[k], (b as StateTree)[k]!));
 }

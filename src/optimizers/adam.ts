@@ -47,7 +47,23 @@ export function adamUpdate(p: Param, group: ParamGroup<AdamOptions>, s: ParamSta
   const m = s.buffer("exp_avg").ptr;
   const v = s.buffer("exp_avg_sq").ptr;
   const vmax = group.amsgrad ? s.buffer("max_exp_avg_sq").ptr : 0;
-  adam[p.dtype](p.dataPtr, p.gradPtr, m, v, vmax, p.size, stepSize, b1, b2, bc2sqrt, group.eps, l2, decay, signOf(group.maximize), +group.amsgrad);
+  adam[p.dtype](
+    p.dataPtr,
+    p.gradPtr,
+    m,
+    v,
+    vmax,
+    p.size,
+    stepSize,
+    b1,
+    b2,
+    bc2sqrt,
+    group.eps,
+    l2,
+    decay,
+    signOf(group.maximize),
+    +group.amsgrad,
+  );
 }
 
 /** Adam (Kingma & Ba 2015) with bias correction, as torch.optim.Adam (L2 weight decay). */

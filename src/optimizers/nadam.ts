@@ -60,6 +60,21 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
     const decay = decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay);
     const m = s.buffer("exp_avg").ptr;
     const v = s.buffer("exp_avg_sq").ptr;
-    nadam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, gradStep, momStep, b1, b2, 1 - cachedPow(b2, t), group.eps, l2, decay, signOf(group.maximize));
+    nadam[p.dtype](
+      p.dataPtr,
+      p.gradPtr,
+      m,
+      v,
+      p.size,
+      gradStep,
+      momStep,
+      b1,
+      b2,
+      1 - cachedPow(b2, t),
+      group.eps,
+      l2,
+      decay,
+      signOf(group.maximize),
+    );
   }
 }

@@ -30,7 +30,10 @@ const rmsprop = kernelsByDType("rmsprop");
 // the buffers of each variant, made once (stateBuffers runs every step): [centered][momentum]
 const BUFFERS = [
   [["square_avg"], ["square_avg", "momentum_buffer"]],
-  [["square_avg", "grad_avg"], ["square_avg", "grad_avg", "momentum_buffer"]],
+  [
+    ["square_avg", "grad_avg"],
+    ["square_avg", "grad_avg", "momentum_buffer"],
+  ],
 ] as const;
 
 /** RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: no bias correction, eps after the sqrt. */
@@ -51,6 +54,21 @@ export class RMSprop extends FirstOrderOptimizer<RMSpropOptions> {
     const v = s.buffer("square_avg").ptr;
     const gavg = group.centered ? s.buffer("grad_avg").ptr : 0;
     const buf = withMomentum ? s.buffer("momentum_buffer").ptr : 0;
-    rmsprop[p.dtype](p.dataPtr, p.gradPtr, v, gavg, buf, p.size, group.lr, group.alpha, group.eps, group.weightDecay, group.momentum, signOf(group.maximize), +group.centered, +withMomentum);
+    rmsprop[p.dtype](
+      p.dataPtr,
+      p.gradPtr,
+      v,
+      gavg,
+      buf,
+      p.size,
+      group.lr,
+      group.alpha,
+      group.eps,
+      group.weightDecay,
+      group.momentum,
+      signOf(group.maximize),
+      +group.centered,
+      +withMomentum,
+    );
   }
 }

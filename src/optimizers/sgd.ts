@@ -46,7 +46,11 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
 
   protected override crossCheck(o: SGDOptions): void {
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
-      throw new InvalidOptionError("nesterov", o.nesterov, `momentum > 0 and dampening = 0 (momentum is ${o.momentum}, dampening ${o.dampening})`);
+      throw new InvalidOptionError(
+        "nesterov",
+        o.nesterov,
+        `momentum > 0 and dampening = 0 (momentum is ${o.momentum}, dampening ${o.dampening})`,
+      );
     }
   }
 
@@ -66,6 +70,18 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
     const first = fresh.has("momentum_buffer");
     const buf = s.buffer("momentum_buffer");
     const kind = group.nesterov ? Kind.Nesterov : Kind.Momentum;
-    sgd[p.dtype](p.dataPtr, p.gradPtr, buf.ptr, p.size, group.lr, sign, group.weightDecay, first ? 0 : group.momentum, first ? 1 : 1 - group.dampening, group.momentum, kind);
+    sgd[p.dtype](
+      p.dataPtr,
+      p.gradPtr,
+      buf.ptr,
+      p.size,
+      group.lr,
+      sign,
+      group.weightDecay,
+      first ? 0 : group.momentum,
+      first ? 1 : 1 - group.dampening,
+      group.momentum,
+      kind,
+    );
   }
 }

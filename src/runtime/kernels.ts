@@ -38,7 +38,10 @@ function vectorKernelsOf(dtype: DType): VectorKernels {
 }
 
 /** The vector kernels by dtype (for hot loops that skip the dtype switch of ../vector.ts). */
-export const vectorKernels: Readonly<Record<DType, VectorKernels>> = { float32: vectorKernelsOf("float32"), float64: vectorKernelsOf("float64") };
+export const vectorKernels: Readonly<Record<DType, VectorKernels>> = {
+  float32: vectorKernelsOf("float32"),
+  float64: vectorKernelsOf("float64"),
+};
 
 /** The sign a kernel multiplies the gradient by: -1 when maximizing, else 1. */
 export const signOf = (maximize: boolean): number => (maximize ? -1 : 1);

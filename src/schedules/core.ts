@@ -21,14 +21,31 @@ export const positiveInt = integer(1);
  * end), boundaries at pctStart * total - 1 (and 2 * pctStart * total - 2), the last phase
  * ending at total - 1. Returns the value at step t (not clamped).
  */
-export function cyclePhases(totalSteps: number, options: { pctStart?: number; anneal?: Anneal; threePhase?: boolean }, start: number, peak: number, end: number): Schedule {
+export function cyclePhases(
+  totalSteps: number,
+  options: { pctStart?: number; anneal?: Anneal; threePhase?: boolean },
+  start: number,
+  peak: number,
+  end: number,
+): Schedule {
   const { pctStart = 0.3, anneal = "cos", threePhase = false } = options;
-  if (typeof pctStart !== "number" || !(pctStart >= 0 && pctStart <= 1)) throw new InvalidOptionError("pctStart", pctStart, "a number in [0, 1]");
+  if (typeof pctStart !== "number" || !(pctStart >= 0 && pctStart <= 1))
+    throw new InvalidOptionError("pctStart", pctStart, "a number in [0, 1]");
   oneOf("cos", "linear")("anneal", anneal);
-  const f = anneal === "cos" ? (a: number, b: number, pct: number) => b + ((a - b) / 2.0) * (Math.cos(Math.PI * pct) + 1) : (a: number, b: number, pct: number) => (b - a) * pct + a;
+  const f =
+    anneal === "cos"
+      ? (a: number, b: number, pct: number) => b + ((a - b) / 2.0) * (Math.cos(Math.PI * pct) + 1)
+      : (a: number, b: number, pct: number) => (b - a) * pct + a;
   const phases: [number, number, number][] = threePhase
-    ? [[pctStart * totalSteps - 1, start, peak], [2 * pctStart * totalSteps - 2, peak, start], [totalSteps - 1, start, end]]
-    : [[pctStart * totalSteps - 1, start, peak], [totalSteps - 1, peak, end]];
+    ? [
+        [pctStart * totalSteps - 1, start, peak],
+        [2 * pctStart * totalSteps - 2, peak, start],
+        [totalSteps - 1, start, end],
+      ]
+    : [
+        [pctStart * totalSteps - 1, start, peak],
+        [totalSteps - 1, peak, end],
+      ];
   return (t) => {
     let from = 0;
     for (let i = 0; i < phases.length; i++) {

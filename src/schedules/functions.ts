@@ -106,10 +106,12 @@ export function warmRestarts(value: number, period: number, options: WarmRestart
  * and sees the steps counted from its own start (optax.join_schedules).
  */
 export function join(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
-  if (!Array.isArray(schedules) || schedules.length === 0) throw new InvalidOptionError("schedules", schedules, "a non-empty array of schedules");
+  if (!Array.isArray(schedules) || schedules.length === 0)
+    throw new InvalidOptionError("schedules", schedules, "a non-empty array of schedules");
   schedules.forEach((s, i) => checkSchedule(`schedules[${i}]`, s));
   const bs = checkIncreasing("boundaries", boundaries, 1);
-  if (bs.length !== schedules.length - 1) throw new InvalidOptionError("boundaries", boundaries, `${schedules.length - 1} boundaries (one fewer than the schedules)`);
+  if (bs.length !== schedules.length - 1)
+    throw new InvalidOptionError("boundaries", boundaries, `${schedules.length - 1} boundaries (one fewer than the schedules)`);
   return (t) => {
     const i = countAtMost(bs, t);
     return schedules[i]!(i === 0 ? t : t - bs[i - 1]!);
@@ -145,7 +147,12 @@ export function oneCycle(maxValue: number, totalSteps: number, options: OneCycle
 }
 
 /** The momentum that goes with oneCycle: maxMomentum down to baseMomentum at the peak and back. */
-export function oneCycleMomentum(baseMomentum: number, maxMomentum: number, totalSteps: number, options: Omit<OneCycleOptions, "divFactor" | "finalDivFactor"> = {}): Schedule {
+export function oneCycleMomentum(
+  baseMomentum: number,
+  maxMomentum: number,
+  totalSteps: number,
+  options: Omit<OneCycleOptions, "divFactor" | "finalDivFactor"> = {},
+): Schedule {
   finite("baseMomentum", baseMomentum);
   finite("maxMomentum", maxMomentum);
   positiveInt("totalSteps", totalSteps);

@@ -33,7 +33,12 @@ export class HyperparameterScheduler extends Scheduler {
       const n = optimizer.paramGroups.length;
       const g = options.group ?? [...Array(n).keys()];
       const list = typeof g === "number" ? [g] : g;
-      if (!Array.isArray(list) || list.length === 0 || list.some((i) => !Number.isSafeInteger(i) || i < 0 || i >= n) || new Set(list).size !== list.length) {
+      if (
+        !Array.isArray(list) ||
+        list.length === 0 ||
+        list.some((i) => !Number.isSafeInteger(i) || i < 0 || i >= n) ||
+        new Set(list).size !== list.length
+      ) {
         throw new InvalidOptionError("group", options.group, `a group index in [0, ${n - 1}] or an array of distinct ones`);
       }
       for (const i of list) readGroupValue(optimizer.paramGroups[i]!, key, `paramGroups[${i}]`);
@@ -80,6 +85,11 @@ export class HyperparameterScheduler extends Scheduler {
 }
 
 /** scheduleHyperparameter(opt, "momentum", schedules.linear(0.5, 0.9, 1000), { group: 0 }). */
-export function scheduleHyperparameter(optimizer: AnyOptimizer, key: string, schedule: Schedule, options: ScheduleHyperparameterOptions = {}): HyperparameterScheduler {
+export function scheduleHyperparameter(
+  optimizer: AnyOptimizer,
+  key: string,
+  schedule: Schedule,
+  options: ScheduleHyperparameterOptions = {},
+): HyperparameterScheduler {
   return new HyperparameterScheduler(optimizer, key, schedule, options);
 }

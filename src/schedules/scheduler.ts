@@ -91,6 +91,13 @@ export function readGroupValue(group: ParamGroup<object>, key: string, where: st
   const g = group as unknown as Record<string, unknown>;
   const v = base in g ? g[base] : undefined;
   const x = index === undefined ? v : Array.isArray(v) ? v[index] : undefined;
-  if (typeof x !== "number") throw new InvalidOptionError("hyperparameter", key, `a numeric hyperparameter of ${where} (it has ${Object.keys(g).filter((k) => k !== "params").join(", ")})`);
+  if (typeof x !== "number")
+    throw new InvalidOptionError(
+      "hyperparameter",
+      key,
+      `a numeric hyperparameter of ${where} (it has ${Object.keys(g)
+        .filter((k) => k !== "params")
+        .join(", ")})`,
+    );
   return x;
 }

@@ -39,7 +39,6 @@ function recordInitialLr(optimizer: AnyOptimizer, group: Group, lr: number, forc
   if (force || s[INITIAL_LR] === undefined) s[INITIAL_LR] = lr;
 }
 
-
 const lastEpochCheck = integer(-1);
 
 /**
@@ -130,7 +129,11 @@ export abstract class LRScheduler extends Scheduler {
     if (lastEpoch !== -1) {
       groups.forEach((g, i) => {
         if (initialLrOf(optimizer, g) === undefined) {
-          throw new InvalidOptionError("lastEpoch", lastEpoch, `-1: paramGroups[${i}] has no initial_lr to resume from (load the optimizer's state saved while a scheduler drove it first)`);
+          throw new InvalidOptionError(
+            "lastEpoch",
+            lastEpoch,
+            `-1: paramGroups[${i}] has no initial_lr to resume from (load the optimizer's state saved while a scheduler drove it first)`,
+          );
         }
       });
     }
@@ -159,7 +162,10 @@ export abstract class LRScheduler extends Scheduler {
       throw e;
     }
     const initial = this.#initial;
-    if (initial) this.optimizer.paramGroups.forEach((g, i) => i < initial.lrs.length && recordInitialLr(this.optimizer, g, initial.lrs[i]!, initial.force));
+    if (initial)
+      this.optimizer.paramGroups.forEach(
+        (g, i) => i < initial.lrs.length && recordInitialLr(this.optimizer, g, initial.lrs[i]!, initial.force),
+      );
   }
 
   /** The lrs the last step() set. */
@@ -280,11 +286,17 @@ export interface LambdaLROptions {
 }
 
 /** The positional form (torch's) or the options form, as `{ lrLambda, lastEpoch }`. */
-function lambdaArgs(optimizer: AnyOptimizer, arg: LrLambda | readonly LrLambda[] | LambdaLROptions, lastEpoch: number | undefined, owner: string): { lambdas: GroupOption<LrLambda>; lastEpoch: number } {
+function lambdaArgs(
+  optimizer: AnyOptimizer,
+  arg: LrLambda | readonly LrLambda[] | LambdaLROptions,
+  lastEpoch: number | undefined,
+  owner: string,
+): { lambdas: GroupOption<LrLambda>; lastEpoch: number } {
   const n = checkOptimizer(optimizer).paramGroups.length;
   const isOptions = arg !== null && typeof arg === "object" && !Array.isArray(arg);
   const o = isOptions ? (arg as LambdaLROptions) : { lrLambda: arg as LrLambda | readonly LrLambda[], lastEpoch };
-  if (isOptions && lastEpoch !== undefined) throw new InvalidOptionError("lastEpoch", lastEpoch, "no third argument with the options form (put lastEpoch in the options)");
+  if (isOptions && lastEpoch !== undefined)
+    throw new InvalidOptionError("lastEpoch", lastEpoch, "no third argument with the options form (put lastEpoch in the options)");
   return { lambdas: new GroupOption("lrLambda", o.lrLambda, n, lambdaCheck, owner), lastEpoch: o.lastEpoch ?? -1 };
 }
 
@@ -376,7 +388,8 @@ export class MultiStepLR extends LRScheduler {
   readonly milestones: readonly number[];
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
-    if (!Array.isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0)) throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0");
+    if (!Array.isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0))
+      throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0");
     finite("gamma", gamma);
     super(optimizer, lastEpoch);
     this.milestones = Object.freeze([...milestones].sort((a, b) => a - b));
@@ -636,7 +649,8 @@ export class OneCycleLR extends LRScheduler {
     const maxMomentum = new GroupOption("maxMomentum", o.maxMomentum ?? 0.95, n, nonNegative, "OneCycleLR");
     const baseMomentum = new GroupOption("baseMomentum", o.baseMomentum ?? 0.85, n, nonNegative, "OneCycleLR");
     const key = cycleMomentum ? momentumKeyOf(optimizer) : "";
-    if (cycleMomentum && !key) throw new InvalidOptionError("cycleMomentum", true, `false: ${optimizer.kind} has neither momentum nor betas`);
+    if (cycleMomentum && !key)
+      throw new InvalidOptionError("cycleMomentum", true, `false: ${optimizer.kind} has neither momentum nor betas`);
     // torch sets each group's initial lr to maxLr / divFactor (whatever an earlier scheduler set)
     super(optimizer, lastEpoch, { lrs: maxLr.values(n).map((m) => m / divFactor), force: true });
     this.totalSteps = totalSteps;
@@ -690,8 +704,14 @@ export class OneCycleLR extends LRScheduler {
   }
   protected config(): StateTree {
     return {
-      totalSteps: this.totalSteps, ...this.#phase, divFactor: this.#divFactor, finalDivFactor: this.#finalDivFactor, maxLr: this.#maxLr.config(),
-      cycleMomentum: this.#cycleMomentum, baseMomentum: this.#baseMomentum.config(), maxMomentum: this.#maxMomentum.config(),
+      totalSteps: this.totalSteps,
+      ...this.#phase,
+      divFactor: this.#divFactor,
+      finalDivFactor: this.#finalDivFactor,
+      maxLr: this.#maxLr.config(),
+      cycleMomentum: this.#cycleMomentum,
+      baseMomentum: this.#baseMomentum.config(),
+      maxMomentum: this.#maxMomentum.config(),
     };
   }
 }
@@ -749,14 +769,21 @@ export class CyclicLR extends LRScheduler {
     const mode = oneOf<CyclicMode>("triangular", "triangular2", "exp_range")("mode", o.mode ?? "triangular");
     const gamma = finite("gamma", o.gamma ?? 1);
     const custom = o.scaleFn ?? null;
-    if (custom !== null && typeof custom !== "function") throw new InvalidOptionError("scaleFn", custom, "a function of the cycle or iteration returning a factor, or null");
-    const scaleMode = custom ? oneOf("cycle", "iterations")("scaleMode", o.scaleMode ?? "cycle") : mode === "exp_range" ? "iterations" : "cycle";
-    const scaleFn = custom ?? (mode === "triangular" ? () => 1 : mode === "triangular2" ? (x: number) => 1 / 2 ** (x - 1) : (x: number) => gamma ** x);
+    if (custom !== null && typeof custom !== "function")
+      throw new InvalidOptionError("scaleFn", custom, "a function of the cycle or iteration returning a factor, or null");
+    const scaleMode = custom
+      ? oneOf("cycle", "iterations")("scaleMode", o.scaleMode ?? "cycle")
+      : mode === "exp_range"
+        ? "iterations"
+        : "cycle";
+    const scaleFn =
+      custom ?? (mode === "triangular" ? () => 1 : mode === "triangular2" ? (x: number) => 1 / 2 ** (x - 1) : (x: number) => gamma ** x);
     const cycleMomentum = bool("cycleMomentum", o.cycleMomentum ?? true);
     const baseMomentum = new GroupOption("baseMomentum", o.baseMomentum ?? 0.8, n, nonNegative, "CyclicLR");
     const maxMomentum = new GroupOption("maxMomentum", o.maxMomentum ?? 0.9, n, nonNegative, "CyclicLR");
     const key = cycleMomentum ? momentumKeyOf(optimizer) : "";
-    if (cycleMomentum && !key) throw new InvalidOptionError("cycleMomentum", true, `false: ${optimizer.kind} has neither momentum nor betas`);
+    if (cycleMomentum && !key)
+      throw new InvalidOptionError("cycleMomentum", true, `false: ${optimizer.kind} has neither momentum nor betas`);
     // torch sets the lrs to baseLr before its first step, so baseLr becomes the initial lr
     super(optimizer, lastEpochCheck("lastEpoch", o.lastEpoch ?? -1), { lrs: baseLr.values(n), force: false });
     this.#baseLr = baseLr;
@@ -769,8 +796,16 @@ export class CyclicLR extends LRScheduler {
     this.stepRatio = up / this.totalSize;
     this.scaleMode = scaleMode;
     this.#cfg = {
-      baseLr: baseLr.config(), maxLr: maxLr.config(), stepSizeUp: up, stepSizeDown: down, mode: custom ? "custom" : mode, gamma, scaleMode,
-      cycleMomentum, baseMomentum: baseMomentum.config(), maxMomentum: maxMomentum.config(),
+      baseLr: baseLr.config(),
+      maxLr: maxLr.config(),
+      stepSizeUp: up,
+      stepSizeDown: down,
+      mode: custom ? "custom" : mode,
+      gamma,
+      scaleMode,
+      cycleMomentum,
+      baseMomentum: baseMomentum.config(),
+      maxMomentum: maxMomentum.config(),
     };
     this.initialStep();
   }
@@ -974,8 +1009,16 @@ export class SequentialLR extends LRScheduler {
   #seqLastLr: number[] = [];
   constructor(optimizer: AnyOptimizer, { schedulers, milestones, lastEpoch = -1 }: SequentialLROptions) {
     checkChildren(optimizer, schedulers);
-    if (!Array.isArray(milestones) || milestones.length !== schedulers.length - 1 || milestones.some((m, i) => !Number.isSafeInteger(m) || m < 1 || (i > 0 && m <= milestones[i - 1]!))) {
-      throw new InvalidOptionError("milestones", milestones, `${schedulers.length - 1} increasing integers >= 1 (one fewer than the schedulers)`);
+    if (
+      !Array.isArray(milestones) ||
+      milestones.length !== schedulers.length - 1 ||
+      milestones.some((m, i) => !Number.isSafeInteger(m) || m < 1 || (i > 0 && m <= milestones[i - 1]!))
+    ) {
+      throw new InvalidOptionError(
+        "milestones",
+        milestones,
+        `${schedulers.length - 1} increasing integers >= 1 (one fewer than the schedulers)`,
+      );
     }
     super(optimizer, lastEpoch);
     this.schedulers = Object.freeze([...schedulers]);
@@ -1026,7 +1069,12 @@ export class SequentialLR extends LRScheduler {
 }
 
 function checkChildren(optimizer: AnyOptimizer, schedulers: unknown): asserts schedulers is readonly LRScheduler[] {
-  if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof LRScheduler) || s.optimizer !== optimizer) || new Set(schedulers).size !== schedulers.length) {
+  if (
+    !Array.isArray(schedulers) ||
+    schedulers.length === 0 ||
+    schedulers.some((s) => !(s instanceof LRScheduler) || s.optimizer !== optimizer) ||
+    new Set(schedulers).size !== schedulers.length
+  ) {
     throw new InvalidOptionError("schedulers", schedulers, "a non-empty array of distinct LR schedulers of this optimizer");
   }
 }
@@ -1199,7 +1247,13 @@ export class ReduceLROnPlateau extends Scheduler {
     return { mode, factor, patience, threshold, thresholdMode, cooldown, minLr: this.#minLr.config(), eps };
   }
   protected position(): StateTree {
-    return { best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, lastEpoch: this.lastEpoch, lastLr: [...this.#lastLr] };
+    return {
+      best: this.best,
+      numBadEpochs: this.numBadEpochs,
+      cooldownCounter: this.cooldownCounter,
+      lastEpoch: this.lastEpoch,
+      lastLr: [...this.#lastLr],
+    };
   }
   protected preparePosition(saved: StateTree, where: string): PendingLoad {
     const best = asNumber(saved.best, `${where}.best`);

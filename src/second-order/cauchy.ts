@@ -105,7 +105,8 @@ export class CompactBfgs {
   /** Writes M^-1 = [[-D, L'], [L, theta S'S]] into out (row-major k x k, k = 2col). */
   inverseMiddle(out: Float64Array): void {
     const { m, ss, sy, theta } = this;
-    const c = this.col, k = 2 * c;
+    const c = this.col,
+      k = 2 * c;
     out.fill(0, 0, k * k);
     for (let i = 0; i < c; i++) {
       out[i * k + i] = -sy[i * m + i]!;
@@ -118,7 +119,8 @@ export class CompactBfgs {
 /** In-place LU factorization with partial pivoting of the k x k row-major a; false if singular. */
 export function luFactor(a: Float64Array, k: number, piv: Int32Array): boolean {
   for (let c = 0; c < k; c++) {
-    let p = c, best = Math.abs(a[c * k + c]!);
+    let p = c,
+      best = Math.abs(a[c * k + c]!);
     for (let r = c + 1; r < k; r++) {
       const v = Math.abs(a[r * k + c]!);
       if (v > best) {
@@ -211,8 +213,18 @@ export class BoundedWork {
  * reach a bound become 1 or 2). `pgNorm` is the projected gradient's inf-norm at x.
  * Returns the number of segments explored.
  */
-export function cauchyPoint(x: Float64Array, g: Float64Array, box: Box, where: Where, pgNorm: number, B: CompactBfgs, xcp: Float64Array, work: BoundedWork): number {
-  const n = x.length, { lower, upper, kind } = box;
+export function cauchyPoint(
+  x: Float64Array,
+  g: Float64Array,
+  box: Box,
+  where: Where,
+  pgNorm: number,
+  B: CompactBfgs,
+  xcp: Float64Array,
+  work: BoundedWork,
+): number {
+  const n = x.length,
+    { lower, upper, kind } = box;
   const { col, theta } = B;
   const col2 = 2 * col;
   const { d, t, order, p, c, v, wbp } = work;
@@ -220,16 +232,24 @@ export function cauchyPoint(x: Float64Array, g: Float64Array, box: Box, where: W
   xcp.set(x);
   c.fill(0, 0, col2);
   if (pgNorm <= 0) return 0;
-  let bounded = true, nfree = n, nbreak = 0, ibkmin = 0, bkmin = 0, f1 = 0;
+  let bounded = true,
+    nfree = n,
+    nbreak = 0,
+    ibkmin = 0,
+    bkmin = 0,
+    f1 = 0;
   p.fill(0, 0, col2);
   // bound status, breakpoints, d = the projected -g, p = W'd
   for (let i = 0; i < n; i++) {
-    const neggi = -g[i]!, k = kind[i]!;
-    let tl = 0, tu = 0;
+    const neggi = -g[i]!,
+      k = kind[i]!;
+    let tl = 0,
+      tu = 0;
     if (where[i] !== 3 && where[i] !== -1) {
       if (k <= 2) tl = x[i]! - lower[i]!;
       if (k >= 2) tu = upper[i]! - x[i]!;
-      const atLower = k <= 2 && tl <= 0, atUpper = k >= 2 && tu <= 0;
+      const atLower = k <= 2 && tl <= 0,
+        atUpper = k >= 2 && tu <= 0;
       where[i] = 0;
       if (atLower) {
         if (neggi <= 0) where[i] = 1;
@@ -277,11 +297,13 @@ export function cauchyPoint(x: Float64Array, g: Float64Array, box: Box, where: W
     f2 -= dot(v, p, col2);
   }
   let dtm = -f1 / f2;
-  let tsum = 0, nseg = 1;
+  let tsum = 0,
+    nseg = 1;
   if (nbreak > 0) {
     // breakpoints after the smallest one are taken in increasing order (sorted on demand)
     let sorted: Int32Array | null = null;
-    let nleft = nbreak, tj = 0;
+    let nleft = nbreak,
+      tj = 0;
     for (let it = 0; ; it++) {
       const tj0 = tj;
       let ibp: number;
@@ -332,7 +354,9 @@ export function cauchyPoint(x: Float64Array, g: Float64Array, box: Box, where: W
           wbp[col + j] = theta * B.s[j]![ibp]!;
         }
         B.applyM(wbp, v);
-        const wmc = dot(c, v, col2), wmp = dot(p, v, col2), wmw = dot(wbp, v, col2);
+        const wmc = dot(c, v, col2),
+          wmp = dot(p, v, col2),
+          wmw = dot(wbp, v, col2);
         axpy(p, wbp, col2, -dibp);
         f1 += dibp * wmc;
         f2 += 2 * dibp * wmp - dibp2 * wmw;
@@ -422,7 +446,8 @@ export function subspaceStep(x: Float64Array, g: Float64Array, box: Box, B: Comp
   const zc = work.t; // the Cauchy point's free coordinates, kept for the fallback
   let hit = false;
   for (let f = 0; f < nfree; f++) {
-    const i = free[f]!, k = kind[i]!;
+    const i = free[f]!,
+      k = kind[i]!;
     zc[f] = z[i]!;
     let zi = z[i]! + r[f]!;
     if (k === 1 || k === 2) zi = Math.max(lower[i]!, zi);
@@ -436,9 +461,12 @@ export function subspaceStep(x: Float64Array, g: Float64Array, box: Box, B: Comp
   if (ddp <= 0) return true;
   // not a descent direction: back to the Cauchy point, the longest feasible step along d
   for (let f = 0; f < nfree; f++) z[free[f]!] = zc[f]!;
-  let alpha = 1, ibd = -1;
+  let alpha = 1,
+    ibd = -1;
   for (let f = 0; f < nfree; f++) {
-    const i = free[f]!, k = kind[i]!, dk = r[f]!;
+    const i = free[f]!,
+      k = kind[i]!,
+      dk = r[f]!;
     if (k === 0) continue;
     let t1 = alpha;
     if (dk < 0 && k <= 2) {
@@ -456,7 +484,8 @@ export function subspaceStep(x: Float64Array, g: Float64Array, box: Box, B: Comp
     }
   }
   if (alpha < 1 && ibd >= 0) {
-    const i = free[ibd]!, dk = r[ibd]!;
+    const i = free[ibd]!,
+      dk = r[ibd]!;
     if (dk > 0) z[i] = upper[i]!;
     else if (dk < 0) z[i] = lower[i]!;
     r[ibd] = 0;

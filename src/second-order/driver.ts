@@ -61,7 +61,14 @@ export interface Settings {
   onIteration?: ((info: IterationInfo<FloatArray>) => boolean | void) | undefined;
 }
 
-export const defaults: Settings = { method: "lbfgs", memory: 10, gradTol: 1e-5, relTol: 2.220446049250313e-9, maxIterations: 15000, maxEvaluations: 15000 };
+export const defaults: Settings = {
+  method: "lbfgs",
+  memory: 10,
+  gradTol: 1e-5,
+  relTol: 2.220446049250313e-9,
+  maxIterations: 15000,
+  maxEvaluations: 15000,
+};
 
 const MESSAGES: Record<StopReason, string> = {
   gradTol: "converged: max |gradient| <= gradTol",
@@ -69,7 +76,8 @@ const MESSAGES: Record<StopReason, string> = {
   maxIterations: "stopped: maxIterations reached",
   maxEvaluations: "stopped: maxEvaluations reached",
   callback: "stopped by onIteration",
-  lineSearch: "stopped: the line search found no acceptable step, even along steepest descent (limit of floating-point precision, or a gradient that does not match the loss)",
+  lineSearch:
+    "stopped: the line search found no acceptable step, even along steepest descent (limit of floating-point precision, or a gradient that does not match the loss)",
   nonFinite: "stopped: the loss or gradient is not finite (at x0, or at every point the line search tried)",
 };
 
@@ -88,10 +96,16 @@ export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Set
   const lbfgs = s.method === "lbfgs";
   const history = new History(dtype, n);
   // x, g: the current point and its gradient; xt, gt: the line search's trial point; d: direction
-  let x = history.take(), g = history.take(), xt = history.take(), gt = history.take(), d = history.take();
+  let x = history.take(),
+    g = history.take(),
+    xt = history.take(),
+    gt = history.take(),
+    d = history.take();
   const newton = lbfgs ? null : new NewtonScratch(n, obj);
-  let evaluations = 0, iterations = 0;
-  let f = NaN, gnorm = NaN;
+  let evaluations = 0,
+    iterations = 0;
+  let f = NaN,
+    gnorm = NaN;
   const call = (xb: typeof x, gb: typeof g): number => {
     evaluations++;
     const grad = gb.view;
@@ -102,8 +116,13 @@ export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Set
   };
   const result = (reason: StopReason): MinimizeResult<FloatArray> => ({
     x: dtype === "float32" ? new Float32Array(x.view) : new Float64Array(x.view),
-    loss: f, gradNorm: gnorm, iterations, evaluations,
-    converged: reason === "gradTol" || reason === "relTol", reason, message: MESSAGES[reason],
+    loss: f,
+    gradNorm: gnorm,
+    iterations,
+    evaluations,
+    converged: reason === "gradTol" || reason === "relTol",
+    reason,
+    message: MESSAGES[reason],
   });
   try {
     x.view.set(x0);
@@ -134,7 +153,9 @@ export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Set
 
       // strong-Wolfe line search along d
       let status = ls.start(f, gtd, t0);
-      let ft = NaN, gtdt = NaN, nonFinite = false;
+      let ft = NaN,
+        gtdt = NaN,
+        nonFinite = false;
       for (let trial = 0; status === "evaluate" && trial < MAX_TRIALS; trial++) {
         if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
         K.axpby(xt.ptr, x.ptr, d.ptr, n, 1, ls.t);
@@ -168,7 +189,8 @@ export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Set
       f = ft;
       gnorm = K.maxabs(g.ptr, n);
 
-      if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: gnorm, evaluations, x: x.view }) === false) return result("callback");
+      if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: gnorm, evaluations, x: x.view }) === false)
+        return result("callback");
       if (gnorm <= s.gradTol) return result("gradTol");
       if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
       if (iterations >= s.maxIterations) return result("maxIterations");

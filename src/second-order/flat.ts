@@ -14,7 +14,8 @@ export interface FlatParams {
 
 /** Checks there is one group of one dtype; `who` names the optimizer in the errors. */
 export function flatParams(groups: readonly { params: readonly Param[] }[], who: string): FlatParams {
-  if (groups.length !== 1) throw new InvalidOptionError("params", `${groups.length} parameter groups`, `one parameter group (${who} has no per-group options)`);
+  if (groups.length !== 1)
+    throw new InvalidOptionError("params", `${groups.length} parameter groups`, `one parameter group (${who} has no per-group options)`);
   const all = groups[0]!.params;
   const dtypes = new Set(all.map((p) => p.dtype));
   if (dtypes.size > 1) throw new InvalidOptionError("params", [...dtypes], `params of one dtype (${who} treats them as one flat vector)`);
@@ -27,4 +28,3 @@ export function flatParams(groups: readonly { params: readonly Param[] }[], who:
   }
   return { dtype: all[0]!.dtype, params, offsets, numel };
 }
-

@@ -79,7 +79,9 @@ export class History {
    */
   twoLoop(g: number, d: number, hDiag: number): void {
     const K = vectorKernels[this.dtype];
-    const n = this.n, h = this.#pairs, k = h.length;
+    const n = this.n,
+      h = this.#pairs,
+      k = h.length;
     K.scale(d, g, n, -1);
     if (k === 0) {
       K.scale(d, d, n, hDiag);

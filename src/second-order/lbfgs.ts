@@ -153,7 +153,11 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   /** Runs up to maxIter L-BFGS iterations; returns the loss at the start of the step. */
   step(closure?: () => number): number {
     if (typeof closure !== "function") {
-      throw new InvalidOptionError("closure", closure, "a function that recomputes the loss, writes the gradients into p.grad and returns the loss");
+      throw new InvalidOptionError(
+        "closure",
+        closure,
+        "a function that recomputes the loss, writes the gradients into p.grad and returns the loss",
+      );
     }
     this.checkStep();
     const group = this.paramGroups[0]!;
@@ -194,7 +198,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           hDiag = 1;
         } else {
           // y = g - g_prev, s = d*t; keep the pair only when y's > 1e-10
-          const y = this.#history.take(), s = this.#history.take();
+          const y = this.#history.take(),
+            s = this.#history.take();
           K.axpby(y.ptr, gp, prev.ptr, n, 1, -1);
           K.scale(s.ptr, d.ptr, n, t);
           const ys = K.dot(y.ptr, s.ptr, n);
@@ -259,7 +264,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const loss = this.#closure!();
     if (typeof loss !== "number") throw new InvalidOptionError("closure", loss, "a closure that returns the loss as a number");
     const K = vectorKernels[this.dtype];
-    const dst = this.#slot(slot).ptr, bytes = bytesPer(this.dtype);
+    const dst = this.#slot(slot).ptr,
+      bytes = bytesPer(this.dtype);
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       p.syncIn();
@@ -270,9 +276,12 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   /** params = x0 + t*d (x0 null: params += t*d), param by param over the flat vectors. */
   #paramsFrom(x0: WasmBuffer | null, d: WasmBuffer, t: number): void {
-    const K = vectorKernels[this.dtype], params = this.#params, bytes = bytesPer(this.dtype);
+    const K = vectorKernels[this.dtype],
+      params = this.#params,
+      bytes = bytesPer(this.dtype);
     for (let i = 0; i < params.length; i++) {
-      const p = params[i]!, off = this.#offsets[i]! * bytes;
+      const p = params[i]!,
+        off = this.#offsets[i]! * bytes;
       if (x0) K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t);
       else K.axpy(p.dataPtr, d.ptr + off, p.size, t);
     }
@@ -280,7 +289,9 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   /** x0 = params (torch's _clone_param). */
   #saveParams(x0: WasmBuffer): void {
-    const K = vectorKernels[this.dtype], params = this.#params, bytes = bytesPer(this.dtype);
+    const K = vectorKernels[this.dtype],
+      params = this.#params,
+      bytes = bytesPer(this.dtype);
     for (let i = 0; i < params.length; i++) K.copy(x0.ptr + this.#offsets[i]! * bytes, params[i]!.dataPtr, params[i]!.size);
   }
 

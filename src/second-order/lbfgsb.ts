@@ -40,7 +40,8 @@ const MESSAGES: Record<StopReason, string> = {
   maxIterations: "stopped: maxIterations reached",
   maxEvaluations: "stopped: maxEvaluations reached",
   callback: "stopped by onIteration",
-  lineSearch: "stopped: the line search found no acceptable step, even from the projected steepest-descent Cauchy point (limit of floating-point precision, or a gradient that does not match the loss)",
+  lineSearch:
+    "stopped: the line search found no acceptable step, even from the projected steepest-descent Cauchy point (limit of floating-point precision, or a gradient that does not match the loss)",
   nonFinite: "stopped: the loss or gradient is not finite (at x0, or at every point the line search tried)",
 };
 
@@ -62,7 +63,8 @@ const boundSide = (name: string, v: unknown, n: number, fill: number): Float64Ar
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const b: unknown = v[i];
-    if (typeof b !== "number" || Number.isNaN(b)) throw new InvalidOptionError(`${name}[${i}]`, b, "a number (±Infinity for none), not NaN");
+    if (typeof b !== "number" || Number.isNaN(b))
+      throw new InvalidOptionError(`${name}[${i}]`, b, "a number (±Infinity for none), not NaN");
     out[i] = b;
   }
   return out;
@@ -73,16 +75,19 @@ const boundSide = (name: string, v: unknown, n: number, fill: number): Float64Ar
  * Throws InvalidOptionError naming `bounds`, `bounds.lower[i]` or `bounds.upper[i]`.
  */
 export function checkBounds(bounds: unknown, n: number): Box {
-  if (bounds === null || typeof bounds !== "object" || Array.isArray(bounds)) throw new InvalidOptionError("bounds", bounds, "an object { lower, upper }");
+  if (bounds === null || typeof bounds !== "object" || Array.isArray(bounds))
+    throw new InvalidOptionError("bounds", bounds, "an object { lower, upper }");
   for (const key of Object.keys(bounds)) {
-    if (key !== "lower" && key !== "upper") throw new InvalidOptionError(`bounds.${key}`, (bounds as Record<string, unknown>)[key], "only lower and upper");
+    if (key !== "lower" && key !== "upper")
+      throw new InvalidOptionError(`bounds.${key}`, (bounds as Record<string, unknown>)[key], "only lower and upper");
   }
   const { lower: lo, upper: up } = bounds as Bounds;
   const lower = boundSide("bounds.lower", lo, n, -Infinity);
   const upper = boundSide("bounds.upper", up, n, Infinity);
   const kind = new Int8Array(n);
   for (let i = 0; i < n; i++) {
-    const l = lower[i]!, u = upper[i]!;
+    const l = lower[i]!,
+      u = upper[i]!;
     if (l === Infinity) throw new InvalidOptionError(`bounds.lower[${i}]`, l, "a number < Infinity");
     if (u === -Infinity) throw new InvalidOptionError(`bounds.upper[${i}]`, u, "a number > -Infinity");
     if (!(l <= u)) throw new InvalidOptionError(`bounds.lower[${i}]`, l, `a number <= bounds.upper[${i}] = ${u}`);
@@ -102,8 +107,14 @@ export interface BoundedResult extends MinimizeResult<Float64Array> {
  * checked here, before fn is ever called). x0 is projected into the box first. The
  * result's `gradNorm` is the projected gradient's inf-norm.
  */
-export function minimizeBounded(fn: (x: Float64Array, grad: Float64Array) => number, x0: Float64Array | readonly number[], bounds: unknown, s: BoundedSettings): BoundedResult {
-  if (!(x0 instanceof Float64Array || Array.isArray(x0))) throw new InvalidOptionError("x0", x0, "a Float64Array or array of numbers (bounds run in float64)");
+export function minimizeBounded(
+  fn: (x: Float64Array, grad: Float64Array) => number,
+  x0: Float64Array | readonly number[],
+  bounds: unknown,
+  s: BoundedSettings,
+): BoundedResult {
+  if (!(x0 instanceof Float64Array || Array.isArray(x0)))
+    throw new InvalidOptionError("x0", x0, "a Float64Array or array of numbers (bounds run in float64)");
   const n = x0.length;
   const box = checkBounds(bounds, n);
   const { lower, upper, kind } = box;
@@ -119,10 +130,16 @@ export function minimizeBounded(fn: (x: Float64Array, grad: Float64Array) => num
   const take = (): WasmBuffer<Float64Array> => pool.pop() ?? new WasmBuffer<Float64Array>("float64", n);
   const pairs: { s: WasmBuffer<Float64Array>; y: WasmBuffer<Float64Array> }[] = [];
   // x, g: the iterate and its gradient; xt, gt: the line search's trial; z: Cauchy point, then the subspace minimiser; d = z - x
-  let x = take(), g = take(), xt = take(), gt = take();
-  const z = take(), d = take();
-  let evaluations = 0, iterations = 0;
-  let f = NaN, pgNorm = NaN;
+  let x = take(),
+    g = take(),
+    xt = take(),
+    gt = take();
+  const z = take(),
+    d = take();
+  let evaluations = 0,
+    iterations = 0;
+  let f = NaN,
+    pgNorm = NaN;
   const dot = (a: Float64Array, b: Float64Array): number => K.dot(a.byteOffset, b.byteOffset, n);
   const call = (xb: WasmBuffer<Float64Array>, gb: WasmBuffer<Float64Array>): number => {
     evaluations++;
@@ -146,8 +163,15 @@ export function minimizeBounded(fn: (x: Float64Array, grad: Float64Array) => num
     const activeBounds = new Int8Array(n);
     for (let i = 0; i < n; i++) activeBounds[i] = xv[i] === lower[i] ? -1 : xv[i] === upper[i] ? 1 : 0;
     return {
-      x: xv, loss: f, gradNorm: pgNorm, iterations, evaluations,
-      converged: reason === "gradTol" || reason === "relTol", reason, message: MESSAGES[reason], activeBounds,
+      x: xv,
+      loss: f,
+      gradNorm: pgNorm,
+      iterations,
+      evaluations,
+      converged: reason === "gradTol" || reason === "relTol",
+      reason,
+      message: MESSAGES[reason],
+      activeBounds,
     };
   };
   try {
@@ -160,7 +184,9 @@ export function minimizeBounded(fn: (x: Float64Array, grad: Float64Array) => num
     for (;;) {
       // the point z to move toward: Cauchy point + subspace minimization (unconstrained
       // problems with a memory skip the Cauchy point: z = x, every coordinate free)
-      const xv = x.view, gv = g.view, zv = z.view;
+      const xv = x.view,
+        gv = g.view,
+        zv = z.view;
       refresh();
       let nfree: number;
       if (!constrained && B.col > 0) {
@@ -185,7 +211,8 @@ export function minimizeBounded(fn: (x: Float64Array, grad: Float64Array) => num
         else {
           const dv = d.view;
           for (let i = 0; i < n; i++) {
-            const a1 = dv[i]!, k = kind[i]!;
+            const a1 = dv[i]!,
+              k = kind[i]!;
             if (k === 0) continue;
             if (a1 < 0 && k <= 2) {
               const a2 = lower[i]! - xv[i]!;
@@ -203,7 +230,10 @@ export function minimizeBounded(fn: (x: Float64Array, grad: Float64Array) => num
       const gd = K.dot(g.ptr, d.ptr, n);
       const ls = new MoreThuente(1e-3, 0.9, 0.1, 0, stpmx);
       let status = gd < 0 && stpmx > 0 ? ls.start(f, gd, t0) : "error";
-      let ft = NaN, gdt = NaN, nonFinite = false, trials = 0;
+      let ft = NaN,
+        gdt = NaN,
+        nonFinite = false,
+        trials = 0;
       while (status === "evaluate" && trials < MAX_LS) {
         if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
         trials++;
@@ -234,7 +264,8 @@ export function minimizeBounded(fn: (x: Float64Array, grad: Float64Array) => num
       [g, gt] = [gt, g];
       f = ft;
       pgNorm = projectedGradientNorm(x.view, g.view, box);
-      if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: pgNorm, evaluations, x: x.view }) === false) return result("callback");
+      if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: pgNorm, evaluations, x: x.view }) === false)
+        return result("callback");
       if (pgNorm <= s.gradTol) return result("gradTol");
       if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
       if (iterations >= s.maxIterations) return result("maxIterations");
@@ -248,7 +279,8 @@ export function minimizeBounded(fn: (x: Float64Array, grad: Float64Array) => num
         const old = pairs.shift()!;
         pool.push(old.s, old.y);
       }
-      const sb = take(), yb = take();
+      const sb = take(),
+        yb = take();
       K.scale(sb.ptr, d.ptr, n, stp);
       K.copy(yb.ptr, g.ptr, n);
       const yy = K.axpbyDot(yb.ptr, gt.ptr, yb.ptr, n, 1, -1); // y = g - g_old, returns y'y

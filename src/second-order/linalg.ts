@@ -43,7 +43,8 @@ export function choleskySolve(l: Float64Array, n: number, b: Float64Array): void
  * factorisation succeeds. Returns lambda (NaN when H is not finite).
  */
 export function dampedNewtonDirection(h: Float64Array, g: ArrayLike<number>, n: number, d: Float64Array, l: Float64Array): number {
-  let minDiag = Infinity, maxDiag = 0;
+  let minDiag = Infinity,
+    maxDiag = 0;
   for (let i = 0; i < n * n; i++) if (!Number.isFinite(h[i]!)) return NaN;
   for (let i = 0; i < n; i++) {
     minDiag = Math.min(minDiag, h[i * n + i]!);
@@ -65,7 +66,9 @@ export function dampedNewtonDirection(h: Float64Array, g: ArrayLike<number>, n: 
  */
 export function newtonCGDirection(
   hvp: (v: Float64Array, out: Float64Array) => void,
-  g: ArrayLike<number>, n: number, d: Float64Array,
+  g: ArrayLike<number>,
+  n: number,
+  d: Float64Array,
   work: { r: Float64Array; p: Float64Array; hp: Float64Array },
 ): boolean {
   const { r, p, hp } = work;

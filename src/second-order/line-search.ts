@@ -16,7 +16,8 @@ export function cubicInterpolate(x1: number, f1: number, g1: number, x2: number,
   const d2sq = d1 * d1 - g1 * g2;
   if (d2sq >= 0) {
     const d2 = Math.sqrt(d2sq);
-    const minPos = x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+    const minPos =
+      x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
     return pyMin(pyMax(minPos, xmin), xmax);
   }
   return (xmin + xmax) / 2;
@@ -80,25 +81,41 @@ export class TorchStrongWolfe {
     const { c1, c2, maxLs } = this;
     const armijo = (step: number) => r(f + r(r(c1 * step) * gtd));
     const curvature = r(r(-c2) * gtd);
-    const live = this.#live, br = this.#br, brF = this.#brF, brG = this.#brG, brGtd = this.#brGtd;
+    const live = this.#live,
+      br = this.#br,
+      brF = this.#brF,
+      brG = this.#brG,
+      brGtd = this.#brGtd;
     live.fill(g0);
     let gNew = (live[2] = this.#free());
     let fNew = obj.evaluate(t, gNew);
     let evals = 1;
     let gtdNew = obj.slope(gNew);
-    let tPrev = 0, fPrev = f, gPrev = g0, gtdPrev = gtd;
+    let tPrev = 0,
+      fPrev = f,
+      gPrev = g0,
+      gtdPrev = gtd;
     let done = false;
     let lsIter = 0;
     while (lsIter < maxLs) {
       const armijoFails = fNew > armijo(t) || (lsIter > 1 && fNew >= fPrev);
       if (!armijoFails && Math.abs(gtdNew) <= curvature) {
         // a strong-Wolfe point: a bracket of one point
-        br[0] = br[1] = t; brF[0] = brF[1] = fNew; brG[0] = brG[1] = gNew;
+        br[0] = br[1] = t;
+        brF[0] = brF[1] = fNew;
+        brG[0] = brG[1] = gNew;
         done = true;
         break;
       }
       if (armijoFails || gtdNew >= 0) {
-        br[0] = tPrev; br[1] = t; brF[0] = fPrev; brF[1] = fNew; brG[0] = gPrev; brG[1] = gNew; brGtd[0] = gtdPrev; brGtd[1] = gtdNew;
+        br[0] = tPrev;
+        br[1] = t;
+        brF[0] = fPrev;
+        brF[1] = fNew;
+        brG[0] = gPrev;
+        brG[1] = gNew;
+        brGtd[0] = gtdPrev;
+        brGtd[1] = gtdNew;
         break;
       }
       // extrapolate: cubic step in [t + 0.01(t - tPrev), 10t]
@@ -106,7 +123,10 @@ export class TorchStrongWolfe {
       const maxStep = t * 10;
       const tmp = t;
       t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, minStep, maxStep);
-      tPrev = tmp; fPrev = fNew; gPrev = live[1] = gNew; gtdPrev = gtdNew;
+      tPrev = tmp;
+      fPrev = fNew;
+      gPrev = live[1] = gNew;
+      gtdPrev = gtdNew;
       gNew = live[2] = this.#free();
       fNew = obj.evaluate(t, gNew);
       evals++;
@@ -114,9 +134,15 @@ export class TorchStrongWolfe {
       lsIter++;
     }
     if (lsIter === maxLs) {
-      br[0] = 0; br[1] = t; brF[0] = f; brF[1] = fNew; brG[0] = g0; brG[1] = gNew;
+      br[0] = 0;
+      br[1] = t;
+      brF[0] = f;
+      brF[1] = fNew;
+      brG[0] = g0;
+      brG[1] = gNew;
     }
-    live[3] = brG[0]!; live[4] = brG[1]!;
+    live[3] = brG[0]!;
+    live[4] = brG[1]!;
     live[1] = live[2] = g0; // gPrev and gNew live on only as bracket ends
     let insufProgress = false;
     let low = brF[0]! <= brF[1]! ? 0 : 1;
@@ -125,7 +151,8 @@ export class TorchStrongWolfe {
       if (Math.abs(br[1]! - br[0]!) * dNorm < this.toleranceChange) break;
       t = cubicInterpolate(br[0]!, brF[0]!, brGtd[0]!, br[1]!, brF[1]!, brGtd[1]!);
       // move t away from the ends when it keeps landing near one (torch's rule)
-      const bmax = Math.max(br[0]!, br[1]!), bmin = Math.min(br[0]!, br[1]!);
+      const bmax = Math.max(br[0]!, br[1]!),
+        bmin = Math.min(br[0]!, br[1]!);
       const eps = 0.1 * (bmax - bmin);
       if (Math.min(bmax - t, t - bmin) < eps) {
         if (insufProgress || t >= bmax || t <= bmin) {
@@ -139,17 +166,27 @@ export class TorchStrongWolfe {
       gtdNew = obj.slope(gNew);
       lsIter++;
       if (fNew > armijo(t) || fNew >= brF[low]!) {
-        br[high] = t; brF[high] = fNew; brG[high] = gNew; brGtd[high] = gtdNew;
+        br[high] = t;
+        brF[high] = fNew;
+        brG[high] = gNew;
+        brGtd[high] = gtdNew;
         low = brF[0]! <= brF[1]! ? 0 : 1;
         high = 1 - low;
       } else {
         if (Math.abs(gtdNew) <= curvature) done = true;
         else if (gtdNew * (br[high]! - br[low]!) >= 0) {
-          br[high] = br[low]!; brF[high] = brF[low]!; brG[high] = brG[low]!; brGtd[high] = brGtd[low]!;
+          br[high] = br[low]!;
+          brF[high] = brF[low]!;
+          brG[high] = brG[low]!;
+          brGtd[high] = brGtd[low]!;
         }
-        br[low] = t; brF[low] = fNew; brG[low] = gNew; brGtd[low] = gtdNew;
+        br[low] = t;
+        brF[low] = fNew;
+        brG[low] = gNew;
+        brGtd[low] = gtdNew;
       }
-      live[3] = brG[0]!; live[4] = brG[1]!;
+      live[3] = brG[0]!;
+      live[4] = brG[1]!;
       live[2] = g0;
     }
     this.t = br[low]!;
@@ -183,8 +220,12 @@ export class MoreThuente {
   #gtest = 0;
   #width = 0;
   #width1 = 0;
-  #stx = 0; #fx = 0; #gx = 0;
-  #sty = 0; #fy = 0; #gy = 0;
+  #stx = 0;
+  #fx = 0;
+  #gx = 0;
+  #sty = 0;
+  #fy = 0;
+  #gy = 0;
   #stmin = 0;
   #stmax = 0;
   #cap = Infinity; // smallest step seen where the objective was not finite
@@ -212,8 +253,12 @@ export class MoreThuente {
     this.#gtest = this.ftol * g;
     this.#width = this.stpmax - this.stpmin;
     this.#width1 = this.#width / 0.5;
-    this.#stx = 0; this.#fx = f; this.#gx = g;
-    this.#sty = 0; this.#fy = f; this.#gy = g;
+    this.#stx = 0;
+    this.#fx = f;
+    this.#gx = g;
+    this.#sty = 0;
+    this.#fy = f;
+    this.#gy = g;
     this.#stmin = 0;
     this.#stmax = this.t + 4 * this.t;
     this.#cap = Infinity;
@@ -244,9 +289,15 @@ export class MoreThuente {
     // decrease, the step comes from the modified function psi(t) = f(t) - f(0) - gtest*t.
     if (this.#stage === 1 && f <= this.#fx && f > ftest) {
       const gt = this.#gtest;
-      this.#fx -= this.#stx * gt; this.#fy -= this.#sty * gt; this.#gx -= gt; this.#gy -= gt;
+      this.#fx -= this.#stx * gt;
+      this.#fy -= this.#sty * gt;
+      this.#gx -= gt;
+      this.#gy -= gt;
       this.#dcstep(stp, f - stp * gt, g - gt);
-      this.#fx += this.#stx * gt; this.#fy += this.#sty * gt; this.#gx += gt; this.#gy += gt;
+      this.#fx += this.#stx * gt;
+      this.#fy += this.#sty * gt;
+      this.#gx += gt;
+      this.#gy += gt;
     } else {
       this.#dcstep(stp, f, g);
     }
@@ -264,7 +315,8 @@ export class MoreThuente {
     }
     stp = Math.min(Math.max(stp, stpmin), stpmax);
     // no further progress possible: fall back to the best step
-    if ((this.#brackt && (stp <= this.#stmin || stp >= this.#stmax)) || (this.#brackt && this.#stmax - this.#stmin <= xtol * this.#stmax)) stp = this.#stx;
+    if ((this.#brackt && (stp <= this.#stmin || stp >= this.#stmax)) || (this.#brackt && this.#stmax - this.#stmin <= xtol * this.#stmax))
+      stp = this.#stx;
     // never go past a step where the objective was not finite
     if (stp >= this.#cap) stp = this.#stx + 0.5 * (this.#cap - this.#stx);
     this.t = stp;
@@ -273,10 +325,15 @@ export class MoreThuente {
 
   /** dcstep: a safeguarded step from the bracket (stx, sty) and the trial (stp, fp, dp). */
   #dcstep(stp: number, fp: number, dp: number): void {
-    const stx = this.#stx, fx = this.#fx, dx = this.#gx;
-    const sty = this.#sty, fy = this.#fy, dy = this.#gy;
+    const stx = this.#stx,
+      fx = this.#fx,
+      dx = this.#gx;
+    const sty = this.#sty,
+      fy = this.#fy,
+      dy = this.#gy;
     const brackt = this.#brackt;
-    const stpmin = this.#stmin, stpmax = this.#stmax;
+    const stpmin = this.#stmin,
+      stpmax = this.#stmax;
     const sgnd = dp * Math.sign(dx);
     let stpf: number;
     if (fp > fx) {
@@ -335,12 +392,18 @@ export class MoreThuente {
     }
     // update the bracket
     if (fp > fx) {
-      this.#sty = stp; this.#fy = fp; this.#gy = dp;
+      this.#sty = stp;
+      this.#fy = fp;
+      this.#gy = dp;
     } else {
       if (sgnd < 0) {
-        this.#sty = stx; this.#fy = fx; this.#gy = dx;
+        this.#sty = stx;
+        this.#fy = fx;
+        this.#gy = dx;
       }
-      this.#stx = stp; this.#fx = fp; this.#gx = dp;
+      this.#stx = stp;
+      this.#fx = fp;
+      this.#gx = dp;
     }
     this.t = stpf;
   }

@@ -60,9 +60,21 @@ const checks: Record<keyof MinimizeOptions, (name: string, v: unknown) => unknow
  * call only. The result's x has the dtype of x0 (a Float32Array x0 runs in float32;
  * number[] and Float64Array in float64).
  */
-export function minimize(fn: (x: Float32Array, grad: Float32Array) => number, x0: Float32Array, options?: MinimizeOptions<Float32Array>): MinimizeResult<Float32Array>;
-export function minimize(fn: (x: Float64Array, grad: Float64Array) => number, x0: Float64Array | readonly number[], options?: MinimizeOptions<Float64Array>): MinimizeResult<Float64Array>;
-export function minimize(fn: (x: never, grad: never) => number, x0: FloatArray | readonly number[], options: MinimizeOptions<never> = {}): MinimizeResult<FloatArray> {
+export function minimize(
+  fn: (x: Float32Array, grad: Float32Array) => number,
+  x0: Float32Array,
+  options?: MinimizeOptions<Float32Array>,
+): MinimizeResult<Float32Array>;
+export function minimize(
+  fn: (x: Float64Array, grad: Float64Array) => number,
+  x0: Float64Array | readonly number[],
+  options?: MinimizeOptions<Float64Array>,
+): MinimizeResult<Float64Array>;
+export function minimize(
+  fn: (x: never, grad: never) => number,
+  x0: FloatArray | readonly number[],
+  options: MinimizeOptions<never> = {},
+): MinimizeResult<FloatArray> {
   if (typeof fn !== "function") throw new InvalidOptionError("fn", fn, "a function (x, grad) => loss");
   if (!(x0 instanceof Float64Array || x0 instanceof Float32Array || Array.isArray(x0))) {
     throw new InvalidOptionError("x0", x0, "a Float64Array, Float32Array or array of numbers");
@@ -79,11 +91,19 @@ export function minimize(fn: (x: never, grad: never) => number, x0: FloatArray |
   }
   const newton = settings.method === "newton";
   if (options.bounds !== undefined) {
-    if (newton || options.hessian || options.hvp) throw new InvalidOptionError("bounds", "with method \"newton\"", 'method "lbfgs" (bounds run L-BFGS-B)');
-    return minimizeBounded(fn as (x: Float64Array, grad: Float64Array) => number, x0 as Float64Array | readonly number[], options.bounds, settings);
+    if (newton || options.hessian || options.hvp)
+      throw new InvalidOptionError("bounds", 'with method "newton"', 'method "lbfgs" (bounds run L-BFGS-B)');
+    return minimizeBounded(
+      fn as (x: Float64Array, grad: Float64Array) => number,
+      x0 as Float64Array | readonly number[],
+      options.bounds,
+      settings,
+    );
   }
-  if (newton && !options.hessian && !options.hvp) throw new InvalidOptionError("hessian", undefined, 'a function (x, H) => void (or hvp) for method "newton"');
-  if (newton && options.hessian && options.hvp) throw new InvalidOptionError("hvp", options.hvp, "no hvp when hessian is given (one or the other)");
+  if (newton && !options.hessian && !options.hvp)
+    throw new InvalidOptionError("hessian", undefined, 'a function (x, H) => void (or hvp) for method "newton"');
+  if (newton && options.hessian && options.hvp)
+    throw new InvalidOptionError("hvp", options.hvp, "no hvp when hessian is given (one or the other)");
   const start = x0 instanceof Float32Array ? x0 : Float64Array.from(x0);
   const objective: Objective = {
     fn: fn as Objective["fn"],

@@ -28,9 +28,7 @@ const schema: Schema<NewtonOptions> = {
 };
 
 /** How step() gets second derivatives at the current params (flat, in param order). */
-export type HessianSource =
-  | ((H: Float64Array) => void)
-  | { hvp: (v: Float64Array, out: Float64Array) => void };
+export type HessianSource = ((H: Float64Array) => void) | { hvp: (v: Float64Array, out: Float64Array) => void };
 
 /**
  * Damped Newton for small problems. `step(closure, hessian)` runs up to `maxIter` Newton
@@ -73,18 +71,32 @@ export class Newton extends Optimizer<NewtonOptions> {
     if (other.length > 0) throw new CheckpointError("mismatch", `${where} has ${other.join(", ")}, which Newton does not keep`);
     const v = extra.lastReason;
     const reason = v === null ? undefined : asString(v, `${where}.lastReason`);
-    if (reason !== undefined && !isStopReason(reason)) throw new CheckpointError("invalid", `${where}.lastReason is ${reason}, expected a stop reason of minimize() or null`);
-    return { commit: () => { this.lastReason = reason; } };
+    if (reason !== undefined && !isStopReason(reason))
+      throw new CheckpointError("invalid", `${where}.lastReason is ${reason}, expected a stop reason of minimize() or null`);
+    return {
+      commit: () => {
+        this.lastReason = reason;
+      },
+    };
   }
 
   /** Runs up to maxIter Newton iterations; returns the loss at the start of the step. */
   step(closure?: () => number, hessian?: HessianSource): number {
     if (typeof closure !== "function") {
-      throw new InvalidOptionError("closure", closure, "a function that recomputes the loss, writes the gradients into p.grad and returns the loss");
+      throw new InvalidOptionError(
+        "closure",
+        closure,
+        "a function that recomputes the loss, writes the gradients into p.grad and returns the loss",
+      );
     }
     const dense = typeof hessian === "function" ? hessian : null;
     const hvp = hessian !== null && typeof hessian === "object" && typeof hessian.hvp === "function" ? hessian.hvp : null;
-    if (!dense && !hvp) throw new InvalidOptionError("hessian", hessian, "a function (H: Float64Array) => void filling the n x n Hessian, or { hvp(v, out) }");
+    if (!dense && !hvp)
+      throw new InvalidOptionError(
+        "hessian",
+        hessian,
+        "a function (H: Float64Array) => void filling the n x n Hessian, or { hvp(v, out) }",
+      );
     this.checkStep();
     const { maxIter, toleranceGrad, toleranceChange } = this.paramGroups[0]!;
     const params = this.#params;
@@ -110,11 +122,25 @@ export class Newton extends Optimizer<NewtonOptions> {
         gather(params, grad, (p) => p.grad);
         return loss;
       },
-      hessian: dense && ((x, H) => { setParams(x); dense(H); }),
-      hvp: hvp && ((x, v, out) => { setParams(x); hvp(v, out); }),
+      hessian:
+        dense &&
+        ((x, H) => {
+          setParams(x);
+          dense(H);
+        }),
+      hvp:
+        hvp &&
+        ((x, v, out) => {
+          setParams(x);
+          hvp(v, out);
+        }),
     };
     const r = runMinimize(objective, x0, {
-      method: "newton", gradTol: toleranceGrad, relTol: toleranceChange, maxIterations: maxIter, maxEvaluations: Number.MAX_SAFE_INTEGER,
+      method: "newton",
+      gradTol: toleranceGrad,
+      relTol: toleranceChange,
+      maxIterations: maxIter,
+      maxEvaluations: Number.MAX_SAFE_INTEGER,
     });
     setParams(r.x);
     sc.func_evals += r.evaluations;

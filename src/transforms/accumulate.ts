@@ -92,7 +92,8 @@ export class GradientAccumulator extends Transform {
   prepareLoad(state: StateValue | undefined, where: string): PendingLoad {
     const s = asTree(state, where);
     const every = asInteger(s.every, `${where}.every`, 1);
-    if (every !== this.every) throw new CheckpointError("mismatch", `${where} accumulates ${every} micro-batches in the checkpoint, ${this.every} here`);
+    if (every !== this.every)
+      throw new CheckpointError("mismatch", `${where} accumulates ${every} micro-batches in the checkpoint, ${this.every} here`);
     const pending = asInteger(s.pending, `${where}.pending`);
     if (pending >= every) throw new CheckpointError("invalid", `${where}.pending is ${pending}, expected less than ${every}`);
     const params = this.#params();

@@ -19,7 +19,11 @@ export const checkNormType: Check<number> = (name, v) => {
 export function gradNorm(params: readonly Param[], normType: number): number {
   if (normType === Infinity) {
     let m = 0;
-    for (const p of params) m = Math.max(m, withGrad(p, false, (ptr) => maxabs(p.dtype, ptr, p.size)));
+    for (const p of params)
+      m = Math.max(
+        m,
+        withGrad(p, false, (ptr) => maxabs(p.dtype, ptr, p.size)),
+      );
     return m;
   }
   let s = 0;

@@ -47,5 +47,7 @@ export type Steppable = AnyOptimizer | Transform;
  * @throws InvalidOptionError naming `name` when `target` is neither.
  */
 export function optimizerOf(target: unknown, name: string): AnyOptimizer {
-  return target instanceof Transform ? target.optimizer : checkOptimizer(target, name, "an Optimizer or a transform around one (e.g. skipNonFinite(opt))");
+  return target instanceof Transform
+    ? target.optimizer
+    : checkOptimizer(target, name, "an Optimizer or a transform around one (e.g. skipNonFinite(opt))");
 }

@@ -9,7 +9,13 @@ import * as api from "../../src/index.js";
 import { CheckpointError, crc32, packState, unpackState, type StateTree } from "../../src/index.js";
 import { dispose, run, setup } from "./resume-runner.mjs";
 
-type Ctx = { opt: api.Optimizer<object>; params: api.Param[]; acc: api.GradientAccumulator; guard: api.SkipNonFinite; schedulers: { t?: number }[] };
+type Ctx = {
+  opt: api.Optimizer<object>;
+  params: api.Param[];
+  acc: api.GradientAccumulator;
+  guard: api.SkipNonFinite;
+  schedulers: { t?: number }[];
+};
 const spec = { kind: "Adam", options: { amsgrad: true, weightDecay: 1e-2 } };
 
 const source: Ctx = setup(api, spec);
@@ -49,7 +55,13 @@ describe("attachment kinds", () => {
     const names = classes.map((c) => Object.getOwnPropertyDescriptor(c, "name")!);
     try {
       classes.forEach((c, i) => Object.defineProperty(c, "name", { value: `m${i}` })); // what a minifier does
-      expect(source.opt.stateDict().attachments.map((a) => a.kind)).toEqual(["HyperparameterScheduler", "HyperparameterScheduler", "ExponentialLR", "SkipNonFinite", "GradientAccumulator"]);
+      expect(source.opt.stateDict().attachments.map((a) => a.kind)).toEqual([
+        "HyperparameterScheduler",
+        "HyperparameterScheduler",
+        "ExponentialLR",
+        "SkipNonFinite",
+        "GradientAccumulator",
+      ]);
     } finally {
       classes.forEach((c, i) => Object.defineProperty(c, "name", names[i]!));
     }
@@ -71,13 +83,15 @@ describe("corrupted and truncated checkpoints", () => {
   });
 
   it("every truncation: refused, target unchanged", () => {
-    for (let n = 0; n < saved.length; n += n < 64 ? 1 : 37) expectRefused(() => target.opt.loadState(saved.subarray(0, n)), ["truncated", "format"]);
+    for (let n = 0; n < saved.length; n += n < 64 ? 1 : 37)
+      expectRefused(() => target.opt.loadState(saved.subarray(0, n)), ["truncated", "format"]);
     expectRefused(() => target.opt.loadState(saved.subarray(0, saved.length - 1)), ["truncated"]);
     unchanged();
   });
 
   it("500 random flips behind a recomputed CRC: a clean CheckpointError (target unchanged) or a load; padding is ignored", () => {
-    let loaded = 0, identical = 0;
+    let loaded = 0,
+      identical = 0;
     fc.assert(
       fc.property(fc.nat(saved.length - 5), fc.integer({ min: 1, max: 255 }), (i, mask) => {
         const b = saved.slice();
@@ -152,14 +166,47 @@ describe("checkpoints of something else", () => {
     const g0 = sd.paramGroups[0]!;
     const variants: [string, unknown][] = [
       ["one param fewer", { ...sd, paramGroups: [{ ...g0, params: g0.params.slice(1) }, sd.paramGroups[1]] }],
-      ["a param of another size", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, size: 36 }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
-      ["a param of another dtype", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, dtype: "float64" }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
-      ["a buffer of another length", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, buffers: { exp_avg: new Float32Array(3) } } }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
+      [
+        "a param of another size",
+        { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, size: 36 }, ...g0.params.slice(1)] }, sd.paramGroups[1]] },
+      ],
+      [
+        "a param of another dtype",
+        { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, dtype: "float64" }, ...g0.params.slice(1)] }, sd.paramGroups[1]] },
+      ],
+      [
+        "a buffer of another length",
+        {
+          ...sd,
+          paramGroups: [
+            {
+              ...g0,
+              params: [
+                { ...g0.params[0]!, state: { ...g0.params[0]!.state!, buffers: { exp_avg: new Float32Array(3) } } },
+                ...g0.params.slice(1),
+              ],
+            },
+            sd.paramGroups[1],
+          ],
+        },
+      ],
       ["one group fewer", { ...sd, paramGroups: [g0] }],
-      ["another hyperparameter set", { ...sd, paramGroups: [{ ...g0, hyperparameters: { ...g0.hyperparameters, momentum: 0.9 } }, sd.paramGroups[1]] }],
+      [
+        "another hyperparameter set",
+        { ...sd, paramGroups: [{ ...g0, hyperparameters: { ...g0.hyperparameters, momentum: 0.9 } }, sd.paramGroups[1]] },
+      ],
       ["one attachment fewer", { ...sd, attachments: sd.attachments.slice(1) }],
       ["attachments in another order", { ...sd, attachments: [sd.attachments[1], sd.attachments[0], ...sd.attachments.slice(2)] }],
-      ["a scheduler of another schedule key", { ...sd, attachments: [{ ...sd.attachments[0]!, state: { ...sd.attachments[0]!.state, config: { key: "eps", groups: [0] } } }, ...sd.attachments.slice(1)] }],
+      [
+        "a scheduler of another schedule key",
+        {
+          ...sd,
+          attachments: [
+            { ...sd.attachments[0]!, state: { ...sd.attachments[0]!.state, config: { key: "eps", groups: [0] } } },
+            ...sd.attachments.slice(1),
+          ],
+        },
+      ],
       ["optimizer-level state it does not keep", { ...sd, extra: { mode: "eval" } }],
     ];
     for (const [what, v] of variants) {
@@ -173,12 +220,48 @@ describe("checkpoints of something else", () => {
     const g0 = sd.paramGroups[0]!;
     const bad: [string, unknown][] = [
       ["a negative lr", { ...sd, paramGroups: [{ ...g0, hyperparameters: { ...g0.hyperparameters, lr: -1 } }, sd.paramGroups[1]] }],
-      ["betas out of range", { ...sd, paramGroups: [{ ...g0, hyperparameters: { ...g0.hyperparameters, betas: [1.5, 0.9] } }, sd.paramGroups[1]] }],
-      ["a fractional step", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, step: 1.5 } }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
-      ["a string buffer", { ...sd, paramGroups: [{ ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, buffers: { exp_avg: "x" } } }, ...g0.params.slice(1)] }, sd.paramGroups[1]] }],
-      ["a negative skip count", { ...sd, attachments: [...sd.attachments.slice(0, 3), { kind: "SkipNonFinite", state: { skippedSteps: -1 } }, sd.attachments[4]] }],
+      [
+        "betas out of range",
+        { ...sd, paramGroups: [{ ...g0, hyperparameters: { ...g0.hyperparameters, betas: [1.5, 0.9] } }, sd.paramGroups[1]] },
+      ],
+      [
+        "a fractional step",
+        {
+          ...sd,
+          paramGroups: [
+            { ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, step: 1.5 } }, ...g0.params.slice(1)] },
+            sd.paramGroups[1],
+          ],
+        },
+      ],
+      [
+        "a string buffer",
+        {
+          ...sd,
+          paramGroups: [
+            { ...g0, params: [{ ...g0.params[0]!, state: { ...g0.params[0]!.state!, buffers: { exp_avg: "x" } } }, ...g0.params.slice(1)] },
+            sd.paramGroups[1],
+          ],
+        },
+      ],
+      [
+        "a negative skip count",
+        { ...sd, attachments: [...sd.attachments.slice(0, 3), { kind: "SkipNonFinite", state: { skippedSteps: -1 } }, sd.attachments[4]] },
+      ],
       // pending === every, with a sum for each trainable param: full cycle, which a step would have taken
-      ["as many pending micro-batches as a cycle", { ...sd, attachments: [...sd.attachments.slice(0, 4), { kind: "GradientAccumulator", state: { every: 3, pending: 3, sums: target.params.filter((p) => p.requiresGrad).map((p) => new Array(p.size).fill(0)) } }] }],
+      [
+        "as many pending micro-batches as a cycle",
+        {
+          ...sd,
+          attachments: [
+            ...sd.attachments.slice(0, 4),
+            {
+              kind: "GradientAccumulator",
+              state: { every: 3, pending: 3, sums: target.params.filter((p) => p.requiresGrad).map((p) => new Array(p.size).fill(0)) },
+            },
+          ],
+        },
+      ],
     ];
     for (const [what, v] of bad) {
       const e = expectRefused(() => target.opt.loadStateDict(v as api.StateValue), ["invalid", "mismatch"], what);
@@ -201,8 +284,20 @@ describe("checkpoints of something else", () => {
 
 describe("the kind in checkpoints", () => {
   const classes = [
-    api.SGD, api.Adagrad, api.RMSprop, api.Adam, api.AdamW, api.Adamax, api.NAdam, api.RAdam, api.Adadelta, api.Lion,
-    api.SGDScheduleFree, api.AdamWScheduleFree, api.LBFGS, api.Newton,
+    api.SGD,
+    api.Adagrad,
+    api.RMSprop,
+    api.Adam,
+    api.AdamW,
+    api.Adamax,
+    api.NAdam,
+    api.RAdam,
+    api.Adadelta,
+    api.Lion,
+    api.SGDScheduleFree,
+    api.AdamWScheduleFree,
+    api.LBFGS,
+    api.Newton,
   ];
 
   it("is a literal static kind on every optimizer class, the name earlier checkpoints carry", () => {
@@ -215,7 +310,8 @@ describe("the kind in checkpoints", () => {
   it("does not depend on the JS class name: a renamed (minified) subclass saves and loads", () => {
     const Minified = class extends api.Adam {};
     Object.defineProperty(Minified, "name", { value: "e" });
-    const p = api.Param.from([1, -2, 3]), q = api.Param.from([1, -2, 3]);
+    const p = api.Param.from([1, -2, 3]),
+      q = api.Param.from([1, -2, 3]);
     const a = new Minified([p], { lr: 0.1 });
     p.grad.set([0.5, -1, 2]);
     a.step();
@@ -233,7 +329,8 @@ describe("the kind in checkpoints", () => {
     class Mine extends api.Adam {
       static override readonly kind = "MyAdam";
     }
-    const mine = new Mine([api.Param.from([1])]), adam = new api.Adam([api.Param.from([1])]);
+    const mine = new Mine([api.Param.from([1])]),
+      adam = new api.Adam([api.Param.from([1])]);
     expect(mine.kind).toBe("MyAdam");
     const e = expectRefused(() => adam.loadState(mine.saveState()), ["mismatch"]);
     expect(e.message).toMatch(/MyAdam.*Adam/);

@@ -11,7 +11,9 @@ export function chainedRosenbrock(x, g, H) {
   H?.fill(0);
   let f = 0;
   for (let i = 0; i + 1 < n; i++) {
-    const u = x[i], a = x[i + 1] - u * u, b = 1 - u;
+    const u = x[i],
+      a = x[i + 1] - u * u,
+      b = 1 - u;
     f += 100 * a * a + b * b;
     g[i] += -400 * u * a - 2 * b;
     g[i + 1] += 200 * a;
@@ -35,16 +37,24 @@ export function setup(api, spec) {
   ];
   const live = params.slice(1);
   const n = live.reduce((s, p) => s + p.size, 0);
-  const x = new Float64Array(n), g = new Float64Array(n), H = new Float64Array(n * n);
+  const x = new Float64Array(n),
+    g = new Float64Array(n),
+    H = new Float64Array(n * n);
   const gather = () => {
     let off = 0;
-    for (const p of live) { x.set(p.data, off); off += p.size; }
+    for (const p of live) {
+      x.set(p.data, off);
+      off += p.size;
+    }
   };
   const closure = () => {
     gather();
     const f = chainedRosenbrock(x, g);
     let off = 0;
-    for (const p of live) { p.grad.set(g.subarray(off, off + p.size)); off += p.size; }
+    for (const p of live) {
+      p.grad.set(g.subarray(off, off + p.size));
+      off += p.size;
+    }
     return f;
   };
   const dense = (out) => {

@@ -10,7 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
-import { CheckpointError, heapStats, LBFGS, Newton, Param, type OptimizerStateDict, type StateTree, type StateValue } from "../../src/index.js";
+import {
+  CheckpointError,
+  heapStats,
+  LBFGS,
+  Newton,
+  Param,
+  type OptimizerStateDict,
+  type StateTree,
+  type StateValue,
+} from "../../src/index.js";
 import { chainedRosenbrock, dispose, run, setup, snapshot } from "./resume-second-order-runner.mjs";
 
 interface Spec {
@@ -27,10 +36,22 @@ type Snapshot = { state: Uint8Array; params: Uint8Array };
 
 const HISTORY = 3;
 const SPECS: [string, Spec][] = [
-  ["LBFGS no line search, float64", { kind: "LBFGS", dtype: "float64", options: { lineSearch: "none", lr: 0.1, historySize: HISTORY, maxIter: 4 } }],
-  ["LBFGS no line search, float32", { kind: "LBFGS", dtype: "float32", options: { lineSearch: "none", lr: 0.1, historySize: HISTORY, maxIter: 4 } }],
-  ["LBFGS strong-Wolfe, float64", { kind: "LBFGS", dtype: "float64", options: { lineSearch: "strong-wolfe", historySize: HISTORY, maxIter: 3 } }],
-  ["LBFGS strong-Wolfe, float32", { kind: "LBFGS", dtype: "float32", options: { lineSearch: "strong-wolfe", historySize: HISTORY, maxIter: 3 } }],
+  [
+    "LBFGS no line search, float64",
+    { kind: "LBFGS", dtype: "float64", options: { lineSearch: "none", lr: 0.1, historySize: HISTORY, maxIter: 4 } },
+  ],
+  [
+    "LBFGS no line search, float32",
+    { kind: "LBFGS", dtype: "float32", options: { lineSearch: "none", lr: 0.1, historySize: HISTORY, maxIter: 4 } },
+  ],
+  [
+    "LBFGS strong-Wolfe, float64",
+    { kind: "LBFGS", dtype: "float64", options: { lineSearch: "strong-wolfe", historySize: HISTORY, maxIter: 3 } },
+  ],
+  [
+    "LBFGS strong-Wolfe, float32",
+    { kind: "LBFGS", dtype: "float32", options: { lineSearch: "strong-wolfe", historySize: HISTORY, maxIter: 3 } },
+  ],
   ["Newton dense Hessian, float64", { kind: "Newton", dtype: "float64", options: { maxIter: 2 } }],
   ["Newton-CG (Hessian-vector products), float32", { kind: "Newton", dtype: "float32", options: { maxIter: 2 }, hessian: "hvp" }],
 ];
@@ -44,7 +65,8 @@ const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.
 const make = (spec: Spec): Ctx => setup(api, spec);
 const scalarsOf = (ctx: Ctx) => ctx.opt.state.get(ctx.params[0]!)!.scalars;
 const historyOf = (ctx: Ctx) => (ctx.opt.stateDict().extra.history as StateTree[] | undefined)?.length;
-const lossOf = (ctx: Ctx) => chainedRosenbrock(Float64Array.from(ctx.params.slice(1).flatMap((p) => Array.from(p.data))), new Float64Array(10)) as number;
+const lossOf = (ctx: Ctx) =>
+  chainedRosenbrock(Float64Array.from(ctx.params.slice(1).flatMap((p) => Array.from(p.data))), new Float64Array(10)) as number;
 
 function straight(spec: Spec) {
   const ctx = make(spec);
@@ -52,7 +74,11 @@ function straight(spec: Spec) {
   run(ctx, N);
   const half: Snapshot = snapshot(ctx);
   const halfDict = ctx.opt.stateDict();
-  const atHalf = { nIter: scalarsOf(ctx).n_iter!, history: historyOf(ctx), reason: ctx.opt instanceof Newton ? ctx.opt.lastReason : undefined };
+  const atHalf = {
+    nIter: scalarsOf(ctx).n_iter!,
+    history: historyOf(ctx),
+    reason: ctx.opt instanceof Newton ? ctx.opt.lastReason : undefined,
+  };
   run(ctx, N);
   const end: Snapshot = snapshot(ctx);
   const facts = { loss0, loss: lossOf(ctx), atHalf, nIter: scalarsOf(ctx).n_iter! };
@@ -119,7 +145,9 @@ describe("second-order checkpoints resume bit for bit", () => {
   it("a stateDict through JSON (typed arrays as number arrays) resumes to the same bytes", () => {
     for (const [name, spec] of SPECS) {
       const { half, end } = runs.get(name)!;
-      const json = JSON.parse(JSON.stringify(runs.get(name)!.halfDict, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
+      const json = JSON.parse(
+        JSON.stringify(runs.get(name)!.halfDict, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)),
+      );
       const out = resume(make(spec), half, json);
       expect(equalBytes(out.state, end.state), name).toBe(true);
     }
@@ -152,7 +180,8 @@ function edited(ctx: Ctx, edit: (sd: OptimizerStateDict & Record<string, unknown
   return sd;
 }
 const pairs = (sd: OptimizerStateDict) => sd.extra.history as Record<string, StateValue>[];
-const holderState = (sd: OptimizerStateDict) => sd.paramGroups[0]!.params[0]!.state as unknown as { buffers: Record<string, StateValue>; scalars: Record<string, number> };
+const holderState = (sd: OptimizerStateDict) =>
+  sd.paramGroups[0]!.params[0]!.state as unknown as { buffers: Record<string, StateValue>; scalars: Record<string, number> };
 
 /**
  * Tries every bad checkpoint on `target` (a CheckpointError with the expected code each
@@ -160,7 +189,8 @@ const holderState = (sd: OptimizerStateDict) => sd.paramGroups[0]!.params[0]!.st
  * saw no load at all.
  */
 function expectRefused(spec: Spec, bad: (target: Ctx) => [string, Uint8Array | StateValue, string | null][]) {
-  const target = make(spec), control = make(spec);
+  const target = make(spec),
+    control = make(spec);
   run(target, 3);
   run(control, 3);
   const cases = bad(target);
@@ -181,7 +211,8 @@ function expectRefused(spec: Spec, bad: (target: Ctx) => [string, Uint8Array | S
   expect(equalBytes(target.opt.saveState(), before), "state after the refusals").toBe(true);
   run(target, 3);
   run(control, 3);
-  const a: Snapshot = snapshot(target), b: Snapshot = snapshot(control);
+  const a: Snapshot = snapshot(target),
+    b: Snapshot = snapshot(control);
   expect(equalBytes(a.params, b.params), "params after more steps").toBe(true);
   expect(equalBytes(a.state, b.state), "state after more steps").toBe(true);
   dispose(target);
@@ -205,7 +236,7 @@ describe("second-order checkpoints that do not fit are refused and change nothin
         ...Array.from({ length: bytes.length }, (_, k) => [`truncated to ${k}`, bytes.slice(0, k), null] as [string, Uint8Array, null]),
         ...Array.from({ length: bytes.length }, (_, k) => {
           const b = bytes.slice();
-          b[k]! ^= 1 << k % 8;
+          b[k]! ^= 1 << (k % 8);
           return [`byte ${k} flipped`, b, null] as [string, Uint8Array, null];
         }),
       ]);
@@ -215,15 +246,22 @@ describe("second-order checkpoints that do not fit are refused and change nothin
   it("LBFGS: checkpoints of another size, dtype or flat vector; a history or buffers that do not fit", () => {
     const spec = SPECS[2]![1]; // strong-Wolfe, float64
     const other = otherRun(spec);
-    const bigger = new LBFGS([new Param(2, { dtype: "float64", requiresGrad: false }), new Param(3, { dtype: "float64" }), new Param(8, { dtype: "float64" })], spec.options);
+    const bigger = new LBFGS(
+      [new Param(2, { dtype: "float64", requiresGrad: false }), new Param(3, { dtype: "float64" }), new Param(8, { dtype: "float64" })],
+      spec.options,
+    );
     // the same param sizes, but the first one trains: a flat vector of 12
-    const twelve = new LBFGS([new Param(2, { dtype: "float64" }), new Param(3, { dtype: "float64" }), new Param(7, { dtype: "float64" })], spec.options);
+    const twelve = new LBFGS(
+      [new Param(2, { dtype: "float64" }), new Param(3, { dtype: "float64" }), new Param(7, { dtype: "float64" })],
+      spec.options,
+    );
     const f32 = otherRun(SPECS[3]![1]);
     const newton = otherRun(SPECS[4]![1]);
-    const step = (o: LBFGS) => o.step(() => {
-      for (const p of o.paramGroups[0]!.params) for (let i = 0; i < p.size; i++) p.grad[i] = p.data[i]! - i;
-      return 1;
-    });
+    const step = (o: LBFGS) =>
+      o.step(() => {
+        for (const p of o.paramGroups[0]!.params) for (let i = 0; i < p.size; i++) p.grad[i] = p.data[i]! - i;
+        return 1;
+      });
     step(bigger);
     step(twelve);
     expectRefused(spec, () => [
@@ -243,12 +281,24 @@ describe("second-order checkpoints that do not fit are refused and change nothin
       ["unknown extra state", edited(other, (sd) => ((sd.extra as Record<string, StateValue>).al = new Float64Array(3))), "mismatch"],
       ["d of the first param's size", edited(other, (sd) => (holderState(sd).buffers.d = new Float64Array(2))), "mismatch"],
       ["a buffer LBFGS does not keep", edited(other, (sd) => (holderState(sd).buffers.exp_avg = new Float64Array(10))), "mismatch"],
-      ["state buffers on another param", edited(other, (sd) => {
-        (sd.paramGroups[0]!.params[1] as { state: StateValue }).state = { step: 0, scalars: {}, buffers: { d: new Float64Array(3) } };
-      }), "mismatch"],
+      [
+        "state buffers on another param",
+        edited(other, (sd) => {
+          (sd.paramGroups[0]!.params[1] as { state: StateValue }).state = { step: 0, scalars: {}, buffers: { d: new Float64Array(3) } };
+        }),
+        "mismatch",
+      ],
       // fails after the history was checked and allocated: the allocation is freed (heapStats)
-      ["attachments it does not have", edited(other, (sd) => ((sd as Record<string, unknown>).attachments = [{ kind: "StepLR", state: {} }])), "mismatch"],
-      ["a hyperparameter that fails validation", edited(other, (sd) => ((sd.paramGroups[0]!.hyperparameters as Record<string, StateValue>).historySize = 0)), "invalid"],
+      [
+        "attachments it does not have",
+        edited(other, (sd) => ((sd as Record<string, unknown>).attachments = [{ kind: "StepLR", state: {} }])),
+        "mismatch",
+      ],
+      [
+        "a hyperparameter that fails validation",
+        edited(other, (sd) => ((sd.paramGroups[0]!.hyperparameters as Record<string, StateValue>).historySize = 0)),
+        "invalid",
+      ],
     ]);
     for (const o of [bigger, twelve]) o.dispose();
     for (const c of [other, f32, newton]) dispose(c);
@@ -288,7 +338,8 @@ describe("second-order checkpoints that do not fit are refused and change nothin
 
   it("LBFGS: a history longer than historySize (lowered mid-run) is saved and resumes exactly", () => {
     const spec = SPECS[0]![1];
-    const a = make(spec), b = make(spec);
+    const a = make(spec),
+      b = make(spec);
     run(a, N);
     (a.opt as LBFGS).paramGroups[0]!.historySize = 2;
     expect(historyOf(a)).toBe(HISTORY);

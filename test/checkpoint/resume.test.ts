@@ -18,7 +18,10 @@ interface Spec {
   options: Record<string, unknown>;
 }
 
-const OPTIMIZERS: [string, Spec][] = CONFIGS.map(({ info, config, title }) => [title, { kind: info.name, options: { ...info.required, ...config.options } }]);
+const OPTIMIZERS: [string, Spec][] = CONFIGS.map(({ info, config, title }) => [
+  title,
+  { kind: info.name, options: { ...info.required, ...config.options } },
+]);
 
 const N = 20; // micro-steps per half: 6 optimizer steps, then 2 of the next 3 micro-batches pending
 const dist = join(import.meta.dirname, "..", "..", "dist", "index.js");

@@ -27,7 +27,8 @@ describe("Schedule-Free checkpoints", () => {
     const optB = new AdamWScheduleFree([b], { lr: 0.02, warmupSteps: 3 });
     steps(optB, b, 0, 10);
     optB.eval();
-    const state = optB.saveState(), params = saveParams([b]);
+    const state = optB.saveState(),
+      params = saveParams([b]);
 
     const c = new Param(13);
     const optC = new AdamWScheduleFree([c], { lr: 0.02, warmupSteps: 3 });

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 
 it("examples/anneal-momentum.mjs", () => {
-  const out = execFileSync(process.execPath, [join(import.meta.dirname, "..", "..", "examples", "anneal-momentum.mjs")], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, [join(import.meta.dirname, "..", "..", "examples", "anneal-momentum.mjs")], {
+    encoding: "utf8",
+  });
   expect(out).toMatch(/step {3}0 .*momentum 0\.501/);
   expect(out).toMatch(/step 299 .*momentum 0\.900/);
   expect(out).toMatch(/resumed run identical to the straight run: true/);

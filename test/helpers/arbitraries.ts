@@ -16,8 +16,13 @@ export function arrays(dtype: DType, count: number, maxLength = 2000): fc.Arbitr
   const r = dtype === "float32" ? Math.fround : (x: number) => x;
   const value = fc.oneof(
     { weight: 1, arbitrary: fc.constant(0) },
-    { weight: 8, arbitrary: fc.tuple(fc.double({ min: -6, max: 3, noNaN: true }), fc.boolean()).map(([e, neg]) => r((neg ? -1 : 1) * 10 ** e)) },
+    {
+      weight: 8,
+      arbitrary: fc.tuple(fc.double({ min: -6, max: 3, noNaN: true }), fc.boolean()).map(([e, neg]) => r((neg ? -1 : 1) * 10 ** e)),
+    },
   );
   const length = fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: maxLength }));
-  return length.chain((n) => fc.tuple(...Array.from({ length: count }, () => fc.array(value, { minLength: n, maxLength: n }))).map((cols) => ({ n, cols })));
+  return length.chain((n) =>
+    fc.tuple(...Array.from({ length: count }, () => fc.array(value, { minLength: n, maxLength: n }))).map((cols) => ({ n, cols })),
+  );
 }

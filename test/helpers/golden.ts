@@ -43,8 +43,12 @@ export function loadCase(folder: string, id: string): GoldenCase {
 
 /** Every case a folder's index.json lists (the folder may hold other files: configs, indexes). */
 export function loadIndexed(folder: string): GoldenCase[] {
-  const index = JSON.parse(readFileSync(join(fixtureDir(folder), "index.json"), "utf8")) as { cases: (string | { id: string; file?: string })[] };
-  return index.cases.map((c) => (typeof c === "string" ? c : (c.file ?? `${c.id}.json`))).map((f) => JSON.parse(readFileSync(join(fixtureDir(folder), f), "utf8")) as GoldenCase);
+  const index = JSON.parse(readFileSync(join(fixtureDir(folder), "index.json"), "utf8")) as {
+    cases: (string | { id: string; file?: string })[];
+  };
+  return index.cases
+    .map((c) => (typeof c === "string" ? c : (c.file ?? `${c.id}.json`)))
+    .map((f) => JSON.parse(readFileSync(join(fixtureDir(folder), f), "utf8")) as GoldenCase);
 }
 
 /** The case's options as the library takes them. */
@@ -59,7 +63,8 @@ export function problemOf(c: GoldenCase): (x: ArrayLike<number>, g: { [i: number
   const r = c.dtype === "float32" ? Math.fround : (x: number) => x;
   const P = c.problem!;
   if (P.type === "quadratic") {
-    const a = P.a!, b = P.b!;
+    const a = P.a!,
+      b = P.b!;
     return (x, g) => {
       let f = 0;
       for (let i = 0; i < x.length; i++) {
@@ -74,8 +79,10 @@ export function problemOf(c: GoldenCase): (x: ArrayLike<number>, g: { [i: number
     return (x, g) => {
       let f = 0;
       for (let i = 0; i < x.length; i += 2) {
-        const u = x[i]!, w = x[i + 1]!;
-        const r1 = r(w - r(u * u)), r0 = r(1 - u);
+        const u = x[i]!,
+          w = x[i + 1]!;
+        const r1 = r(w - r(u * u)),
+          r0 = r(1 - u);
         g[i] = r(r(r(-400 * u) * r1) - r(2 * r0));
         g[i + 1] = r(200 * r1);
         f += 100 * r1 * r1 + r0 * r0;
@@ -84,7 +91,8 @@ export function problemOf(c: GoldenCase): (x: ArrayLike<number>, g: { [i: number
     };
   }
   if (P.type === "denseQuadratic") {
-    const A = P.A!, b = P.b!;
+    const A = P.A!,
+      b = P.b!;
     return (x, g) => {
       let f = 0;
       for (let i = 0; i < b.length; i++) {
@@ -114,7 +122,8 @@ export function toleranceUsed(got: ArrayLike<number>, want: ArrayLike<number>, r
 /** Normwise state comparison: max|a - b| / (stateRtol * max|b|) (> 1 fails). */
 export function stateToleranceUsed(got: ArrayLike<number>, want: ArrayLike<number>, stateRtol: number): number {
   if (got.length !== want.length) return Infinity;
-  let e = 0, s = 0;
+  let e = 0,
+    s = 0;
   for (let i = 0; i < want.length; i++) {
     const d = Math.abs(got[i]! - want[i]!);
     if (!(d <= d)) return Infinity;

@@ -16,7 +16,9 @@ export type Buffers<N extends UpdateKernelName> = Record<Entry<N>["pointers"][nu
 /** The kernel's scalar arguments by name. */
 export type Scalars<N extends UpdateKernelName> = Record<Entry<N>["scalars"][number], number>;
 /** A value for each flag, one the table allows. */
-export type Flags<N extends UpdateKernelName> = { -readonly [F in keyof Entry<N>["flags"]]: Entry<N>["flags"][F] extends readonly (infer V)[] ? V : never };
+export type Flags<N extends UpdateKernelName> = {
+  -readonly [F in keyof Entry<N>["flags"]]: Entry<N>["flags"][F] extends readonly (infer V)[] ? V : never;
+};
 
 export interface KernelSpec<N extends UpdateKernelName, S extends Scalars<N>> {
   /** Kernel name without the _f32/_f64 suffix. */

@@ -6,7 +6,13 @@ import { InvalidOptionError } from "../../src/index.js";
  * `make(options)` must throw an InvalidOptionError naming `option` (or the element that is
  * wrong, e.g. "betas[0]") and carrying the offending value.
  */
-export function expectInvalidOption(make: (options: object) => unknown, option: string, value: unknown, named = option, carried = value): void {
+export function expectInvalidOption(
+  make: (options: object) => unknown,
+  option: string,
+  value: unknown,
+  named = option,
+  carried = value,
+): void {
   let err: unknown;
   try {
     make({ [option]: value });

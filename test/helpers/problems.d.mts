@@ -24,6 +24,11 @@ export const rosenbrock2: WithHessian;
 export const beale: WithHessian;
 export function extendedRosenbrock(n: number): Problem;
 /** L2-regularised logistic regression on generated data (exported for scipy). */
-export function logisticRegression(m: number, p: number, lambda?: number, seed?: number): Problem & { data: { X: Float64Array; y: Float64Array; lambda: number } };
+export function logisticRegression(
+  m: number,
+  p: number,
+  lambda?: number,
+  seed?: number,
+): Problem & { data: { X: Float64Array; y: Float64Array; lambda: number } };
 /** A diagonal quadratic with eigenvalues 1..kappa. */
 export function quadratic(n: number, kappa?: number): Problem & { data: { lam: Float64Array } };

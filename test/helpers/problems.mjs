@@ -24,7 +24,8 @@ export const rosenbrock2 = {
   n: 2,
   x0: () => Float64Array.of(-1.2, 1),
   fg(x, g) {
-    const a = x[1] - x[0] * x[0], b = 1 - x[0];
+    const a = x[1] - x[0] * x[0],
+      b = 1 - x[0];
     g[0] = -400 * x[0] * a - 2 * b;
     g[1] = 200 * a;
     return 100 * a * a + b * b;
@@ -44,16 +45,24 @@ export const beale = {
   x0: () => Float64Array.of(1, 1),
   fg(v, g) {
     const [x, y] = v;
-    const t1 = 1.5 - x + x * y, t2 = 2.25 - x + x * y * y, t3 = 2.625 - x + x * y * y * y;
+    const t1 = 1.5 - x + x * y,
+      t2 = 2.25 - x + x * y * y,
+      t3 = 2.625 - x + x * y * y * y;
     g[0] = 2 * (t1 * (y - 1) + t2 * (y * y - 1) + t3 * (y * y * y - 1));
     g[1] = 2 * (t1 * x + t2 * 2 * x * y + t3 * 3 * x * y * y);
     return t1 * t1 + t2 * t2 + t3 * t3;
   },
   hessian(v, H) {
     const [x, y] = v;
-    const t1 = 1.5 - x + x * y, t2 = 2.25 - x + x * y * y, t3 = 2.625 - x + x * y * y * y;
-    const a1 = y - 1, a2 = y * y - 1, a3 = y * y * y - 1; // d t_i / dx
-    const b1 = x, b2 = 2 * x * y, b3 = 3 * x * y * y; // d t_i / dy
+    const t1 = 1.5 - x + x * y,
+      t2 = 2.25 - x + x * y * y,
+      t3 = 2.625 - x + x * y * y * y;
+    const a1 = y - 1,
+      a2 = y * y - 1,
+      a3 = y * y * y - 1; // d t_i / dx
+    const b1 = x,
+      b2 = 2 * x * y,
+      b3 = 3 * x * y * y; // d t_i / dy
     H[0] = 2 * (a1 * a1 + a2 * a2 + a3 * a3);
     H[1] = H[2] = 2 * (a1 * b1 + a2 * b2 + a3 * b3 + t1 + t2 * 2 * y + t3 * 3 * y * y);
     H[3] = 2 * (b1 * b1 + b2 * b2 + b3 * b3 + t2 * 2 * x + t3 * 6 * x * y);
@@ -68,13 +77,18 @@ export function extendedRosenbrock(n) {
     n,
     x0: () => {
       const x = new Float64Array(n);
-      for (let i = 0; i < n; i += 2) { x[i] = -1.2; x[i + 1] = 1; }
+      for (let i = 0; i < n; i += 2) {
+        x[i] = -1.2;
+        x[i + 1] = 1;
+      }
       return x;
     },
     fg(x, g) {
       let f = 0;
       for (let i = 0; i < n; i += 2) {
-        const u = x[i], a = x[i + 1] - u * u, b = 1 - u;
+        const u = x[i],
+          a = x[i + 1] - u * u,
+          b = 1 - u;
         g[i] = -400 * u * a - 2 * b;
         g[i + 1] = 200 * a;
         f += 100 * a * a + b * b;
@@ -93,8 +107,11 @@ export function extendedRosenbrock(n) {
  */
 export function logisticRegression(m, p, lambda = 1e-4, seed = 7) {
   const r = rng(seed);
-  const X = new Float64Array(m * p), y = new Float64Array(m);
-  const mu = new Float64Array(p), sigma = new Float64Array(p), wTrue = new Float64Array(p);
+  const X = new Float64Array(m * p),
+    y = new Float64Array(m);
+  const mu = new Float64Array(p),
+    sigma = new Float64Array(p),
+    wTrue = new Float64Array(p);
   for (let j = 0; j < p; j++) {
     mu[j] = r.normal();
     sigma[j] = Math.exp(Math.log(0.1) + r.next() * Math.log(100));
@@ -107,7 +124,7 @@ export function logisticRegression(m, p, lambda = 1e-4, seed = 7) {
       X[i * p + j] = v;
       z += v * (wTrue[j] ?? 0);
     }
-    y[i] = (z > 0) !== (r.next() < 0.1) ? 1 : -1;
+    y[i] = z > 0 !== r.next() < 0.1 ? 1 : -1;
   }
   const margin = new Float64Array(m);
   return {
@@ -128,7 +145,7 @@ export function logisticRegression(m, p, lambda = 1e-4, seed = 7) {
         const t = -margin[i];
         // log(1 + e^t), stable
         f += t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
-        const c = (-y[i] / (1 + Math.exp(margin[i]))) / m;
+        const c = -y[i] / (1 + Math.exp(margin[i])) / m;
         const row = i * p;
         for (let j = 0; j < p; j++) g[j] += c * X[row + j];
       }

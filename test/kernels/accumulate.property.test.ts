@@ -6,11 +6,13 @@ import { itMatchesReference } from "../helpers/kernel-check.js";
 
 describe("gradient accumulation kernels", () => {
   itMatchesReference({
-    name: "accumulate", scalars: fc.constant({}),
+    name: "accumulate",
+    scalars: fc.constant({}),
     reference: (r, b) => accumulateReference(r, b.acc, b.g, 1, false),
   });
   itMatchesReference({
-    name: "accumulateMean", scalars: fc.record({ k: fc.integer({ min: 2, max: 64 }) }),
+    name: "accumulateMean",
+    scalars: fc.record({ k: fc.integer({ min: 2, max: 64 }) }),
     reference: (r, b, { k }) => accumulateReference(r, b.acc, b.g, k, true),
   });
 });

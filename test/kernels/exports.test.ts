@@ -9,7 +9,10 @@ import { kernelTable, plainExports } from "../../src/runtime/kernels.generated.j
 const declared = new Map<string, number>([
   ...Object.entries(kernelTable).flatMap(([name, k]) => {
     const arity = k.pointers.length + 1 + k.scalars.length + Object.keys(k.flags).length;
-    return [[`${name}_f32`, arity], [`${name}_f64`, arity]] as [string, number][];
+    return [
+      [`${name}_f32`, arity],
+      [`${name}_f64`, arity],
+    ] as [string, number][];
   }),
   ...Object.entries(plainExports),
 ]);

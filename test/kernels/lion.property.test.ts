@@ -7,13 +7,17 @@ import { scalar } from "../helpers/arbitraries.js";
 import { itMatchesReference } from "../helpers/kernel-check.js";
 
 const scalars: fc.Arbitrary<LionScalars> = fc.record({
-  lr: scalar(1e-6, 1e-1), beta1: scalar(0, 0.999), beta2: scalar(0, 0.9999),
-  weightDecay: fc.oneof(fc.constant(0), scalar(1e-4, 10)), sign: fc.constantFrom(1, -1),
+  lr: scalar(1e-6, 1e-1),
+  beta1: scalar(0, 0.999),
+  beta2: scalar(0, 0.9999),
+  weightDecay: fc.oneof(fc.constant(0), scalar(1e-4, 10)),
+  sign: fc.constantFrom(1, -1),
 });
 
 describe("Lion kernels", () => {
   itMatchesReference({
-    name: "lion", scalars,
+    name: "lion",
+    scalars,
     reference: (r, b, s) => lionReference(r, b.p, b.g, b.m, s),
   });
 });

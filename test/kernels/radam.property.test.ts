@@ -6,16 +6,23 @@ import { scalar } from "../helpers/arbitraries.js";
 import { itMatchesReference } from "../helpers/kernel-check.js";
 
 const scalars: fc.Arbitrary<RAdamScalars> = fc.record({
-  step: scalar(1e-5, 1).map((x) => -x), beta1: scalar(0, 0.999), beta2: scalar(0, 0.9999), eps: scalar(1e-12, 1e-3),
-  weightDecay: fc.oneof(fc.constant(0), scalar(1e-5, 0.1)), decay: fc.oneof(fc.constant(1), scalar(0.9, 1)),
+  step: scalar(1e-5, 1).map((x) => -x),
+  beta1: scalar(0, 0.999),
+  beta2: scalar(0, 0.9999),
+  eps: scalar(1e-12, 1e-3),
+  weightDecay: fc.oneof(fc.constant(0), scalar(1e-5, 0.1)),
+  decay: fc.oneof(fc.constant(1), scalar(0.9, 1)),
   sign: fc.constantFrom(1, -1),
 });
 
 describe("RAdam kernels", () => {
   for (const rectified of [false, true]) {
     itMatchesReference({
-      name: "radam", variant: rectified ? "rectified" : "momentum step", flags: { rectified: +rectified as 0 | 1 },
-      squares: ["v"], scalars,
+      name: "radam",
+      variant: rectified ? "rectified" : "momentum step",
+      flags: { rectified: +rectified as 0 | 1 },
+      squares: ["v"],
+      scalars,
       reference: (r, b, s) => radamReference(r, b.p, b.g, b.m, b.v, s, rectified),
     });
   }

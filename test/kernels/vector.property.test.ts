@@ -41,7 +41,8 @@ for (const dtype of ["float32", "float64"] as DType[]) {
       fc.assert(
         fc.property(arrays(dtype, 3), coef, coef, bound, bound, special, offsets, ({ n, cols }, a, b, lo, hi, bad, offset) => {
           const [X, Y, O] = guarded(dtype, n, [withSpecial(cols[0]!, bad), cols[1]!, cols[2]!], offset);
-          const x = Array.from(X!.values), y = Array.from(Y!.values);
+          const x = Array.from(X!.values),
+            y = Array.from(Y!.values);
           vector.axpby(dtype, O!.ptr, X!.ptr, Y!.ptr, n, a, b);
           expect(Array.from(O!.values)).toEqual(axpbyRef(r, x, y, a, b));
           vector.scale(dtype, O!.ptr, X!.ptr, n, a);
@@ -69,8 +70,12 @@ for (const dtype of ["float32", "float64"] as DType[]) {
       fc.assert(
         fc.property(arrays(dtype, 2), scalar(0.25, 8), offsets, ({ n, cols }, p, offset) => {
           const [X, Y] = guarded(dtype, n, cols, offset);
-          const x = Array.from(X!.values), y = Array.from(Y!.values);
-          const d = exactDot(x, y), q = exactDot(x, x), s = exactSum(x.map(Math.abs)), w = exactSum(x.map((v) => Math.abs(v) ** p));
+          const x = Array.from(X!.values),
+            y = Array.from(Y!.values);
+          const d = exactDot(x, y),
+            q = exactDot(x, x),
+            s = exactSum(x.map(Math.abs)),
+            w = exactSum(x.map((v) => Math.abs(v) ** p));
           expect(Math.abs(vector.dot(dtype, X!.ptr, Y!.ptr, n) - d.value)).toBeLessThanOrEqual(sumBound(n, d.magnitude));
           expect(Math.abs(vector.sumsq(dtype, X!.ptr, n) - q.value)).toBeLessThanOrEqual(sumBound(n, q.magnitude));
           expect(Math.abs(vector.sumabs(dtype, X!.ptr, n) - s.value)).toBeLessThanOrEqual(sumBound(n, s.magnitude));
@@ -85,10 +90,16 @@ for (const dtype of ["float32", "float64"] as DType[]) {
     it("sumsq, sumabs, powsum, maxabs are non-finite exactly when an element is (the step guard's check)", () => {
       fc.assert(
         fc.property(arrays(dtype, 1), special, scalar(0.25, 8), offsets, ({ cols }, bad, p, offset) => {
-          const values = withSpecial(cols[0]!, bad), n = values.length;
+          const values = withSpecial(cols[0]!, bad),
+            n = values.length;
           const [X] = guarded(dtype, n, [values], offset);
           const finite = allFiniteRef(values);
-          for (const got of [vector.sumsq(dtype, X!.ptr, n), vector.sumabs(dtype, X!.ptr, n), vector.powsum(dtype, X!.ptr, n, p), vector.maxabs(dtype, X!.ptr, n)]) {
+          for (const got of [
+            vector.sumsq(dtype, X!.ptr, n),
+            vector.sumabs(dtype, X!.ptr, n),
+            vector.powsum(dtype, X!.ptr, n, p),
+            vector.maxabs(dtype, X!.ptr, n),
+          ]) {
             expect(Number.isFinite(got)).toBe(finite);
             if (values.some(Number.isNaN)) expect(got).toBeNaN();
           }
@@ -134,7 +145,8 @@ for (const dtype of ["float32", "float64"] as DType[]) {
 
     it("accumulates a dot product of 3,000,001 elements accurately", () => {
       const n = 3_000_001;
-      const x = new WasmBuffer(dtype, n), y = new WasmBuffer(dtype, n);
+      const x = new WasmBuffer(dtype, n),
+        y = new WasmBuffer(dtype, n);
       // terms of mixed sign and size whose naive running sum in the data's precision drifts
       for (let i = 0; i < n; i++) {
         x.view[i] = r(1 + (i % 7) * 1e-3);

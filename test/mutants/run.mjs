@@ -38,7 +38,9 @@ for (const m of all.filter((m) => !only || only.has(m.id))) {
   const out = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, "");
   const failing = [...new Set([...out.matchAll(/FAIL\s+(\S+\.test\.ts) > ([^\n]*)/g)].map((x) => `${x[1]} > ${x[2].trim()}`))];
   if (!killed) survivors++;
-  rows.push(`| ${m.id} | \`${m.file}:${line}\` | ${m.what} | ${killed ? "killed" : "**SURVIVED**"} | ${killed ? failing.slice(0, 2).join("<br>").replaceAll("|", "\\|") || m.tests.join(", ") : ""} |`);
+  rows.push(
+    `| ${m.id} | \`${m.file}:${line}\` | ${m.what} | ${killed ? "killed" : "**SURVIVED**"} | ${killed ? failing.slice(0, 2).join("<br>").replaceAll("|", "\\|") || m.tests.join(", ") : ""} |`,
+  );
   console.error(`${m.id} ${killed ? "killed" : "SURVIVED"}`);
 }
 console.log("| id | site | mutation | result | killed by (first failing tests) |\n| --- | --- | --- | --- | --- |\n" + rows.join("\n"));

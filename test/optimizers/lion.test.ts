@@ -6,14 +6,24 @@ import { Lion, Param, type DType } from "../../src/index.js";
 import { lionReference } from "../reference/lion.js";
 import { rounder } from "../helpers/guarded.js";
 
-
 describe("Lion", () => {
   for (const dtype of ["float32", "float64"] as DType[]) {
     it(`${dtype}: 30 steps over two groups equal the paper's formula bit for bit`, () => {
       const rnd = lcg(1);
-      const hs = [{ lr: 3e-3, betas: [0.9, 0.99] as const, weightDecay: 0.1, maximize: false }, { lr: 1e-4, betas: [0.95, 0.98] as const, weightDecay: 0, maximize: true }];
-      const ps = [37, 5].map((n) => Param.from(Array.from({ length: n }, () => 2 * rnd()), { dtype }));
-      const opt = new Lion([{ params: [ps[0]!], ...hs[0]! }, { params: [ps[1]!], ...hs[1]! }]);
+      const hs = [
+        { lr: 3e-3, betas: [0.9, 0.99] as const, weightDecay: 0.1, maximize: false },
+        { lr: 1e-4, betas: [0.95, 0.98] as const, weightDecay: 0, maximize: true },
+      ];
+      const ps = [37, 5].map((n) =>
+        Param.from(
+          Array.from({ length: n }, () => 2 * rnd()),
+          { dtype },
+        ),
+      );
+      const opt = new Lion([
+        { params: [ps[0]!], ...hs[0]! },
+        { params: [ps[1]!], ...hs[1]! },
+      ]);
       const ref = ps.map((p) => ({ p: Float64Array.from(p.data), m: new Float64Array(p.size) }));
       for (let t = 0; t < 30; t++) {
         ps.forEach((p, k) => {
@@ -21,7 +31,13 @@ describe("Lion", () => {
           for (let i = 0; i < p.size; i++) p.grad[i] = i % 7 === 0 ? 0 : rnd();
           const g = Float64Array.from(p.grad);
           const h = hs[k]!;
-          lionReference(rounder(dtype), ref[k]!.p, g, ref[k]!.m, { lr: h.lr, beta1: h.betas[0], beta2: h.betas[1], weightDecay: h.weightDecay, sign: h.maximize ? -1 : 1 });
+          lionReference(rounder(dtype), ref[k]!.p, g, ref[k]!.m, {
+            lr: h.lr,
+            beta1: h.betas[0],
+            beta2: h.betas[1],
+            weightDecay: h.weightDecay,
+            sign: h.maximize ? -1 : 1,
+          });
         });
         opt.step();
         ps.forEach((p, k) => {
@@ -53,8 +69,10 @@ describe("Lion", () => {
   for (const maximize of [false, true]) {
     it(`converges on a ${maximize ? "concave quadratic (maximize)" : "convex quadratic"}`, () => {
       // f(x) = +-0.5 * sum a_i (x_i - b_i)^2, a_i in [0.5, 2], b_i in [-1, 1], from x = 0
-      const n = 200, rnd = lcg(7);
-      const a = Array.from({ length: n }, () => 1.25 + 0.75 * rnd()), b = Array.from({ length: n }, () => rnd());
+      const n = 200,
+        rnd = lcg(7);
+      const a = Array.from({ length: n }, () => 1.25 + 0.75 * rnd()),
+        b = Array.from({ length: n }, () => rnd());
       const p = new Param(n);
       const lr = 0.01;
       const opt = new Lion([p], { lr, maximize });

@@ -16,15 +16,25 @@ import { CONFIGS, OPTIMIZERS, type OptimizerInfo } from "../registry.js";
 
 /** A float32 and a float64 param (second-order optimizers take one dtype: two float64). */
 const params = (o?: OptimizerInfo) => [
-  Param.from(Float32Array.from({ length: 19 }, (_, i) => Math.sin(i + 1)), { dtype: o?.secondOrder ? "float64" : "float32" }),
+  Param.from(
+    Float32Array.from({ length: 19 }, (_, i) => Math.sin(i + 1)),
+    { dtype: o?.secondOrder ? "float64" : "float32" },
+  ),
   Param.from(Float64Array.from({ length: 5 }, (_, i) => Math.cos(i + 1))),
 ];
-const fill = (ps: Param[], t: number) => ps.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(3 * t + 5 * i + k))));
+const fill = (ps: Param[], t: number) =>
+  ps.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(3 * t + 5 * i + k))));
 
 describe("registry: coverage", () => {
   it("every optimizer class the package exports has exactly one entry (abstract bases aside)", () => {
     const exported = Object.entries(api)
-      .filter(([, v]) => typeof v === "function" && v.prototype instanceof api.Optimizer && v !== api.ScheduleFreeOptimizer && v !== api.FirstOrderOptimizer)
+      .filter(
+        ([, v]) =>
+          typeof v === "function" &&
+          v.prototype instanceof api.Optimizer &&
+          v !== api.ScheduleFreeOptimizer &&
+          v !== api.FirstOrderOptimizer,
+      )
       .map(([k]) => k)
       .sort();
     expect(OPTIMIZERS.map((o) => o.name).sort()).toEqual(exported);
@@ -102,7 +112,8 @@ describe("registry: a frozen param (requiresGrad = false) is untouched and gets 
       const opt = info.make([...ps, frozen], config.options);
       for (let t = 0; t < 3; t++) (fill(ps, t), opt.step());
       expect(Array.from(frozen.data)).toEqual([1, 2, 3]);
-      if (info.stateAtConstruction) expect(opt.state.get(frozen)?.step).toBe(0); // torch made it in __init__
+      if (info.stateAtConstruction)
+        expect(opt.state.get(frozen)?.step).toBe(0); // torch made it in __init__
       else expect(opt.state.has(frozen)).toBe(false);
       expect(ps[0]!.data[0]).not.toBe(Math.fround(Math.sin(1)));
       opt.dispose();
@@ -130,7 +141,9 @@ describe("registry: after stepping, each param's state is exactly what its confi
 
 describe("registry: golden fixtures", () => {
   it("each class lists exactly its cases of test/fixtures/index.json (classes not built yet are left for later)", () => {
-    const index = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "index.json"), "utf8")) as { cases: { id: string; optimizer: string; file: string }[] };
+    const index = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "index.json"), "utf8")) as {
+      cases: { id: string; optimizer: string; file: string }[];
+    };
     for (const o of OPTIMIZERS) {
       const want = index.cases.filter((c) => c.optimizer === o.name);
       expect([...o.goldens].sort(), o.name).toEqual(want.map((c) => c.id).sort());

@@ -6,7 +6,6 @@ import { lcg } from "../helpers/random.js";
 import { expectInvalidOption } from "../helpers/options.js";
 import { AdamWScheduleFree, InvalidOptionError, Param, SGDScheduleFree, StateError, type DType, type FloatArray } from "../../src/index.js";
 
-
 type SF = SGDScheduleFree | AdamWScheduleFree;
 /** The scalar state (k, weight_sum, lr_max) of the first group. */
 const groupScalars = (opt: SF) => [...(opt.groupState as Map<unknown, Record<string, number>>).values()][0];
@@ -26,7 +25,10 @@ function train(opt: SF, params: Param[], steps: number, seed = 1): void {
 
 const randomParam = (n: number, dtype: DType, seed: number) => {
   const rnd = lcg(seed);
-  return Param.from(Array.from({ length: n }, () => 3 * rnd()), { dtype });
+  return Param.from(
+    Array.from({ length: n }, () => 3 * rnd()),
+    { dtype },
+  );
 };
 
 for (const [name, make] of makers) {
@@ -196,7 +198,16 @@ describe("Schedule-Free options", () => {
 
   it("defaults are schedulefree's", () => {
     expect(new SGDScheduleFree([p()]).defaults).toEqual({ lr: 1, momentum: 0.9, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2 });
-    expect(new AdamWScheduleFree([p()]).defaults).toEqual({ lr: 0.0025, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2, variant: "default" });
+    expect(new AdamWScheduleFree([p()]).defaults).toEqual({
+      lr: 0.0025,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      warmupSteps: 0,
+      r: 0,
+      weightLrPower: 2,
+      variant: "default",
+    });
   });
 });
 
@@ -211,7 +222,11 @@ class ReadmeScheduleFree {
   z: number[];
   x: number[];
   v: number[];
-  constructor(p0: ArrayLike<number>, readonly h: Record<string, number | string | number[]>, private adam: boolean) {
+  constructor(
+    p0: ArrayLike<number>,
+    readonly h: Record<string, number | string | number[]>,
+    private adam: boolean,
+  ) {
     this.z = Array.from(p0);
     this.x = Array.from(p0);
     this.v = this.z.map(() => 0);
@@ -233,7 +248,10 @@ class ReadmeScheduleFree {
       let u = g[i]!;
       if (this.adam) {
         this.v[i] = b2! * this.v[i]! + (1 - b2!) * g[i]! * g[i]!;
-        u = h.variant === "paper" ? g[i]! / (Math.sqrt(this.v[i]!) + (h.eps as number)) : g[i]! / (Math.sqrt(this.v[i]! / bc2) + (h.eps as number));
+        u =
+          h.variant === "paper"
+            ? g[i]! / (Math.sqrt(this.v[i]!) + (h.eps as number))
+            : g[i]! / (Math.sqrt(this.v[i]! / bc2) + (h.eps as number));
       }
       u += (h.weightDecay as number) * y[i]!;
       this.z[i] = this.z[i]! - lrK * u;

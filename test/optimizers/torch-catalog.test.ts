@@ -26,10 +26,14 @@ function sideBySide(a: Optimizer<object>, pa: Param, b: Optimizer<object>, pb: P
 
 const start = () => Param.from(Float64Array.from({ length: 23 }, (_, i) => Math.sin(i) * 2));
 
-for (const [name, make] of [["NAdam", nadam], ["RAdam", radam]] as const) {
+for (const [name, make] of [
+  ["NAdam", nadam],
+  ["RAdam", radam],
+] as const) {
   describe(`${name} torch 2.x options (float64 identities)`, () => {
     it("decoupledWeightDecay: p *= 1 - lr*wd before an update that ignores weightDecay", () => {
-      const lr = 0.01, wd = 0.3;
+      const lr = 0.01,
+        wd = 0.3;
       const [pa, pb] = [start(), start()];
       const a = make([pa], { lr, weightDecay: wd, decoupledWeightDecay: true });
       const b = make([pb], { lr, weightDecay: 0 });
@@ -60,7 +64,8 @@ describe("RAdam's switch at rho_t > 5", () => {
   it("with beta2 = 0.999 the first 5 steps are plain momentum steps p -= lr * m / bc1", () => {
     const p = Param.from(Float64Array.from([1, -1, 0.5]));
     const opt = new RAdam([p], { lr: 0.1 });
-    const m = [0, 0, 0], x = Array.from(p.data);
+    const m = [0, 0, 0],
+      x = Array.from(p.data);
     for (let t = 1; t <= 5; t++) {
       const g = [0.3 * t, -0.2, 1e-3];
       p.grad.set(g);
@@ -82,7 +87,11 @@ describe("RAdam's switch at rho_t > 5", () => {
 describe("Adamax with a NaN gradient element (float32)", () => {
   it("propagates NaN through exp_inf and keeps it, as torch.amax (numbers from torch 1.13)", () => {
     // /usr/bin/python3: p = [1, 2, 3], torch.optim.Adamax([p], foreach=False), grads below
-    const grads = [[NaN, 1, -1], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]];
+    const grads = [
+      [NaN, 1, -1],
+      [0.5, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+    ];
     const torch = [
       { p: [NaN, 1.9980000257492065, 3.002000093460083], u: [NaN, 1.0, 1.0] },
       { p: [NaN, 1.9965248107910156, 3.0024216175079346], u: [NaN, 0.9990000128746033, 0.9990000128746033] },
@@ -94,8 +103,13 @@ describe("Adamax with a NaN gradient element (float32)", () => {
       p.grad.set(g);
       opt.step();
       const u = opt.state.get(p)!.buffer("exp_inf").view;
-      for (const [got, want] of [[p.data, torch[t]!.p], [u, torch[t]!.u]] as const) {
-        want.forEach((w, i) => (Number.isNaN(w) ? expect(got[i]).toBeNaN() : expect(Math.abs(got[i]! - w)).toBeLessThanOrEqual(1e-6 * Math.abs(w))));
+      for (const [got, want] of [
+        [p.data, torch[t]!.p],
+        [u, torch[t]!.u],
+      ] as const) {
+        want.forEach((w, i) =>
+          Number.isNaN(w) ? expect(got[i]).toBeNaN() : expect(Math.abs(got[i]! - w)).toBeLessThanOrEqual(1e-6 * Math.abs(w)),
+        );
       }
     });
   });

@@ -8,8 +8,22 @@ export interface AdadeltaScalars {
   sign: number;
 }
 
-export function adadeltaReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, v: Float64Array, acc: Float64Array, k: AdadeltaScalars): void {
-  const [nlr, rho, c, eps, wd, sign] = [-k.lr, k.rho, 1 - k.rho, k.eps, k.weightDecay, k.sign].map(r) as [number, number, number, number, number, number];
+export function adadeltaReference(
+  r: (x: number) => number,
+  p: Float64Array,
+  g: ArrayLike<number>,
+  v: Float64Array,
+  acc: Float64Array,
+  k: AdadeltaScalars,
+): void {
+  const [nlr, rho, c, eps, wd, sign] = [-k.lr, k.rho, 1 - k.rho, k.eps, k.weightDecay, k.sign].map(r) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
     const d = r(r(wd * x) + r(g[i]! * sign));

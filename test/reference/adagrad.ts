@@ -6,7 +6,13 @@ export interface AdagradScalars {
   sign: number;
 }
 
-export function adagradReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, sum: Float64Array, k: AdagradScalars): void {
+export function adagradReference(
+  r: (x: number) => number,
+  p: Float64Array,
+  g: ArrayLike<number>,
+  sum: Float64Array,
+  k: AdagradScalars,
+): void {
   const [nclr, eps, wd, sign] = [-k.clr, k.eps, k.weightDecay, k.sign].map(r) as [number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;

@@ -14,10 +14,25 @@ export interface AdamScalars {
 
 export function adamReference(
   r: (x: number) => number,
-  p: Float64Array, g: ArrayLike<number>, m: Float64Array, v: Float64Array, vmax: Float64Array | null,
+  p: Float64Array,
+  g: ArrayLike<number>,
+  m: Float64Array,
+  v: Float64Array,
+  vmax: Float64Array | null,
   k: AdamScalars,
 ): void {
-  const [ns, b1, c1, b2, c2, invBc, eps, wd, decay, sign] = [-k.stepSize, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, 1 / k.bc2sqrt, k.eps, k.weightDecay, k.decay, k.sign].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number];
+  const [ns, b1, c1, b2, c2, invBc, eps, wd, decay, sign] = [
+    -k.stepSize,
+    k.beta1,
+    1 - k.beta1,
+    k.beta2,
+    1 - k.beta2,
+    1 / k.bc2sqrt,
+    k.eps,
+    k.weightDecay,
+    k.decay,
+    k.sign,
+  ].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
     const d = r(r(wd * x) + r(g[i]! * sign));

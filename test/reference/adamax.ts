@@ -9,8 +9,23 @@ export interface AdamaxScalars {
   sign: number; // -1 when maximizing
 }
 
-export function adamaxReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, m: Float64Array, u: Float64Array, k: AdamaxScalars): void {
-  const [nclr, b1, c1, b2, eps, wd, sign] = [-k.clr, k.beta1, 1 - k.beta1, k.beta2, k.eps, k.weightDecay, k.sign].map(r) as [number, number, number, number, number, number, number];
+export function adamaxReference(
+  r: (x: number) => number,
+  p: Float64Array,
+  g: ArrayLike<number>,
+  m: Float64Array,
+  u: Float64Array,
+  k: AdamaxScalars,
+): void {
+  const [nclr, b1, c1, b2, eps, wd, sign] = [-k.clr, k.beta1, 1 - k.beta1, k.beta2, k.eps, k.weightDecay, k.sign].map(r) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
     const d = r(r(wd * x) + r(g[i]! * sign));

@@ -13,7 +13,15 @@ export interface LionScalars {
 export const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : x);
 
 export function lionReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, m: Float64Array, k: LionScalars): void {
-  const [lr, b1, c1, b2, c2, wd, s] = [k.lr, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.weightDecay, k.sign].map(r) as [number, number, number, number, number, number, number];
+  const [lr, b1, c1, b2, c2, wd, s] = [k.lr, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.weightDecay, k.sign].map(r) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   for (let i = 0; i < p.length; i++) {
     const gi = r(g[i]! * s);
     const c = r(r(b1 * m[i]!) + r(c1 * gi));

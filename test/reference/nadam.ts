@@ -12,8 +12,27 @@ export interface NAdamScalars {
   sign: number;
 }
 
-export function nadamReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, m: Float64Array, v: Float64Array, k: NAdamScalars): void {
-  const [gs, ms, b1, c1, b2, c2, invBc2, eps, wd, decay, sign] = [k.gradStep, k.momStep, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, 1 / k.bc2, k.eps, k.weightDecay, k.decay, k.sign].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+export function nadamReference(
+  r: (x: number) => number,
+  p: Float64Array,
+  g: ArrayLike<number>,
+  m: Float64Array,
+  v: Float64Array,
+  k: NAdamScalars,
+): void {
+  const [gs, ms, b1, c1, b2, c2, invBc2, eps, wd, decay, sign] = [
+    k.gradStep,
+    k.momStep,
+    k.beta1,
+    1 - k.beta1,
+    k.beta2,
+    1 - k.beta2,
+    1 / k.bc2,
+    k.eps,
+    k.weightDecay,
+    k.decay,
+    k.sign,
+  ].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
     const d = r(r(wd * x) + r(g[i]! * sign));

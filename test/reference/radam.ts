@@ -10,8 +10,26 @@ export interface RAdamScalars {
   sign: number;
 }
 
-export function radamReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, m: Float64Array, v: Float64Array, k: RAdamScalars, rectified: boolean): void {
-  const [step, b1, c1, b2, c2, eps, wd, decay, sign] = [k.step, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.eps, k.weightDecay, k.decay, k.sign].map(r) as number[] as [number, number, number, number, number, number, number, number, number];
+export function radamReference(
+  r: (x: number) => number,
+  p: Float64Array,
+  g: ArrayLike<number>,
+  m: Float64Array,
+  v: Float64Array,
+  k: RAdamScalars,
+  rectified: boolean,
+): void {
+  const [step, b1, c1, b2, c2, eps, wd, decay, sign] = [
+    k.step,
+    k.beta1,
+    1 - k.beta1,
+    k.beta2,
+    1 - k.beta2,
+    k.eps,
+    k.weightDecay,
+    k.decay,
+    k.sign,
+  ].map(r) as number[] as [number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
     const d = r(r(wd * x) + r(g[i]! * sign));

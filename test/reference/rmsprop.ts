@@ -10,10 +10,22 @@ export interface RMSpropScalars {
 
 export function rmspropReference(
   r: (x: number) => number,
-  p: Float64Array, g: ArrayLike<number>, v: Float64Array, gavg: Float64Array | null, buf: Float64Array | null,
+  p: Float64Array,
+  g: ArrayLike<number>,
+  v: Float64Array,
+  gavg: Float64Array | null,
+  buf: Float64Array | null,
   k: RMSpropScalars,
 ): void {
-  const [nlr, a, c, eps, wd, mu, sign] = [-k.lr, k.alpha, 1 - k.alpha, k.eps, k.weightDecay, k.momentum, k.sign].map(r) as [number, number, number, number, number, number, number];
+  const [nlr, a, c, eps, wd, mu, sign] = [-k.lr, k.alpha, 1 - k.alpha, k.eps, k.weightDecay, k.momentum, k.sign].map(r) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
     const d = r(r(wd * x) + r(g[i]! * sign));

@@ -20,10 +20,23 @@ export function interpolateReference(r: (x: number) => number, x: number, z: num
 /** One step; v = null for SGD, the second-moment buffer for AdamW. */
 export function scheduleFreeReference(
   r: (x: number) => number,
-  y: Float64Array, g: ArrayLike<number>, z: Float64Array, x: Float64Array, v: Float64Array | null,
+  y: Float64Array,
+  g: ArrayLike<number>,
+  z: Float64Array,
+  x: Float64Array,
+  v: Float64Array | null,
   k: ScheduleFreeScalars,
 ): void {
-  const [nlr, wd, c, cc, b2, c2, invBc2, eps] = [-k.lr, k.weightDecay, k.c, 1 - k.c, k.beta2, 1 - k.beta2, 1 / k.bc2, k.eps].map(r) as [number, number, number, number, number, number, number, number];
+  const [nlr, wd, c, cc, b2, c2, invBc2, eps] = [-k.lr, k.weightDecay, k.c, 1 - k.c, k.beta2, 1 - k.beta2, 1 / k.bc2, k.eps].map(r) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   for (let i = 0; i < y.length; i++) {
     let u = g[i]!;
     if (v) {

@@ -10,9 +10,20 @@ export interface SGDScalars {
 
 export function sgdReference(
   r: (x: number) => number,
-  p: Float64Array, g: ArrayLike<number>, buf: Float64Array | null, nesterov: boolean, k: SGDScalars,
+  p: Float64Array,
+  g: ArrayLike<number>,
+  buf: Float64Array | null,
+  nesterov: boolean,
+  k: SGDScalars,
 ): void {
-  const [nlr, sign, wd, bm, damp, mu] = [-k.lr, k.sign, k.weightDecay, k.bufMomentum, k.oneMinusDampening, k.momentum].map(r) as [number, number, number, number, number, number];
+  const [nlr, sign, wd, bm, damp, mu] = [-k.lr, k.sign, k.weightDecay, k.bufMomentum, k.oneMinusDampening, k.momentum].map(r) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
     let d = r(r(wd * x) + r(g[i]! * sign));

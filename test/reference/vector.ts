@@ -6,7 +6,8 @@
 
 /** Elementwise: out = a*x + b*y, rounded as fl(fl(b*y) + fl(a*x)). */
 export function axpbyRef(r: (v: number) => number, x: ArrayLike<number>, y: ArrayLike<number>, a: number, b: number): number[] {
-  const ra = r(a), rb = r(b);
+  const ra = r(a),
+    rb = r(b);
   return Array.from(x, (xi, i) => r(r(rb * y[i]!) + r(ra * xi)));
 }
 /** x + b*y, rounded as fl(fl(b*y) + x). */
@@ -31,16 +32,23 @@ function twoProduct(a: number, b: number): [number, number] {
     const hi = c - (c - v);
     return [hi, v - hi];
   };
-  const [ah, al] = split(a), [bh, bl] = split(b);
+  const [ah, al] = split(a),
+    [bh, bl] = split(b);
   return [p, ah * bh - p + ah * bl + al * bh + al * bl];
 }
 
 /** sum x_i to nearly full precision, with the sum of |x_i| (`magnitude`). */
-export const exactSum = (x: ArrayLike<number>): { value: number; magnitude: number } => exactDot(x, Array.from(x, () => 1));
+export const exactSum = (x: ArrayLike<number>): { value: number; magnitude: number } =>
+  exactDot(
+    x,
+    Array.from(x, () => 1),
+  );
 
 /** sum x_i*y_i to nearly full precision (Neumaier summation of the exact products). */
 export function exactDot(x: ArrayLike<number>, y: ArrayLike<number>): { value: number; magnitude: number } {
-  let s = 0, c = 0, mag = 0;
+  let s = 0,
+    c = 0,
+    mag = 0;
   const add = (v: number) => {
     const t = s + v;
     c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;

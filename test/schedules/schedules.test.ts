@@ -7,7 +7,11 @@ import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { Adam, Param, scheduleHyperparameter, schedules, SGD, CheckpointError, InvalidOptionError } from "../../src/index.js";
 
-const fixture = (id: string) => JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "schedulers", `${id}.json`), "utf8")) as { lrs: number[][]; momenta: number[][] | null };
+const fixture = (id: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "schedulers", `${id}.json`), "utf8")) as {
+    lrs: number[][];
+    momenta: number[][] | null;
+  };
 /** Largest relative difference between s(t) and torch's group-0 value for t in [0, steps). */
 function worst(s: api.Schedule, rows: number[][], steps = rows.length, group = 0): number {
   let w = 0;
@@ -20,7 +24,20 @@ function worst(s: api.Schedule, rows: number[][], steps = rows.length, group = 0
 
 describe("pure schedules", () => {
   it("are the package's `schedules` namespace: no bare names at the root, no internal helpers", () => {
-    const names = ["constant", "cosineDecay", "exponential", "join", "linear", "multiStep", "oneCycle", "oneCycleMomentum", "polynomial", "stepDecay", "warmRestarts", "warmup"];
+    const names = [
+      "constant",
+      "cosineDecay",
+      "exponential",
+      "join",
+      "linear",
+      "multiStep",
+      "oneCycle",
+      "oneCycleMomentum",
+      "polynomial",
+      "stepDecay",
+      "warmRestarts",
+      "warmup",
+    ];
     expect(Object.keys(schedules).sort()).toEqual(names);
     for (const name of names) expect(name in api, name).toBe(false);
   });
@@ -38,7 +55,9 @@ describe("pure schedules", () => {
     expect(worst(schedules.oneCycle(0.02, 120, opts), three.lrs, 101, 1)).toBeLessThan(1e-15);
     expect(worst(schedules.oneCycleMomentum(0.8, 0.9, 120, opts), three.momenta!, 101)).toBeLessThan(1e-15);
     const seq = fixture("sequential_warmup_cosine"); // LinearLR(0.1 -> 1, 10) then CosineAnnealingLR(90, 1e-4)
-    expect(worst(schedules.join([schedules.linear(0.01, 0.1, 10), schedules.cosineDecay(0.1, 90, 1e-4)], [10]), seq.lrs, 100)).toBeLessThan(1e-12);
+    expect(worst(schedules.join([schedules.linear(0.01, 0.1, 10), schedules.cosineDecay(0.1, 90, 1e-4)], [10]), seq.lrs, 100)).toBeLessThan(
+      1e-12,
+    );
   });
 
   it("follow their formulas", () => {
@@ -50,7 +69,9 @@ describe("pure schedules", () => {
     expect([0, 10, 30, 70].map(r)).toEqual([1, 1, 1, 1]); // restarts at 10, 10 + 20, 30 + 40
     expect(r(5)).toBeCloseTo(0.5, 15);
     expect(r(20)).toBeCloseTo(0.5, 15);
-    expect([0, 4, 5, 9, 10, 15].map(schedules.join([schedules.constant(3), schedules.linear(1, 0, 10), schedules.constant(7)], [5, 10]))).toEqual([3, 3, 1, 0.6, 7, 7]);
+    expect(
+      [0, 4, 5, 9, 10, 15].map(schedules.join([schedules.constant(3), schedules.linear(1, 0, 10), schedules.constant(7)], [5, 10])),
+    ).toEqual([3, 3, 1, 0.6, 7, 7]);
     expect([0, 9, 10, 29, 30, 31].map(schedules.multiStep(1, [10, 30, 30], 0.5))).toEqual([1, 1, 0.5, 0.5, 0.125, 0.125]);
   });
 
@@ -69,7 +90,8 @@ describe("pure schedules", () => {
 
 describe("scheduleHyperparameter", () => {
   it("anneals SGD momentum 0.5 -> 0.9 in one group only", () => {
-    const a = Param.from([1]), b = Param.from([1]);
+    const a = Param.from([1]),
+      b = Param.from([1]);
     const opt = new SGD([{ params: [a] }, { params: [b], momentum: 0.1 }], { lr: 0.1, momentum: 0.5 });
     const s = scheduleHyperparameter(opt, "momentum", schedules.linear(0.5, 0.9, 1000), { group: 0 });
     expect(opt.paramGroups[0]!.momentum).toBe(0.5);
@@ -117,7 +139,8 @@ describe("scheduleHyperparameter", () => {
 
   it("state dicts restore the position; another configuration is refused", () => {
     const mk = () => new SGD([Param.from([1])], { lr: 1 });
-    const o1 = mk(), o2 = mk();
+    const o1 = mk(),
+      o2 = mk();
     const s1 = scheduleHyperparameter(o1, "lr", schedules.cosineDecay(1, 10));
     const s2 = scheduleHyperparameter(o2, "lr", schedules.cosineDecay(1, 10));
     for (let t = 0; t < 4; t++) s1.step();
@@ -136,12 +159,18 @@ describe("PyTorch-named scheduler state", () => {
   it("StepLR, OneCycleLR, SequentialLR and ReduceLROnPlateau resume from stateDict to the same values", () => {
     const build = (opt: SGD) => [
       new api.OneCycleLR(opt, { maxLr: 0.5, totalSteps: 50 }),
-      new api.SequentialLR(opt, { schedulers: [new api.LinearLR(opt, { startFactor: 0.5, totalIters: 4 }), new api.StepLR(opt, { stepSize: 3, gamma: 0.5 })], milestones: [4] }),
+      new api.SequentialLR(opt, {
+        schedulers: [new api.LinearLR(opt, { startFactor: 0.5, totalIters: 4 }), new api.StepLR(opt, { stepSize: 3, gamma: 0.5 })],
+        milestones: [4],
+      }),
     ];
     const mk = () => new SGD([Param.from([1])], { lr: 0.1, momentum: 0.9 });
-    const o1 = mk(), o2 = mk();
-    const [a1, b1] = build(o1), [a2, b2] = build(o2);
-    const plateau1 = new api.ReduceLROnPlateau(o1, { patience: 1 }), plateau2 = new api.ReduceLROnPlateau(o2, { patience: 1 });
+    const o1 = mk(),
+      o2 = mk();
+    const [a1, b1] = build(o1),
+      [a2, b2] = build(o2);
+    const plateau1 = new api.ReduceLROnPlateau(o1, { patience: 1 }),
+      plateau2 = new api.ReduceLROnPlateau(o2, { patience: 1 });
     for (let t = 0; t < 10; t++) {
       a1!.step();
       b1!.step();
@@ -150,7 +179,10 @@ describe("PyTorch-named scheduler state", () => {
     o2.loadState(o1.saveState()); // hyperparameters + every attached scheduler
     expect(plateau2.best).toBe(1);
     for (let t = 0; t < 10; t++) {
-      for (const [s1, s2] of [[a1, a2], [b1, b2]] as const) {
+      for (const [s1, s2] of [
+        [a1, a2],
+        [b1, b2],
+      ] as const) {
         s1!.step();
         s2!.step();
         expect(s2!.getLastLr()).toEqual(s1!.getLastLr());

@@ -40,23 +40,33 @@ const goldens = index.cases.map((c) => read(`../lr-schedulers/${c.file}`) as Gol
 type LambdaSpec = { kind: string; base?: number; value?: number; warmup?: number; total?: number };
 function lambdaOf(s: LambdaSpec): (e: number) => number {
   switch (s.kind) {
-    case "pow": return (e) => s.base! ** e;
-    case "constant": return () => s.value!;
-    case "linearWarmup": return (e) => Math.min(1, (e + 1) / s.warmup!);
-    case "inverseSqrt": return (e) => 1 / Math.sqrt(e + 1);
-    case "linearDecay": return (e) => Math.max(0, 1 - e / s.total!);
-    default: throw new Error(s.kind);
+    case "pow":
+      return (e) => s.base! ** e;
+    case "constant":
+      return () => s.value!;
+    case "linearWarmup":
+      return (e) => Math.min(1, (e + 1) / s.warmup!);
+    case "inverseSqrt":
+      return (e) => 1 / Math.sqrt(e + 1);
+    case "linearDecay":
+      return (e) => Math.max(0, 1 - e / s.total!);
+    default:
+      throw new Error(s.kind);
   }
 }
 function buildScheduler(spec: Spec, opt: Opt): AnyScheduler {
   const kw: Record<string, unknown> = { ...(spec.kwargs ?? {}) };
   if (kw.schedulers) kw.schedulers = (kw.schedulers as Spec[]).map((s) => buildScheduler(s, opt));
-  if (kw.lrLambda) kw.lrLambda = Array.isArray(kw.lrLambda) ? (kw.lrLambda as LambdaSpec[]).map(lambdaOf) : lambdaOf(kw.lrLambda as LambdaSpec);
+  if (kw.lrLambda)
+    kw.lrLambda = Array.isArray(kw.lrLambda) ? (kw.lrLambda as LambdaSpec[]).map(lambdaOf) : lambdaOf(kw.lrLambda as LambdaSpec);
   return new ctors[spec.name]!(opt, kw) as AnyScheduler;
 }
 function buildCase(c: GoldenCase): { opt: Opt; sched: AnyScheduler; params: Param[] } {
   const params = c.optimizer.paramGroups.map(() => Param.from(new Float32Array(2)));
-  const opt = new ctors[c.optimizer.name]!(c.optimizer.paramGroups.map((g, i) => ({ ...g, params: [params[i]!] })), { ...c.optimizer.hyperparameters }) as Opt;
+  const opt = new ctors[c.optimizer.name]!(
+    c.optimizer.paramGroups.map((g, i) => ({ ...g, params: [params[i]!] })),
+    { ...c.optimizer.hyperparameters },
+  ) as Opt;
   return { opt, sched: buildScheduler(c.scheduler, opt), params };
 }
 const readers = {
@@ -124,7 +134,13 @@ describe("checkpoints of every scheduler, mid-run", () => {
 const lrsOf = (opt: Opt) => groupsOf(opt).map(readers.lr);
 
 describe("addParamGroup: every per-group value follows the groups", () => {
-  const cases = read("add_param_group.json").cases as { id: string; scheduler: { name: string; options: object }; addAt: number; newLr: number; lrs: number[][] }[];
+  const cases = read("add_param_group.json").cases as {
+    id: string;
+    scheduler: { name: string; options: object };
+    addAt: number;
+    newLr: number;
+    lrs: number[][];
+  }[];
   for (const c of cases) {
     it(`${c.id}: a group added after ${c.addAt} steps is scheduled as torch 1.13 does`, () => {
       const opt = new SGD([Param.from([0, 0])], { lr: 0.1 }) as unknown as Opt;
@@ -206,8 +222,13 @@ describe("addParamGroup: every per-group value follows the groups", () => {
     CyclicLR: (o) => new api.CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2 }),
     OneCycleLR: (o) => new api.OneCycleLR(o, { maxLr: 0.1, totalSteps: 10 }),
     SWALR: (o) => new api.SWALR(o, { swaLr: 0.01, annealEpochs: 3 }),
-    SequentialLR: (o) => new api.SequentialLR(o, { schedulers: [new api.LinearLR(o, { totalIters: 2 }), new api.ExponentialLR(o, { gamma: 0.8 })], milestones: [2] }),
-    ChainedScheduler: (o) => new api.ChainedScheduler(o, { schedulers: [new api.ConstantLR(o, { totalIters: 2 }), new api.ExponentialLR(o, { gamma: 0.8 })] }),
+    SequentialLR: (o) =>
+      new api.SequentialLR(o, {
+        schedulers: [new api.LinearLR(o, { totalIters: 2 }), new api.ExponentialLR(o, { gamma: 0.8 })],
+        milestones: [2],
+      }),
+    ChainedScheduler: (o) =>
+      new api.ChainedScheduler(o, { schedulers: [new api.ConstantLR(o, { totalIters: 2 }), new api.ExponentialLR(o, { gamma: 0.8 })] }),
     ReduceLROnPlateau: (o) => new api.ReduceLROnPlateau(o, { patience: 0 }),
   };
   for (const [name, make] of Object.entries(builders)) {
@@ -224,7 +245,10 @@ describe("addParamGroup: every per-group value follows the groups", () => {
       const early = a.opt.saveState(); // before any step that saw the new group
       for (let t = 2; t <= 5; t++) a.sched.step(metric(t));
       expect(lrsOf(a.opt).every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
-      for (const [bytes, from] of [[early, 1], [a.opt.saveState(), 5]] as const) {
+      for (const [bytes, from] of [
+        [early, 1],
+        [a.opt.saveState(), 5],
+      ] as const) {
         const b = build();
         b.opt.addParamGroup({ params: [Param.from([0])], lr: 0.1 });
         b.opt.loadState(bytes);
@@ -246,8 +270,14 @@ describe("addParamGroup: every per-group value follows the groups", () => {
 
 describe("torch's resume recipe: load the optimizer's state, then build the scheduler with lastEpoch", () => {
   const cases = read("resume_recipe.json").cases as {
-    id: string; optimizer: { name: string; options: object }; scheduler: { name: string; options: object };
-    before: number; after: number; full: number[][]; resumed: number[][]; resumedMomentum: number[][] | null;
+    id: string;
+    optimizer: { name: string; options: object };
+    scheduler: { name: string; options: object };
+    before: number;
+    after: number;
+    full: number[][];
+    resumed: number[][];
+    resumedMomentum: number[][] | null;
   }[];
   for (const c of cases) {
     it(`${c.scheduler.name}: the resumed run gives torch 1.13's lrs`, () => {
@@ -295,7 +325,10 @@ describe("OneCycleLR's totalSteps-th call", () => {
     const opt = new SGD([Param.from([0])], { lr: 0.1, momentum: 0.9 }) as unknown as Opt;
     const s = new api.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 20 });
     for (let t = 1; t <= 20; t++) s.step();
-    const start = 0.1 / 25, end = start / 1e4, from = 0.3 * 20 - 1, pct = (20 - from) / (19 - from);
+    const start = 0.1 / 25,
+      end = start / 1e4,
+      from = 0.3 * 20 - 1,
+      pct = (20 - from) / (19 - from);
     expect(lrsOf(opt)[0]).toBe(end + ((0.1 - end) / 2) * (Math.cos(Math.PI * pct) + 1));
     expect(lrsOf(opt)[0]).toBeGreaterThan(end);
   });
@@ -304,7 +337,8 @@ describe("OneCycleLR's totalSteps-th call", () => {
 describe("CosineAnnealingWarmRestarts", () => {
   /** The period and position of `epoch` by walking the periods (the reference). */
   function walk(epoch: number, t0: number, mult: number): { tCur: number; tI: number } {
-    let tI = t0, tCur = epoch;
+    let tI = t0,
+      tCur = epoch;
     while (tCur >= tI) {
       tCur -= tI;
       tI *= mult;
@@ -349,8 +383,24 @@ describe("CosineAnnealingWarmRestarts", () => {
 
 describe("checkpoint names and construction", () => {
   it("every scheduler records its static kind, not constructor.name", () => {
-    const names = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
-      "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "SWALR", "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"];
+    const names = [
+      "LambdaLR",
+      "MultiplicativeLR",
+      "StepLR",
+      "MultiStepLR",
+      "ConstantLR",
+      "LinearLR",
+      "ExponentialLR",
+      "PolynomialLR",
+      "CosineAnnealingLR",
+      "CosineAnnealingWarmRestarts",
+      "CyclicLR",
+      "OneCycleLR",
+      "SWALR",
+      "SequentialLR",
+      "ChainedScheduler",
+      "ReduceLROnPlateau",
+    ];
     for (const n of names) expect((ctors[n] as unknown as { kind: string }).kind).toBe(n);
     const opt = new SGD([Param.from([0])], { lr: 0.1 }) as unknown as Opt;
     const Renamed = class extends api.StepLR {};
@@ -373,7 +423,15 @@ describe("checkpoint names and construction", () => {
   });
   it("CyclicLR: scaleFn with scaleMode, and betas[0] cycled for Adam (torch 2.x)", () => {
     const opt = new Adam([Param.from([0])], { lr: 1e-3 }) as unknown as Opt;
-    const s = new api.CyclicLR(opt, { baseLr: 0.1, maxLr: 0.5, stepSizeUp: 2, scaleFn: (x: number) => 1 / x, scaleMode: "cycle", baseMomentum: 0.8, maxMomentum: 0.9 });
+    const s = new api.CyclicLR(opt, {
+      baseLr: 0.1,
+      maxLr: 0.5,
+      stepSizeUp: 2,
+      scaleFn: (x: number) => 1 / x,
+      scaleMode: "cycle",
+      baseMomentum: 0.8,
+      maxMomentum: 0.9,
+    });
     const beta1 = () => (opt.paramGroups[0] as unknown as { betas: number[] }).betas[0];
     expect(beta1()).toBe(0.9);
     s.step(); // x = 0.5 of the rise, cycle 1

@@ -10,21 +10,32 @@ const rosen = P.extendedRosenbrock(10);
 /** The closure for the extended Rosenbrock over params taken together, in order. */
 function closureOf(params: Param[], counter?: { n: number }) {
   const n = params.reduce((s, p) => s + p.size, 0);
-  const x = new Float64Array(n), g = new Float64Array(n);
+  const x = new Float64Array(n),
+    g = new Float64Array(n);
   return () => {
     if (counter) counter.n++;
     let off = 0;
-    for (const p of params) { x.set(p.data, off); off += p.size; }
+    for (const p of params) {
+      x.set(p.data, off);
+      off += p.size;
+    }
     const f = rosen.fg(x, g);
     off = 0;
-    for (const p of params) { p.grad.set(g.subarray(off, off + p.size)); off += p.size; }
+    for (const p of params) {
+      p.grad.set(g.subarray(off, off + p.size));
+      off += p.size;
+    }
     return f;
   };
 }
 
 function expectInvalid(f: () => unknown, option: string, ...value: unknown[]): void {
   let err: unknown;
-  try { f(); } catch (e) { err = e; }
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
   expect(err).toBeInstanceOf(InvalidOptionError);
   expect((err as InvalidOptionError).option).toBe(option);
   if (value.length > 0) expect((err as InvalidOptionError).value).toEqual(value[0]);
@@ -33,7 +44,15 @@ function expectInvalid(f: () => unknown, option: string, ...value: unknown[]): v
 describe("LBFGS options", () => {
   it("has torch's defaults (toleranceGrad 1e-7, maxEval = floor(maxIter * 5/4))", () => {
     const p = Param.from([1, 2]);
-    expect({ ...new LBFGS([p]).defaults }).toEqual({ lr: 1, maxIter: 20, maxEval: 25, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearch: "none" });
+    expect({ ...new LBFGS([p]).defaults }).toEqual({
+      lr: 1,
+      maxIter: 20,
+      maxEval: 25,
+      toleranceGrad: 1e-7,
+      toleranceChange: 1e-9,
+      historySize: 100,
+      lineSearch: "none",
+    });
     expect(new LBFGS([p], { maxIter: 10 }).paramGroups[0]!.maxEval).toBe(12);
     expect(new LBFGS([p], { maxIter: 10, maxEval: 3 }).paramGroups[0]!.maxEval).toBe(3);
   });
@@ -54,14 +73,21 @@ describe("LBFGS options", () => {
   it("validates a changed hyperparameter and leaves it unchanged when bad", () => {
     const opt = new LBFGS([Param.from([1, 2])], { lineSearch: "strong-wolfe" });
     const g = opt.paramGroups[0]!;
-    expectInvalid(() => { g.historySize = -4; }, "historySize", -4);
+    expectInvalid(
+      () => {
+        g.historySize = -4;
+      },
+      "historySize",
+      -4,
+    );
     expect(g.historySize).toBe(100);
     g.historySize = 7;
     expect(g.historySize).toBe(7);
   });
 
   it("has one parameter group of one dtype, and needs a closure returning a number", () => {
-    const a = Param.from([1, 2]), b = Param.from(Float64Array.of(1, 2));
+    const a = Param.from([1, 2]),
+      b = Param.from(Float64Array.of(1, 2));
     expectInvalid(() => new LBFGS([{ params: [a] }, { params: [Param.from([3])] }]), "params");
     expectInvalid(() => new LBFGS([a, b]), "params");
     const opt = new LBFGS([a]);
@@ -87,7 +113,8 @@ describe("LBFGS line search names", () => {
       expect(opt.paramGroups[0]!.lineSearch).toBe(lineSearch);
       return { losses, x: Array.from(p.data), evals: opt.state.get(p)!.scalars.func_evals };
     };
-    const torch = run("strong_wolfe"), ours = run("strong-wolfe");
+    const torch = run("strong_wolfe"),
+      ours = run("strong-wolfe");
     expect(torch).toEqual(ours);
     expect(run("none").x).not.toEqual(ours.x); // the search did run
   });
@@ -99,10 +126,12 @@ describe("LBFGS params", () => {
       const x0 = rosen.x0();
       const one = Param.from(Float64Array.from(x0));
       const parts = [Param.from(x0.slice(0, 3)), Param.from(x0.slice(3, 4)), Param.from(x0.slice(4))];
-      const c1 = { n: 0 }, c2 = { n: 0 };
+      const c1 = { n: 0 },
+        c2 = { n: 0 };
       const o1 = new LBFGS([one], { lineSearch, historySize: 4 });
       const o2 = new LBFGS(parts, { lineSearch, historySize: 4 });
-      const f1 = closureOf([one], c1), f2 = closureOf(parts, c2);
+      const f1 = closureOf([one], c1),
+        f2 = closureOf(parts, c2);
       for (let t = 0; t < 4; t++) expect(o2.step(f2)).toBe(o1.step(f1));
       expect(c2.n).toBe(c1.n);
       expect(Array.from(parts.flatMap((p) => Array.from(p.data)))).toEqual(Array.from(one.data));
@@ -127,10 +156,12 @@ describe("LBFGS params", () => {
 
   it("steps wrapped params (the caller's own arrays) like wasm ones", () => {
     const x0 = rosen.x0();
-    const mine = Float64Array.from(x0), myGrad = new Float64Array(10);
+    const mine = Float64Array.from(x0),
+      myGrad = new Float64Array(10);
     const wrapped = Param.wrap(mine, myGrad);
     const plain = Param.from(Float64Array.from(x0));
-    const o1 = new LBFGS([wrapped], { lineSearch: "strong-wolfe" }), o2 = new LBFGS([plain], { lineSearch: "strong-wolfe" });
+    const o1 = new LBFGS([wrapped], { lineSearch: "strong-wolfe" }),
+      o2 = new LBFGS([plain], { lineSearch: "strong-wolfe" });
     for (let t = 0; t < 3; t++) o1.step(() => rosen.fg(mine, myGrad));
     for (let t = 0; t < 3; t++) o2.step(closureOf([plain]));
     expect(Array.from(mine)).toEqual(Array.from(plain.data));

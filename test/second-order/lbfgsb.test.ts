@@ -38,7 +38,10 @@ function objective(p: Golden): (x: Float64Array, g: Float64Array) => number {
     return (x, g) => {
       let f = 0;
       for (let i = 0; i < n; i += 2) {
-        const u = x[i]!, w = x[i + 1]!, r1 = w - u * u, r0 = 1 - u;
+        const u = x[i]!,
+          w = x[i + 1]!,
+          r1 = w - u * u,
+          r0 = 1 - u;
         g[i] = -400 * u * r1 - 2 * r0;
         g[i + 1] = 200 * r1;
         f += 100 * r1 * r1 + r0 * r0;
@@ -47,7 +50,9 @@ function objective(p: Golden): (x: Float64Array, g: Float64Array) => number {
     };
   }
   if (p.type === "tridiagonalQuadratic") {
-    const diag = p.data.diag!, off = p.data.offDiag!, b = p.data.b!;
+    const diag = p.data.diag!,
+      off = p.data.offDiag!,
+      b = p.data.b!;
     return (x, g) => {
       let f = 0;
       for (let i = 0; i < n; i++) {
@@ -60,7 +65,10 @@ function objective(p: Golden): (x: Float64Array, g: Float64Array) => number {
       return f;
     };
   }
-  const A = p.data.A!, y = p.data.y!, m = A.length, r = new Float64Array(m);
+  const A = p.data.A!,
+    y = p.data.y!,
+    m = A.length,
+    r = new Float64Array(m);
   return (x, g) => {
     let f = 0;
     for (let k = 0; k < m; k++) {
@@ -83,8 +91,14 @@ const indices = (a: Int8Array, sign: number): number[] => [...a.keys()].filter((
 describe("minimize with bounds (L-BFGS-B) on scipy's golden problems", () => {
   for (const p of golden) {
     it(`${p.id}: scipy's solution and active set within 1.1x its ${p.nfev} evaluations`, () => {
-      const lower = p.lower.map((v) => v ?? -Infinity), upper = p.upper.map((v) => v ?? Infinity);
-      const r = minimize(objective(p), p.x0, { bounds: { lower, upper }, memory: p.options.maxcor, gradTol: p.options.gtol, relTol: p.options.ftol });
+      const lower = p.lower.map((v) => v ?? -Infinity),
+        upper = p.upper.map((v) => v ?? Infinity);
+      const r = minimize(objective(p), p.x0, {
+        bounds: { lower, upper },
+        memory: p.options.maxcor,
+        gradTol: p.options.gtol,
+        relTol: p.options.ftol,
+      });
       expect(r.reason).toBe("gradTol");
       expect(r.converged).toBe(true);
       expect(r.gradNorm).toBeLessThanOrEqual(1e-5);
@@ -112,7 +126,8 @@ describe("minimize with bounds (L-BFGS-B) on scipy's golden problems", () => {
 
 describe("minimize with bounds: other cases", () => {
   const rosen = (x: Float64Array, g: Float64Array): number => {
-    const r1 = x[1]! - x[0]! * x[0]!, r0 = 1 - x[0]!;
+    const r1 = x[1]! - x[0]! * x[0]!,
+      r0 = 1 - x[0]!;
     g[0] = -400 * x[0]! * r1 - 2 * r0;
     g[1] = 200 * r1;
     return 100 * r1 * r1 + r0 * r0;
@@ -120,7 +135,11 @@ describe("minimize with bounds: other cases", () => {
 
   it("infinite bounds: plain L-BFGS's answer and scipy's unbounded L-BFGS-B evaluation counts", () => {
     // scipy 1.17 L-BFGS-B without bounds (maxcor 10, gtol 1e-5, ftol 0), as test/minimize.test.ts
-    for (const [p, scipy] of [[P.rosenbrock2, 45], [P.beale, 16], [P.extendedRosenbrock(100), 48]] as const) {
+    for (const [p, scipy] of [
+      [P.rosenbrock2, 45],
+      [P.beale, 16],
+      [P.extendedRosenbrock(100), 48],
+    ] as const) {
       const fn = (x: Float64Array, g: Float64Array) => p.fg(x, g);
       const plain = minimize(fn, p.x0(), { relTol: 0 });
       const boxed = minimize(fn, p.x0(), { relTol: 0, bounds: { lower: -Infinity, upper: [...p.x0()].map(() => Infinity) } });
@@ -133,10 +152,14 @@ describe("minimize with bounds: other cases", () => {
 
   it("a start outside the box is projected into it first", () => {
     const seen: number[][] = [];
-    const r = minimize((x, g) => {
-      seen.push([...x]);
-      return rosen(x, g);
-    }, [3, -5], { bounds: { lower: [-2, -1], upper: [0.5, 2] } });
+    const r = minimize(
+      (x, g) => {
+        seen.push([...x]);
+        return rosen(x, g);
+      },
+      [3, -5],
+      { bounds: { lower: [-2, -1], upper: [0.5, 2] } },
+    );
     expect(seen[0]).toEqual([0.5, -1]);
     for (const x of seen) {
       expect(x[0]).toBeGreaterThanOrEqual(-2);
@@ -216,7 +239,8 @@ function rng(seed: number): () => number {
 function denseCauchy(x: number[], g: number[], lower: number[], upper: number[], B: number[][]): number[] {
   const tb = x.map((xi, i) => (g[i]! < 0 ? (upper[i]! - xi) / -g[i]! : g[i]! > 0 ? (xi - lower[i]!) / g[i]! : Infinity));
   const ts = [...new Set(tb.filter((t) => t < Infinity))].sort((a, b) => a - b);
-  let z = [...x], tPrev = 0;
+  let z = [...x],
+    tPrev = 0;
   for (const tNext of [...ts, Infinity]) {
     const d = x.map((_, i) => (tb[i]! > tPrev ? -g[i]! : 0));
     const Bd = B.map((row) => row.reduce((s, v, j) => s + v * d[j]!, 0));
@@ -240,7 +264,9 @@ describe("generalized Cauchy point", () => {
     // segment 2: d = (0, 2), m'(0.5 + s) = (-2 + 1) * 2 + 4s = -2 + 4s -> s = 0.5: x1 = 1 + 1 = 2
     const box = boxOf([-Infinity, -Infinity], [0.5, 10]);
     const where = whereOf(box);
-    const x = Float64Array.of(0, 0), g = Float64Array.of(-1, -2), xcp = new Float64Array(2);
+    const x = Float64Array.of(0, 0),
+      g = Float64Array.of(-1, -2),
+      xcp = new Float64Array(2);
     const nseg = cauchyPoint(x, g, box, where, projectedGradientNorm(x, g, box), new CompactBfgs(5), xcp, new BoundedWork(2, 5));
     expect([...xcp]).toEqual([0.5, 2]);
     expect(nseg).toBe(2);
@@ -248,7 +274,8 @@ describe("generalized Cauchy point", () => {
   });
 
   it("with 3 pairs in memory: the dense model's first local minimiser along the projected path", () => {
-    const n = 6, m = 5;
+    const n = 6,
+      m = 5;
     const rand = rng(42);
     const segments: number[] = [];
     for (let trial = 0; trial < 20; trial++) {
@@ -274,11 +301,14 @@ describe("generalized Cauchy point", () => {
       let Bd = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? B.theta : 0)));
       for (const [s, y] of pairs) {
         const Bs = Bd.map((row) => dot(row, s));
-        const sBs = dot(s, Bs), sy = dot(s, y);
+        const sBs = dot(s, Bs),
+          sy = dot(s, y);
         Bd = Bd.map((row, i) => row.map((v, j) => v - (Bs[i]! * Bs[j]!) / sBs + (y[i]! * y[j]!) / sy));
       }
       const box = boxOf(lower, upper);
-      const xv = Float64Array.from(x), gv = Float64Array.from(g), xcp = new Float64Array(n);
+      const xv = Float64Array.from(x),
+        gv = Float64Array.from(g),
+        xcp = new Float64Array(n);
       segments.push(cauchyPoint(xv, gv, box, whereOf(box), projectedGradientNorm(xv, gv, box), B, xcp, new BoundedWork(n, m)));
       const ref = denseCauchy(x, g, lower, upper, Bd);
       for (let i = 0; i < n; i++) expect(Math.abs(xcp[i]! - ref[i]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(ref[i]!)));

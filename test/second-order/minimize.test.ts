@@ -6,7 +6,13 @@ import { describe, expect, it } from "vitest";
 import { InvalidOptionError, heapStats, minimize } from "../../src/index.js";
 import * as P from "../helpers/problems.mjs";
 
-type Problem = { name: string; n: number; x0(): Float64Array; fg(x: ArrayLike<number>, g: { [i: number]: number }): number; fStar?: number };
+type Problem = {
+  name: string;
+  n: number;
+  x0(): Float64Array;
+  fg(x: ArrayLike<number>, g: { [i: number]: number }): number;
+  fStar?: number;
+};
 const fn = (p: Problem) => (x: Float64Array, g: Float64Array) => p.fg(x, g);
 
 // scipy L-BFGS-B (maxcor 10, gtol 1e-5, ftol 0) evaluations on the same problems
@@ -121,11 +127,14 @@ describe("minimize with non-finite losses and gradients", () => {
 
   it("stops with reason nonFinite, finite params and a message, when every trial is NaN", () => {
     let calls = 0;
-    const r = minimize((x: Float64Array, g: Float64Array) => {
-      g[0] = 1;
-      g[1] = -2;
-      return calls++ === 0 ? 5 : NaN;
-    }, [0.5, 0.25]);
+    const r = minimize(
+      (x: Float64Array, g: Float64Array) => {
+        g[0] = 1;
+        g[1] = -2;
+        return calls++ === 0 ? 5 : NaN;
+      },
+      [0.5, 0.25],
+    );
     expect(r.reason).toBe("nonFinite");
     expect(r.converged).toBe(false);
     expect(Array.from(r.x)).toEqual([0.5, 0.25]);
@@ -134,9 +143,21 @@ describe("minimize with non-finite losses and gradients", () => {
   });
 
   it("stops at once, returning x0, when the loss or gradient at x0 is not finite", () => {
-    const a = minimize((_x: Float64Array, g: Float64Array) => { g[0] = 1; return NaN; }, [2]);
+    const a = minimize(
+      (_x: Float64Array, g: Float64Array) => {
+        g[0] = 1;
+        return NaN;
+      },
+      [2],
+    );
     expect([a.reason, a.evaluations, Array.from(a.x)]).toEqual(["nonFinite", 1, [2]]);
-    const b = minimize((_x: Float64Array, g: Float64Array) => { g[0] = Infinity; return 1; }, [2]);
+    const b = minimize(
+      (_x: Float64Array, g: Float64Array) => {
+        g[0] = Infinity;
+        return 1;
+      },
+      [2],
+    );
     expect([b.reason, Array.from(b.x)]).toEqual(["nonFinite", [2]]);
   });
 
@@ -164,7 +185,9 @@ describe("minimize with non-finite losses and gradients", () => {
       (x: Float64Array, g: Float64Array) => {
         const f = p.fg(x, g);
         if (!xk) return f;
-        let dot = 0, dd = 0, gg = 0;
+        let dot = 0,
+          dd = 0,
+          gg = 0;
         for (let i = 0; i < 20; i++) {
           const d = x[i]! - xk[i]!;
           dot += d * -gk[i]!;
@@ -224,7 +247,9 @@ describe("minimize input validation", () => {
 
 describe("minimize: the stopping and curvature tests", () => {
   it("stops at the start when max |g| <= gradTol, equality included (as scipy's pgtol)", () => {
-    const r = minimize((x: Float64Array, g: Float64Array) => ((g[0] = x[0]!), 0.5 * x[0]! ** 2), Float64Array.from([0.5]), { gradTol: 0.5 });
+    const r = minimize((x: Float64Array, g: Float64Array) => ((g[0] = x[0]!), 0.5 * x[0]! ** 2), Float64Array.from([0.5]), {
+      gradTol: 0.5,
+    });
     expect([r.reason, r.iterations, r.evaluations, r.x[0]]).toEqual(["gradTol", 0, 1, 0.5]);
   });
 

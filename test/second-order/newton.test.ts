@@ -17,7 +17,10 @@ const hvpOf = (p: Problem) => (x: ArrayLike<number>, v: Float64Array, out: Float
 };
 
 describe("Newton optimizer", () => {
-  for (const [p, min] of [[P.rosenbrock2, [1, 1]], [P.beale, [3, 0.5]]] as const) {
+  for (const [p, min] of [
+    [P.rosenbrock2, [1, 1]],
+    [P.beale, [3, 0.5]],
+  ] as const) {
     it(`${p.name} from (${Array.from(p.x0()).join(",")}) converges to (${min.join(",")}) within 25 iterations`, () => {
       const x = Param.from(p.x0());
       const opt = new Newton([x], { maxIter: 25, toleranceGrad: 1e-8, toleranceChange: 0 });
@@ -54,23 +57,38 @@ describe("Newton optimizer", () => {
 
 describe("minimize with method newton", () => {
   it("dense Hessian: Rosenbrock within 25 iterations, Beale to (3, 0.5)", () => {
-    const a = minimize((x: Float64Array, g: Float64Array) => P.rosenbrock2.fg(x, g), [-1.2, 1], { method: "newton", hessian: (x, H) => P.rosenbrock2.hessian(x, H), relTol: 0 });
+    const a = minimize((x: Float64Array, g: Float64Array) => P.rosenbrock2.fg(x, g), [-1.2, 1], {
+      method: "newton",
+      hessian: (x, H) => P.rosenbrock2.hessian(x, H),
+      relTol: 0,
+    });
     expect(a.converged).toBe(true);
     expect(a.iterations).toBeLessThanOrEqual(25);
-    const b = minimize((x: Float64Array, g: Float64Array) => P.beale.fg(x, g), [1, 1], { method: "newton", hessian: (x, H) => P.beale.hessian(x, H), relTol: 0 });
+    const b = minimize((x: Float64Array, g: Float64Array) => P.beale.fg(x, g), [1, 1], {
+      method: "newton",
+      hessian: (x, H) => P.beale.hessian(x, H),
+      relTol: 0,
+    });
     expect(b.x[0]).toBeCloseTo(3, 5);
     expect(b.x[1]).toBeCloseTo(0.5, 5);
   });
 
   it("Hessian-vector products (Newton-CG)", () => {
-    const r = minimize((x: Float64Array, g: Float64Array) => P.rosenbrock2.fg(x, g), [-1.2, 1], { method: "newton", hvp: hvpOf(P.rosenbrock2), relTol: 0 });
+    const r = minimize((x: Float64Array, g: Float64Array) => P.rosenbrock2.fg(x, g), [-1.2, 1], {
+      method: "newton",
+      hvp: hvpOf(P.rosenbrock2),
+      relTol: 0,
+    });
     expect(r.converged).toBe(true);
     expect(r.gradNorm).toBeLessThanOrEqual(1e-5);
     expect(r.x[0]).toBeCloseTo(1, 4);
   });
 
   it("stops with reason nonFinite and finite params when the Hessian is not finite", () => {
-    const r = minimize((x: Float64Array, g: Float64Array) => P.rosenbrock2.fg(x, g), [-1.2, 1], { method: "newton", hessian: (_x, H) => H.fill(NaN) });
+    const r = minimize((x: Float64Array, g: Float64Array) => P.rosenbrock2.fg(x, g), [-1.2, 1], {
+      method: "newton",
+      hessian: (_x, H) => H.fill(NaN),
+    });
     expect(r.reason).toBe("nonFinite");
     expect(Array.from(r.x)).toEqual([-1.2, 1]);
   });
@@ -78,7 +96,10 @@ describe("minimize with method newton", () => {
 
 describe("damped Newton direction", () => {
   it("is the exact Newton step (no damping) for a positive definite Hessian", () => {
-    const H = Float64Array.of(4, 1, 1, 3), g = [1, 2], d = new Float64Array(2), L = new Float64Array(4);
+    const H = Float64Array.of(4, 1, 1, 3),
+      g = [1, 2],
+      d = new Float64Array(2),
+      L = new Float64Array(4);
     expect(dampedNewtonDirection(H, g, 2, d, L)).toBe(0);
     // (4 1; 1 3)^-1 (1, 2) = (1/11)(3*1 - 1*2, -1*1 + 4*2) = (1/11, 7/11)
     expect(d[0]).toBeCloseTo(-1 / 11, 14);
@@ -87,7 +108,10 @@ describe("damped Newton direction", () => {
 
   it("damps an indefinite Hessian until (H + lambda I) is positive definite: a descent direction", () => {
     // Beale's Hessian at (1, 1) has a zero diagonal element and a negative determinant
-    const H = new Float64Array(4), g = new Float64Array(2), d = new Float64Array(2), L = new Float64Array(4);
+    const H = new Float64Array(4),
+      g = new Float64Array(2),
+      d = new Float64Array(2),
+      L = new Float64Array(4);
     P.beale.hessian([1, 1], H);
     P.beale.fg([1, 1], g);
     expect(H[0]! * H[3]! - H[1]! * H[2]!).toBeLessThan(0);
@@ -105,7 +129,9 @@ describe("damped Newton direction", () => {
   });
 
   it("solves with the Cholesky factor", () => {
-    const A = Float64Array.of(4, 2, 0.4, 2, 5, 1, 0.4, 1, 3), L = new Float64Array(9), b = Float64Array.of(1, -2, 3);
+    const A = Float64Array.of(4, 2, 0.4, 2, 5, 1, 0.4, 1, 3),
+      L = new Float64Array(9),
+      b = Float64Array.of(1, -2, 3);
     expect(cholesky(A, 3, 0, L)).toBe(true);
     choleskySolve(L, 3, b);
     const r = [0, 1, 2].map((i) => A[i * 3]! * b[0]! + A[i * 3 + 1]! * b[1]! + A[i * 3 + 2]! * b[2]!);

@@ -10,9 +10,14 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
 describe("accumulateGradients", () => {
   for (const every of [1, 2, 3, 5]) {
     it(`every ${every}: steps on the mean of ${every} micro-batches, like a twin optimizer given the mean`, () => {
-      const mk = () => [Param.from(Float32Array.from({ length: 37 }, (_, i) => i / 10)), Param.from(Float64Array.from({ length: 3 }, (_, i) => -i))];
-      const a = mk(), b = mk();
-      const optA = new Adam(a, { lr: 0.01 }), optB = new Adam(b, { lr: 0.01 });
+      const mk = () => [
+        Param.from(Float32Array.from({ length: 37 }, (_, i) => i / 10)),
+        Param.from(Float64Array.from({ length: 3 }, (_, i) => -i)),
+      ];
+      const a = mk(),
+        b = mk();
+      const optA = new Adam(a, { lr: 0.01 }),
+        optB = new Adam(b, { lr: 0.01 });
       const acc = accumulateGradients(optA, every);
       let micro = 0;
       for (let step = 0; step < 4; step++) {

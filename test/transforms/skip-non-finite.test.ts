@@ -12,7 +12,10 @@ import { CONFIGS, infoOf, type OptimizerInfo } from "../registry.js";
 type Opt = api.Optimizer<object>;
 
 function make(info: OptimizerInfo | string, options: Record<string, unknown>) {
-  const params = [Param.from(Float32Array.from({ length: 33 }, (_, i) => Math.sin(i))), Param.from(Float64Array.from({ length: 9 }, (_, i) => Math.cos(i)))];
+  const params = [
+    Param.from(Float32Array.from({ length: 33 }, (_, i) => Math.sin(i))),
+    Param.from(Float64Array.from({ length: 9 }, (_, i) => Math.cos(i))),
+  ];
   const opt = (typeof info === "string" ? infoOf(info) : info).make(params, options);
   const fill = (t: number) => params.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(t * 7 + i * 3 + k))));
   return { params, opt, fill };
@@ -29,7 +32,12 @@ describe("skipNonFinite", () => {
           guard.step();
         }
         let skipped = 0;
-        for (const [k, i, bad] of [[0, 0, NaN], [0, 32, Infinity], [1, 4, -Infinity], [1, 8, NaN]] as const) {
+        for (const [k, i, bad] of [
+          [0, 0, NaN],
+          [0, 32, Infinity],
+          [1, 4, -Infinity],
+          [1, 8, NaN],
+        ] as const) {
           fill(10 + k + i);
           params[k]!.grad[i] = bad;
           const before = bytesOf(params, opt);
@@ -61,7 +69,8 @@ describe("skipNonFinite", () => {
 
   it("with finite gradients, clips and steps exactly as clipGradNorm + step()", () => {
     for (const { info, config, title: name } of CONFIGS) {
-      const a = make(info, config.options), b = make(info, config.options);
+      const a = make(info, config.options),
+        b = make(info, config.options);
       const guard = skipNonFinite(a.opt, { maxNorm: 0.3, normType: 2 });
       for (let t = 0; t < 4; t++) {
         a.fill(t);
@@ -87,7 +96,8 @@ describe("skipNonFinite", () => {
   });
 
   it("wrapped params (the caller's arrays): skip, and clipping writes back", () => {
-    const data = Float32Array.from([1, 2, 3]), grad = Float32Array.from([3, 4, NaN]);
+    const data = Float32Array.from([1, 2, 3]),
+      grad = Float32Array.from([3, 4, NaN]);
     const p = Param.wrap(data, grad);
     const opt = new api.SGD([p], { lr: 1 });
     const guard = skipNonFinite(opt, { maxNorm: 1 });
@@ -114,7 +124,8 @@ describe("skipNonFinite", () => {
 
 describe("clipGradNorm / clipGradValue edge cases", () => {
   it("validates its arguments and leaves out frozen params", () => {
-    const p = Param.from([3, 4]), frozen = Param.from([100], { requiresGrad: false });
+    const p = Param.from([3, 4]),
+      frozen = Param.from([100], { requiresGrad: false });
     p.grad.set([3, 4]);
     frozen.grad.set([100]);
     expect(() => api.clipGradNorm([p], -1)).toThrow(api.InvalidOptionError);

@@ -63,6 +63,21 @@ export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOp
     // the paper variant divides by sqrt(v) + eps: bc2 = 1 leaves v unchanged, exactly
     const bc2 = group.variant === "paper" ? 1 : 1 - cachedPow(b2, now.k + 1);
     const v = s.buffer("exp_avg_sq").ptr;
-    scheduleFree[p.dtype](p.dataPtr, p.gradPtr, s.buffer("z").ptr, s.buffer("x").ptr, v, p.size, now.lr, group.weightDecay, b2, bc2, group.eps, now.c, b1, 1);
+    scheduleFree[p.dtype](
+      p.dataPtr,
+      p.gradPtr,
+      s.buffer("z").ptr,
+      s.buffer("x").ptr,
+      v,
+      p.size,
+      now.lr,
+      group.weightDecay,
+      b2,
+      bc2,
+      group.eps,
+      now.c,
+      b1,
+      1,
+    );
   }
 }

@@ -39,7 +39,10 @@ export type Mode = "train" | "eval";
 
 const toY = kernelsByDType("scheduleFreeY");
 /** z and x, both starting at the params. */
-export const SCHEDULE_FREE_BUFFERS: readonly StateBufferSpec[] = [{ name: "z", init: "params" }, { name: "x", init: "params" }];
+export const SCHEDULE_FREE_BUFFERS: readonly StateBufferSpec[] = [
+  { name: "z", init: "params" },
+  { name: "x", init: "params" },
+];
 
 export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> extends FirstOrderOptimizer<O> {
   #mode: Mode = "train";
@@ -63,7 +66,8 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
     const unknown = Object.keys(extra).filter((k) => k !== "mode");
     if (unknown.length > 0) throw new CheckpointError("mismatch", `${where} has ${unknown.join(", ")}, which ${this.kind} does not keep`);
     const mode = asString(extra.mode, `${where}.mode`);
-    if (mode !== "train" && mode !== "eval") throw new CheckpointError("invalid", `${where}.mode is ${JSON.stringify(mode)}, expected "train" or "eval"`);
+    if (mode !== "train" && mode !== "eval")
+      throw new CheckpointError("invalid", `${where}.mode is ${JSON.stringify(mode)}, expected "train" or "eval"`);
     return {
       commit: () => {
         this.#mode = mode;
@@ -102,7 +106,9 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
   /** Also throws a StateError in eval mode (the params hold x, not y); see train(). */
   override checkStep(): void {
     if (this.#mode === "eval") {
-      throw new StateError("wasm-optim: step() in eval mode: the params hold the averaged point x; call train() first to put back y, where gradients are taken");
+      throw new StateError(
+        "wasm-optim: step() in eval mode: the params hold the averaged point x; call train() first to put back y, where gradients are taken",
+      );
     }
     super.checkStep();
   }

@@ -41,6 +41,21 @@ export class SGDScheduleFree extends ScheduleFreeOptimizer<SGDScheduleFreeOption
   }
 
   protected kernelStep(p: Param, group: ParamGroup<SGDScheduleFreeOptions>, s: ParamState, now: ScheduleFreeStep): void {
-    scheduleFree[p.dtype](p.dataPtr, p.gradPtr, s.buffer("z").ptr, s.buffer("x").ptr, 0, p.size, now.lr, group.weightDecay, 0, 1, 0, now.c, group.momentum, 0);
+    scheduleFree[p.dtype](
+      p.dataPtr,
+      p.gradPtr,
+      s.buffer("z").ptr,
+      s.buffer("x").ptr,
+      0,
+      p.size,
+      now.lr,
+      group.weightDecay,
+      0,
+      1,
+      0,
+      now.c,
+      group.momentum,
+      0,
+    );
   }
 }
