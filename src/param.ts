@@ -11,6 +11,12 @@ export type ArrayOf<D extends DType> = D extends "float64" ? Float64Array : Floa
 
 export interface ParamOptions<D extends DType = DType> {
   dtype?: D;
+  /**
+   * The tensor's shape, as a torch tensor has (row-major: the last dimension varies fastest);
+   * its product must equal the number of elements. Default: `[size]`. Adafactor and Muon read
+   * it (they factor over the last two dimensions); elementwise rules ignore it.
+   */
+  shape?: readonly number[];
   /** false freezes the parameter: step() leaves it (and its state) untouched. */
   requiresGrad?: boolean;
   name?: string;
@@ -24,6 +30,20 @@ function checkSize(size: unknown): number {
   }
   return size as number;
 }
+
+/** A shape: non-negative integers whose product (the size) fits in wasm32; returned frozen. */
+function checkShape(shape: unknown, where = "shape"): readonly number[] {
+  if (!Array.isArray(shape)) throw new InvalidOptionError(where, shape, "an array of non-negative integers (the tensor's dimensions)");
+  let size = 1;
+  shape.forEach((d: unknown, i) => {
+    if (!Number.isSafeInteger(d) || (d as number) < 0) throw new InvalidOptionError(`${where}[${i}]`, d, "a non-negative integer");
+    size *= d as number;
+  });
+  checkSize(size);
+  return Object.freeze([...(shape as number[])]);
+}
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
 
 function checkDType(dtype: unknown): DType {
   if (dtype !== "float32" && dtype !== "float64") throw new InvalidOptionError("dtype", dtype, '"float32" or "float64"');
@@ -64,7 +84,10 @@ export function disposedError(p: Param, where = "Param", then = ""): StateError 
 export const bytesPer = (dtype: DType): number => (dtype === "float64" ? 8 : 4);
 
 export class Param<A extends FloatArray = FloatArray> {
+  /** The number of elements (the product of `shape`). */
   readonly size: number;
+  /** The tensor's dimensions (frozen; `[size]` unless given). */
+  readonly shape: readonly number[];
   readonly dtype: DType;
   /** false freezes the parameter: step() skips it, as PyTorch skips params without a grad. */
   requiresGrad: boolean;
@@ -74,8 +97,25 @@ export class Param<A extends FloatArray = FloatArray> {
   /** The user's own arrays when made by Param.wrap (copied in and out by each step). */
   #external: { data: A; grad: A } | null = null;
 
-  constructor(size: number, options: ParamOptions = {}) {
-    this.size = checkSize(size);
+  /**
+   * A zero-filled param of `size` elements, or of the given `shape` (`new Param([64, 4])`).
+   * @throws InvalidOptionError for a size or shape that is not non-negative integers, or an
+   * `options.shape` whose product differs from `size`.
+   */
+  constructor(sizeOrShape: number | readonly number[], options: ParamOptions = {}) {
+    if (Array.isArray(sizeOrShape)) {
+      this.shape = checkShape(sizeOrShape);
+      this.size = sizeOf(this.shape);
+      if (options.shape !== undefined && sizeOf(checkShape(options.shape, "options.shape")) !== this.size) {
+        throw new InvalidOptionError("options.shape", options.shape, `a shape of ${this.size} elements, as [${this.shape.join(", ")}]`);
+      }
+    } else {
+      this.size = checkSize(sizeOrShape);
+      this.shape = options.shape === undefined ? Object.freeze([this.size]) : checkShape(options.shape);
+      if (sizeOf(this.shape) !== this.size) {
+        throw new InvalidOptionError("shape", options.shape, `dimensions whose product is the number of elements, ${this.size}`);
+      }
+    }
     this.dtype = checkDType(options.dtype ?? "float32");
     this.requiresGrad = options.requiresGrad ?? true;
     this.name = options.name;

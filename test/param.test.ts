@@ -103,3 +103,29 @@ describe("Param", () => {
     native.dispose();
   });
 });
+
+describe("shapes", () => {
+  it("Param.from(values, { shape }) and new Param(shape) keep the shape; the size is its product", () => {
+    const p = Param.from([1, 2, 3, 4, 5, 6], { shape: [2, 3] });
+    expect(p.shape).toEqual([2, 3]);
+    expect(p.size).toBe(6);
+    const q = new Param([4, 2, 3], { dtype: "float64" });
+    expect(q.shape).toEqual([4, 2, 3]);
+    expect(q.size).toBe(24);
+    expect(q.data.length).toBe(24);
+    expect(new Param(5).shape).toEqual([5]);
+    expect(new Param([0, 3]).size).toBe(0);
+    expect(() => ((p.shape as number[])[0] = 3)).toThrow(TypeError); // frozen
+    for (const x of [p, q]) x.dispose();
+  });
+
+  it("a non-integer, negative or mismatched shape is refused, naming the value", () => {
+    expect(() => Param.from([1, 2, 3], { shape: [2, 2] })).toThrow(/shape.*4|product.*3/);
+    expect(() => new Param([2, 1.5])).toThrow(/shape\[1\].*1\.5/);
+    expect(() => new Param([-1, 2])).toThrow(/shape\[0\].*-1/);
+    expect(() => new Param(6, { shape: [4] })).toThrow(InvalidOptionError);
+    expect(() => new Param([2, 3], { shape: [3, 3] })).toThrow(/options\.shape/);
+    expect(() => Param.from([1], { shape: "1" as unknown as number[] })).toThrow(InvalidOptionError);
+    expect(new Param([2, 3], { shape: [3, 2] }).shape).toEqual([2, 3]); // the first argument wins; same size is fine
+  });
+});
