@@ -33,7 +33,7 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
    * fails before the first param is updated.
    */
   step(closure?: () => number): number | undefined {
-    this.checkStep();
+    this.checkStep(closure);
     const loss = closure ? closure() : undefined;
     if (closure) this.checkStep(); // the closure may have disposed something
     const created = this.#prepareState();

@@ -40,7 +40,7 @@ export type ParamsInput<O> = Iterable<Param> | Iterable<GroupInput<O>>;
 export abstract class Optimizer<O extends object> {
   /** The hyperparameters a group gets when it does not override them. */
   readonly defaults: Readonly<O>;
-  readonly paramGroups: ParamGroup<O>[] = [];
+  #groups: readonly ParamGroup<O>[] = Object.freeze([]);
   /** Per-parameter state, created on a parameter's first step. */
   readonly state = new Map<Param, ParamState>();
   /** Per-group scalar state (e.g. Schedule-Free's k, weightSum, lrMax), by group. */
@@ -78,7 +78,17 @@ export abstract class Optimizer<O extends object> {
       list[0] instanceof Param ? [{ params: list as Param[] } as unknown as GroupInput<O>] : (list as GroupInput<O>[]);
     const built: ParamGroup<O>[] = [];
     groups.forEach((group, i) => built.push(this.#buildGroup(group, `params[${i}]`, built)));
-    this.paramGroups.push(...built);
+    this.#groups = Object.freeze(built);
+  }
+
+  /**
+   * The parameter groups, in order (torch's `param_groups`). The array is frozen and each
+   * group's `params` too: groups are added only through addParamGroup and hyperparameters
+   * changed only through their validated setters (`group.lr = 0.01`), so no route skips the
+   * checks.
+   */
+  get paramGroups(): readonly ParamGroup<O>[] {
+    return this.#groups;
   }
 
   /** The name in checkpoints: the class's static `kind` (e.g. "Adam"). */
@@ -97,7 +107,10 @@ export abstract class Optimizer<O extends object> {
    * optimizer or param; Schedule-Free in eval mode). Wrappers call it before they change
    * the gradients.
    */
-  checkStep(): void {
+  checkStep(closure?: unknown): void {
+    if (closure !== undefined && typeof closure !== "function") {
+      throw new InvalidOptionError("closure", closure, "a function that recomputes the loss and writes the gradients, or nothing", "type");
+    }
     if (this.#disposed) throw new StateError(`wasm-optim: this ${this.kind} was disposed`);
     for (const group of this.paramGroups) {
       for (const p of group.params) {
@@ -107,8 +120,12 @@ export abstract class Optimizer<O extends object> {
     }
   }
 
-  /** Zeroes the gradient of every param. */
+  /**
+   * Zeroes the gradient of every param (all or none).
+   * @throws StateError for a disposed optimizer or param (no gradient is changed then).
+   */
   zeroGrad(): void {
+    this.checkStep();
     for (const group of this.paramGroups) for (const p of group.params) p.zeroGrad();
   }
 
@@ -133,7 +150,7 @@ export abstract class Optimizer<O extends object> {
    * @throws InvalidOptionError for a bad option or a param already in a group.
    */
   protected addGroup(group: GroupInput<O>): void {
-    this.paramGroups.push(this.#buildGroup(group, "group", this.paramGroups));
+    this.#groups = Object.freeze([...this.#groups, this.#buildGroup(group, "group", this.#groups)]);
   }
 
   /** The state of `p`, created empty on first use. */
@@ -283,12 +300,20 @@ export abstract class Optimizer<O extends object> {
 
   /** The options given, checked for unknown names; an option given as undefined takes its default. */
   #known(options: object, where: string): Partial<O> {
-    if (options === null || typeof options !== "object") throw new InvalidOptionError(where, options, "an object of options");
+    if (options === null || typeof options !== "object" || Array.isArray(options)) {
+      throw new InvalidOptionError(where, options, "an object of options");
+    }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) {
       if (key === "params" || value === undefined) continue;
-      if (!(key in this.#schema)) {
-        throw new InvalidOptionError(`${where}.${key}`, value, `an option of ${this.kind}: ${Object.keys(this.#schema).join(", ")}`);
+      // own names only: toString, constructor or a JSON "__proto__" are not options
+      if (!Object.hasOwn(this.#schema, key)) {
+        throw new InvalidOptionError(
+          `${where}.${key}`,
+          value,
+          `an option of ${this.kind}: ${Object.keys(this.#schema).join(", ")}`,
+          "value",
+        );
       }
       out[key] = value;
     }
@@ -325,8 +350,9 @@ export abstract class Optimizer<O extends object> {
     });
     const values = this.#validate({ ...this.defaults, ...this.#known(input, where) }, where);
     const keys = Object.keys(this.#schema) as (keyof O & string)[];
-    const group = { params: Object.freeze([...input.params]) };
+    const group = {};
     Object.defineProperties(group, {
+      params: { value: Object.freeze([...input.params]), enumerable: true },
       [STORE]: { value: keys.map((k) => values[k]) },
       [OWNER]: { value: this },
       [INSPECT]: { value: inspectGroup },

@@ -1,5 +1,7 @@
 // Option checks: each validator returns the value (possibly normalised) or throws an
-// InvalidOptionError naming the option and showing the value. A Schema lists an
+// InvalidOptionError naming the option and previewing the value: a TypeError
+// (ERR_INVALID_ARG_TYPE) for the wrong type, a TypeError (ERR_INVALID_ARG_VALUE) for a wrong
+// value of the right type, a RangeError (ERR_OUT_OF_RANGE) for a number out of range. A Schema lists an
 // optimizer's hyperparameters with their defaults and validators.
 import { InvalidOptionError } from "./errors.js";
 
@@ -10,49 +12,54 @@ export type Check<V> = (name: string, value: unknown) => V;
 export type Schema<O> = { readonly [K in keyof O]-?: { readonly default: O[K] | undefined; readonly check: Check<O[K]> } };
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** The error for a value that is not an acceptable number: wrong type, or a number out of range. */
+const notNumber = (name: string, v: unknown, desc: string) =>
+  new InvalidOptionError(name, v, desc, typeof v === "number" ? "range" : "type");
 /** A finite number in [lo, hi] (or (lo, hi] / [lo, hi) with the open flags). */
 export function range(lo: number, hi: number, { loOpen = false, hiOpen = false } = {}): Check<number> {
   const desc = `a finite number in ${loOpen ? "(" : "["}${lo}, ${hi}${hiOpen ? ")" : "]"}`;
   return (name, v) => {
-    if (!finite(v) || (loOpen ? v <= lo : v < lo) || (hiOpen ? v >= hi : v > hi)) throw new InvalidOptionError(name, v, desc);
+    if (!finite(v) || (loOpen ? v <= lo : v < lo) || (hiOpen ? v >= hi : v > hi)) throw notNumber(name, v, desc);
     return v;
   };
 }
 
 export const nonNegative: Check<number> = (name, v) => {
-  if (!finite(v) || v < 0) throw new InvalidOptionError(name, v, "a finite number >= 0");
+  if (!finite(v) || v < 0) throw notNumber(name, v, "a finite number >= 0");
   return v;
 };
 
 export const positive: Check<number> = (name, v) => {
-  if (!finite(v) || v <= 0) throw new InvalidOptionError(name, v, "a finite number > 0");
+  if (!finite(v) || v <= 0) throw notNumber(name, v, "a finite number > 0");
   return v;
 };
 
 /** eps > 0: with eps = 0 an element whose gradient is exactly 0 becomes 0/0 = NaN. */
 export const epsilon: Check<number> = (name, v) => {
-  if (!finite(v) || v <= 0) throw new InvalidOptionError(name, v, "a finite number > 0 (with 0, an exactly-zero gradient gives 0/0 = NaN)");
+  if (!finite(v) || v <= 0) throw notNumber(name, v, "a finite number > 0 (with 0, an exactly-zero gradient gives 0/0 = NaN)");
   return v;
 };
 
 export const probability: Check<number> = range(0, 1, { hiOpen: true });
 
 export const bool: Check<boolean> = (name, v) => {
-  if (typeof v !== "boolean") throw new InvalidOptionError(name, v, "true or false");
+  if (typeof v !== "boolean") throw new InvalidOptionError(name, v, "true or false", "type");
   return v;
 };
 
 /** A positive integer (>= min). */
 export function integer(min: number): Check<number> {
   return (name, v) => {
-    if (!Number.isSafeInteger(v) || (v as number) < min) throw new InvalidOptionError(name, v, `an integer >= ${min}`);
+    if (!Number.isSafeInteger(v) || (v as number) < min) throw notNumber(name, v, `an integer >= ${min}`);
     return v as number;
   };
 }
 
 /** Adam-style betas: two numbers, each in [0, 1). Returned frozen. */
 export const betaPair: Check<readonly [number, number]> = (name, v) => {
-  if (!Array.isArray(v) || v.length !== 2) throw new InvalidOptionError(name, v, "a pair [beta1, beta2], each in [0, 1)");
+  if (!Array.isArray(v) || v.length !== 2)
+    throw new InvalidOptionError(name, v, "a pair [beta1, beta2], each in [0, 1)", Array.isArray(v) ? "value" : "type");
   probability(`${name}[0]`, v[0]);
   probability(`${name}[1]`, v[1]);
   return Object.freeze([v[0], v[1]] as [number, number]);
@@ -60,7 +67,14 @@ export const betaPair: Check<readonly [number, number]> = (name, v) => {
 
 export function oneOf<V extends string>(...values: V[]): Check<V> {
   return (name, v) => {
-    if (!values.includes(v as V)) throw new InvalidOptionError(name, v, `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`);
+    if (!values.includes(v as V)) {
+      throw new InvalidOptionError(
+        name,
+        v,
+        `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`,
+        typeof v === "string" ? "value" : "type",
+      );
+    }
     return v as V;
   };
 }

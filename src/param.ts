@@ -4,6 +4,7 @@
 import { allocate, release } from "./runtime/allocator.js";
 import { memory, sharedMemory } from "./runtime/memory.js";
 import { InvalidOptionError, StateError } from "./errors.js";
+import { bool } from "./options.js";
 
 export type DType = "float32" | "float64";
 export type FloatArray = Float32Array | Float64Array;
@@ -44,6 +45,16 @@ function checkShape(shape: unknown, where = "shape"): readonly number[] {
 }
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
+
+/** The options object of `new Param` / `Param.from` / `Param.wrap`: a plain object whose fields have the right types. */
+function checkOptions(options: unknown): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new InvalidOptionError("options", options, "an object { dtype?, shape?, requiresGrad?, name? }");
+  }
+  const o = options as ParamOptions;
+  if (o.requiresGrad !== undefined) bool("options.requiresGrad", o.requiresGrad);
+  if (o.name !== undefined && typeof o.name !== "string") throw new InvalidOptionError("options.name", o.name, "a string");
+}
 
 function checkDType(dtype: unknown): DType {
   if (dtype !== "float32" && dtype !== "float64") throw new InvalidOptionError("dtype", dtype, '"float32" or "float64"');
@@ -89,8 +100,8 @@ export class Param<A extends FloatArray = FloatArray> {
   /** The tensor's dimensions (frozen; `[size]` unless given). */
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** false freezes the parameter: step() skips it, as PyTorch skips params without a grad. */
-  requiresGrad: boolean;
+  #requiresGrad: boolean;
+  /** A label shown in error messages (optional). */
   name: string | undefined;
   #data: WasmBuffer<A> | null;
   #grad: WasmBuffer<A> | null;
@@ -103,6 +114,7 @@ export class Param<A extends FloatArray = FloatArray> {
    * `options.shape` whose product differs from `size`.
    */
   constructor(sizeOrShape: number | readonly number[], options: ParamOptions = {}) {
+    checkOptions(options);
     if (Array.isArray(sizeOrShape)) {
       this.shape = checkShape(sizeOrShape);
       this.size = sizeOf(this.shape);
@@ -117,7 +129,7 @@ export class Param<A extends FloatArray = FloatArray> {
       }
     }
     this.dtype = checkDType(options.dtype ?? "float32");
-    this.requiresGrad = options.requiresGrad ?? true;
+    this.#requiresGrad = options.requiresGrad ?? true;
     this.name = options.name;
     this.#data = new WasmBuffer<A>(this.dtype, this.size);
     try {
@@ -136,6 +148,7 @@ export class Param<A extends FloatArray = FloatArray> {
   static from(values: Float32Array | ArrayLike<number>, options?: ParamOptions<"float32">): Param<Float32Array>;
   static from<D extends DType>(values: ArrayLike<number>, options: ParamOptions<D>): Param<ArrayOf<D>>;
   static from(values: ArrayLike<number>, options: ParamOptions = {}): Param {
+    checkOptions(options);
     if (values === null || typeof values !== "object" || typeof values.length !== "number") {
       throw new InvalidOptionError("values", values, "an array or typed array of numbers");
     }
@@ -155,6 +168,7 @@ export class Param<A extends FloatArray = FloatArray> {
    * slower than the zero-copy path (see the README for the measured cost).
    */
   static wrap<B extends FloatArray>(data: B, grad: B, options: Omit<ParamOptions, "dtype"> = {}): Param<B> {
+    checkOptions(options);
     if (!(data instanceof Float32Array || data instanceof Float64Array))
       throw new InvalidOptionError("data", data, "a Float32Array or Float64Array");
     const dtype: DType = data instanceof Float64Array ? "float64" : "float32";
@@ -164,6 +178,18 @@ export class Param<A extends FloatArray = FloatArray> {
     const p = new Param<B>(data.length, { ...options, dtype });
     p.#external = { data, grad };
     return p;
+  }
+
+  /**
+   * false freezes the parameter: step() skips it (and gives it no state), as PyTorch skips
+   * params without a grad; L-BFGS and Newton treat its gradient as zero.
+   * @throws InvalidOptionError (a TypeError) for a value that is not a boolean.
+   */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+  set requiresGrad(value: boolean) {
+    this.#requiresGrad = bool("requiresGrad", value);
   }
 
   /** The parameter values (the caller's own array for a wrapped Param). */

@@ -27,7 +27,7 @@ export type CheckpointErrorCode =
 export class CheckpointError extends WasmOptimError {
   override name = "CheckpointError";
   constructor(
-    readonly code: CheckpointErrorCode,
+    override readonly code: CheckpointErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {

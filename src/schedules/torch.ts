@@ -26,6 +26,14 @@ import { readGroupValue, Scheduler, setGroupValues, type GroupUpdate } from "./s
 
 type Group = ParamGroup<object>;
 
+/** A scheduler's options argument: a plain object (not null, not an array), returned as is. */
+function optionsObject<T>(options: T, name = "options"): T {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new InvalidOptionError(name, options, "an object of scheduler options", "type");
+  }
+  return options;
+}
+
 /** The key of torch's group["initial_lr"] in optimizer.groupState. */
 export const INITIAL_LR = "initial_lr";
 
@@ -355,7 +363,8 @@ export class StepLR extends LRScheduler {
   static override readonly kind = "StepLR";
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: StepLROptions) {
+  constructor(optimizer: AnyOptimizer, options: StepLROptions) {
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = optionsObject(options);
     integer(1)("stepSize", stepSize);
     finite("gamma", gamma);
     super(optimizer, lastEpoch);
@@ -387,7 +396,8 @@ export class MultiStepLR extends LRScheduler {
   static override readonly kind = "MultiStepLR";
   readonly milestones: readonly number[];
   readonly gamma: number;
-  constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
+  constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = optionsObject(options);
     if (!Array.isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0))
       throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0");
     finite("gamma", gamma);
@@ -418,7 +428,8 @@ export interface ExponentialLROptions {
 export class ExponentialLR extends LRScheduler {
   static override readonly kind = "ExponentialLR";
   readonly gamma: number;
-  constructor(optimizer: AnyOptimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
+  constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
+    const { gamma, lastEpoch = -1 } = optionsObject(options);
     finite("gamma", gamma);
     super(optimizer, lastEpoch);
     this.gamma = gamma;
@@ -449,7 +460,8 @@ export class LinearLR extends LRScheduler {
   readonly startFactor: number;
   readonly endFactor: number;
   readonly totalIters: number;
-  constructor(optimizer: AnyOptimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: LinearLROptions = {}) {
+  constructor(optimizer: AnyOptimizer, options: LinearLROptions = {}) {
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } = optionsObject(options);
     // torch rejects 0 only implicitly (a division by zero); a factor must be in (0, 1] here
     range(0, 1, { loOpen: true })("startFactor", startFactor);
     range(0, 1)("endFactor", endFactor);
@@ -487,7 +499,8 @@ export class CosineAnnealingLR extends LRScheduler {
   static override readonly kind = "CosineAnnealingLR";
   readonly tMax: number;
   readonly etaMin: number;
-  constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0, lastEpoch = -1 }: CosineAnnealingLROptions) {
+  constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
+    const { tMax, etaMin = 0, lastEpoch = -1 } = optionsObject(options);
     integer(1)("tMax", tMax);
     nonNegative("etaMin", etaMin);
     super(optimizer, lastEpoch);
@@ -524,7 +537,8 @@ export class ConstantLR extends LRScheduler {
   static override readonly kind = "ConstantLR";
   readonly factor: number;
   readonly totalIters: number;
-  constructor(optimizer: AnyOptimizer, { factor = 1 / 3, totalIters = 5, lastEpoch = -1 }: ConstantLROptions = {}) {
+  constructor(optimizer: AnyOptimizer, options: ConstantLROptions = {}) {
+    const { factor = 1 / 3, totalIters = 5, lastEpoch = -1 } = optionsObject(options);
     // torch accepts 0 and then divides by it at totalIters; (0, 1] here
     range(0, 1, { loOpen: true })("factor", factor);
     integer(0)("totalIters", totalIters);
@@ -560,7 +574,8 @@ export class PolynomialLR extends LRScheduler {
   static override readonly kind = "PolynomialLR";
   readonly totalIters: number;
   readonly power: number;
-  constructor(optimizer: AnyOptimizer, { totalIters = 5, power = 1, lastEpoch = -1 }: PolynomialLROptions = {}) {
+  constructor(optimizer: AnyOptimizer, options: PolynomialLROptions = {}) {
+    const { totalIters = 5, power = 1, lastEpoch = -1 } = optionsObject(options);
     integer(1)("totalIters", totalIters);
     nonNegative("power", power);
     super(optimizer, lastEpoch);
@@ -629,6 +644,7 @@ export class OneCycleLR extends LRScheduler {
   readonly #schedules: { lr: Schedule; final: number; momentum: Schedule | null }[] = [];
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
+    optionsObject(options);
     const o = options ?? ({} as OneCycleLROptions);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const lastEpoch = lastEpochCheck("lastEpoch", o.lastEpoch ?? -1);
@@ -760,6 +776,7 @@ export class CyclicLR extends LRScheduler {
   readonly scaleMode: "cycle" | "iterations";
 
   constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
+    optionsObject(options);
     const o = options ?? ({} as CyclicLROptions);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const baseLr = new GroupOption("baseLr", o.baseLr, n, nonNegative, "CyclicLR");
@@ -867,7 +884,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   /** Epochs since the last restart (torch's T_cur; fractional after step(epoch)). */
   tCur: number;
 
-  constructor(optimizer: AnyOptimizer, { t0, tMult = 1, etaMin = 0, lastEpoch = -1 }: CosineAnnealingWarmRestartsOptions) {
+  constructor(optimizer: AnyOptimizer, options: CosineAnnealingWarmRestartsOptions) {
+    const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = optionsObject(options);
     integer(1)("t0", t0);
     integer(1)("tMult", tMult);
     finite("etaMin", etaMin);
@@ -961,6 +979,7 @@ export class SWALR extends LRScheduler {
   readonly annealStrategy: Anneal;
 
   constructor(optimizer: AnyOptimizer, options: SWALROptions) {
+    optionsObject(options);
     const o = options ?? ({} as SWALROptions);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const swaLr = new GroupOption("swaLr", o.swaLr, n, nonNegative, "SWALR");
@@ -1007,7 +1026,8 @@ export class SequentialLR extends LRScheduler {
   readonly schedulers: readonly LRScheduler[];
   readonly milestones: readonly number[];
   #seqLastLr: number[] = [];
-  constructor(optimizer: AnyOptimizer, { schedulers, milestones, lastEpoch = -1 }: SequentialLROptions) {
+  constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
+    const { schedulers, milestones, lastEpoch = -1 } = optionsObject(options);
     checkChildren(optimizer, schedulers);
     if (
       !Array.isArray(milestones) ||
@@ -1099,6 +1119,7 @@ export class ChainedScheduler extends Scheduler {
   #lastLr: number[];
 
   constructor(optimizer: AnyOptimizer, options: ChainedSchedulerOptions) {
+    optionsObject(options);
     const schedulers = (options ?? ({} as ChainedSchedulerOptions)).schedulers;
     checkChildren(checkOptimizer(optimizer), schedulers);
     super(optimizer);
@@ -1177,6 +1198,7 @@ export class ReduceLROnPlateau extends Scheduler {
   #lastLr: number[] = [];
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    optionsObject(options);
     const o = options ?? {};
     const n = checkOptimizer(optimizer).paramGroups.length;
     const mode = oneOf("min", "max")("mode", o.mode ?? "min");

@@ -264,10 +264,16 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const loss = this.#closure!();
     if (typeof loss !== "number") throw new InvalidOptionError("closure", loss, "a closure that returns the loss as a number");
     const K = vectorKernels[this.dtype];
-    const dst = this.#slot(slot).ptr,
+    const out = this.#slot(slot),
+      dst = out.ptr,
       bytes = bytesPer(this.dtype);
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
+      if (!p.requiresGrad) {
+        // frozen since the optimizer was built: its gradient counts as zero
+        out.view.fill(0, this.#offsets[i]!, this.#offsets[i]! + p.size);
+        continue;
+      }
       p.syncIn();
       K.copy(dst + this.#offsets[i]! * bytes, p.gradPtr, p.size);
     }
@@ -282,6 +288,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!,
         off = this.#offsets[i]! * bytes;
+      if (!p.requiresGrad) continue; // frozen since the optimizer was built: never moved
       if (x0) K.axpby(p.dataPtr, x0.ptr + off, d.ptr + off, p.size, 1, t);
       else K.axpy(p.dataPtr, d.ptr + off, p.size, t);
     }

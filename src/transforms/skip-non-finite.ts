@@ -51,7 +51,7 @@ export class SkipNonFinite extends Transform {
    * one is not finite. Returns the closure's loss.
    */
   step(closure?: () => number): number | undefined {
-    this.optimizer.checkStep(); // before the gradients are touched
+    this.optimizer.checkStep(closure); // before the gradients are touched
     const loss = closure ? closure() : undefined;
     const params: Param[] = trainable(this.optimizer.paramGroups.flatMap((g) => g.params));
     let norm: number | undefined;

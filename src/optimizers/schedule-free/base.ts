@@ -104,13 +104,13 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
   }
 
   /** Also throws a StateError in eval mode (the params hold x, not y); see train(). */
-  override checkStep(): void {
+  override checkStep(closure?: unknown): void {
     if (this.#mode === "eval") {
       throw new StateError(
         "wasm-optim: step() in eval mode: the params hold the averaged point x; call train() first to put back y, where gradients are taken",
       );
     }
-    super.checkStep();
+    super.checkStep(closure);
   }
 
   /** The interpolation coefficient beta (y = beta*x + (1 - beta)*z) of a group. */
