@@ -90,12 +90,20 @@ export function warmRestarts(value: number, period: number, options: WarmRestart
   positiveInt("period", period);
   positiveInt("mult", mult);
   finite("floor", floor);
+  // O(1) in t: the cycle index k comes from the closed form of the geometric series of cycle
+  // starts, period * (mult^k - 1) / (mult - 1), corrected by at most a step for log rounding.
+  const startOf = (k: number): number => (period * (mult ** k - 1)) / (mult - 1);
   return (t) => {
-    let len = period;
-    let cur = t;
-    while (cur >= len) {
-      cur -= len;
-      len *= mult;
+    let cur: number, len: number;
+    if (mult === 1) {
+      cur = t % period;
+      len = period;
+    } else {
+      let k = Math.floor(Math.log((t / period) * (mult - 1) + 1) / Math.log(mult));
+      while (k > 0 && startOf(k) > t) k--;
+      while (startOf(k + 1) <= t) k++;
+      cur = t - startOf(k);
+      len = period * mult ** k;
     }
     return floor + ((value - floor) * (1 + Math.cos((Math.PI * cur) / len))) / 2;
   };
