@@ -240,10 +240,35 @@ export abstract class Optimizer<O extends object> {
     return encodeState(this.stateDict(), ContentKind.optimizer);
   }
 
-  /** Restores saveState() bytes; the file is checked (length, CRC, version) before its content. */
+  /**
+   * Restores saveState() bytes; the file is checked (length, CRC, version) before its content.
+   * Untrusted bytes cost work and memory in proportion to the state this optimizer can hold,
+   * not to what the file claims: a file larger than that, or with more values, is refused from
+   * its header or as soon as the count is passed, before anything is allocated for it.
+   * @throws CheckpointError (nothing is modified).
+   */
   loadState(bytes: Uint8Array, options: LoadOptions = {}): void {
     this.#checkLive();
-    this.loadStateDict(decodeState(bytes, ContentKind.optimizer), options);
+    let elements = 0,
+      params = 0;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        elements += p.size;
+        params++;
+      }
+    }
+    const maxBytes = 2 ** 24 + 8 * elements * this.stateVectorsPerElement();
+    const maxValues = 2 ** 16 + 256 * (params + this.paramGroups.length);
+    this.loadStateDict(decodeState(bytes, ContentKind.optimizer, { maxBytes, maxValues }), options);
+  }
+
+  /**
+   * An upper bound on the state vectors (each the size of all the params) this optimizer and
+   * its attachments keep: the first-order rules keep at most 4 buffers a param, averages and
+   * accumulators one more each. Bounds what loadState reads.
+   */
+  protected stateVectorsPerElement(): number {
+    return 12;
   }
 
   /**

@@ -153,14 +153,38 @@ export function encodeState(tree: StateValue, kind: ContentKind): Uint8Array {
   return bytes;
 }
 
+/**
+ * Bounds for decoding untrusted bytes: work and memory proportional to what the reader
+ * expects, not to what the file claims.
+ */
+export interface DecodeLimits {
+  /** The largest container accepted, in bytes: checked from the header, before the CRC pass. */
+  readonly maxBytes?: number;
+  /** The most values (nulls, numbers, strings, arrays, objects, typed arrays) in the tree. */
+  readonly maxValues?: number;
+}
+
+/** Defaults for containers nobody sized: 1 GiB, 2^20 values (a plain array of 2^20 nulls is 8 MiB in JS). */
+const DEFAULT_LIMITS: Required<DecodeLimits> = { maxBytes: 2 ** 30, maxValues: 2 ** 20 };
+
 class Reader {
   at = HEADER;
+  /** Values left before the limit. */
+  #budget: number;
   readonly dv: DataView;
   constructor(
     readonly bytes: Uint8Array,
     readonly end: number,
+    maxValues: number,
   ) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#budget = maxValues;
+  }
+  /** Reserves `n` more values, before anything is allocated for them. */
+  take(n: number): void {
+    if (n > this.#budget)
+      throw new CheckpointError("format", `the state has more values than this reader expects (more than the limit, at byte ${this.at})`);
+    this.#budget -= n;
   }
   need(n: number, what: string) {
     if (n > this.end - this.at) throw new CheckpointError("format", `${what} at byte ${this.at} runs past the end of the data`);
@@ -186,6 +210,7 @@ class Reader {
   }
   value(depth: number): StateValue {
     if (depth > MAX_DEPTH) throw new CheckpointError("format", `state nested deeper than ${MAX_DEPTH} levels`);
+    this.take(1);
     const tag = this.u8();
     switch (tag) {
       case Tag.Null:
@@ -216,6 +241,8 @@ class Reader {
       case Tag.Array: {
         const n = this.u32("an array length");
         this.need(n, "an array"); // every element takes at least one byte
+        this.take(n); // refused before an array of n elements exists
+        this.#budget += n; // each element takes its own share as it is read
         const out: StateValue[] = [];
         for (let i = 0; i < n; i++) out.push(this.value(depth + 1));
         return out;
@@ -223,6 +250,8 @@ class Reader {
       case Tag.Object: {
         const n = this.u32("an object size");
         this.need(n * 5, "an object");
+        this.take(n);
+        this.#budget += n;
         const out: Record<string, StateValue> = {};
         for (let i = 0; i < n; i++) {
           const k = this.str();
@@ -241,7 +270,8 @@ class Reader {
  * Decodes a container written by encodeState, checking in this order: magic, length
  * (truncation), CRC-32, version, content kind, then the tree itself.
  */
-export function decodeState(bytes: Uint8Array, kind: ContentKind): StateValue {
+export function decodeState(bytes: Uint8Array, kind: ContentKind, limits: DecodeLimits = {}): StateValue {
+  const { maxBytes, maxValues } = { ...DEFAULT_LIMITS, ...limits };
   if (!(bytes instanceof Uint8Array)) throw new CheckpointError("format", `expected a Uint8Array, got ${show(bytes)}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 4 || dv.getUint32(0, true) !== MAGIC)
@@ -251,6 +281,8 @@ export function decodeState(bytes: Uint8Array, kind: ContentKind): StateValue {
   if (bytes.length < total) throw new CheckpointError("truncated", `${bytes.length} of ${total} bytes`);
   if (total < HEADER + TRAILER) throw new CheckpointError("format", `declared length ${total} is shorter than the header`);
   if (bytes.length > total) throw new CheckpointError("format", `${bytes.length - total} bytes after the end of the checkpoint`);
+  if (total > maxBytes)
+    throw new CheckpointError("format", `${total} bytes is more than any state this reader can hold (at most ${maxBytes} bytes)`);
   const stored = dv.getUint32(total - TRAILER, true);
   const actual = crc32(bytes.subarray(0, total - TRAILER));
   if (stored !== actual)
@@ -268,7 +300,7 @@ export function decodeState(bytes: Uint8Array, kind: ContentKind): StateValue {
   const k = dv.getUint8(4);
   if (k !== kind) throw new CheckpointError("format", `this holds ${kindName(k)} state, not ${kindName(kind)} state`);
   if (dv.getUint8(5) !== 0 || dv.getUint16(6, true) !== 0) throw new CheckpointError("format", "reserved header bytes are not zero");
-  const r = new Reader(bytes, total - TRAILER);
+  const r = new Reader(bytes, total - TRAILER, maxValues);
   const tree = r.value(0);
   if (r.at !== total - TRAILER) throw new CheckpointError("format", `${total - TRAILER - r.at} unused bytes after the state`);
   return tree;

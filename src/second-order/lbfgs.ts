@@ -107,6 +107,11 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     super.dispose();
   }
 
+  /** The history (2 vectors a pair) beside d, prev_flat_grad and the attachments' vectors. */
+  protected override stateVectorsPerElement(): number {
+    return 2 * this.paramGroups[0]!.historySize + 16;
+  }
+
   /** d and prev_flat_grad, flat vectors on the first param, are the only state buffers. */
   protected override stateBufferLength(p: Param, name: string): number | null {
     return p === this.paramGroups[0]!.params[0] && (name === "d" || name === "prev_flat_grad") ? this.numel : null;
