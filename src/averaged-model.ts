@@ -7,6 +7,7 @@ import { range } from "./options.js";
 import { disposedError, Param, WasmBuffer, type FloatArray } from "./param.js";
 import { type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
 import { asArray, asFloatArray, asInteger, asTree, expectSame } from "./checkpoint/read.js";
+import { fromJSONForm, withJSONForm } from "./checkpoint/json.js";
 import { Optimizer } from "./optimizer.js";
 import { vectorKernels } from "./vector.js";
 
@@ -137,7 +138,7 @@ export class AveragedModel implements Attachment {
 
   /** The mode, the params' layout, nAveraged and copies of the averages. */
   stateDict(): StateTree {
-    return { config: this.#config(), nAveraged: this.#n, averaged: this.#live().map((b) => b.view.slice()) };
+    return withJSONForm({ config: this.#config(), nAveraged: this.#n, averaged: this.#live().map((b) => b.view.slice()) });
   }
 
   /** Checks `state` (CheckpointError) and returns how to apply it; changes nothing. */
@@ -158,7 +159,7 @@ export class AveragedModel implements Attachment {
 
   /** Restores stateDict() (checked first: on a CheckpointError nothing changes). */
   loadStateDict(state: StateValue): void {
-    this.prepareLoad(state, this.kind).commit();
+    this.prepareLoad(fromJSONForm(state), this.kind).commit();
   }
 
   /** Frees the averages and detaches from the optimizer; any later use throws StateError. */

@@ -5,6 +5,7 @@
 // scalars; the math lives in assembly/.
 import { Optimizer, type GroupInput, type ParamGroup } from "./optimizer.js";
 import { ParamState, type Param } from "./param.js";
+import type { ExpectedState } from "./state-dict.js";
 
 /** A state buffer a param needs for its next step: a torch state name, and how it starts (default 0). */
 export type StateBufferSpec = string | { readonly name: string; readonly init: number | "params" };
@@ -52,6 +53,17 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
 
   /** The state buffers a param of `group` needs for its next step, with their initial values. */
   protected abstract stateBuffers(group: ParamGroup<O>): readonly StateBufferSpec[];
+
+  /** The per-param scalar state names this rule keeps (e.g. NAdam's mu_product); all finite. */
+  protected stateScalars(): readonly string[] {
+    return [];
+  }
+
+  /** A stepped param's checkpointed state: exactly the buffers its options need, and the rule's scalars. */
+  protected override expectedState(_p: Param, options: O): ExpectedState {
+    const buffers = this.stateBuffers({ ...options, params: [] } as ParamGroup<O>).map((b) => (typeof b === "string" ? b : b.name));
+    return { buffers, scalars: Object.fromEntries(this.stateScalars().map((k) => [k, true])), allScalars: true };
+  }
 
   /** Called once per group per step before its params (group-level scalars). */
   protected beforeGroup(_group: ParamGroup<O>): void {}

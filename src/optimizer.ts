@@ -4,6 +4,7 @@
 // (first-order.ts) runs one kernel per param; LBFGS and Newton run their own iterations.
 import { CheckpointError, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
 import { ContentKind, decodeState, encodeState } from "./checkpoint/codec.js";
+import { fromJSONForm } from "./checkpoint/json.js";
 import { InvalidOptionError, StateError } from "./errors.js";
 import type { Check, Schema } from "./options.js";
 import { disposedError, Param, ParamState } from "./param.js";
@@ -13,6 +14,7 @@ import {
   freeStates,
   parseStateDict,
   writeStateDict,
+  type ExpectedState,
   type LoadOptions,
   type OptimizerStateDict,
   type StateDictSource,
@@ -203,7 +205,8 @@ export abstract class Optimizer<O extends object> {
   }
 
   /**
-   * Restores a stateDict() (typed arrays may also be plain number arrays). Everything is
+   * Restores a stateDict(), also in its JSON form (`JSON.parse(JSON.stringify(stateDict))`,
+   * see checkpoint/json.ts; typed arrays may also be plain number arrays). Everything is
    * checked before anything changes: on a CheckpointError this optimizer, its params'
    * state and its attachments are exactly as they were. `attachments: false` leaves the
    * attachments alone (and ignores theirs in the checkpoint).
@@ -212,7 +215,7 @@ export abstract class Optimizer<O extends object> {
   loadStateDict(stateDict: StateValue, options: LoadOptions = {}): void {
     this.#checkLive();
     const attachments = (options.attachments ?? true) ? [...this.#attachments] : null;
-    const parsed = parseStateDict(stateDict, this.#source(), attachments && attachments.map((a) => a.kind));
+    const parsed = parseStateDict(fromJSONForm(stateDict), this.#source(), attachments && attachments.map((a) => a.kind));
     const pending: PendingLoad[] = [];
     try {
       pending.push(this.prepareExtraState(parsed.extra, "extra"));
@@ -297,6 +300,19 @@ export abstract class Optimizer<O extends object> {
     return p.size;
   }
 
+  /**
+   * The buffer and scalar names a stepped param's saved state must have under the saved
+   * hyperparameters `options`; null (the default) checks lengths only.
+   */
+  protected expectedState(_p: Param, _options: O): ExpectedState | null {
+    return null;
+  }
+
+  /** Per-group scalar names beside torch's initial_lr (which LR schedulers keep), e.g. Schedule-Free's k. */
+  protected groupStateKeys(): readonly string[] {
+    return [];
+  }
+
   #source(): StateDictSource {
     const names = Object.keys(this.#schema);
     return {
@@ -310,6 +326,8 @@ export abstract class Optimizer<O extends object> {
         return names.map((k) => checked[k as keyof O]);
       },
       stateBufferLength: (p, name) => this.stateBufferLength(p, name),
+      expectedState: (p, values) => this.expectedState(p, Object.fromEntries(names.map((k, i) => [k, values[i]])) as O),
+      groupStateKeys: ["initial_lr", ...this.groupStateKeys()],
     };
   }
 

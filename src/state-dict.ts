@@ -8,7 +8,8 @@
 // prepareLoad between 1 and 2.
 import { CheckpointError, type StateTree, type StateValue } from "./checkpoint/attachment.js";
 import { FORMAT_VERSION } from "./checkpoint/codec.js";
-import { asArray, asFloatArray, asInteger, asScalars, asString, asTree } from "./checkpoint/read.js";
+import { withJSONForm } from "./checkpoint/json.js";
+import { asArray, asFloatArray, asInteger, asNumber, asScalars, asString, asTree } from "./checkpoint/read.js";
 import { InvalidOptionError } from "./errors.js";
 import { ParamState, type DType, type FloatArray, type Param } from "./param.js";
 
@@ -60,11 +61,28 @@ export interface StateDictSource {
   checkHyperparameters(values: StateTree, where: string): readonly unknown[];
   /** The length of `p`'s state buffer `name`; null: no such buffer is kept. */
   stateBufferLength(p: Param, name: string): number | null;
+  /**
+   * What a stepped param's state must hold under the saved hyperparameters `values` (in
+   * `names` order), or null when the optimizer does not say (then only lengths are checked).
+   */
+  expectedState(p: Param, values: readonly unknown[]): ExpectedState | null;
+  /** The per-group scalar names a checkpoint may carry (e.g. Schedule-Free's k, torch's initial_lr). */
+  readonly groupStateKeys: readonly string[];
+}
+
+/** The names a param's saved state must have: exactly these buffers, and these scalars (true: must be finite). */
+export interface ExpectedState {
+  /** Exactly these buffer names (null: any the optimizer keeps, see stateBufferLength). */
+  readonly buffers: readonly string[] | null;
+  /** The scalar names allowed, each mapped to whether it must be finite. */
+  readonly scalars: Readonly<Record<string, boolean>>;
+  /** true: every scalar of `scalars` must be present. */
+  readonly allScalars: boolean;
 }
 
 /** Writes the optimizer's part of a checkpoint; `extra` and `attachments` come from the caller. */
 export function writeStateDict(src: StateDictSource, extra: StateTree, attachments: OptimizerStateDict["attachments"]): OptimizerStateDict {
-  return {
+  return withJSONForm({
     format: "wasm-optim/optimizer",
     version: FORMAT_VERSION,
     kind: src.kind,
@@ -89,7 +107,7 @@ export function writeStateDict(src: StateDictSource, extra: StateTree, attachmen
     }),
     extra,
     attachments,
-  };
+  });
 }
 
 /** One param's checked state, not yet in wasm memory. */
@@ -160,11 +178,25 @@ function parseGroup(v: StateValue | undefined, params: readonly Param[], where: 
     throw e;
   }
   const saved = asArray(g.params, `${where}.params`, params.length);
-  const states = params.map((p, i) => parseParamState(saved[i], p, `${where}.params[${i}]`, src));
-  return { values, states, scalars: g.state === null ? null : asScalars(g.state, `${where}.state`) };
+  const states = params.map((p, i) => parseParamState(saved[i], p, `${where}.params[${i}]`, src, values));
+  const scalars = g.state === null ? null : asScalars(g.state, `${where}.state`);
+  for (const k of Object.keys(scalars ?? {})) {
+    if (!src.groupStateKeys.includes(k))
+      throw new CheckpointError(
+        "mismatch",
+        `${where}.state has ${k}, which ${src.kind} does not keep (it keeps ${src.groupStateKeys.join(", ")})`,
+      );
+  }
+  return { values, states, scalars };
 }
 
-function parseParamState(v: StateValue | undefined, p: Param, where: string, src: StateDictSource): ParsedParamState | null {
+function parseParamState(
+  v: StateValue | undefined,
+  p: Param,
+  where: string,
+  src: StateDictSource,
+  values: readonly unknown[],
+): ParsedParamState | null {
   const e = asTree(v, where);
   if (e.dtype !== p.dtype || e.size !== p.size) {
     throw new CheckpointError(
@@ -179,7 +211,39 @@ function parseParamState(v: StateValue | undefined, p: Param, where: string, src
     if (length === null) throw new CheckpointError("mismatch", `${where}.state.buffers has ${k}, which ${src.kind} does not keep`);
     return [k, asFloatArray(b, `${where}.state.buffers.${k}`, p.dtype, length)] as const;
   });
-  return { step: asInteger(s.step, `${where}.state.step`), scalars: asScalars(s.scalars, `${where}.state.scalars`), buffers };
+  const expected = src.expectedState(p, values);
+  const scalarTree = asTree(s.scalars, `${where}.state.scalars`);
+  if (expected) {
+    if (expected.buffers) {
+      const got = buffers.map(([k]) => k);
+      const missing = expected.buffers.filter((k) => !got.includes(k));
+      const extra = got.filter((k) => !expected.buffers!.includes(k));
+      if (missing.length > 0)
+        throw new CheckpointError(
+          "mismatch",
+          `${where}.state.buffers lacks ${missing.join(", ")}, which ${src.kind} keeps with these options`,
+        );
+      if (extra.length > 0)
+        throw new CheckpointError(
+          "mismatch",
+          `${where}.state.buffers has ${extra.join(", ")}, which ${src.kind} does not keep with these options`,
+        );
+    }
+    for (const k of Object.keys(scalarTree)) {
+      if (!Object.hasOwn(expected.scalars, k))
+        throw new CheckpointError("mismatch", `${where}.state.scalars has ${k}, which ${src.kind} does not keep`);
+    }
+    if (expected.allScalars) {
+      const missing = Object.keys(expected.scalars).filter((k) => !Object.hasOwn(scalarTree, k));
+      if (missing.length > 0) throw new CheckpointError("mismatch", `${where}.state.scalars lacks ${missing.join(", ")}`);
+    }
+  }
+  const scalars: Record<string, number> = {};
+  for (const [k, x] of Object.entries(scalarTree)) {
+    const finite = expected ? expected.scalars[k]! : true; // a NaN where a finite number is required would poison every later step
+    scalars[k] = asNumber(x, `${where}.state.scalars.${k}`, finite);
+  }
+  return { step: asInteger(s.step, `${where}.state.step`), scalars, buffers };
 }
 
 /** The new per-param states of a checked checkpoint, in wasm memory (step 2). */

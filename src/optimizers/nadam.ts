@@ -35,6 +35,8 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
  * mu_product * mu_{t+1}; torch 1.13 counted mu_t twice there). `mu_product` is kept in
  * the param's precision, as torch keeps it in a tensor.
  */
+const SCALARS = ["mu_product"];
+
 export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
   static readonly kind: string = "NAdam";
 
@@ -44,6 +46,10 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
 
   protected stateBuffers(_group: ParamGroup<NAdamOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
+  }
+
+  protected override stateScalars(): readonly string[] {
+    return SCALARS;
   }
 
   protected update(p: Param, group: ParamGroup<NAdamOptions>, s: ParamState): void {

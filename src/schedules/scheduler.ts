@@ -4,6 +4,7 @@ import { InvalidOptionError } from "../errors.js";
 import type { ParamGroup } from "../optimizer.js";
 import { checkOptimizer, type AnyOptimizer } from "../any-optimizer.js";
 import { kindOf, type Attachment, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
+import { fromJSONForm, withJSONForm } from "../checkpoint/json.js";
 import { asTree, expectSame } from "../checkpoint/read.js";
 
 /**
@@ -34,8 +35,9 @@ export abstract class Scheduler implements Attachment {
   /** Checks a saved position and returns how to restore it. */
   protected abstract preparePosition(saved: StateTree, where: string): PendingLoad;
 
+  /** The config and position (with a toJSON writing the JSON form: checkpoint/json.ts). */
   stateDict(): StateTree {
-    return { config: this.config(), ...this.position() };
+    return withJSONForm({ config: this.config(), ...this.position() });
   }
 
   prepareLoad(state: StateValue | undefined, where: string): PendingLoad {
@@ -46,7 +48,7 @@ export abstract class Scheduler implements Attachment {
 
   /** Restores stateDict() (checked first; on error nothing changes). Does not set hyperparameters. */
   loadStateDict(state: StateValue): void {
-    this.prepareLoad(state, this.kind).commit();
+    this.prepareLoad(fromJSONForm(state), this.kind).commit();
   }
 }
 

@@ -7,6 +7,7 @@ import { CheckpointError, type PendingLoad, type StateTree } from "../checkpoint
 import { asArray, asFloatArray, asNumber, asTree } from "../checkpoint/read.js";
 import { InvalidOptionError } from "../errors.js";
 import { Optimizer, type ParamsInput } from "../optimizer.js";
+import type { ExpectedState } from "../state-dict.js";
 import { integer, nonNegative, oneOf, type Schema } from "../options.js";
 import { WasmBuffer, bytesPer, type DType, type FloatArray, type Param, type ParamState } from "../param.js";
 import { vectorKernels } from "../vector.js";
@@ -60,6 +61,8 @@ function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSO
  * prev_loss, d, prev_flat_grad) is kept on the first param: `opt.state.get(params[0])`.
  * Checkpoints carry it all: that state, and the history pairs (oldest first) under `extra`.
  */
+const LBFGS_SCALARS = { func_evals: true, n_iter: true, t: true, H_diag: true, prev_loss: false };
+
 export class LBFGS extends Optimizer<LBFGSOptions> {
   static readonly kind: string = "LBFGS";
 
@@ -110,6 +113,11 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   /** The history (2 vectors a pair) beside d, prev_flat_grad and the attachments' vectors. */
   protected override stateVectorsPerElement(): number {
     return 2 * this.paramGroups[0]!.historySize + 16;
+  }
+
+  /** torch's scalars on the first param; prev_loss is NaN after a NaN loss (torch keeps it), so it may be any number. */
+  protected override expectedState(): ExpectedState {
+    return { buffers: null, scalars: LBFGS_SCALARS, allScalars: false };
   }
 
   /** d and prev_flat_grad, flat vectors on the first param, are the only state buffers. */

@@ -44,6 +44,9 @@ export const SCHEDULE_FREE_BUFFERS: readonly StateBufferSpec[] = [
   { name: "x", init: "params" },
 ];
 
+/** The per-group scalars of the weighted average. */
+const GROUP_STATE = ["k", "weight_sum", "lr_max"];
+
 export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> extends FirstOrderOptimizer<O> {
   #mode: Mode = "train";
   #current: ScheduleFreeStep = { k: 0, lr: 0, c: 0 };
@@ -139,6 +142,10 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
   }
 
   /** z = x = y = the params on a param's first step. */
+  protected override groupStateKeys(): readonly string[] {
+    return GROUP_STATE;
+  }
+
   protected stateBuffers(_group: ParamGroup<O>): readonly StateBufferSpec[] {
     return SCHEDULE_FREE_BUFFERS;
   }
