@@ -1,0 +1,239 @@
+// Multi-threaded elementwise kernels: one job split into chunks that the main thread and
+// `worker_threads` Workers claim from a shared counter, each thread running the SAME compiled
+// `WebAssembly.Module` over the SAME shared `WebAssembly.Memory` (./memory.ts).
+//
+// - Work-sharing: the main thread claims chunks too, so the call never waits for a worker that
+//   has not started; a busy second core costs at most the chunks a worker already claimed.
+// - Bit-identical to one thread: chunk boundaries fall on multiples of 64 bytes, so every
+//   element is computed by the same SIMD lane arithmetic (or the same one-lane tail) as in a
+//   single call over the whole range; the kernels are elementwise, so order does not matter.
+// - Reductions (dot, norms, the finite check) are not split: they run on the calling thread as
+//   one kernel call, so their summation order is the same for every thread count.
+// - Workers start lazily (first parallel call), are unref'd (a script exits by itself), poll
+//   the job counter briefly after each job and then sleep in `Atomics.wait`.
+// - Off where shared memory, SharedArrayBuffer or worker_threads are missing (a browser page,
+//   `node --no-harmony-sharedarraybuffer`): every call then runs on the calling thread.
+import { InvalidOptionError } from "../errors.js";
+import type { DType } from "../param.js";
+import { kernelTable, type KernelName } from "./kernels.generated.js";
+import { memory, sharedMemory, wasmExports, wasmModule } from "./memory.js";
+import { SOURCE, runChunks, type ControlLayout, type WorkerData } from "./thread-worker.js";
+
+/** The kernels that may be split: every kernel of assembly/kernels.mjs that returns nothing (elementwise). */
+export type ElementwiseKernelName = {
+  [K in KernelName]: (typeof kernelTable)[K]["returns"] extends "void" ? K : never;
+}[KernelName];
+
+/**
+ * Below this many elements a call runs on the calling thread alone: handing a job to a worker
+ * costs ~1-3 µs when it is polling (Adam float32 runs ~1.4 elements/ns, so ~3k elements), and
+ * 25-55 µs when it sleeps. Measured in bench/threads.bench.mjs (see bench/RESULTS.md).
+ */
+export const PARALLEL_THRESHOLD = 32768;
+/** Smallest chunk, in elements: big enough that claiming it (~0.1 µs) is noise. */
+const MIN_CHUNK = 8192;
+/** Chunks per thread for a large job: small chunks bound what a preempted worker holds up. */
+const CHUNKS_PER_THREAD = 8;
+/** Chunk boundaries are multiples of this many bytes: a cache line, four v128 lanes. */
+const CHUNK_ALIGN_BYTES = 64;
+/** Polls of the job counter (~20 ns each) before a worker sleeps: ~50 µs. */
+const SPIN_POLLS = 2500;
+/** setNumThreads' upper bound (a guard against a typo starting thousands of workers). */
+export const MAX_THREADS = 256;
+
+const SUFFIX: Readonly<Record<DType, string>> = { float32: "f32", float64: "f64" };
+const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8 };
+
+/** Every elementwise export, in a fixed order: a job names its kernel by index into this list. */
+const elementwise = (Object.keys(kernelTable) as KernelName[]).filter((k): k is ElementwiseKernelName => kernelTable[k].returns === "void");
+const exportNames = elementwise.flatMap((k) => [`${k}_f32`, `${k}_f64`]);
+const exportIndex = new Map(exportNames.map((name, i) => [name, i]));
+type KernelFn = (...args: number[]) => unknown;
+const mainKernels: readonly KernelFn[] = exportNames.map((name) => (wasmExports as unknown as Record<string, KernelFn>)[name]!);
+const maxArgs = Math.max(
+  ...elementwise.map((k) => kernelTable[k].pointers.length + kernelTable[k].scalars.length + Object.keys(kernelTable[k].flags).length),
+);
+
+const LAYOUT: ControlLayout = {
+  gen: 0,
+  done: 1,
+  sleepers: 2,
+  ranges: 3,
+  error: 4,
+  kernel: 5,
+  pointers: 6,
+  rest: 7,
+  elementBytes: 8,
+  workerChunks: 9,
+  range0: 16, // .. 16 + MAX_THREADS - 1
+  // Float64 slots (byte offset 8*slot), after the Int32 slots above
+  chunkElements: (16 + MAX_THREADS) / 2,
+  n: (16 + MAX_THREADS) / 2 + 1,
+  args: (16 + MAX_THREADS) / 2 + 2,
+};
+
+interface WorkerThreads {
+  Worker: new (
+    source: string,
+    options: { eval: true; workerData: WorkerData },
+  ) => { unref(): void; on(event: "error", listener: (e: unknown) => void): void };
+}
+type NodeProcess = { getBuiltinModule?: (id: string) => unknown } | undefined;
+
+/** worker_threads when this runtime has it and shared memory (else null: threads are off). */
+function workerThreads(): WorkerThreads | null {
+  if (!sharedMemory || typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") return null;
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const wt = proc?.getBuiltinModule?.("node:worker_threads") as WorkerThreads | undefined;
+  return wt && typeof wt.Worker === "function" ? wt : null;
+}
+
+const threadsModule = workerThreads();
+/** true when this runtime can run kernels on more than one thread. */
+export const threadsAvailable = threadsModule !== null;
+
+function defaultThreads(): number {
+  const os = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.("node:os") as
+    { availableParallelism?: () => number } | undefined;
+  return Math.max(1, Math.min(os?.availableParallelism?.() ?? 1, 4));
+}
+
+let numThreads = threadsAvailable ? defaultThreads() : 1;
+
+/**
+ * Sets the number of threads the library's elementwise kernels use (torch.set_num_threads),
+ * the calling thread included: 1 runs everything on the calling thread. Library-wide; takes
+ * effect at the next step. Where threads are unavailable (no shared memory or worker_threads)
+ * the value is accepted and ignored, and {@link getNumThreads} reports 1.
+ *
+ * @param n - an integer from 1 to 256
+ * @throws InvalidOptionError (option "numThreads") when n is not such an integer
+ */
+export function setNumThreads(n: number): void {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new InvalidOptionError("numThreads", n, `an integer from 1 to ${MAX_THREADS}`);
+  }
+  if (threadsAvailable) numThreads = n;
+}
+
+/**
+ * The number of threads elementwise kernels use, the calling thread included
+ * (torch.get_num_threads). Default: the machine's available parallelism, at most 4; always 1
+ * where threads are unavailable.
+ */
+export function getNumThreads(): number {
+  return numThreads;
+}
+
+// ---- the pool (created on the first parallel call)
+interface Pool {
+  readonly control: Int32Array;
+  readonly job: Float64Array;
+  workers: number;
+}
+let pool: Pool | null = null;
+let warned = false;
+const mainArgs: number[] = [];
+
+function startWorkers(p: Pool, wanted: number): void {
+  const Worker = threadsModule!.Worker;
+  for (; p.workers < wanted; p.workers++) {
+    const w = new Worker(SOURCE, {
+      eval: true,
+      workerData: {
+        module: wasmModule,
+        memory,
+        control: p.control.buffer as SharedArrayBuffer,
+        layout: LAYOUT,
+        exports: exportNames,
+        id: p.workers,
+        spin: SPIN_POLLS,
+      },
+    });
+    w.unref();
+    // a worker that fails never claims a chunk (a kernel error is caught inside runChunks):
+    // the other threads do its share; say so once
+    w.on("error", (e) => {
+      if (!warned) process.emitWarning(`wasm-optim: a worker thread failed (${String(e)}); continuing with fewer threads`);
+      warned = true;
+    });
+  }
+}
+
+function getPool(): Pool {
+  if (pool === null) {
+    const buffer = new SharedArrayBuffer(8 * (LAYOUT.args + maxArgs));
+    pool = { control: new Int32Array(buffer), job: new Float64Array(buffer), workers: 0 };
+  }
+  return pool;
+}
+
+/** Chunks run by worker threads so far (0 before the first parallel call), for tests and diagnostics. */
+export function workerChunks(): number {
+  return pool === null ? 0 : Atomics.load(pool.control, LAYOUT.workerChunks);
+}
+
+/** Elements per chunk for n elements on `threads` threads: a multiple of 64 bytes. */
+export function chunkElements(n: number, threads: number, dtype: DType): number {
+  const align = CHUNK_ALIGN_BYTES / BYTES[dtype];
+  const target = Math.max(MIN_CHUNK, Math.ceil(n / (threads * CHUNKS_PER_THREAD)));
+  return Math.ceil(target / align) * align;
+}
+
+/**
+ * Runs the elementwise kernel `name` (assembly/kernels.mjs) over `n` elements, split across
+ * {@link getNumThreads} threads when n is at least {@link PARALLEL_THRESHOLD} (else one call
+ * on this thread). The arguments are the kernel's own, grouped: `pointers` (byte addresses,
+ * in the table's order), `n`, `scalars` and `flags` (in the table's order). The result is
+ * bit-identical to `kernelsByDType(name)[dtype](...pointers, n, ...scalars, ...flags)`.
+ * Synchronous: returns when every element is done.
+ *
+ * @throws Error when a kernel failed in some thread (a pointer out of bounds: a library bug)
+ */
+export function parallelKernel(
+  name: ElementwiseKernelName,
+  dtype: DType,
+  pointers: readonly number[],
+  n: number,
+  scalars: readonly number[],
+  flags: readonly number[],
+): void {
+  const index = exportIndex.get(`${name}_${SUFFIX[dtype]}`)!;
+  const threads = numThreads;
+  if (threads === 1 || n < PARALLEL_THRESHOLD) {
+    mainArgs.length = 0;
+    mainArgs.push(...pointers, n, ...scalars, ...flags);
+    mainKernels[index]!(...mainArgs);
+    return;
+  }
+  const p = getPool();
+  if (p.workers < threads - 1) startWorkers(p, threads - 1);
+  const { control, job } = p;
+  const chunk = chunkElements(n, threads, dtype);
+  const chunks = Math.ceil(n / chunk);
+  // the descriptor first, then the range words (which open the claims), then wake the sleepers
+  Atomics.store(control, LAYOUT.done, 0);
+  Atomics.store(control, LAYOUT.error, 0);
+  Atomics.store(control, LAYOUT.ranges, threads);
+  control[LAYOUT.kernel] = index;
+  control[LAYOUT.pointers] = pointers.length;
+  control[LAYOUT.rest] = scalars.length + flags.length;
+  control[LAYOUT.elementBytes] = BYTES[dtype];
+  job[LAYOUT.chunkElements] = chunk;
+  job[LAYOUT.n] = n;
+  let slot = LAYOUT.args;
+  for (const x of pointers) job[slot++] = x;
+  for (const x of scalars) job[slot++] = x;
+  for (const x of flags) job[slot++] = x;
+  // range k: chunks [floor(k*chunks/threads), floor((k+1)*chunks/threads)); the last word opens the job
+  for (let k = threads - 1; k >= 0; k--) {
+    Atomics.store(control, LAYOUT.range0 + k, Math.floor((k * chunks) / threads) | (Math.floor(((k + 1) * chunks) / threads) << 16));
+  }
+  Atomics.add(control, LAYOUT.gen, 1);
+  if (Atomics.load(control, LAYOUT.sleepers) > 0) Atomics.notify(control, LAYOUT.gen);
+  runChunks(control, job, LAYOUT, 0, mainKernels, mainArgs);
+  while (Atomics.load(control, LAYOUT.done) < chunks) {
+    // a worker is finishing its last chunk
+  }
+  if (Atomics.load(control, LAYOUT.error) !== 0) throw new Error(`wasm-optim: kernel ${exportNames[index]!} failed in a thread`);
+}
