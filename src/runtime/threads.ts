@@ -125,6 +125,24 @@ export function getNumThreads(): number {
   return numThreads;
 }
 
+// ---- falling back to one thread when threads do not pay (another process holds a core)
+/** A parallel call must take at most this fraction of the single-thread estimate, or the next calls run on one thread. */
+const KEEP = 0.95;
+/** At most this many calls on one thread in a row before trying the workers again. */
+const MAX_BACKOFF = 64;
+/** Every this many parallel calls, one runs on one thread to refresh the estimate. */
+const PROBE_EVERY = 64;
+/** Single-thread cost, ms per element, by kernel export and size class (floor(log2 n)): a moving average. */
+const single = new Map<number, number>();
+/** Calls left to run on one thread; the next backoff after a call that did not pay; calls since the last probe. */
+let skip = 0;
+let backoff = 1;
+let sinceProbe = 0;
+/** Consecutive parallel calls in which a worker took part. */
+let warm = 0;
+/** Consecutive judged calls that did not pay. */
+let slow = 0;
+
 // ---- the pool (created on the first parallel call)
 interface Pool {
   readonly control: Int32Array;
@@ -200,12 +218,29 @@ export function parallelKernel(
 ): void {
   const index = exportIndex.get(`${name}_${SUFFIX[dtype]}`)!;
   const threads = numThreads;
+  mainArgs.length = 0;
+  mainArgs.push(...pointers, n, ...scalars, ...flags);
   if (threads === 1 || n < PARALLEL_THRESHOLD) {
-    mainArgs.length = 0;
-    mainArgs.push(...pointers, n, ...scalars, ...flags);
     mainKernels[index]!(...mainArgs);
     return;
   }
+  // work-sharing cannot redo a chunk a preempted worker holds, and a woken worker can land on
+  // the main thread's core: each parallel call is timed against the single-thread estimate
+  // for its kernel and size; one that does not pay sends the next `backoff` calls (doubling
+  // up to MAX_BACKOFF while it keeps not paying) to one thread
+  const key = index * 64 + (31 - Math.clz32(n));
+  const estimate = single.get(key);
+  if (skip > 0 || estimate === undefined || ++sinceProbe >= PROBE_EVERY) {
+    if (skip > 0) skip--;
+    else sinceProbe = 0;
+    warm = 0;
+    const t0 = performance.now();
+    mainKernels[index]!(...mainArgs);
+    const perElement = (performance.now() - t0) / n;
+    single.set(key, estimate === undefined ? perElement : 0.75 * estimate + 0.25 * perElement);
+    return;
+  }
+  const t0 = performance.now();
   const p = getPool();
   if (p.workers < threads - 1) startWorkers(p, threads - 1);
   const { control, job } = p;
@@ -231,9 +266,26 @@ export function parallelKernel(
   }
   Atomics.add(control, LAYOUT.gen, 1);
   if (Atomics.load(control, LAYOUT.sleepers) > 0) Atomics.notify(control, LAYOUT.gen);
-  runChunks(control, job, LAYOUT, 0, mainKernels, mainArgs);
+  const mine = runChunks(control, job, LAYOUT, 0, mainKernels, mainArgs);
   while (Atomics.load(control, LAYOUT.done) < chunks) {
     // a worker is finishing its last chunk
+  }
+  // judged only when a worker took part in this call and the one before: else the main thread
+  // did (nearly) all of it, as on one thread (workers asleep: a wake-up takes 25-55 µs, which
+  // work-sharing does not wait for), or the workers' caches are cold (after one-thread calls
+  // the data sits in the main thread's cache: at 1e5 elements the first shared call is slower)
+  warm = mine < chunks ? warm + 1 : 0;
+  if (warm >= 2) {
+    // two slow calls in a row (one is noise: the main thread itself preempted) send the next
+    // `backoff` calls to one thread
+    if (performance.now() - t0 <= KEEP * estimate * n) {
+      slow = 0;
+      backoff = 1;
+    } else if (++slow >= 2) {
+      skip = backoff;
+      backoff = Math.min(2 * backoff, MAX_BACKOFF);
+      slow = 0;
+    }
   }
   if (Atomics.load(control, LAYOUT.error) !== 0) throw new Error(`wasm-optim: kernel ${exportNames[index]!} failed in a thread`);
 }
