@@ -1,8 +1,9 @@
 // Threads: one Adam step (float32, the fused kernel) over N = 1e5, 1e6, 1e7 elements on 1
-// thread and on 2 (src/runtime/threads.ts: parallelKernel, the call the step loop makes), in
+// thread and on 2 (src/runtime/threads.ts: parallelKernel, the call the step loop makes), and
+// on 2 with the fall-back to one thread off (every call split, whatever it costs), in
 // two settings: the second core free, and a busy-loop process (`node -e "for(;;){}"`) started
 // by this script spinning for the whole measurement. Each size and setting runs `ROUNDS`
-// interleaved rounds (1 thread, 2 threads, 1 thread, ...); the table gives the median over
+// interleaved rounds (1 thread, 2 threads, 2 always, 1 thread, ...); the table gives the median over
 // rounds of tinybench's median latency, and the ratio 1 thread / 2 threads (> 1: faster).
 //
 //   npm run build && node bench/threads.bench.mjs [--sizes 1e5,1e6] [--rounds 5] [--settings free,busy]
@@ -11,12 +12,17 @@ import { Bench } from "tinybench";
 import { arg, machine, median, randomArray } from "./common.mjs";
 import { allocate, release } from "../dist/runtime/allocator.js";
 import { memory } from "../dist/runtime/memory.js";
-import { PARALLEL_THRESHOLD, parallelKernel, setNumThreads, workerChunks } from "../dist/runtime/threads.js";
+import { PARALLEL_THRESHOLD, parallelKernel, setFallback, setNumThreads, workerChunks } from "../dist/runtime/threads.js";
 
 const SIZES = arg("--sizes", "1e5,1e6,1e7").split(",").map(Number);
 const ROUNDS = Number(arg("--rounds", "5"));
 const SETTINGS = arg("--settings", "free,busy").split(",");
-const THREADS = [1, 2];
+/** The tasks: 1 thread; 2 threads (the library's behaviour); 2 threads that always split (fall-back off). */
+const TASKS = [
+  { name: "1", threads: 1, fallback: true },
+  { name: "2", threads: 2, fallback: true },
+  { name: "2 always", threads: 2, fallback: false },
+];
 
 /** Adam's buffers (p, g, m, v; no amsgrad) in wasm memory, and one step over them. */
 function adam(n) {
@@ -47,19 +53,23 @@ for (const setting of SETTINGS) {
   try {
     for (const n of SIZES) {
       const { step, dispose } = adam(n);
-      const samples = Object.fromEntries(THREADS.map((t) => [t, []]));
+      const samples = Object.fromEntries(TASKS.map((t) => [t.name, []]));
       const time = n >= 1e7 ? 1500 : 500;
       const workersBefore = workerChunks();
       for (let r = 0; r < ROUNDS; r++) {
-        for (const t of THREADS) {
+        for (const t of TASKS) {
           const bench = new Bench({ time, warmupTime: 100, warmupIterations: 5 });
-          bench.add(`${t}`, step, { beforeAll: () => setNumThreads(t) });
+          const beforeAll = () => {
+            setNumThreads(t.threads);
+            setFallback(t.fallback);
+          };
+          bench.add(t.name, step, { beforeAll });
           await bench.run();
-          samples[t].push(bench.tasks[0].result.latency.p50);
+          samples[t.name].push(bench.tasks[0].result.latency.p50);
         }
       }
       dispose();
-      const ms = Object.fromEntries(THREADS.map((t) => [t, median(samples[t])]));
+      const ms = Object.fromEntries(TASKS.map((t) => [t.name, median(samples[t.name])]));
       rows.push({ setting, n, ms, workerChunks: workerChunks() - workersBefore });
       console.error(
         `${setting} N=${n.toExponential(0)}: 1 thread ${(ms[1] * 1e3).toFixed(1)} µs, 2 threads ${(ms[2] * 1e3).toFixed(1)} µs`,

@@ -25,18 +25,20 @@ export type ElementwiseKernelName = {
 }[KernelName];
 
 /**
- * Below this many elements a call runs on the calling thread alone: handing a job to a worker
- * costs ~1-3 µs when it is polling (Adam float32 runs ~1.4 elements/ns, so ~3k elements), and
- * 25-55 µs when it sleeps. Measured in bench/threads.bench.mjs (see bench/RESULTS.md).
+ * Below this many elements a call runs on the calling thread alone. Measured (bench/threads.bench.mjs,
+ * Adam float32, worker polling, 2 vCPUs): 2 threads vs 1 is 1.06x at 8192 elements (one 4096-element
+ * chunk each), 1.24x at 16384, 1.41-1.47x at 32768, 1.5-1.6x at 65536, 1.6-1.75x at 1e5. A worker
+ * that sleeps needs 25-55 µs to wake (work-sharing does not wait for it, but then it helps only
+ * calls longer than that), so threads start where they pay clearly: 32768 elements (~19 µs).
  */
 export const PARALLEL_THRESHOLD = 32768;
-/** Smallest chunk, in elements: big enough that claiming it (~0.1 µs) is noise. */
+/** Smallest chunk, in elements (~5 µs of Adam): claiming one costs ~0.1-0.3 µs; 4096 measured slower at 1e5. */
 const MIN_CHUNK = 8192;
-/** Chunks per thread for a large job: small chunks bound what a preempted worker holds up. */
-const CHUNKS_PER_THREAD = 8;
+/** Chunks per thread for a large job: small chunks bound the wait for a worker's last one (16 measured best at 1e6 of 4, 8, 16, 32). */
+const CHUNKS_PER_THREAD = 16;
 /** Chunk boundaries are multiples of this many bytes: a cache line, four v128 lanes. */
 const CHUNK_ALIGN_BYTES = 64;
-/** Polls of the job counter (~20 ns each) before a worker sleeps: ~50 µs. */
+/** Polls of the job counter (~35 ns each) before a worker sleeps: ~90 µs, so the kernel calls of one step find it awake. */
 const SPIN_POLLS = 2500;
 /** setNumThreads' upper bound (a guard against a typo starting thousands of workers). */
 export const MAX_THREADS = 256;
@@ -134,6 +136,8 @@ const MAX_BACKOFF = 64;
 const PROBE_EVERY = 64;
 /** Single-thread cost, ms per element, by kernel export and size class (floor(log2 n)): a moving average. */
 const single = new Map<number, number>();
+/** false: every call at or above the threshold is split (tests and benchmarks: see {@link setFallback}). */
+let fallback = true;
 /** Calls left to run on one thread; the next backoff after a call that did not pay; calls since the last probe. */
 let skip = 0;
 let backoff = 1;
@@ -142,6 +146,19 @@ let sinceProbe = 0;
 let warm = 0;
 /** Consecutive judged calls that did not pay. */
 let slow = 0;
+
+/**
+ * Turns the fall-back to one thread on (the default) or off. Off, every call at or above
+ * {@link PARALLEL_THRESHOLD} elements is split whatever it costs: for tests (which must see the
+ * workers take part) and for the benchmark that shows what the fall-back saves. Not public API.
+ */
+export function setFallback(on: boolean): void {
+  fallback = on;
+  skip = 0;
+  backoff = 1;
+  slow = 0;
+  warm = 0;
+}
 
 // ---- the pool (created on the first parallel call)
 interface Pool {
@@ -230,7 +247,7 @@ export function parallelKernel(
   // up to MAX_BACKOFF while it keeps not paying) to one thread
   const key = index * 64 + (31 - Math.clz32(n));
   const estimate = single.get(key);
-  if (skip > 0 || estimate === undefined || ++sinceProbe >= PROBE_EVERY) {
+  if (fallback && (skip > 0 || estimate === undefined || ++sinceProbe >= PROBE_EVERY)) {
     if (skip > 0) skip--;
     else sinceProbe = 0;
     warm = 0;
@@ -275,7 +292,7 @@ export function parallelKernel(
   // work-sharing does not wait for), or the workers' caches are cold (after one-thread calls
   // the data sits in the main thread's cache: at 1e5 elements the first shared call is slower)
   warm = mine < chunks ? warm + 1 : 0;
-  if (warm >= 2) {
+  if (fallback && estimate !== undefined && warm >= 2) {
     // two slow calls in a row (one is noise: the main thread itself preempted) send the next
     // `backoff` calls to one thread
     if (performance.now() - t0 <= KEEP * estimate * n) {
