@@ -1,9 +1,13 @@
 // Multi-threaded elementwise kernels: one job split into chunks that the main thread and
-// `worker_threads` Workers claim from a shared counter, each thread running the SAME compiled
-// `WebAssembly.Module` over the SAME shared `WebAssembly.Memory` (./memory.ts).
+// `worker_threads` Workers claim with atomics on a small SharedArrayBuffer, each thread running
+// the SAME compiled `WebAssembly.Module` over the SAME shared `WebAssembly.Memory` (./memory.ts).
+// User-facing description: docs/threads.md; measurements: bench/RESULTS.md section 6.
 //
-// - Work-sharing: the main thread claims chunks too, so the call never waits for a worker that
-//   has not started; a busy second core costs at most the chunks a worker already claimed.
+// - Work-sharing: each thread owns a range of chunks (its cache stays warm from step to step)
+//   and steals from the others' when done; the main thread claims chunks too, so the call never
+//   waits for a worker that has not started or woken up.
+// - Contention: a chunk a preempted worker holds cannot be redone, so each split call is timed
+//   against a single-thread estimate; calls that do not pay send the next ones to one thread.
 // - Bit-identical to one thread: chunk boundaries fall on multiples of 64 bytes, so every
 //   element is computed by the same SIMD lane arithmetic (or the same one-lane tail) as in a
 //   single call over the whole range; the kernels are elementwise, so order does not matter.
