@@ -5,6 +5,7 @@ export { FirstOrderOptimizer, type StateBufferSpec } from "./first-order.js";
 export { WasmOptimError, InvalidOptionError, OutOfMemoryError, StateError, NonFiniteGradientError } from "./errors.js";
 export { heapStats } from "./runtime/allocator.js";
 export { memory, sharedMemory, wasmModule } from "./runtime/memory.js";
+export { setNumThreads, getNumThreads } from "./runtime/threads.js";
 export { SGD, type SGDOptions } from "./optimizers/sgd.js";
 export { Adagrad, type AdagradOptions } from "./optimizers/adagrad.js";
 export { RMSprop, type RMSpropOptions } from "./optimizers/rmsprop.js";
