@@ -31,8 +31,10 @@ export function show(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
   if (value === undefined || value === null || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
+  if (typeof value === "symbol" || typeof value === "function") return String(value); // JSON.stringify gives undefined
   try {
-    return JSON.stringify(value) ?? String(value);
+    const json = JSON.stringify(value) as string | undefined; // undefined: a toJSON() that returns undefined
+    return json ?? Object.prototype.toString.call(value);
   } catch {
     return Object.prototype.toString.call(value);
   }

@@ -9,6 +9,12 @@ export type Check<V> = (name: string, value: unknown) => V;
 /** How each hyperparameter is checked, and its default (undefined: required). */
 export type Schema<O> = { readonly [K in keyof O]-?: { readonly default: O[K] | undefined; readonly check: Check<O[K]> } };
 
+/**
+ * `Array.isArray` that keeps the element type: TypeScript's own narrows a `readonly T[]` to
+ * `any[]`, which would switch the type checks off for every element read after it.
+ */
+export const isArray = (v: unknown): v is readonly unknown[] => Array.isArray(v);
+
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 /** A finite number in [lo, hi] (or (lo, hi] / [lo, hi) with the open flags). */
 export function range(lo: number, hi: number, { loOpen = false, hiOpen = false } = {}): Check<number> {

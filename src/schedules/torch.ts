@@ -16,7 +16,7 @@
 // optimizer's state into a fresh optimizer (`{ attachments: false }` when the checkpoint
 // also holds the old scheduler), then build the scheduler with `lastEpoch: N`.
 import { InvalidOptionError, StateError } from "../errors.js";
-import { bool, integer, nonNegative, oneOf, positive, range, type Check } from "../options.js";
+import { bool, integer, isArray, nonNegative, oneOf, positive, range, type Check } from "../options.js";
 import { CheckpointError, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
 import { asArray, asInteger, asNumber } from "../checkpoint/read.js";
 import type { ParamGroup } from "../optimizer.js";
@@ -83,10 +83,11 @@ class GroupOption<V> {
 
 /** The values of every group's hyperparameters that schedulers write, to put back after a failed step. */
 function snapshotGroups(optimizer: AnyOptimizer): () => void {
-  const saved = optimizer.paramGroups.map((g) => {
-    const values = { ...(g as unknown as Record<string, unknown>) };
+  const saved = optimizer.paramGroups.map((group) => {
+    const g = group as unknown as Record<string, unknown>;
+    const values = { ...g };
     delete values.params;
-    return [g as unknown as Record<string, unknown>, values] as const;
+    return [g, values] as const;
   });
   return () => {
     for (const [g, values] of saved) for (const [k, v] of Object.entries(values)) if (g[k] !== v) g[k] = v;
@@ -288,7 +289,7 @@ export interface LambdaLROptions {
 /** The positional form (torch's) or the options form, as `{ lrLambda, lastEpoch }`. */
 function lambdaArgs(
   optimizer: AnyOptimizer,
-  arg: LrLambda | readonly LrLambda[] | LambdaLROptions,
+  arg: unknown, // LrLambda | readonly LrLambda[] | LambdaLROptions, from JavaScript
   lastEpoch: number | undefined,
   owner: string,
 ): { lambdas: GroupOption<LrLambda>; lastEpoch: number } {
@@ -388,7 +389,7 @@ export class MultiStepLR extends LRScheduler {
   readonly milestones: readonly number[];
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
-    if (!Array.isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0))
+    if (!isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0))
       throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0");
     finite("gamma", gamma);
     super(optimizer, lastEpoch);
@@ -629,7 +630,7 @@ export class OneCycleLR extends LRScheduler {
   readonly #schedules: { lr: Schedule; final: number; momentum: Schedule | null }[] = [];
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
-    const o = options ?? ({} as OneCycleLROptions);
+    const o = (options as OneCycleLROptions | undefined) ?? ({} as OneCycleLROptions); // undefined: from JavaScript
     const n = checkOptimizer(optimizer).paramGroups.length;
     const lastEpoch = lastEpochCheck("lastEpoch", o.lastEpoch ?? -1);
     const totalSteps =
@@ -760,7 +761,7 @@ export class CyclicLR extends LRScheduler {
   readonly scaleMode: "cycle" | "iterations";
 
   constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
-    const o = options ?? ({} as CyclicLROptions);
+    const o = (options as CyclicLROptions | undefined) ?? ({} as CyclicLROptions); // undefined: from JavaScript
     const n = checkOptimizer(optimizer).paramGroups.length;
     const baseLr = new GroupOption("baseLr", o.baseLr, n, nonNegative, "CyclicLR");
     const maxLr = new GroupOption("maxLr", o.maxLr, n, nonNegative, "CyclicLR");
@@ -961,7 +962,7 @@ export class SWALR extends LRScheduler {
   readonly annealStrategy: Anneal;
 
   constructor(optimizer: AnyOptimizer, options: SWALROptions) {
-    const o = options ?? ({} as SWALROptions);
+    const o = (options as SWALROptions | undefined) ?? ({} as SWALROptions); // undefined: from JavaScript
     const n = checkOptimizer(optimizer).paramGroups.length;
     const swaLr = new GroupOption("swaLr", o.swaLr, n, nonNegative, "SWALR");
     const annealEpochs = integer(0)("annealEpochs", o.annealEpochs ?? 10);
@@ -1010,7 +1011,7 @@ export class SequentialLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, { schedulers, milestones, lastEpoch = -1 }: SequentialLROptions) {
     checkChildren(optimizer, schedulers);
     if (
-      !Array.isArray(milestones) ||
+      !isArray(milestones) ||
       milestones.length !== schedulers.length - 1 ||
       milestones.some((m, i) => !Number.isSafeInteger(m) || m < 1 || (i > 0 && m <= milestones[i - 1]!))
     ) {
@@ -1099,7 +1100,7 @@ export class ChainedScheduler extends Scheduler {
   #lastLr: number[];
 
   constructor(optimizer: AnyOptimizer, options: ChainedSchedulerOptions) {
-    const schedulers = (options ?? ({} as ChainedSchedulerOptions)).schedulers;
+    const schedulers = ((options as ChainedSchedulerOptions | undefined) ?? ({} as ChainedSchedulerOptions)).schedulers; // undefined: from JavaScript
     checkChildren(checkOptimizer(optimizer), schedulers);
     super(optimizer);
     this.schedulers = Object.freeze([...schedulers]);
@@ -1177,7 +1178,7 @@ export class ReduceLROnPlateau extends Scheduler {
   #lastLr: number[] = [];
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
-    const o = options ?? {};
+    const o = (options as ReduceLROnPlateauOptions | null) ?? {}; // null: from JavaScript
     const n = checkOptimizer(optimizer).paramGroups.length;
     const mode = oneOf("min", "max")("mode", o.mode ?? "min");
     const factor = range(0, 1, { hiOpen: true })("factor", o.factor ?? 0.1);
