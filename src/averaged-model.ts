@@ -3,7 +3,7 @@
 // exponential moving average (EMA, torch >= 2.1's get_ema_multi_avg_fn). The averages live
 // in wasm memory and are updated by the vector kernels of src/vector.ts (axpby, copy).
 import { InvalidOptionError, StateError } from "./errors.js";
-import { range } from "./options.js";
+import { isArray, range } from "./options.js";
 import { disposedError, Param, WasmBuffer, type FloatArray } from "./param.js";
 import { type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
 import { asArray, asFloatArray, asInteger, asTree, expectSame } from "./checkpoint/read.js";
@@ -58,7 +58,7 @@ export class AveragedModel implements Attachment {
 
   /** Throws InvalidOptionError for a bad list of params or decay; StateError for a disposed param. */
   constructor(params: readonly Param[], options: AveragedModelOptions = {}) {
-    if (!Array.isArray(params) || params.length === 0) throw new InvalidOptionError("params", params, "a non-empty array of Param");
+    if (!isArray(params) || params.length === 0) throw new InvalidOptionError("params", params, "a non-empty array of Param");
     const seen = new Set<Param>();
     params.forEach((p, i) => {
       if (!(p instanceof Param)) throw new InvalidOptionError(`params[${i}]`, p, "a Param");
@@ -67,9 +67,8 @@ export class AveragedModel implements Attachment {
       p.checkWrapped();
       seen.add(p);
     });
-    const o = options ?? {};
-    if (o === null || typeof o !== "object" || Array.isArray(o))
-      throw new InvalidOptionError("options", o, "an object { decay?, optimizer? }");
+    const o = (options as AveragedModelOptions | null) ?? {}; // null: from JavaScript
+    if (typeof o !== "object" || Array.isArray(o)) throw new InvalidOptionError("options", o, "an object { decay?, optimizer? }");
     const decay = o.decay === undefined || o.decay === null ? null : range(0, 1)("decay", o.decay);
     if (o.optimizer !== undefined && !(o.optimizer instanceof Optimizer))
       throw new InvalidOptionError("optimizer", o.optimizer, "an Optimizer");
@@ -184,7 +183,7 @@ export class AveragedModel implements Attachment {
   }
 
   #checkParams(params: readonly Param[], name: string): void {
-    if (!Array.isArray(params) || params.length !== this.params.length) {
+    if (!isArray(params) || params.length !== this.params.length) {
       throw new InvalidOptionError(name, params, `an array of ${this.params.length} Params shaped as the averaged ones`);
     }
     params.forEach((p, i) => {

@@ -6,7 +6,7 @@ import { CheckpointError, type Attachment, type PendingLoad, type StateTree, typ
 import { ContentKind, decodeState, encodeState } from "./checkpoint/codec.js";
 import { fromJSONForm } from "./checkpoint/json.js";
 import { InvalidOptionError, StateError } from "./errors.js";
-import type { Check, Schema } from "./options.js";
+import { isArray, type Check, type Schema } from "./options.js";
 import { disposedError, Param, ParamState } from "./param.js";
 import {
   allocateStates,
@@ -67,8 +67,9 @@ export abstract class Optimizer<O extends object> {
     const defaults = {} as O;
     for (const key of Object.keys(schema) as (keyof O & string)[]) defaults[key] = schema[key].default as O[keyof O & string];
     this.defaults = Object.freeze(this.#validate({ ...defaults, ...this.#known(options ?? {}, "options") }, "options", false));
+    const input: unknown = params; // anything, from JavaScript
     const list =
-      params !== null && typeof params === "object" && Symbol.iterator in params ? [...(params as Iterable<Param | GroupInput<O>>)] : [];
+      input !== null && typeof input === "object" && Symbol.iterator in input ? [...(input as Iterable<Param | GroupInput<O>>)] : [];
     if (list.length === 0) {
       throw new InvalidOptionError(
         "params",
@@ -342,7 +343,7 @@ export abstract class Optimizer<O extends object> {
   // ---- the hyperparameter store
 
   /** The options given, checked for unknown names; an option given as undefined takes its default. */
-  #known(options: object, where: string): Partial<O> {
+  #known(options: unknown, where: string): Partial<O> {
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
       throw new InvalidOptionError(where, options, "an object of options");
     }
@@ -374,8 +375,9 @@ export abstract class Optimizer<O extends object> {
     return out;
   }
 
-  #buildGroup(input: GroupInput<O>, where: string, existing: readonly ParamGroup<O>[]): ParamGroup<O> {
-    if (input === null || typeof input !== "object" || !Array.isArray(input.params)) {
+  #buildGroup(value: unknown, where: string, existing: readonly ParamGroup<O>[]): ParamGroup<O> {
+    const input = value as GroupInput<O> | null; // anything, from JavaScript: checked before use
+    if (input === null || typeof input !== "object" || !isArray(input.params)) {
       throw new InvalidOptionError(where, input, "a parameter group { params: Param[], ...options }");
     }
     const seen = new Set<Param>();

@@ -11,6 +11,12 @@ export type Check<V> = (name: string, value: unknown) => V;
 /** How each hyperparameter is checked, and its default (undefined: required). */
 export type Schema<O> = { readonly [K in keyof O]-?: { readonly default: O[K] | undefined; readonly check: Check<O[K]> } };
 
+/**
+ * `Array.isArray` that keeps the element type: TypeScript's own narrows a `readonly T[]` to
+ * `any[]`, which would switch the type checks off for every element read after it.
+ */
+export const isArray = (v: unknown): v is readonly unknown[] => Array.isArray(v);
+
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 /** The error for a value that is not an acceptable number: wrong type, or a number out of range. */

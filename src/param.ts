@@ -147,7 +147,7 @@ export class Param<A extends FloatArray = FloatArray> {
   static from(values: Float64Array, options?: ParamOptions<"float64">): Param<Float64Array>;
   static from(values: Float32Array | ArrayLike<number>, options?: ParamOptions<"float32">): Param<Float32Array>;
   static from<D extends DType>(values: ArrayLike<number>, options: ParamOptions<D>): Param<ArrayOf<D>>;
-  static from(values: ArrayLike<number>, options: ParamOptions = {}): Param {
+  static from(values: ArrayLike<number> | null, options: ParamOptions = {}): Param {
     checkOptions(options);
     if (values === null || typeof values !== "object" || typeof values.length !== "number") {
       throw new InvalidOptionError("values", values, "an array or typed array of numbers");
@@ -312,8 +312,9 @@ export function withGrad<R>(p: Param, write: boolean, fn: (ptr: number) => R): R
 }
 
 /** The params clipping and the transforms look at: live ones that take a gradient. */
-export function trainable(params: Iterable<Param>, where = "params"): Param[] {
-  if (params === null || typeof params !== "object" || typeof (params as Iterable<Param>)[Symbol.iterator] !== "function") {
+export function trainable(input: unknown, where = "params"): Param[] {
+  const params = input as Iterable<Param> | null; // anything, from JavaScript: checked here
+  if (params === null || typeof params !== "object" || typeof params[Symbol.iterator] !== "function") {
     throw new InvalidOptionError(where, params, "an array (or iterable) of Param");
   }
   const list = [...params];

@@ -10,7 +10,8 @@ import { CheckpointError, type StateTree, type StateValue } from "./checkpoint/a
 import { FORMAT_VERSION } from "./checkpoint/codec.js";
 import { withJSONForm } from "./checkpoint/json.js";
 import { asArray, asFloatArray, asInteger, asNumber, asScalars, asString, asTree } from "./checkpoint/read.js";
-import { InvalidOptionError } from "./errors.js";
+import { InvalidOptionError, show } from "./errors.js";
+import { isArray } from "./options.js";
 import { ParamState, type DType, type FloatArray, type Param } from "./param.js";
 
 /** Options of Optimizer.loadStateDict / loadState. */
@@ -90,7 +91,7 @@ export function writeStateDict(src: StateDictSource, extra: StateTree, attachmen
       const hyperparameters: Record<string, StateValue> = {};
       for (const key of src.names) {
         const v = (group as unknown as Record<string, StateValue>)[key]!;
-        hyperparameters[key] = Array.isArray(v) ? [...v] : v;
+        hyperparameters[key] = isArray(v) ? [...v] : v;
       }
       const gs = src.groupState.get(group);
       return {
@@ -142,7 +143,7 @@ export interface ParsedStateDict {
 export function parseStateDict(stateDict: StateValue, src: StateDictSource, attachmentKinds: readonly string[] | null): ParsedStateDict {
   const root = asTree(stateDict, "state");
   if (root.format !== "wasm-optim/optimizer")
-    throw new CheckpointError("format", `format is ${String(root.format)}, expected "wasm-optim/optimizer"`);
+    throw new CheckpointError("format", `format is ${show(root.format)}, expected "wasm-optim/optimizer"`);
   const version = asInteger(root.version, "version", 1);
   if (version > FORMAT_VERSION)
     throw new CheckpointError("version", `state version ${version} is newer than this library reads (${FORMAT_VERSION})`);
@@ -201,7 +202,7 @@ function parseParamState(
   if (e.dtype !== p.dtype || e.size !== p.size) {
     throw new CheckpointError(
       "mismatch",
-      `${where} is ${String(e.dtype)} of size ${String(e.size)} in the checkpoint, ${p.dtype} of size ${p.size} here`,
+      `${where} is ${show(e.dtype)} of size ${show(e.size)} in the checkpoint, ${p.dtype} of size ${p.size} here`,
     );
   }
   if (e.state === null) return null;
@@ -305,6 +306,8 @@ export function commitStateDict<G extends { readonly params: readonly Param[] }>
     const gs = target.groupState.get(group);
     if (!scalars) target.groupState.delete(group);
     else if (gs) {
+      // emptied in place, not replaced: the record keeps its identity
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
       for (const k of Object.keys(gs)) delete gs[k];
       Object.assign(gs, scalars);
     } else target.groupState.set(group, { ...scalars });

@@ -2,7 +2,8 @@
 // tree, CRC-32. The layout is described in docs/checkpoints.md; every multi-byte field is
 // little-endian (wasm memory is little-endian, and so is every host this library runs on).
 import { show } from "../errors.js";
-import { CheckpointError, isTree, type StateTree, type StateValue } from "./attachment.js";
+import { isArray } from "../options.js";
+import { CheckpointError, isTree, type StateValue } from "./attachment.js";
 
 /** Header: magic "WOPT", content kind, 3 reserved bytes, version, byte length; then the tree; then the CRC. */
 export const FORMAT_VERSION = 1;
@@ -16,17 +17,9 @@ export const ContentKind = { optimizer: 1, params: 2, state: 3 } as const;
 export type ContentKind = (typeof ContentKind)[keyof typeof ContentKind];
 const kindName = (k: number): string => Object.entries(ContentKind).find(([, v]) => v === k)?.[0] ?? `unknown kind ${k}`;
 
-const enum Tag {
-  Null = 0,
-  False = 1,
-  True = 2,
-  Number = 3,
-  String = 4,
-  Array = 5,
-  Object = 6,
-  Float32 = 7,
-  Float64 = 8,
-}
+// A plain object like ContentKind, not an enum: the tag is a byte read from untrusted data,
+// compared as the number it is (an unknown one falls to the switch's default).
+const Tag = { Null: 0, False: 1, True: 2, Number: 3, String: 4, Array: 5, Object: 6, Float32: 7, Float64: 8 } as const;
 
 // slicing-by-8: table k maps a byte to its CRC contribution k bytes further on
 const CRC_TABLES = (() => {
@@ -74,7 +67,7 @@ function sizeOf(v: StateValue, at: number, depth: number): number {
   if (typeof v === "number") return at + 9;
   if (typeof v === "string") return at + 5 + utf8.encode(v).length;
   if (v instanceof Float32Array || v instanceof Float64Array) return align8(at + 5) + v.byteLength;
-  if (Array.isArray(v)) {
+  if (isArray(v)) {
     let end = at + 5;
     for (const x of v) end = sizeOf(x, end, depth + 1);
     return end;
@@ -122,12 +115,12 @@ class Writer {
       this.at = align8(this.at); // the padding stays zero; readers ignore it
       this.bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), this.at);
       this.at += v.byteLength;
-    } else if (Array.isArray(v)) {
+    } else if (isArray(v)) {
       this.u8(Tag.Array);
       this.u32(v.length);
       for (const x of v) this.value(x);
     } else {
-      const entries = Object.entries(v as StateTree);
+      const entries = Object.entries(v);
       this.u8(Tag.Object);
       this.u32(entries.length);
       for (const [k, x] of entries) {

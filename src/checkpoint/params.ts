@@ -1,5 +1,6 @@
 // saveParams / loadParams: the values of a list of params in the checked binary form.
 import { InvalidOptionError } from "../errors.js";
+import { isArray } from "../options.js";
 import { disposedError, Param } from "../param.js";
 import { CheckpointError } from "./attachment.js";
 import { ContentKind, decodeState, encodeState } from "./codec.js";
@@ -29,7 +30,7 @@ export function loadParams(params: readonly Param[], bytes: Uint8Array): void {
 }
 
 function checkParams(params: readonly Param[]): readonly Param[] {
-  if (!Array.isArray(params)) throw new InvalidOptionError("params", params, "an array of Param");
+  if (!isArray(params)) throw new InvalidOptionError("params", params, "an array of Param");
   params.forEach((p, i) => {
     if (!(p instanceof Param)) throw new InvalidOptionError(`params[${i}]`, p, "a Param");
     if (p.disposed) throw disposedError(p, `params[${i}]`);

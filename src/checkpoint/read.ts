@@ -1,6 +1,7 @@
 // Readers for a loaded state tree: each checks one value and throws CheckpointError
 // ("invalid" for a wrong type or range, "mismatch" for a valid value that does not fit here).
 import { show } from "../errors.js";
+import { isArray } from "../options.js";
 import type { DType, FloatArray } from "../param.js";
 import { CheckpointError, isTree, type StateTree, type StateValue } from "./attachment.js";
 
@@ -18,7 +19,7 @@ export function asTree(v: StateValue | undefined, where: string): StateTree {
 }
 
 export function asArray(v: StateValue | undefined, where: string, length?: number): readonly StateValue[] {
-  if (!Array.isArray(v)) throw invalid(where, v, length === undefined ? "an array" : `an array of ${length}`);
+  if (!isArray(v)) throw invalid(where, v, length === undefined ? "an array" : `an array of ${length}`);
   if (length !== undefined && v.length !== length)
     throw new CheckpointError("mismatch", `${where} has ${v.length} entries, expected ${length}`);
   return v;
@@ -59,9 +60,9 @@ export function asFloatArray(v: StateValue | undefined, where: string, dtype: DT
     if (v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} elements, expected ${length}`);
     return v;
   }
-  if (Array.isArray(v) && v.every((x) => typeof x === "number")) {
+  if (isArray(v) && v.every((x): x is number => typeof x === "number")) {
     if (v.length !== length) throw new CheckpointError("mismatch", `${where} has ${v.length} elements, expected ${length}`);
-    return Ctor.from(v as number[]);
+    return Ctor.from(v);
   }
   throw invalid(where, v, `a Float${dtype === "float64" ? 64 : 32}Array of ${length} elements`);
 }

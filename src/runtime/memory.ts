@@ -42,19 +42,6 @@ const instance = new WebAssembly.Instance(wasmModule, { env: { memory } });
 /** The module's exports, each with the signature declared in assembly/kernels.mjs. */
 export const wasmExports = instance.exports as unknown as WasmExports;
 
-/**
- * @deprecated Untyped; only `kernelPair` in src/optimizer.ts still uses it. Use
- * `kernelsByDType` from ./kernels.js (typed signatures); delete this with kernelPair.
- */
-export type Kernel = (...args: number[]) => void;
-
-/** @deprecated See {@link Kernel}: use `kernelsByDType` from ./kernels.js. */
-export function kernel(name: string): Kernel {
-  const k = (wasmExports as unknown as Record<string, unknown>)[name];
-  if (typeof k !== "function") throw new Error(`wasm-optim: no kernel named ${name} (build out of date?)`);
-  return k as Kernel;
-}
-
 /** Grows the memory so that `bytes` bytes are addressable. */
 export function ensureBytes(bytes: number): void {
   const have = memory.buffer.byteLength;

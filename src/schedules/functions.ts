@@ -2,7 +2,7 @@
 // numeric hyperparameter of any optimizer, per group (schedules/hyperparameter.ts). Exported
 // from the package root as the `schedules` namespace: schedules.linear(0, 1e-3, 100).
 import { InvalidOptionError } from "../errors.js";
-import { nonNegative } from "../options.js";
+import { isArray, nonNegative } from "../options.js";
 import { checkIncreasing, checkSchedule, countAtMost, cyclePhases, finite, positiveInt, type Anneal, type Schedule } from "./core.js";
 
 export type { Anneal, Schedule };
@@ -114,8 +114,7 @@ export function warmRestarts(value: number, period: number, options: WarmRestart
  * and sees the steps counted from its own start (optax.join_schedules).
  */
 export function join(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
-  if (!Array.isArray(schedules) || schedules.length === 0)
-    throw new InvalidOptionError("schedules", schedules, "a non-empty array of schedules");
+  if (!isArray(schedules) || schedules.length === 0) throw new InvalidOptionError("schedules", schedules, "a non-empty array of schedules");
   schedules.forEach((s, i) => checkSchedule(`schedules[${i}]`, s));
   const bs = checkIncreasing("boundaries", boundaries, 1);
   if (bs.length !== schedules.length - 1)

@@ -1,5 +1,6 @@
 // Drives one hyperparameter of some groups by a pure schedule (optax.inject_hyperparams).
 import { InvalidOptionError } from "../errors.js";
+import { isArray } from "../options.js";
 import type { AnyOptimizer } from "../any-optimizer.js";
 import type { PendingLoad, StateTree } from "../checkpoint/attachment.js";
 import { asInteger } from "../checkpoint/read.js";
@@ -34,7 +35,7 @@ export class HyperparameterScheduler extends Scheduler {
       const g = options.group ?? [...Array(n).keys()];
       const list = typeof g === "number" ? [g] : g;
       if (
-        !Array.isArray(list) ||
+        !isArray(list) ||
         list.length === 0 ||
         list.some((i) => !Number.isSafeInteger(i) || i < 0 || i >= n) ||
         new Set(list).size !== list.length

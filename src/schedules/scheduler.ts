@@ -1,6 +1,7 @@
 // The Scheduler base every scheduler shares (the pure-schedule one in hyperparameter.ts and
 // the torch-named ones in torch.ts), and the all-or-nothing group setters they write through.
 import { InvalidOptionError } from "../errors.js";
+import { isArray } from "../options.js";
 import type { ParamGroup } from "../optimizer.js";
 import { checkOptimizer, type AnyOptimizer } from "../any-optimizer.js";
 import { kindOf, type Attachment, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
@@ -92,7 +93,7 @@ export function readGroupValue(group: ParamGroup<object>, key: string, where: st
   const { base, index } = parseKey(key);
   const g = group as unknown as Record<string, unknown>;
   const v = base in g ? g[base] : undefined;
-  const x = index === undefined ? v : Array.isArray(v) ? v[index] : undefined;
+  const x = index === undefined ? v : isArray(v) ? v[index] : undefined;
   if (typeof x !== "number")
     throw new InvalidOptionError(
       "hyperparameter",

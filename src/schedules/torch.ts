@@ -16,7 +16,7 @@
 // optimizer's state into a fresh optimizer (`{ attachments: false }` when the checkpoint
 // also holds the old scheduler), then build the scheduler with `lastEpoch: N`.
 import { InvalidOptionError, StateError } from "../errors.js";
-import { bool, integer, nonNegative, oneOf, positive, range, type Check } from "../options.js";
+import { bool, integer, isArray, nonNegative, oneOf, positive, range, type Check } from "../options.js";
 import { CheckpointError, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
 import { asArray, asInteger, asNumber } from "../checkpoint/read.js";
 import type { ParamGroup } from "../optimizer.js";
@@ -91,10 +91,11 @@ class GroupOption<V> {
 
 /** The values of every group's hyperparameters that schedulers write, to put back after a failed step. */
 function snapshotGroups(optimizer: AnyOptimizer): () => void {
-  const saved = optimizer.paramGroups.map((g) => {
-    const values = { ...(g as unknown as Record<string, unknown>) };
+  const saved = optimizer.paramGroups.map((group) => {
+    const g = group as unknown as Record<string, unknown>;
+    const values = { ...g };
     delete values.params;
-    return [g as unknown as Record<string, unknown>, values] as const;
+    return [g, values] as const;
   });
   return () => {
     for (const [g, values] of saved) for (const [k, v] of Object.entries(values)) if (g[k] !== v) g[k] = v;
@@ -296,7 +297,7 @@ export interface LambdaLROptions {
 /** The positional form (torch's) or the options form, as `{ lrLambda, lastEpoch }`. */
 function lambdaArgs(
   optimizer: AnyOptimizer,
-  arg: LrLambda | readonly LrLambda[] | LambdaLROptions,
+  arg: unknown, // LrLambda | readonly LrLambda[] | LambdaLROptions, from JavaScript
   lastEpoch: number | undefined,
   owner: string,
 ): { lambdas: GroupOption<LrLambda>; lastEpoch: number } {
@@ -398,7 +399,7 @@ export class MultiStepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
     const { milestones, gamma = 0.1, lastEpoch = -1 } = optionsObject(options);
-    if (!Array.isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0))
+    if (!isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0))
       throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0");
     finite("gamma", gamma);
     super(optimizer, lastEpoch);
@@ -1030,7 +1031,7 @@ export class SequentialLR extends LRScheduler {
     const { schedulers, milestones, lastEpoch = -1 } = optionsObject(options);
     checkChildren(optimizer, schedulers);
     if (
-      !Array.isArray(milestones) ||
+      !isArray(milestones) ||
       milestones.length !== schedulers.length - 1 ||
       milestones.some((m, i) => !Number.isSafeInteger(m) || m < 1 || (i > 0 && m <= milestones[i - 1]!))
     ) {

@@ -46,8 +46,8 @@ const schema: Schema<LBFGSOptions> = {
 };
 
 /** torch: max_eval = max_iter * 5 // 4 when not given. */
-function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSOptions> | undefined {
-  if (options === null || typeof options !== "object" || options.maxEval !== undefined) return options;
+function withMaxEval(options: Partial<LBFGSOptions> | null | undefined): Partial<LBFGSOptions> | undefined {
+  if (options === null || typeof options !== "object" || options.maxEval !== undefined) return options ?? undefined;
   const maxIter = options.maxIter ?? schema.maxIter.default!;
   return Number.isSafeInteger(maxIter) ? { ...options, maxEval: Math.floor((maxIter * 5) / 4) } : options;
 }
@@ -81,7 +81,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   /** What the line search evaluates: f at x0 + t*d (gradient into a slot), and g·d. */
   readonly #objective: LineObjective = {
     evaluate: (t, slot) => {
-      this.#paramsFrom(this.#xInit!, this.#state().buffers.get("d")!, t);
+      this.#paramsFrom(this.#xInit, this.#state().buffers.get("d")!, t);
       return this.#evaluateHere(slot);
     },
     slope: (slot) => this.#round(vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel)),
@@ -180,8 +180,9 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const n = this.numel;
     const state = this.#state();
     const sc = state.scalars;
-    sc.func_evals ??= 0;
-    sc.n_iter ??= 0;
+    // computed keys: typescript-eslint (#12580) misreads `??=` through an index signature's dot access
+    sc["func_evals"] ??= 0;
+    sc["n_iter"] ??= 0;
     for (const p of this.#params) p.syncIn();
     this.#closure = closure;
     try {

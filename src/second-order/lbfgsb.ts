@@ -8,6 +8,7 @@
 // pairs live in wasm memory (n-length dot products are SIMD kernels); the 2m x 2m
 // matrices of the compact form are plain Float64Arrays (src/second-order/cauchy.ts).
 import { InvalidOptionError } from "../errors.js";
+import { isArray } from "../options.js";
 import { WasmBuffer } from "../param.js";
 import { vectorKernels } from "../vector.js";
 import { type Box, BoundedWork, CompactBfgs, cauchyPoint, freeVariables, projectedGradientNorm, subspaceStep } from "./cauchy.js";
@@ -31,7 +32,7 @@ export interface BoundedSettings {
   relTol: number;
   maxIterations: number;
   maxEvaluations: number;
-  onIteration?: ((info: IterationInfo<Float64Array>) => boolean | void) | undefined;
+  onIteration?: ((info: IterationInfo) => boolean | void) | undefined;
 }
 
 const MESSAGES: Record<StopReason, string> = {
@@ -97,7 +98,7 @@ export function checkBounds(bounds: unknown, n: number): Box {
 }
 
 /** minimize()'s result with bounds: which coordinates end on a bound. */
-export interface BoundedResult extends MinimizeResult<Float64Array> {
+export interface BoundedResult extends MinimizeResult {
   /** Per coordinate: -1 at its lower bound, +1 at its upper bound (x_i equal to it), 0 strictly inside (a fixed coordinate, lower = upper, is -1). */
   activeBounds: Int8Array;
 }
@@ -113,7 +114,7 @@ export function minimizeBounded(
   bounds: unknown,
   s: BoundedSettings,
 ): BoundedResult {
-  if (!(x0 instanceof Float64Array || Array.isArray(x0)))
+  if (!(x0 instanceof Float64Array || isArray(x0)))
     throw new InvalidOptionError("x0", x0, "a Float64Array or array of numbers (bounds run in float64)");
   const n = x0.length;
   const box = checkBounds(bounds, n);

@@ -68,12 +68,12 @@ export function minimize(
 export function minimize(
   fn: (x: Float64Array, grad: Float64Array) => number,
   x0: Float64Array | readonly number[],
-  options?: MinimizeOptions<Float64Array>,
-): MinimizeResult<Float64Array>;
+  options?: MinimizeOptions,
+): MinimizeResult;
 export function minimize(
   fn: (x: never, grad: never) => number,
   x0: FloatArray | readonly number[],
-  options: MinimizeOptions<never> = {},
+  options: MinimizeOptions<never> | null = {}, // null: from JavaScript
 ): MinimizeResult<FloatArray> {
   if (typeof fn !== "function") throw new InvalidOptionError("fn", fn, "a function (x, grad) => loss");
   if (!(x0 instanceof Float64Array || x0 instanceof Float32Array || Array.isArray(x0))) {
@@ -85,7 +85,7 @@ export function minimize(
   if (options === null || typeof options !== "object") throw new InvalidOptionError("options", options, "an object of options");
   const settings: Settings = { ...defaults };
   for (const [key, value] of Object.entries(options)) {
-    const check = checks[key as keyof MinimizeOptions];
+    const check = (checks as Partial<Record<string, (name: string, v: unknown) => unknown>>)[key]; // any key a caller wrote
     if (!check) throw new InvalidOptionError(`options.${key}`, value, `an option of minimize: ${Object.keys(checks).join(", ")}`);
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = check(key, value);
   }

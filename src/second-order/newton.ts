@@ -90,7 +90,10 @@ export class Newton extends Optimizer<NewtonOptions> {
       );
     }
     const dense = typeof hessian === "function" ? hessian : null;
-    const hvp = hessian !== null && typeof hessian === "object" && typeof hessian.hvp === "function" ? hessian.hvp : null;
+    const hvp =
+      (hessian as HessianSource | null | undefined) !== null && typeof hessian === "object" && typeof hessian.hvp === "function"
+        ? hessian.hvp
+        : null;
     if (!dense && !hvp)
       throw new InvalidOptionError(
         "hessian",
@@ -101,8 +104,9 @@ export class Newton extends Optimizer<NewtonOptions> {
     const { maxIter, toleranceGrad, toleranceChange } = this.paramGroups[0]!;
     const params = this.#params;
     const sc = this.stateOf(this.paramGroups[0]!.params[0]!).scalars;
-    sc.func_evals ??= 0;
-    sc.n_iter ??= 0;
+    // computed keys: typescript-eslint (#12580) misreads `??=` through an index signature's dot access
+    sc["func_evals"] ??= 0;
+    sc["n_iter"] ??= 0;
     const x0 = this.dtype === "float64" ? new Float64Array(this.numel) : new Float32Array(this.numel);
     gather(params, x0, (p) => p.data);
     const setParams = (x: FloatArray) => {

@@ -38,7 +38,8 @@ export class SkipNonFinite extends Transform {
 
   constructor(optimizer: AnyOptimizer, options: SkipNonFiniteOptions = {}) {
     super(checkOptimizer(optimizer));
-    if (options === null || typeof options !== "object") throw new InvalidOptionError("options", options, "an object of options");
+    if ((options as SkipNonFiniteOptions | null) === null || typeof options !== "object")
+      throw new InvalidOptionError("options", options, "an object of options");
     this.throws = bool("throw", options.throw ?? false);
     this.maxNorm = options.maxNorm === undefined ? undefined : nonNegative("maxNorm", options.maxNorm);
     this.normType = checkNormType("normType", options.normType ?? 2);

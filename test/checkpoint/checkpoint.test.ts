@@ -7,15 +7,8 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { CheckpointError, crc32, packState, unpackState, type StateTree } from "../../src/index.js";
-import { dispose, run, setup } from "./resume-runner.mjs";
-
-type Ctx = {
-  opt: api.Optimizer<object>;
-  params: api.Param[];
-  acc: api.GradientAccumulator;
-  guard: api.SkipNonFinite;
-  schedulers: { t?: number }[];
-};
+import { dispose, run, setup, type Ctx } from "./resume-runner.mjs";
+import { throughJson } from "../helpers/snapshot.js";
 const spec = { kind: "Adam", options: { amsgrad: true, weightDecay: 1e-2 } };
 
 const source: Ctx = setup(api, spec);
@@ -257,7 +250,11 @@ describe("checkpoints of something else", () => {
             ...sd.attachments.slice(0, 4),
             {
               kind: "GradientAccumulator",
-              state: { every: 3, pending: 3, sums: target.params.filter((p) => p.requiresGrad).map((p) => new Array(p.size).fill(0)) },
+              state: {
+                every: 3,
+                pending: 3,
+                sums: target.params.filter((p) => p.requiresGrad).map((p) => new Array<number>(p.size).fill(0)),
+              },
             },
           ],
         },
@@ -274,9 +271,8 @@ describe("checkpoints of something else", () => {
   });
 
   it("a stateDict through JSON (typed arrays as number arrays) loads to the same bytes", () => {
-    const json = JSON.stringify(source.opt.stateDict(), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v));
     const probe: Ctx = setup(api, spec);
-    probe.opt.loadStateDict(JSON.parse(json));
+    probe.opt.loadStateDict(throughJson(source.opt.stateDict()));
     expect(same(probe.opt.saveState(), saved)).toBe(true);
     dispose(probe);
   });

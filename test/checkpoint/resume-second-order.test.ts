@@ -21,6 +21,7 @@ import {
   type StateValue,
 } from "../../src/index.js";
 import { chainedRosenbrock, dispose, run, setup, snapshot } from "./resume-second-order-runner.mjs";
+import { throughJson } from "../helpers/snapshot.js";
 
 interface Spec {
   kind: "LBFGS" | "Newton";
@@ -66,7 +67,7 @@ const make = (spec: Spec): Ctx => setup(api, spec);
 const scalarsOf = (ctx: Ctx) => ctx.opt.state.get(ctx.params[0]!)!.scalars;
 const historyOf = (ctx: Ctx) => (ctx.opt.stateDict().extra.history as StateTree[] | undefined)?.length;
 const lossOf = (ctx: Ctx) =>
-  chainedRosenbrock(Float64Array.from(ctx.params.slice(1).flatMap((p) => Array.from(p.data))), new Float64Array(10)) as number;
+  chainedRosenbrock(Float64Array.from(ctx.params.slice(1).flatMap((p) => Array.from(p.data))), new Float64Array(10));
 
 function straight(spec: Spec) {
   const ctx = make(spec);
@@ -145,9 +146,7 @@ describe("second-order checkpoints resume bit for bit", () => {
   it("a stateDict through JSON (typed arrays as number arrays) resumes to the same bytes", () => {
     for (const [name, spec] of SPECS) {
       const { half, end } = runs.get(name)!;
-      const json = JSON.parse(
-        JSON.stringify(runs.get(name)!.halfDict, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)),
-      );
+      const json = throughJson(runs.get(name)!.halfDict);
       const out = resume(make(spec), half, json);
       expect(equalBytes(out.state, end.state), name).toBe(true);
     }

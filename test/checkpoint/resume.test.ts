@@ -38,7 +38,7 @@ function straight(spec: Spec) {
   run(ctx, N + 1, 2 * N + 1);
   const end = snapshot(ctx);
   // optimizer steps taken: per param, or per group (Schedule-Free's k)
-  const steps = ctx.opt.state.get(ctx.params[0])?.step || ctx.opt.groupState.get(ctx.opt.paramGroups[0])?.k;
+  const steps = ctx.opt.state.get(ctx.params[0]!)?.step || ctx.opt.groupState.get(ctx.opt.paramGroups[0]!)?.k;
   const facts = { skipped: ctx.guard.skippedSteps, steps, pendingAtHalf, t: ctx.schedulers[0].t };
   dispose(ctx);
   return { half, end, facts };

@@ -8,8 +8,8 @@ import { lcg } from "../helpers/random.js";
 import { Adamax, NAdam, Param, RAdam, type Optimizer } from "../../src/index.js";
 
 type Make = (p: Param[], o: object) => Optimizer<object>;
-const nadam: Make = (p, o) => new NAdam(p, o) as never;
-const radam: Make = (p, o) => new RAdam(p, o) as never;
+const nadam: Make = (p, o) => new NAdam(p, o);
+const radam: Make = (p, o) => new RAdam(p, o);
 
 /** Runs two optimizers side by side for 12 steps; `prepare` adjusts the second's param and gradient before each step. */
 function sideBySide(a: Optimizer<object>, pa: Param, b: Optimizer<object>, pb: Param, prepare: (pb: Param, g: Float64Array) => void): void {

@@ -66,9 +66,7 @@ describe("PyTorch 1.13 LR schedulers", () => {
         lrs.forEach((lr, i) => (worst = Math.max(worst, relErr(lr, c.lrs[t]![i]!))));
         expect(sched.getLastLr()).toEqual(lrs);
         if (c.momenta) {
-          opt.paramGroups.forEach(
-            (g, i) => (worst = Math.max(worst, relErr(momentumOf(g as unknown as Record<string, unknown>), c.momenta![t]![i]!))),
-          );
+          opt.paramGroups.forEach((g, i) => (worst = Math.max(worst, relErr(momentumOf(g), c.momenta![t]![i]!))));
         }
       };
       check(0);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
-import { CheckpointError, InvalidOptionError, Param, SGD, Adam, StateError, type FirstOrderOptimizer } from "../../src/index.js";
+import { InvalidOptionError, Param, SGD, Adam, StateError, type FirstOrderOptimizer } from "../../src/index.js";
 
 type Opt = FirstOrderOptimizer<Record<string, unknown>>;
 type AnyScheduler = { step(arg?: number): void; getLastLr(): number[]; kind: string; stateDict(): api.StateTree };
@@ -454,7 +454,6 @@ describe("checkpoint names and construction", () => {
     expect(() => chain.step()).toThrow(InvalidOptionError);
     expect(JSON.stringify(opt.stateDict())).toBe(before);
     expect(() => new api.ChainedScheduler(opt, { schedulers: [] })).toThrow(InvalidOptionError);
-    void CheckpointError;
   });
 });
 

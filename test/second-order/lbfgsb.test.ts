@@ -214,7 +214,7 @@ describe("minimize with bounds: other cases", () => {
       expect((err as InvalidOptionError).option).toBe(option);
     }
     expect(() => minimize(fn, [0, 0], { bounds: { lower: 0 }, method: "newton", hessian: () => {} })).toThrow(InvalidOptionError);
-    expect(() => minimize(fn as never, new Float32Array(2), { bounds: { lower: 0 } } as never)).toThrow(/float64/);
+    expect(() => minimize(fn as never, new Float32Array(2), { bounds: { lower: 0 } })).toThrow(/float64/);
     expect(calls).toBe(0);
   });
 });

@@ -98,7 +98,7 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
   /** A copy of x (the eval-mode params of `param`), in either mode, without switching. */
   evalParams(param: Param): FloatArray {
     if (!this.paramGroups.some((group) => group.params.includes(param))) {
-      throw new InvalidOptionError("param", param?.name ?? param, "a Param of this optimizer");
+      throw new InvalidOptionError("param", (param as Param | null | undefined)?.name ?? param, "a Param of this optimizer");
     }
     if (param.disposed) throw disposedError(param);
     const x = this.state.get(param)?.buffers.get("x");
@@ -127,9 +127,10 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
 
   protected override beforeGroup(group: ParamGroup<O>): void {
     const gs = this.groupStateOf(group);
-    gs.k ??= 0;
-    gs.weight_sum ??= 0;
-    gs.lr_max ??= -1;
+    // computed keys: typescript-eslint (#12580) misreads `??=` through an index signature's dot access
+    gs["k"] ??= 0;
+    gs["weight_sum"] ??= 0;
+    gs["lr_max"] ??= -1;
     const k = gs.k;
     const sched = k < group.warmupSteps ? (k + 1) / group.warmupSteps : 1;
     const lr = this.stepLr(group, k, sched);
