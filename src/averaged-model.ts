@@ -12,8 +12,8 @@ import { vectorKernels } from "./vector.js";
 
 export interface AveragedModelOptions {
   /**
-   * null or absent: the equal-weight SWA average (torch's default avg_fn). A number in
-   * [0, 1]: an EMA, average = decay * average + (1 - decay) * param (torch's
+   * null or absent: the equal-weight SWA average (torch's default avg_fn). A number
+   * in [0, 1] gives an EMA, average = decay * average + (1 - decay) * param (torch's
    * get_ema_multi_avg_fn(decay); 0.999 is torch's default there).
    */
   decay?: number | null;
@@ -46,6 +46,7 @@ export interface AveragedModelOptions {
  * swa.copyTo();
  */
 export class AveragedModel implements Attachment {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "AveragedModel";
   readonly kind = AveragedModel.kind;
   readonly params: readonly Param[];

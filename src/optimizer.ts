@@ -23,10 +23,14 @@ export type ParamGroup<O> = O & { readonly params: readonly Param[] };
 
 /** What the constructor and addParamGroup accept: params, or groups with overrides. */
 export type GroupInput<O> = Partial<O> & { params: readonly Param[] };
+/**
+ * The params an optimizer is built with: an iterable of {@link Param} (one group with the
+ * defaults), or of {@link GroupInput} (several groups, each overriding some options).
+ */
 export type ParamsInput<O> = Iterable<Param> | Iterable<GroupInput<O>>;
 
 /**
- * The base class of every optimizer: parameter groups whose hyperparameters are checked
+ * The base class of every optimizer (torch's `torch.optim.Optimizer`): parameter groups whose hyperparameters are checked
  * whenever they are set (`group.lr = 0.1` throws InvalidOptionError on a bad value and
  * changes nothing), per-param `state` and per-group `groupState`, attached schedulers and
  * wrappers, and checkpoints (`stateDict`, `loadStateDict`, `saveState`, `loadState`).
@@ -40,6 +44,10 @@ export type ParamsInput<O> = Iterable<Param> | Iterable<GroupInput<O>>;
 export abstract class Optimizer<O extends object> {
   /** The hyperparameters a group gets when it does not override them. */
   readonly defaults: Readonly<O>;
+  /**
+   * The parameter groups, in order. Each group's hyperparameters are properties validated when
+   * set: `opt.paramGroups[0].lr = 0.1` (as torch's `param_groups[0]["lr"]`).
+   */
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, created on a parameter's first step. */
   readonly state = new Map<Param, ParamState>();
@@ -123,6 +131,7 @@ export abstract class Optimizer<O extends object> {
     this.#disposed = true;
   }
 
+  /** true after {@link Optimizer.dispose}. */
   get disposed(): boolean {
     return this.#disposed;
   }
@@ -165,6 +174,7 @@ export abstract class Optimizer<O extends object> {
     if (!this.#attachments.includes(a)) this.#attachments.push(a);
   }
 
+  /** Stops saving and loading `a`'s state with this optimizer's (no-op if it is not attached). */
   detach(a: Attachment): void {
     const i = this.#attachments.indexOf(a);
     if (i >= 0) this.#attachments.splice(i, 1);

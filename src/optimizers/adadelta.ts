@@ -28,6 +28,7 @@ const BUFFERS = ["square_avg", "acc_delta"];
 
 /** Adadelta (Zeiler 2012), as torch.optim.Adadelta: eps inside both square roots. */
 export class Adadelta extends FirstOrderOptimizer<AdadeltaOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Adadelta";
 
   constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {

@@ -28,6 +28,7 @@ const adagrad = kernelsByDType("adagrad");
 
 /** Adagrad (Duchi et al. 2011), as torch.optim.Adagrad: eps outside the sqrt. */
 export class Adagrad extends FirstOrderOptimizer<AdagradOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Adagrad";
 
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {

@@ -68,6 +68,7 @@ export function adamUpdate(p: Param, group: ParamGroup<AdamOptions>, s: ParamSta
 
 /** Adam (Kingma & Ba 2015) with bias correction, as torch.optim.Adam (L2 weight decay). */
 export class Adam extends FirstOrderOptimizer<AdamOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Adam";
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {

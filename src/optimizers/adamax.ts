@@ -30,6 +30,7 @@ const BUFFERS = ["exp_avg", "exp_inf"];
  * to |g| inside the max; only the first moment is bias-corrected.
  */
 export class Adamax extends FirstOrderOptimizer<AdamaxOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Adamax";
 
   constructor(params: ParamsInput<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {

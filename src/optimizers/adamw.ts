@@ -12,6 +12,7 @@ const schema = adamSchema(1e-2);
  * (p *= 1 - lr*weightDecay before the Adam update), default weightDecay 0.01.
  */
 export class AdamW extends FirstOrderOptimizer<AdamWOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "AdamW";
 
   constructor(params: ParamsInput<AdamWOptions>, options: Partial<AdamWOptions> = {}) {

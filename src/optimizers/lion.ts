@@ -29,6 +29,7 @@ const BUFFERS = ["exp_avg"];
  * smaller than AdamW's and a weightDecay 3-10x larger.
  */
 export class Lion extends FirstOrderOptimizer<LionOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Lion";
 
   constructor(params: ParamsInput<LionOptions>, options: Partial<LionOptions> = {}) {

@@ -36,6 +36,7 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
  * the param's precision, as torch keeps it in a tensor.
  */
 export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "NAdam";
 
   constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> = {}) {

@@ -33,6 +33,7 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
  * Adam step. The switch and the rectification factor are computed here, per step.
  */
 export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "RAdam";
 
   constructor(params: ParamsInput<RAdamOptions>, options: Partial<RAdamOptions> = {}) {

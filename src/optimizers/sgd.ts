@@ -38,6 +38,7 @@ const enum Kind {
  * Momentum may be annealed (e.g. 0.5 -> 0.9) by setting `group.momentum` between steps.
  */
 export class SGD extends FirstOrderOptimizer<SGDOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "SGD";
 
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {

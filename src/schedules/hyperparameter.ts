@@ -16,6 +16,7 @@ export interface ScheduleHyperparameterOptions {
  * pure schedule: the value for step 0 is set now, and each step() moves to the next step.
  */
 export class HyperparameterScheduler extends Scheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "HyperparameterScheduler";
   readonly key: string;
   readonly groups: readonly number[];

@@ -94,7 +94,7 @@ function snapshotGroups(optimizer: AnyOptimizer): () => void {
 }
 
 /** How a new scheduler records the groups' initial lrs (torch's initial_lr). */
-interface InitialLrs {
+export interface InitialLrs {
   /** One per group at construction. */
   lrs: readonly number[];
   /** true: overwrite what an earlier scheduler set (OneCycleLR); false: only where none is set. */
@@ -107,6 +107,7 @@ interface InitialLrs {
  * base_lrs; extended for groups added later with their initial_lr, or their lr).
  */
 export abstract class LRScheduler extends Scheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "LRScheduler";
   lastEpoch: number;
   readonly baseLrs: number[];
@@ -273,7 +274,8 @@ function readLastLr(v: StateValue | undefined, where: string, groups: number): n
   return list.map((x, i) => asNumber(x, `${where}[${i}]`, true));
 }
 
-type LrLambda = (epoch: number) => number;
+/** A factor of the initial lr as a function of the epoch (`lastEpoch`), as torch's `lr_lambda`. */
+export type LrLambda = (epoch: number) => number;
 const lambdaCheck: Check<LrLambda> = (name, v) => {
   if (typeof v !== "function") throw new InvalidOptionError(name, v, "a function of the epoch returning a factor");
   return v as LrLambda;
@@ -302,6 +304,7 @@ function lambdaArgs(
 
 /** lr = initial lr * lrLambda(epoch) (one function, or one per group). */
 export class LambdaLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "LambdaLR";
   readonly #lambdas: GroupOption<LrLambda>;
   /** `new LambdaLR(opt, lrLambda, lastEpoch?)` (torch's positional form) or `new LambdaLR(opt, { lrLambda, lastEpoch })`. */
@@ -326,6 +329,7 @@ export class LambdaLR extends LRScheduler {
 
 /** Multiplies the current lr by lrLambda(epoch) at every step after the first (torch's MultiplicativeLR). */
 export class MultiplicativeLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "MultiplicativeLR";
   readonly #lambdas: GroupOption<LrLambda>;
   /** `new MultiplicativeLR(opt, { lrLambda, lastEpoch })` (or torch's positional form). */
@@ -352,6 +356,7 @@ export interface StepLROptions {
 
 /** Multiplies the lr by gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "StepLR";
   readonly stepSize: number;
   readonly gamma: number;
@@ -384,6 +389,7 @@ export interface MultiStepLROptions {
 
 /** Multiplies the lr by gamma at each milestone (a repeated milestone counts twice). */
 export class MultiStepLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "MultiStepLR";
   readonly milestones: readonly number[];
   readonly gamma: number;
@@ -416,6 +422,7 @@ export interface ExponentialLROptions {
 
 /** Multiplies the lr by gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "ExponentialLR";
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
@@ -445,6 +452,7 @@ export interface LinearLROptions {
 
 /** Multiplies the initial lr by a factor going linearly from startFactor to endFactor over totalIters. */
 export class LinearLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "LinearLR";
   readonly startFactor: number;
   readonly endFactor: number;
@@ -484,6 +492,7 @@ export interface CosineAnnealingLROptions {
 
 /** Cosine annealing from the initial lr to etaMin over tMax epochs (and back up after, as torch). */
 export class CosineAnnealingLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "CosineAnnealingLR";
   readonly tMax: number;
   readonly etaMin: number;
@@ -521,6 +530,7 @@ export interface ConstantLROptions {
 
 /** Multiplies the initial lr by `factor` for the first totalIters epochs (torch's ConstantLR). */
 export class ConstantLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "ConstantLR";
   readonly factor: number;
   readonly totalIters: number;
@@ -557,6 +567,7 @@ export interface PolynomialLROptions {
 
 /** lr = initial lr * (1 - min(epoch, totalIters) / totalIters)^power, in torch 1.13's chainable form. */
 export class PolynomialLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "PolynomialLR";
   readonly totalIters: number;
   readonly power: number;
@@ -615,6 +626,7 @@ function momentumKeyOf(optimizer: AnyOptimizer): string {
  * below the final one (torch's last-step value can be an ulp below it).
  */
 export class OneCycleLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "OneCycleLR";
   readonly totalSteps: number;
   readonly #phase: { pctStart: number; anneal: Anneal; threePhase: boolean };
@@ -747,6 +759,7 @@ export interface CyclicLROptions {
  * momentum goes the opposite way, between maxMomentum and baseMomentum. Step it per batch.
  */
 export class CyclicLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "CyclicLR";
   readonly #baseLr: GroupOption<number>;
   readonly #maxLr: GroupOption<number>;
@@ -858,6 +871,7 @@ export interface CosineAnnealingWarmRestartsOptions {
  * with the period found in closed form (O(1) whatever the epoch).
  */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "CosineAnnealingWarmRestarts";
   readonly t0: number;
   readonly tMult: number;
@@ -955,6 +969,7 @@ export interface SWALROptions {
  * (Izmailov et al. 2018; see AveragedModel). Computed as torch does, from the current lr.
  */
 export class SWALR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "SWALR";
   readonly #swaLr: GroupOption<number>;
   readonly annealEpochs: number;
@@ -1003,6 +1018,7 @@ export interface SequentialLROptions {
 
 /** Runs `schedulers[i]` from milestone i-1 on (restarting it at its milestone), as torch's SequentialLR. */
 export class SequentialLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "SequentialLR";
   readonly schedulers: readonly LRScheduler[];
   readonly milestones: readonly number[];
@@ -1094,6 +1110,7 @@ export interface ChainedSchedulerOptions {
  * saved inside it (they are detached from the optimizer).
  */
 export class ChainedScheduler extends Scheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "ChainedScheduler";
   readonly schedulers: readonly LRScheduler[];
   #lastLr: number[];
@@ -1161,6 +1178,7 @@ export interface ReduceLROnPlateauOptions {
  * them; given per group, step() throws a StateError, as torch 2.x raises).
  */
 export class ReduceLROnPlateau extends Scheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "ReduceLROnPlateau";
   readonly mode: "min" | "max";
   readonly factor: number;

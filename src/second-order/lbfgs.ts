@@ -61,6 +61,7 @@ function withMaxEval(options: Partial<LBFGSOptions> | undefined): Partial<LBFGSO
  * Checkpoints carry it all: that state, and the history pairs (oldest first) under `extra`.
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "LBFGS";
 
   /** Total number of elements of the flat vector x. */

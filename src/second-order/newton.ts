@@ -41,6 +41,7 @@ export type HessianSource = ((H: Float64Array) => void) | { hvp: (v: Float64Arra
  * carried over), so checkpoints hold those counts and `lastReason`.
  */
 export class Newton extends Optimizer<NewtonOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Newton";
 
   readonly numel: number;

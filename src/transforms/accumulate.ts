@@ -18,6 +18,7 @@ const mean = kernelsByDType("accumulateMean");
  * micro-batches resumes exactly. See also optax.MultiSteps.
  */
 export class GradientAccumulator extends Transform {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "GradientAccumulator";
   readonly every: number;
   #pending = 0;

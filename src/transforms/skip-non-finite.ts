@@ -25,6 +25,7 @@ export interface SkipNonFiniteOptions {
  * saved in its checkpoints. See also optax.apply_if_finite (which also skips and counts).
  */
 export class SkipNonFinite extends Transform {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "SkipNonFinite";
   readonly throws: boolean;
   readonly maxNorm: number | undefined;

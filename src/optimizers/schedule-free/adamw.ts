@@ -39,6 +39,7 @@ const scheduleFree = kernelsByDType("scheduleFree");
  * Call eval() before evaluating or saving, train() before stepping again.
  */
 export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "AdamWScheduleFree";
 
   constructor(params: ParamsInput<AdamWScheduleFreeOptions>, options: Partial<AdamWScheduleFreeOptions> = {}) {

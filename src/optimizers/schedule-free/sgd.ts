@@ -26,6 +26,7 @@ const scheduleFree = kernelsByDType("scheduleFree");
  * before stepping again. Its lr is typically 10-50x what SGD with momentum would use.
  */
 export class SGDScheduleFree extends ScheduleFreeOptimizer<SGDScheduleFreeOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "SGDScheduleFree";
 
   constructor(params: ParamsInput<SGDScheduleFreeOptions>, options: Partial<SGDScheduleFreeOptions> = {}) {
