@@ -19,10 +19,16 @@ import {
 } from "./state-dict.js";
 
 /** A parameter group: its params and its own hyperparameters (validated when set). */
-export type ParamGroup<O> = O & { readonly params: readonly Param[] };
+export type ParamGroup<O> = O & {
+  /** The group's params, in order (fixed once the group is built). */
+  readonly params: readonly Param[];
+};
 
 /** What the constructor and addParamGroup accept: params, or groups with overrides. */
-export type GroupInput<O> = Partial<O> & { params: readonly Param[] };
+export type GroupInput<O> = Partial<O> & {
+  /** The group's params (each param in one group only). */
+  params: readonly Param[];
+};
 /**
  * The params an optimizer is built with: an iterable of {@link Param} (one group with the
  * defaults), or of {@link GroupInput} (several groups, each overriding some options).

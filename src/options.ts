@@ -7,7 +7,14 @@ import { InvalidOptionError } from "./errors.js";
 export type Check<V> = (name: string, value: unknown) => V;
 
 /** How each hyperparameter is checked, and its default (undefined: required). */
-export type Schema<O> = { readonly [K in keyof O]-?: { readonly default: O[K] | undefined; readonly check: Check<O[K]> } };
+export type Schema<O> = {
+  readonly [K in keyof O]-?: {
+    /** The value a group gets when the option is not given; undefined: the option is required. */
+    readonly default: O[K] | undefined;
+    /** Validates (and may normalise) a value; throws InvalidOptionError naming the option. */
+    readonly check: Check<O[K]>;
+  };
+};
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 /** A finite number in [lo, hi] (or (lo, hi] / [lo, hi) with the open flags). */
