@@ -81,7 +81,7 @@ const enum Kind {
  *   w.grad.set(w.data.map((x) => 2 * x)); // gradient of sum(w^2)
  *   opt.step();
  * }
- * console.log(Array.from(w.data, (x) => x.toFixed(4))); // → [ '0.1960', '-0.3920' ]
+ * console.log(Array.from(w.data, (x) => x.toFixed(4))); // → [ '0.0620', '-0.1240' ]
  * opt.dispose();
  * w.dispose();
  * ```

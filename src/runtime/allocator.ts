@@ -83,8 +83,8 @@ export function release(start: number): void {
  * ```ts
  * import { Param, heapStats } from "wasm-optim";
  * const before = heapStats().liveBytes;
- * const p = new Param(1000); // data + grad: 2 * 1000 float32 elements
- * console.log(heapStats().liveBytes - before); // → 8000
+ * const p = new Param(1000); // data + grad: 2 blocks of 4000 bytes, each rounded up to 64-byte alignment
+ * console.log(heapStats().liveBytes - before); // → 8064
  * p.dispose();
  * console.log(heapStats().liveBytes - before); // → 0
  * ```
