@@ -26,7 +26,7 @@ export interface AdamOptions {
   eps: number;
   /**
    * Weight decay, ≥ 0. Adam: L2 penalty added to the gradient (coupled); AdamW: `p ← p · (1 − lr · weightDecay)` first (decoupled). See [conventions](../../docs/conventions.md).
-   * @defaultValue `0 (Adam), 1e-2 (AdamW)`
+   * @defaultValue Adam: `0`; AdamW: `1e-2`
    */
   weightDecay: number;
   /**

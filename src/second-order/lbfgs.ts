@@ -28,7 +28,7 @@ export interface LBFGSOptions {
   maxIter: number;
   /**
    * Closure evaluations per step() call (checked after each iteration), an integer ≥ 1.
-   * @defaultValue `floor(maxIter · 5 / 4), as torch`
+   * @defaultValue `25`: floor(maxIter · 5 / 4), as torch
    */
   maxEval: number;
   /**

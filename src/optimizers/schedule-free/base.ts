@@ -19,7 +19,7 @@ import { kernelsByDType } from "../../runtime/kernels.js";
 export interface ScheduleFreeOptions {
   /**
    * Learning rate, ≥ 0 (typically 10–50× what the scheduled counterpart uses; warmed up over `warmupSteps`).
-   * @defaultValue `1 (SGDScheduleFree), 0.0025 (AdamWScheduleFree)`
+   * @defaultValue SGDScheduleFree: `1`; AdamWScheduleFree: `0.0025`
    */
   lr: number;
   /**
