@@ -105,6 +105,14 @@ export interface InitialLrs {
  * torch.optim.lr_scheduler._LRScheduler: `lastEpoch` counts the step() calls (-1 before
  * the first, which the constructor makes), `baseLrs` are the groups' initial lrs (torch's
  * base_lrs; extended for groups added later with their initial_lr, or their lr).
+ *
+ * Every scheduler is built from its optimizer and an options object of torch's keyword
+ * arguments in camelCase, and makes its first step (torch's initial step) in the constructor.
+ * A bad option throws {@link InvalidOptionError} naming it, before anything changes; a
+ * per-group option that no longer matches the groups makes step() throw {@link StateError};
+ * a checkpoint that does not fit throws {@link CheckpointError}. Step counts are scheduler
+ * steps (torch's epochs): whatever unit you call step() at.
+ * @see torch.optim.lr_scheduler, torch 1.13: https://pytorch.org/docs/1.13/optim.html#how-to-adjust-learning-rate
  */
 export abstract class LRScheduler extends Scheduler {
   /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
