@@ -11,10 +11,11 @@ import { fromJSONForm, withJSONForm } from "./checkpoint/json.js";
 import { Optimizer } from "./optimizer.js";
 import { vectorKernels } from "./vector.js";
 
+/** Options of {@link AveragedModel}. */
 export interface AveragedModelOptions {
   /**
-   * null or absent: the equal-weight SWA average (torch's default avg_fn). A number in
-   * [0, 1]: an EMA, average = decay * average + (1 - decay) * param (torch's
+   * null or absent: the equal-weight SWA average (torch's default avg_fn). A number
+   * in [0, 1] gives an EMA, average = decay * average + (1 - decay) * param (torch's
    * get_ema_multi_avg_fn(decay); 0.999 is torch's default there).
    */
   decay?: number | null;
@@ -37,26 +38,47 @@ export interface AveragedModelOptions {
  * Memory: one buffer per param in wasm memory (the params' size and dtype); call dispose()
  * to free it (or dispose the optimizer it is attached to).
  *
+ * Typical SWA: `new SWALR(opt, { swaLr: 0.05 })` and, each epoch from the 75th on,
+ * `swa.update(); swaLr.step();`; `swa.copyTo()` at the end.
+ *
  * @example
- * const swa = new AveragedModel(params, { optimizer: opt });
- * const swaLr = new SWALR(opt, { swaLr: 0.05 });
- * for (let epoch = 0; epoch < 100; epoch++) {
- *   train(opt);
- *   if (epoch >= 75) { swa.update(); swaLr.step(); }
+ * ```ts
+ * import { AveragedModel, Param, SGD } from "wasm-optim";
+ * const w = Param.from(new Float64Array([0]));
+ * const opt = new SGD([w], { lr: 1 });
+ * const swa = new AveragedModel([w], { optimizer: opt }); // saved and freed with opt
+ * for (const g of [-1, -2, -3]) {
+ *   w.grad.set([g]);
+ *   opt.step(); // w: 1, 3, 6
+ *   swa.update();
  * }
- * swa.copyTo();
+ * swa.copyTo(); // w ← the average (1 + 3 + 6) / 3
+ * console.log(swa.nAveraged, w.data[0]); // → 3 3.333333333333333
+ * opt.dispose();
+ * w.dispose();
+ * ```
+ * @see Izmailov et al., "Averaging Weights Leads to Wider Optima and Better Generalization", UAI 2018: https://arxiv.org/abs/1803.05407
+ * @see torch.optim.swa_utils.AveragedModel, torch 1.13 (SWA) and ≥ 2.1 (EMA): https://pytorch.org/docs/stable/optim.html#weight-averaging-swa-and-ema
  */
 export class AveragedModel implements Attachment {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "AveragedModel";
   readonly kind = AveragedModel.kind;
+  /** The params averaged (the model's, in order). */
   readonly params: readonly Param[];
   /** null: SWA (equal weights); a number: the EMA decay. */
   readonly decay: number | null;
+  /** The optimizer this average is attached to (saved and freed with it), or null. */
   readonly optimizer: Optimizer<object> | null;
   #buffers: WasmBuffer[] | null;
   #n = 0;
 
-  /** Throws InvalidOptionError for a bad list of params or decay; StateError for a disposed param. */
+  /**
+   * @param params - the params to average (non-empty, each once).
+   * @param options - `decay` (EMA) and `optimizer` (attach); see {@link AveragedModelOptions}.
+   * @throws {@link InvalidOptionError} naming `params[i]`, `decay` or `optimizer`; {@link StateError} for a disposed param;
+   *   {@link OutOfMemoryError} when the averages do not fit.
+   */
   constructor(params: readonly Param[], options: AveragedModelOptions = {}) {
     if (!isArray(params) || params.length === 0) throw new InvalidOptionError("params", params, "a non-empty array of Param");
     const seen = new Set<Param>();
@@ -169,6 +191,7 @@ export class AveragedModel implements Attachment {
     this.optimizer?.detach(this);
   }
 
+  /** true after dispose() (or the attached optimizer's). */
   get disposed(): boolean {
     return this.#buffers === null;
   }

@@ -6,6 +6,7 @@
 
 /** Base class of the library's state and resource errors (StateError, OutOfMemoryError, CheckpointError). */
 export class WasmOptimError extends Error {
+  /** The class name, as in `err.name === "StateError"`. */
   override name = "WasmOptimError";
   /** A stable machine-readable code (e.g. `ERR_WASM_OPTIM_STATE`). */
   readonly code: string = "ERR_WASM_OPTIM";
@@ -77,7 +78,8 @@ export type InvalidOptionKind = "type" | "value" | "range";
 /** Any bad-argument error (one of the three classes above), as `instanceof InvalidOptionError` sees it. */
 export type InvalidOptionError = (InvalidArgTypeError | InvalidArgValueError | OutOfRangeError) & OptionErrorFields;
 
-interface InvalidOptionErrorConstructor {
+/** The type of {@link InvalidOptionError}: constructible, and recognising the three classes by `instanceof`. */
+export interface InvalidOptionErrorConstructor {
   /**
    * The bad-argument error for `option`: nothing was modified. `kind` picks the class; left
    * out, a number (NaN and ±Infinity included) is out of range and anything else is of the
@@ -107,18 +109,21 @@ Object.defineProperty(InvalidOptionError, Symbol.hasInstance, {
 
 /** The 4 GiB wasm32 address space (or the machine) cannot hold what was asked for. Nothing was modified. */
 export class OutOfMemoryError extends WasmOptimError {
+  /** {@inheritDoc WasmOptimError.name} */
   override name = "OutOfMemoryError";
   override readonly code = "ERR_WASM_OPTIM_OUT_OF_MEMORY";
 }
 
 /** A call that is not allowed in the object's current state (disposed, eval mode, ...). Nothing was modified. */
 export class StateError extends WasmOptimError {
+  /** {@inheritDoc WasmOptimError.name} */
   override name = "StateError";
   override readonly code: string = "ERR_WASM_OPTIM_STATE";
 }
 
 /** Thrown (when asked for) on a NaN or infinite gradient; nothing was modified. */
 export class NonFiniteGradientError extends StateError {
+  /** {@inheritDoc WasmOptimError.name} */
   override name = "NonFiniteGradientError";
   override readonly code = "ERR_WASM_OPTIM_NON_FINITE_GRADIENT";
 }

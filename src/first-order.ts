@@ -8,7 +8,14 @@ import { ParamState, type Param } from "./param.js";
 import type { ExpectedState } from "./state-dict.js";
 
 /** A state buffer a param needs for its next step: a torch state name, and how it starts (default 0). */
-export type StateBufferSpec = string | { readonly name: string; readonly init: number | "params" };
+export type StateBufferSpec =
+  | string
+  | {
+      /** torch's state name (e.g. `"sum"`). */
+      readonly name: string;
+      /** The starting value of every element, or `"params"`: a copy of the param's values. */
+      readonly init: number | "params";
+    };
 
 /** No buffer was created for this param in this step (the common case). */
 const NONE: ReadonlySet<string> = new Set();

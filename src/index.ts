@@ -1,8 +1,23 @@
 // wasm-optim: PyTorch's optimizers for Node, with their update loops in SIMD WebAssembly.
-export { Param, ParamState, type DType, type FloatArray, type ParamOptions } from "./param.js";
+export { Param, ParamState, type DType, type FloatArray, type ArrayOf, type ParamOptions, type WasmBuffer } from "./param.js";
 export { Optimizer, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
+export type { AnyOptimizer } from "./any-optimizer.js";
+export type { Schema, Check } from "./options.js";
 export { FirstOrderOptimizer, type StateBufferSpec } from "./first-order.js";
-export { WasmOptimError, InvalidOptionError, OutOfMemoryError, StateError, NonFiniteGradientError } from "./errors.js";
+export {
+  WasmOptimError,
+  InvalidOptionError,
+  InvalidArgTypeError,
+  InvalidArgValueError,
+  OutOfRangeError,
+  OutOfMemoryError,
+  StateError,
+  NonFiniteGradientError,
+  type InvalidOptionCode,
+  type InvalidOptionKind,
+  type OptionErrorFields,
+  type InvalidOptionErrorConstructor,
+} from "./errors.js";
 export { heapStats } from "./runtime/allocator.js";
 export { memory, sharedMemory, wasmModule } from "./runtime/memory.js";
 export { setNumThreads, getNumThreads } from "./runtime/threads.js";
@@ -16,7 +31,12 @@ export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
 export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
 export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Lion, type LionOptions } from "./optimizers/lion.js";
-export { ScheduleFreeOptimizer, type ScheduleFreeOptions, type Mode as ScheduleFreeMode } from "./optimizers/schedule-free/base.js";
+export {
+  ScheduleFreeOptimizer,
+  type ScheduleFreeOptions,
+  type ScheduleFreeStep,
+  type Mode as ScheduleFreeMode,
+} from "./optimizers/schedule-free/base.js";
 export { SGDScheduleFree, type SGDScheduleFreeOptions } from "./optimizers/schedule-free/sgd.js";
 export { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "./optimizers/schedule-free/adamw.js";
 export {
@@ -29,14 +49,14 @@ export {
 } from "./checkpoint/attachment.js";
 export { packState, unpackState, crc32 } from "./checkpoint/codec.js";
 export { saveParams, loadParams } from "./checkpoint/params.js";
-export type { OptimizerStateDict, ParamStateDict, LoadOptions } from "./state-dict.js";
+export type { OptimizerStateDict, ParamStateDict, LoadOptions, ExpectedState } from "./state-dict.js";
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from "./transforms/clip.js";
 export { Transform, type Steppable } from "./transforms/transform.js";
 export { SkipNonFinite, skipNonFinite, type SkipNonFiniteOptions } from "./transforms/skip-non-finite.js";
 export { GradientAccumulator, accumulateGradients } from "./transforms/accumulate.js";
 export * as schedules from "./schedules/functions.js";
 export type { Schedule, Anneal } from "./schedules/core.js";
-export { Scheduler } from "./schedules/scheduler.js";
+export { Scheduler, type GroupUpdate } from "./schedules/scheduler.js";
 export { HyperparameterScheduler, scheduleHyperparameter, type ScheduleHyperparameterOptions } from "./schedules/hyperparameter.js";
 export {
   LRScheduler,
@@ -75,10 +95,13 @@ export type {
   SequentialLROptions,
   ChainedSchedulerOptions,
   ReduceLROnPlateauOptions,
+  LrLambda,
+  InitialLrs,
 } from "./schedules/torch.js";
 export { AveragedModel, type AveragedModelOptions } from "./averaged-model.js";
 export * as vector from "./vector.js";
 export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
+export type { Bounds } from "./second-order/lbfgsb.js";
 export { minimize, type MinimizeOptions } from "./second-order/minimize.js";
 export type { MinimizeResult, IterationInfo, StopReason } from "./second-order/driver.js";
 export { Newton, type NewtonOptions, type HessianSource } from "./second-order/newton.js";

@@ -21,14 +21,24 @@ import {
 } from "./state-dict.js";
 
 /** A parameter group: its params and its own hyperparameters (validated when set). */
-export type ParamGroup<O> = O & { readonly params: readonly Param[] };
+export type ParamGroup<O> = O & {
+  /** The group's params, in order (fixed once the group is built). */
+  readonly params: readonly Param[];
+};
 
 /** What the constructor and addParamGroup accept: params, or groups with overrides. */
-export type GroupInput<O> = Partial<O> & { params: readonly Param[] };
+export type GroupInput<O> = Partial<O> & {
+  /** The group's params (each param in one group only). */
+  params: readonly Param[];
+};
+/**
+ * The params an optimizer is built with: an iterable of {@link Param} (one group with the
+ * defaults), or of {@link GroupInput} (several groups, each overriding some options).
+ */
 export type ParamsInput<O> = Iterable<Param> | Iterable<GroupInput<O>>;
 
 /**
- * The base class of every optimizer: parameter groups whose hyperparameters are checked
+ * The base class of every optimizer (torch's `torch.optim.Optimizer`): parameter groups whose hyperparameters are checked
  * whenever they are set (`group.lr = 0.1` throws InvalidOptionError on a bad value and
  * changes nothing), per-param `state` and per-group `groupState`, attached schedulers and
  * wrappers, and checkpoints (`stateDict`, `loadStateDict`, `saveState`, `loadState`).
@@ -143,6 +153,7 @@ export abstract class Optimizer<O extends object> {
     this.#disposed = true;
   }
 
+  /** true after {@link Optimizer.dispose}. */
   get disposed(): boolean {
     return this.#disposed;
   }
@@ -185,6 +196,7 @@ export abstract class Optimizer<O extends object> {
     if (!this.#attachments.includes(a)) this.#attachments.push(a);
   }
 
+  /** Stops saving and loading `a`'s state with this optimizer's (no-op if it is not attached). */
   detach(a: Attachment): void {
     const i = this.#attachments.indexOf(a);
     if (i >= 0) this.#attachments.splice(i, 1);

@@ -9,7 +9,14 @@ import { InvalidOptionError } from "./errors.js";
 export type Check<V> = (name: string, value: unknown) => V;
 
 /** How each hyperparameter is checked, and its default (undefined: required). */
-export type Schema<O> = { readonly [K in keyof O]-?: { readonly default: O[K] | undefined; readonly check: Check<O[K]> } };
+export type Schema<O> = {
+  readonly [K in keyof O]-?: {
+    /** The value a group gets when the option is not given; undefined: the option is required. */
+    readonly default: O[K] | undefined;
+    /** Validates (and may normalise) a value; throws InvalidOptionError naming the option. */
+    readonly check: Check<O[K]>;
+  };
+};
 
 /**
  * `Array.isArray` that keeps the element type: TypeScript's own narrows a `readonly T[]` to

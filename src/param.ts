@@ -6,11 +6,19 @@ import { memory, sharedMemory } from "./runtime/memory.js";
 import { InvalidOptionError, StateError } from "./errors.js";
 import { bool } from "./options.js";
 
+/** The element type of a {@link Param} and of its optimizer state. */
 export type DType = "float32" | "float64";
+/** A typed array of either {@link DType}. */
 export type FloatArray = Float32Array | Float64Array;
+/** The typed array of a {@link DType}: Float64Array for `"float64"`, Float32Array otherwise. */
 export type ArrayOf<D extends DType> = D extends "float64" ? Float64Array : Float32Array;
 
+/** Options of `new Param(...)`, {@link Param.from} and {@link Param.wrap}. */
 export interface ParamOptions<D extends DType = DType> {
+  /**
+   * The element type.
+   * @defaultValue `"float32"` (Param.from: `"float64"` for a Float64Array)
+   */
   dtype?: D;
   /**
    * The tensor's shape, as a torch tensor has (row-major: the last dimension varies fastest);
@@ -18,8 +26,15 @@ export interface ParamOptions<D extends DType = DType> {
    * it (they factor over the last two dimensions); elementwise rules ignore it.
    */
   shape?: readonly number[];
-  /** false freezes the parameter: step() leaves it (and its state) untouched. */
+  /**
+   * false freezes the parameter: step() leaves it (and its state) untouched.
+   * @defaultValue `true`
+   */
   requiresGrad?: boolean;
+  /**
+   * A name for messages and checkpoints' readers (not used to match params on load: params match by position).
+   * @defaultValue `undefined`
+   */
   name?: string;
 }
 
@@ -66,10 +81,19 @@ export function viewOf(dtype: DType, ptr: number, n: number): FloatArray {
   return dtype === "float64" ? new Float64Array(memory.buffer, ptr, n) : new Float32Array(memory.buffer, ptr, n);
 }
 
-/** A buffer of `size` elements in wasm memory, zero-filled (optimizer state, scratch). */
+/**
+ * A buffer of `size` elements in wasm memory, zero-filled: an optimizer's state buffer
+ * (`ParamState.buffers`) or scratch. `ptr` is its byte address; `view` the live elements.
+ */
 export class WasmBuffer<A extends FloatArray = FloatArray> {
+  /** The byte address of the first element in wasm memory. */
   readonly ptr: number;
   #view: A;
+  /**
+   * @param dtype - the element type.
+   * @param size - the number of elements.
+   * @throws {@link OutOfMemoryError} when wasm memory cannot hold `size` elements.
+   */
   constructor(
     readonly dtype: DType,
     readonly size: number,
@@ -82,6 +106,7 @@ export class WasmBuffer<A extends FloatArray = FloatArray> {
     if (!sharedMemory && this.#view.buffer !== memory.buffer) this.#view = viewOf(this.dtype, this.ptr, this.size) as A;
     return this.#view;
   }
+  /** Returns the memory to the allocator; the buffer cannot be used afterwards. */
   free(): void {
     release(this.ptr);
   }
@@ -94,11 +119,35 @@ export function disposedError(p: Param, where = "Param", then = ""): StateError 
 
 export const bytesPer = (dtype: DType): number => (dtype === "float64" ? 8 : 4);
 
+/**
+ * One tensor of the model: `size` elements of `dtype`, stored flat in row-major (C) order in
+ * wasm memory, with its gradient beside it. `data` and `grad` are live views into that memory:
+ * write the gradient into `grad` (your backprop's output), call the optimizer's `step()`, and
+ * read the updated values from `data` — nothing is copied. `shape` records the tensor's
+ * dimensions (Adafactor and Muon factor over the last two; elementwise rules ignore it).
+ *
+ * Free the memory with {@link Param.dispose} when done (wasm memory is not garbage collected).
+ * See [conventions](../docs/conventions.md) for shapes and dtypes.
+ *
+ * @typeParam A - Float32Array or Float64Array, following the dtype.
+ * @example
+ * ```ts
+ * import { Param } from "wasm-optim";
+ * const w = new Param([2, 3]); // 6 zero-filled float32 elements, shape [2, 3]
+ * w.data.set([1, 2, 3, 4, 5, 6]);
+ * console.log(w.size, w.shape, w.dtype); // → 6 [ 2, 3 ] float32
+ * const b = Param.from(new Float64Array([0.5, -0.5]), { name: "bias" });
+ * console.log(b.dtype, b.data[1]); // → float64 -0.5
+ * w.dispose();
+ * b.dispose();
+ * ```
+ */
 export class Param<A extends FloatArray = FloatArray> {
   /** The number of elements (the product of `shape`). */
   readonly size: number;
   /** The tensor's dimensions (frozen; `[size]` unless given). */
   readonly shape: readonly number[];
+  /** The element type of `data`, `grad` and every state buffer. */
   readonly dtype: DType;
   #requiresGrad: boolean;
   /** A label shown in error messages (optional). */
@@ -110,7 +159,10 @@ export class Param<A extends FloatArray = FloatArray> {
 
   /**
    * A zero-filled param of `size` elements, or of the given `shape` (`new Param([64, 4])`).
-   * @throws InvalidOptionError for a size or shape that is not non-negative integers, or an
+   * @param sizeOrShape - the number of elements, or the shape (its product is the size).
+   * @param options - dtype, shape, requiresGrad, name; see {@link ParamOptions}.
+   * @throws {@link OutOfMemoryError} when wasm memory cannot hold `2 * size` elements.
+   * @throws {@link InvalidOptionError} for a size or shape that is not non-negative integers, or an
    * `options.shape` whose product differs from `size`.
    */
   constructor(sizeOrShape: number | readonly number[], options: ParamOptions = {}) {
@@ -141,8 +193,11 @@ export class Param<A extends FloatArray = FloatArray> {
   }
 
   /**
-   * A Param holding a copy of `values`. The dtype follows a Float64Array (float64) and is
-   * float32 otherwise, unless `options.dtype` says.
+   * A Param holding a copy of `values` (flat, row-major). The dtype follows a Float64Array
+   * (float64) and is float32 otherwise, unless `options.dtype` says.
+   * @param values - the initial values (finite numbers).
+   * @param options - see {@link ParamOptions}; `shape` must have `values.length` elements.
+   * @throws {@link InvalidOptionError} naming `values[i]` for a non-finite element, or a bad option.
    */
   static from(values: Float64Array, options?: ParamOptions<"float64">): Param<Float64Array>;
   static from(values: Float32Array | ArrayLike<number>, options?: ParamOptions<"float32">): Param<Float32Array>;
@@ -166,6 +221,9 @@ export class Param<A extends FloatArray = FloatArray> {
    * A Param over the caller's own arrays (for code that cannot give up its Float32Arrays):
    * each step copies `data` and `grad` into wasm memory and `data` back out. Correct, but
    * slower than the zero-copy path (see the README for the measured cost).
+   * @param data - the values (Float32Array or Float64Array; fixes the dtype).
+   * @param grad - the gradient, the same type and length as `data`.
+   * @throws {@link InvalidOptionError} when the arrays differ in type or length.
    */
   static wrap<B extends FloatArray>(data: B, grad: B, options: Omit<ParamOptions, "dtype"> = {}): Param<B> {
     checkOptions(options);
@@ -188,6 +246,7 @@ export class Param<A extends FloatArray = FloatArray> {
   get requiresGrad(): boolean {
     return this.#requiresGrad;
   }
+  /** Freezes (false) or unfreezes (true) the parameter; anything but a boolean is refused. */
   set requiresGrad(value: boolean) {
     this.#requiresGrad = bool("requiresGrad", value);
   }
@@ -207,6 +266,7 @@ export class Param<A extends FloatArray = FloatArray> {
     this.grad.fill(0);
   }
 
+  /** true after {@link Param.dispose}: `data`, `grad` and steps then throw a StateError. */
   get disposed(): boolean {
     return this.#data === null;
   }
@@ -270,9 +330,13 @@ export class Param<A extends FloatArray = FloatArray> {
  * names (e.g. `exp_avg`), each of the param's dtype.
  */
 export class ParamState {
+  /** The number of steps taken for this param (torch's `state["step"]`). */
   step = 0;
+  /** Per-param scalars under torch's names (e.g. NAdam's `mu_product`). */
   readonly scalars: Record<string, number> = {};
+  /** The state buffers by torch's state name (e.g. `exp_avg`), each the param's size and dtype unless noted. */
   readonly buffers = new Map<string, WasmBuffer>();
+  /** @param param - the param this state belongs to. */
   constructor(readonly param: Param) {}
 
   /**

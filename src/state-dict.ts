@@ -22,28 +22,46 @@ export interface LoadOptions {
 
 /** What Optimizer.stateDict() returns (see docs/checkpoints.md). */
 export interface OptimizerStateDict extends StateTree {
+  /** The format's name, `"wasm-optim/optimizer"`. */
   readonly format: "wasm-optim/optimizer";
+  /** The format's version (a newer one than this library reads is refused with code `"version"`). */
   readonly version: number;
   /** The optimizer's static `kind` (e.g. "Adam"): a checkpoint loads only into the same kind. */
   readonly kind: string;
+  /** One entry per parameter group, in order. */
   readonly paramGroups: readonly {
     /** Every hyperparameter of the group, by its option name. */
     readonly hyperparameters: StateTree;
     /** One entry per param of the group, in order; state null: not stepped yet. */
-    readonly params: readonly { readonly dtype: DType; readonly size: number; readonly state: ParamStateDict | null }[];
+    readonly params: readonly {
+      /** The param's dtype (must match on load). */
+      readonly dtype: DType;
+      /** The param's number of elements (must match on load). */
+      readonly size: number;
+      /** Its optimizer state; null: not stepped yet. */
+      readonly state: ParamStateDict | null;
+    }[];
     /** The group's scalar state (e.g. Schedule-Free's k), null if it has none. */
     readonly state: Readonly<Record<string, number>> | null;
   }[];
   /** The subclass's own state (extraState()). */
   readonly extra: StateTree;
   /** Each attachment's state, in the order they were attached. */
-  readonly attachments: readonly { readonly kind: string; readonly state: StateTree }[];
+  readonly attachments: readonly {
+    /** The attachment's checkpoint name (e.g. `"StepLR"`). */
+    readonly kind: string;
+    /** What its stateDict() returned. */
+    readonly state: StateTree;
+  }[];
 }
 
 /** One param's state in an OptimizerStateDict (typed arrays are copies). */
 export interface ParamStateDict extends StateTree {
+  /** The number of steps taken (torch's `state["step"]`). */
   readonly step: number;
+  /** Per-param scalars by torch's name (e.g. `mu_product`). */
   readonly scalars: Readonly<Record<string, number>>;
+  /** State buffers by torch's name (e.g. `exp_avg`), in the param's dtype. */
   readonly buffers: Readonly<Record<string, Float32Array | Float64Array>>;
 }
 

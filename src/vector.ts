@@ -6,7 +6,7 @@
 import type { DType } from "./param.js";
 import { vectorKernels } from "./runtime/kernels.js";
 
-/** The raw kernels by dtype (for hot loops that want to skip the dtype switch). */
+/** @internal The raw kernels by dtype (for hot loops that want to skip the dtype switch). */
 export { vectorKernels };
 
 /** sum x[i]*y[i] */

@@ -5,10 +5,12 @@ import { WasmOptimError } from "../errors.js";
 
 /** A value in a state tree: what stateDict() returns and the binary form stores. */
 export type StateValue = number | string | boolean | null | Float32Array | Float64Array | readonly StateValue[] | StateTree;
+/** A plain object of {@link StateValue}s: the shape of every `stateDict()` (JSON-like, with typed arrays for buffers). */
 export interface StateTree {
   readonly [key: string]: StateValue;
 }
 
+/** Why a checkpoint could not be loaded: {@link CheckpointError.code}. */
 export type CheckpointErrorCode =
   /** Not a wasm-optim checkpoint, or not of the kind asked for, or malformed inside. */
   | "format"
@@ -25,8 +27,15 @@ export type CheckpointErrorCode =
 
 /** Loading a checkpoint failed; nothing was modified. `code` says why. */
 export class CheckpointError extends WasmOptimError {
+  /** {@inheritDoc WasmOptimError.name} */
   override name = "CheckpointError";
+  /**
+   * @param code - why: `"format"`, `"truncated"`, `"checksum"`, `"version"`, `"mismatch"` or `"invalid"` (see {@link CheckpointErrorCode}).
+   * @param message - what was found, and where in the checkpoint.
+   * @param options - `cause`: the underlying error, if any.
+   */
   constructor(
+    /** Why loading failed; see {@link CheckpointErrorCode}. */
     override readonly code: CheckpointErrorCode,
     message: string,
     options?: { cause?: unknown },
@@ -50,6 +59,7 @@ export interface PendingLoad {
 export interface Attachment {
   /** A name that must match when a checkpoint is loaded (e.g. "StepLR"; see kindOf). */
   readonly kind: string;
+  /** This attachment's state, to be saved with the optimizer's (typed arrays are copies). */
   stateDict(): StateTree;
   /** Checks `state` (throwing CheckpointError) and returns how to apply it; changes nothing. */
   prepareLoad(state: StateValue | undefined, where: string): PendingLoad;

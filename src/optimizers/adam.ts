@@ -5,13 +5,39 @@ import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
+/**
+ * The hyperparameters of {@link Adam} and {@link AdamW}: the constructor's defaults, and each group's own values (settable between steps, validated).
+ */
 export interface AdamOptions {
+  /**
+   * Learning rate (step size per step), ≥ 0.
+   * @defaultValue `1e-3`
+   */
   lr: number;
+  /**
+   * (β₁, β₂): decay rates of the running averages of the gradient and of its square, each in [0, 1).
+   * @defaultValue `[0.9, 0.999]`
+   */
   betas: readonly [number, number];
+  /**
+   * Added to the denominator after the root and the bias correction, `√v̂ + eps` (torch's form), > 0.
+   * @defaultValue `1e-8`
+   */
   eps: number;
-  /** Adam: L2 penalty added to the gradient. AdamW: decoupled decay of the params. */
+  /**
+   * Weight decay, ≥ 0. Adam: L2 penalty added to the gradient (coupled); AdamW: `p ← p · (1 − lr · weightDecay)` first (decoupled). See [conventions](../../docs/conventions.md).
+   * @defaultValue Adam: `0`; AdamW: `1e-2`
+   */
   weightDecay: number;
+  /**
+   * AMSGrad (Reddi et al. 2018): divide by the running maximum of v (`max_exp_avg_sq`) instead of v.
+   * @defaultValue `false`
+   */
   amsgrad: boolean;
+  /**
+   * Ascend instead of descend: the gradient is negated before anything else (see [conventions](../../docs/conventions.md)).
+   * @defaultValue `false`
+   */
   maximize: boolean;
 }
 
@@ -66,10 +92,49 @@ export function adamUpdate(p: Param, group: ParamGroup<AdamOptions>, s: ParamSta
   );
 }
 
-/** Adam (Kingma & Ba 2015) with bias correction, as torch.optim.Adam (L2 weight decay). */
+/**
+ * Adam (Kingma & Ba, 2015): bias-corrected running averages of the gradient and of its square,
+ * as `torch.optim.Adam` (L2 weight decay; for the decoupled form see {@link AdamW}).
+ *
+ * For each element, at step t = 1, 2, … (g negated first under `maximize`):
+ * ```text
+ * g ← g + weightDecay · p
+ * m ← β₁ · m + (1 − β₁) · g
+ * v ← β₂ · v + (1 − β₂) · g²
+ * v ← max(vmax, v)  → vmax                          (amsgrad)
+ * p ← p − (lr / (1 − β₁ᵗ)) · m / (√v · (1 / √(1 − β₂ᵗ)) + eps)
+ * ```
+ * Differs from torch: torch divides √v by √(1 − β₂ᵗ); the kernel multiplies by its reciprocal
+ * (at most an ulp apart in the denominator; one SIMD division fewer, ~20 % of the step).
+ *
+ * State per param (the param's size and dtype): `exp_avg`, `exp_avg_sq`, and `max_exp_avg_sq`
+ * with `amsgrad`.
+ * Shared notes on `maximize`, `weightDecay` and `eps`: [conventions](../../docs/conventions.md); the oracle this class is tested against: [oracle versions](../../docs/oracle-versions.md).
+ *
+ * @example
+ * ```ts
+ * import { Adam, Param } from "wasm-optim";
+ * const w = Param.from([0.5, -0.5]);
+ * const opt = new Adam([w], { lr: 0.01 });
+ * w.grad.set([1, -1]);
+ * opt.step(); // the first step moves each element by lr against the sign of its gradient
+ * console.log(Array.from(w.data, (x) => x.toFixed(2))); // → [ '0.49', '-0.49' ]
+ * opt.dispose();
+ * w.dispose();
+ * ```
+ * @see Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015: https://arxiv.org/abs/1412.6980
+ * @see Reddi, Kale, Kumar, "On the Convergence of Adam and Beyond" (AMSGrad), ICLR 2018: https://openreview.net/forum?id=ryQu7f-RZ
+ * @see torch.optim.Adam, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.Adam.html
+ */
 export class Adam extends FirstOrderOptimizer<AdamOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Adam";
 
+  /**
+   * @param params - the params (one group with the defaults), or groups `{ params, ...overrides }`; see {@link ParamsInput}.
+   * @param options - the defaults of every group; see {@link AdamOptions}. Unknown names are refused.
+   * @throws {@link InvalidOptionError} naming the option (`"lr"`, `"betas[1]"`, `"paramGroups[1].eps"`) when a value is out of range or unknown; nothing is allocated.
+   */
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super(params, options, schema);
   }

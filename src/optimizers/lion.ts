@@ -4,12 +4,27 @@ import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
+/** The hyperparameters of {@link Lion}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface LionOptions {
+  /**
+   * Learning rate, ≥ 0. Every element moves by about `lr` a step: use an lr 3–10× smaller than AdamW's.
+   * @defaultValue `1e-4`
+   */
   lr: number;
-  /** beta1 mixes the update direction, beta2 the momentum kept between steps. */
+  /**
+   * (β₁, β₂): β₁ mixes the update direction, β₂ the momentum kept between steps; each in [0, 1).
+   * @defaultValue `[0.9, 0.99]`
+   */
   betas: readonly [number, number];
-  /** Decoupled: p -= lr * weightDecay * p, with the sign update. */
+  /**
+   * Decoupled weight decay, ≥ 0: `p ← p − lr · weightDecay · p` with the sign update; use a value 3–10× larger than AdamW's.
+   * @defaultValue `0`
+   */
   weightDecay: number;
+  /**
+   * Ascend instead of descend: the gradient is negated before anything else (see [conventions](../../docs/conventions.md)).
+   * @defaultValue `false`
+   */
   maximize: boolean;
 }
 
@@ -24,13 +39,29 @@ const lion = kernelsByDType("lion");
 const BUFFERS = ["exp_avg"];
 
 /**
- * Lion (Chen et al. 2023): p -= lr * (sign(b1*m + (1-b1)*g) + weightDecay*p), then
- * m = b2*m + (1-b2)*g. Every coordinate moves by about lr, so it wants an lr 3-10x
- * smaller than AdamW's and a weightDecay 3-10x larger.
+ * Lion (Chen et al., 2023): the sign of an interpolated momentum, not in torch.optim.
+ *
+ * For each element (g negated first under `maximize`):
+ * ```text
+ * u ← sgn(β₁ · m + (1 − β₁) · g)          (sgn(0) = 0, as torch.sign)
+ * p ← p − lr · (u + weightDecay · p)
+ * m ← β₂ · m + (1 − β₂) · g
+ * ```
+ * Every element moves by about `lr`, so Lion wants an lr 3–10× smaller than AdamW's and a
+ * weightDecay 3–10× larger. State per param: `exp_avg` (the param's size and dtype).
+ * Tested against the paper's Algorithm 2 (no torch class): see [oracle versions](../../docs/oracle-versions.md).
+ *
+ * @see Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023: https://arxiv.org/abs/2302.06675
  */
 export class Lion extends FirstOrderOptimizer<LionOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Lion";
 
+  /**
+   * @param params - the params (one group with the defaults), or groups `{ params, ...overrides }`; see {@link ParamsInput}.
+   * @param options - the defaults of every group; see {@link LionOptions}. Unknown names are refused.
+   * @throws {@link InvalidOptionError} naming the option (`"lr"`, `"betas[1]"`, `"paramGroups[1].eps"`) when a value is out of range or unknown; nothing is allocated.
+   */
   constructor(params: ParamsInput<LionOptions>, options: Partial<LionOptions> = {}) {
     super(params, options, schema);
   }

@@ -5,15 +5,42 @@ import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
+/** The hyperparameters of {@link NAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface NAdamOptions {
+  /**
+   * Learning rate (step size per step), ≥ 0.
+   * @defaultValue `2e-3`
+   */
   lr: number;
+  /**
+   * (β₁, β₂): decay rates of the running averages of the gradient and of its square, each in [0, 1).
+   * @defaultValue `[0.9, 0.999]`
+   */
   betas: readonly [number, number];
+  /**
+   * Added after the root and the bias correction, `√v̂ + eps`, > 0.
+   * @defaultValue `1e-8`
+   */
   eps: number;
-  /** L2 penalty added to the gradient, or (decoupledWeightDecay) p *= 1 - lr*weightDecay. */
+  /**
+   * Weight decay, ≥ 0: `weightDecay · p` added to the gradient (L2, coupled), or, with `decoupledWeightDecay`, `p ← p · (1 − lr · weightDecay)` first (see [conventions](../../docs/conventions.md)).
+   * @defaultValue `0`
+   */
   weightDecay: number;
-  /** psi in mu_t = beta1 * (1 - 0.5 * 0.96^(t*psi)). */
+  /**
+   * ψ, ≥ 0, in the momentum schedule μₜ = β₁ · (1 − 0.5 · 0.96^(t·ψ)).
+   * @defaultValue `4e-3`
+   */
   momentumDecay: number;
+  /**
+   * Decouple the weight decay (AdamW's form, torch 2.x's `decoupled_weight_decay`): `p ← p · (1 − lr · weightDecay)` before an update that ignores it. torch 2.x option.
+   * @defaultValue `false`
+   */
   decoupledWeightDecay: boolean;
+  /**
+   * Ascend instead of descend: the gradient is negated before anything else (see [conventions](../../docs/conventions.md)). torch 2.x option.
+   * @defaultValue `false`
+   */
   maximize: boolean;
 }
 
@@ -31,15 +58,40 @@ const nadam = kernelsByDType("nadam");
 const BUFFERS = ["exp_avg", "exp_avg_sq"];
 
 /**
- * NAdam (Dozat 2016), as torch.optim.NAdam in torch >= 2.0 (mu_product_next =
- * mu_product * mu_{t+1}; torch 1.13 counted mu_t twice there). `mu_product` is kept in
+ * NAdam (Dozat, 2016): Adam with Nesterov momentum, as `torch.optim.NAdam` with torch ≥ 2.0's rule.
+ *
+ * With μₜ = β₁ · (1 − 0.5 · 0.96^(t·ψ)) and Πₜ = μ₁ ⋯ μₜ (`mu_product`), for each element at step t:
+ * ```text
+ * p ← p · (1 − lr · weightDecay)                     (decoupledWeightDecay)
+ * g ← g + weightDecay · p                            (otherwise)
+ * m ← β₁ · m + (1 − β₁) · g
+ * v ← β₂ · v + (1 − β₂) · g²
+ * d ← √(v · (1 / (1 − β₂ᵗ))) + eps
+ * p ← p − lr · (1 − μₜ) / (1 − Πₜ) · g / d − lr · μₜ₊₁ / (1 − Πₜ · μₜ₊₁) · m / d
+ * ```
+ * Differs from torch 1.13, which counted μₜ twice in the last product (fixed in torch 2.0; the
+ * 1.13 goldens are used where the two agree). Differs from torch 2.x in rounding only: the
+ * kernel multiplies by reciprocals instead of torch's three divisions (an ulp or two; ~1.5×
+ * faster). `decoupledWeightDecay` and `maximize` are torch 2.x options. `mu_product` is kept in
  * the param's precision, as torch keeps it in a tensor.
+ *
+ * State per param: `exp_avg`, `exp_avg_sq` (the param's size and dtype), scalar `mu_product`.
+ * Shared notes on `maximize`, `weightDecay` and `eps`: [conventions](../../docs/conventions.md); the oracle this class is tested against: [oracle versions](../../docs/oracle-versions.md).
+ *
+ * @see Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop: https://openreview.net/forum?id=OM0jvwB8jIp57ZJjtNEZ
+ * @see torch.optim.NAdam, torch 2.0: https://pytorch.org/docs/2.0/generated/torch.optim.NAdam.html
  */
 const SCALARS = ["mu_product"];
 
 export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "NAdam";
 
+  /**
+   * @param params - the params (one group with the defaults), or groups `{ params, ...overrides }`; see {@link ParamsInput}.
+   * @param options - the defaults of every group; see {@link NAdamOptions}. Unknown names are refused.
+   * @throws {@link InvalidOptionError} naming the option (`"lr"`, `"betas[1]"`, `"paramGroups[1].eps"`) when a value is out of range or unknown; nothing is allocated.
+   */
   constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
     super(params, options, schema);
   }

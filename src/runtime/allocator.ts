@@ -76,8 +76,29 @@ export function release(start: number): void {
   }
 }
 
-/** Bytes in live blocks and the heap top (for tests and diagnostics). */
-export function heapStats(): { liveBytes: number; liveBlocks: number; freeBlocks: number; top: number } {
+/**
+ * The allocator's bookkeeping of wasm memory (for tests, leak checks and diagnostics). Every
+ * Param and state buffer is one block; dispose() returns it.
+ * @example
+ * ```ts
+ * import { Param, heapStats } from "wasm-optim";
+ * const before = heapStats().liveBytes;
+ * const p = new Param(1000); // data + grad: 2 blocks of 4000 bytes, each rounded up to 64-byte alignment
+ * console.log(heapStats().liveBytes - before); // → 8064
+ * p.dispose();
+ * console.log(heapStats().liveBytes - before); // → 0
+ * ```
+ */
+export function heapStats(): {
+  /** Bytes in live blocks (allocated, not yet freed). */
+  liveBytes: number;
+  /** The number of live blocks. */
+  liveBlocks: number;
+  /** The number of free blocks below the top (fragmentation). */
+  freeBlocks: number;
+  /** The heap top: the byte address above which nothing is allocated. */
+  top: number;
+} {
   let liveBytes = 0;
   for (const s of live.values()) liveBytes += s;
   return { liveBytes, liveBlocks: live.size, freeBlocks: free.length, top };

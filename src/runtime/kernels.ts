@@ -37,7 +37,7 @@ function vectorKernelsOf(dtype: DType): VectorKernels {
   return Object.fromEntries(vectorKernelNames.map((name) => [name, exported(name, dtype)])) as unknown as VectorKernels;
 }
 
-/** The vector kernels by dtype (for hot loops that skip the dtype switch of ../vector.ts). */
+/** @internal The vector kernels by dtype (for hot loops that skip the dtype switch of ../vector.ts). */
 export const vectorKernels: Readonly<Record<DType, VectorKernels>> = {
   float32: vectorKernelsOf("float32"),
   float64: vectorKernelsOf("float64"),

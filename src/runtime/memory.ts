@@ -32,6 +32,11 @@ function createMemory(): { memory: WebAssembly.Memory; shared: boolean } {
 }
 
 const created = createMemory();
+/**
+ * The one `WebAssembly.Memory` every Param, state buffer and kernel shares: shared (a
+ * SharedArrayBuffer, views never detach) where the runtime allows it, else a plain memory that
+ * grows up to 4 GiB (65536 pages of 64 KiB) and re-makes views after growth.
+ */
 export const memory = created.memory;
 /** true when views never detach (shared memory). */
 export const sharedMemory = created.shared;

@@ -73,6 +73,7 @@ export function warmup(steps: number, then: Schedule | number, from = 0): Schedu
   return (t) => (t < steps ? from + ((peak - from) * t) / steps : after(t - steps));
 }
 
+/** Options of {@link warmRestarts}. */
 export interface WarmRestartsOptions {
   /** Each period is `mult` times the previous one (an integer >= 1). */
   mult?: number;
@@ -125,6 +126,7 @@ export function join(schedules: readonly Schedule[], boundaries: readonly number
   };
 }
 
+/** Options of {@link oneCycle}. */
 export interface OneCycleOptions {
   /** Share of the steps spent rising (default 0.3). */
   pctStart?: number;
@@ -132,6 +134,7 @@ export interface OneCycleOptions {
   divFactor?: number;
   /** Final value = starting value / finalDivFactor (default 1e4). */
   finalDivFactor?: number;
+  /** `"cos"` (default) or `"linear"` between the phases. */
   anneal?: Anneal;
   /** Rise, fall back to the start, then anneal to the final value (fast.ai's variant). */
   threePhase?: boolean;

@@ -7,6 +7,7 @@ import { asInteger } from "../checkpoint/read.js";
 import { checkSchedule, type Schedule } from "./core.js";
 import { readGroupValue, Scheduler, setGroupValues } from "./scheduler.js";
 
+/** Options of {@link scheduleHyperparameter}. */
 export interface ScheduleHyperparameterOptions {
   /** Which groups (index or indices); default all. */
   group?: number | readonly number[];
@@ -17,14 +18,18 @@ export interface ScheduleHyperparameterOptions {
  * pure schedule: the value for step 0 is set now, and each step() moves to the next step.
  */
 export class HyperparameterScheduler extends Scheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "HyperparameterScheduler";
+  /** The hyperparameter driven (`"lr"`, `"momentum"`, `"betas[0]"`, ...). */
   readonly key: string;
+  /** The indices of the groups driven. */
   readonly groups: readonly number[];
   #t = 0;
 
   constructor(
     optimizer: AnyOptimizer,
     key: string,
+    /** The schedule: step t → value. */
     readonly schedule: Schedule,
     options: ScheduleHyperparameterOptions = {},
   ) {

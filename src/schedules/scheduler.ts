@@ -14,7 +14,14 @@ import { asTree, expectSame } from "../checkpoint/read.js";
  * Each concrete subclass names itself in checkpoints by `static readonly kind = "StepLR"`.
  */
 export abstract class Scheduler implements Attachment {
-  constructor(readonly optimizer: AnyOptimizer) {
+  /**
+   * Attaches the new scheduler to `optimizer`.
+   * @throws {@link InvalidOptionError} naming `optimizer` when it is not an Optimizer.
+   */
+  constructor(
+    /** The optimizer whose groups this scheduler sets. */
+    readonly optimizer: AnyOptimizer,
+  ) {
     checkOptimizer(optimizer);
     optimizer.attach(this);
   }
@@ -36,11 +43,15 @@ export abstract class Scheduler implements Attachment {
   /** Checks a saved position and returns how to restore it. */
   protected abstract preparePosition(saved: StateTree, where: string): PendingLoad;
 
-  /** The config and position (with a toJSON writing the JSON form: checkpoint/json.ts). */
+  /**
+   * The scheduler's settings (`config`, checked on load) and position, saved with the optimizer's
+   * checkpoints (with a toJSON writing the JSON form, see checkpoint/json.ts).
+   */
   stateDict(): StateTree {
     return withJSONForm({ config: this.config(), ...this.position() });
   }
 
+  /** Checks a saved state (throwing {@link CheckpointError}) and returns how to apply it; changes nothing. */
   prepareLoad(state: StateValue | undefined, where: string): PendingLoad {
     const s = asTree(state, where);
     expectSame(s.config, this.config(), `${where}.config`);
@@ -55,8 +66,11 @@ export abstract class Scheduler implements Attachment {
 
 /** One hyperparameter value to set: `key` may index a pair, as in "betas[0]". */
 export interface GroupUpdate {
+  /** The group to set. */
   group: ParamGroup<object>;
+  /** The hyperparameter's name, or an element of a pair (`"betas[0]"`). */
   key: string;
+  /** The new value (validated by the group's setter). */
   value: number;
 }
 

@@ -103,7 +103,7 @@ function snapshotGroups(optimizer: AnyOptimizer): () => void {
 }
 
 /** How a new scheduler records the groups' initial lrs (torch's initial_lr). */
-interface InitialLrs {
+export interface InitialLrs {
   /** One per group at construction. */
   lrs: readonly number[];
   /** true: overwrite what an earlier scheduler set (OneCycleLR); false: only where none is set. */
@@ -114,10 +114,21 @@ interface InitialLrs {
  * torch.optim.lr_scheduler._LRScheduler: `lastEpoch` counts the step() calls (-1 before
  * the first, which the constructor makes), `baseLrs` are the groups' initial lrs (torch's
  * base_lrs; extended for groups added later with their initial_lr, or their lr).
+ *
+ * Every scheduler is built from its optimizer and an options object of torch's keyword
+ * arguments in camelCase, and makes its first step (torch's initial step) in the constructor.
+ * A bad option throws {@link InvalidOptionError} naming it, before anything changes; a
+ * per-group option that no longer matches the groups makes step() throw {@link StateError};
+ * a checkpoint that does not fit throws {@link CheckpointError}. Step counts are scheduler
+ * steps (torch's epochs): whatever unit you call step() at.
+ * @see torch.optim.lr_scheduler, torch 1.13: https://pytorch.org/docs/1.13/optim.html#how-to-adjust-learning-rate
  */
 export abstract class LRScheduler extends Scheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "LRScheduler";
+  /** The number of step() calls made (torch's `last_epoch`; the constructor's own step makes it 0). */
   lastEpoch: number;
+  /** Each group's initial lr (torch's `base_lrs`), extended for groups added later. */
   readonly baseLrs: number[];
   /** torch's _step_count (CosineAnnealingLR and SWALR look at it). */
   protected stepCount = 0;
@@ -245,10 +256,12 @@ export abstract class LRScheduler extends Scheduler {
     return [];
   }
 
+  /** Sets every group's lr (and the `extra` values) through the validated setters, all or none. */
   protected setLrs(values: readonly number[], extra: GroupUpdate[]): void {
     setGroupValues([...extra, ...this.optimizer.paramGroups.map((group, i) => ({ group, key: "lr", value: values[i]! }))]);
   }
 
+  /** The groups' current lrs. */
   protected lrs(): number[] {
     return this.optimizer.paramGroups.map((g) => readGroupValue(g, "lr", "the group"));
   }
@@ -282,15 +295,23 @@ function readLastLr(v: StateValue | undefined, where: string, groups: number): n
   return list.map((x, i) => asNumber(x, `${where}[${i}]`, true));
 }
 
-type LrLambda = (epoch: number) => number;
+/** A factor of the initial lr as a function of the epoch (`lastEpoch`), as torch's `lr_lambda`. */
+export type LrLambda = (epoch: number) => number;
 const lambdaCheck: Check<LrLambda> = (name, v) => {
   if (typeof v !== "function") throw new InvalidOptionError(name, v, "a function of the epoch returning a factor");
   return v as LrLambda;
 };
 
+/** The options of {@link LambdaLR} (torch's keyword arguments, camelCase). */
 export interface LambdaLROptions {
-  /** One function for every group, or one per group: epoch -> factor. */
+  /**
+   * One function for every group (also groups added later), or one per group: epoch → factor of the initial lr.
+   */
   lrLambda: LrLambda | readonly LrLambda[];
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
@@ -309,8 +330,14 @@ function lambdaArgs(
   return { lambdas: new GroupOption("lrLambda", o.lrLambda, n, lambdaCheck, owner), lastEpoch: o.lastEpoch ?? -1 };
 }
 
-/** lr = initial lr * lrLambda(epoch) (one function, or one per group). */
+/**
+ * lr = initial lr * lrLambda(epoch) (one function, or one per group).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.LambdaLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.LambdaLR.html
+ */
 export class LambdaLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "LambdaLR";
   readonly #lambdas: GroupOption<LrLambda>;
   /** `new LambdaLR(opt, lrLambda, lastEpoch?)` (torch's positional form) or `new LambdaLR(opt, { lrLambda, lastEpoch })`. */
@@ -333,8 +360,14 @@ export class LambdaLR extends LRScheduler {
   }
 }
 
-/** Multiplies the current lr by lrLambda(epoch) at every step after the first (torch's MultiplicativeLR). */
+/**
+ * Multiplies the current lr by lrLambda(epoch) at every step after the first (torch's MultiplicativeLR).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.MultiplicativeLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.MultiplicativeLR.html
+ */
 export class MultiplicativeLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "MultiplicativeLR";
   readonly #lambdas: GroupOption<LrLambda>;
   /** `new MultiplicativeLR(opt, { lrLambda, lastEpoch })` (or torch's positional form). */
@@ -353,16 +386,53 @@ export class MultiplicativeLR extends LRScheduler {
     return { lrLambda: this.#lambdas.config() };
   }
 }
+/** The options of {@link StepLR} (torch's keyword arguments, camelCase). */
 export interface StepLROptions {
+  /**
+   * Period of the decay, in scheduler steps (torch's epochs: whatever unit you call step() at); an integer ≥ 1.
+   */
   stepSize: number;
+  /**
+   * Multiplicative factor of the decay, ≥ 0.
+   * @defaultValue `0.1`
+   */
   gamma?: number;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
-/** Multiplies the lr by gamma every stepSize epochs. */
+/**
+ * Multiplies the lr by gamma every stepSize epochs.
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ *
+ * @example
+ * ```ts
+ * import { Param, SGD, StepLR } from "wasm-optim";
+ * const w = new Param(4);
+ * const opt = new SGD([w], { lr: 0.1 });
+ * const scheduler = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]!);
+ *   opt.step(); // (an epoch of training)
+ *   scheduler.step();
+ * }
+ * console.log(lrs); // → [ 0.1, 0.1, 0.05, 0.05, 0.025 ]
+ * opt.dispose();
+ * w.dispose();
+ * ```
+ * @see torch.optim.lr_scheduler.StepLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.StepLR.html
+ */
 export class StepLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "StepLR";
+  /** The `stepSize` option (see {@link StepLROptions.stepSize}). */
   readonly stepSize: number;
+  /** The `gamma` option (see {@link StepLROptions.gamma}). */
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: StepLROptions) {
     const { stepSize, gamma = 0.1, lastEpoch = -1 } = optionsObject(options);
@@ -386,16 +456,36 @@ export class StepLR extends LRScheduler {
   }
 }
 
+/** The options of {@link MultiStepLR} (torch's keyword arguments, camelCase). */
 export interface MultiStepLROptions {
+  /**
+   * Steps at which the lr is multiplied by gamma, in scheduler steps (torch's epochs: whatever unit you call step() at); integers ≥ 0 (a repeated one counts twice).
+   */
   milestones: readonly number[];
+  /**
+   * Multiplicative factor of the decay, ≥ 0.
+   * @defaultValue `0.1`
+   */
   gamma?: number;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
-/** Multiplies the lr by gamma at each milestone (a repeated milestone counts twice). */
+/**
+ * Multiplies the lr by gamma at each milestone (a repeated milestone counts twice).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.MultiStepLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.MultiStepLR.html
+ */
 export class MultiStepLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "MultiStepLR";
+  /** The `milestones` option (see {@link MultiStepLROptions.milestones}). */
   readonly milestones: readonly number[];
+  /** The `gamma` option (see {@link MultiStepLROptions.gamma}). */
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
     const { milestones, gamma = 0.1, lastEpoch = -1 } = optionsObject(options);
@@ -420,14 +510,29 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
+/** The options of {@link ExponentialLR} (torch's keyword arguments, camelCase). */
 export interface ExponentialLROptions {
+  /**
+   * Multiplicative factor applied every step, ≥ 0.
+   */
   gamma: number;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
-/** Multiplies the lr by gamma every epoch. */
+/**
+ * Multiplies the lr by gamma every epoch.
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.ExponentialLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.ExponentialLR.html
+ */
 export class ExponentialLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "ExponentialLR";
+  /** The `gamma` option (see {@link ExponentialLROptions.gamma}). */
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
     const { gamma, lastEpoch = -1 } = optionsObject(options);
@@ -448,18 +553,44 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
+/** The options of {@link LinearLR} (torch's keyword arguments, camelCase). */
 export interface LinearLROptions {
+  /**
+   * The factor of the initial lr at the start, in (0, 1].
+   * @defaultValue `1 / 3`
+   */
   startFactor?: number;
+  /**
+   * The factor reached after totalIters, in [0, 1].
+   * @defaultValue `1`
+   */
   endFactor?: number;
+  /**
+   * Steps of the ramp, in scheduler steps (torch's epochs: whatever unit you call step() at); an integer ≥ 1.
+   * @defaultValue `5`
+   */
   totalIters?: number;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
-/** Multiplies the initial lr by a factor going linearly from startFactor to endFactor over totalIters. */
+/**
+ * Multiplies the initial lr by a factor going linearly from startFactor to endFactor over totalIters.
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.LinearLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.LinearLR.html
+ */
 export class LinearLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "LinearLR";
+  /** The `startFactor` option (see {@link LinearLROptions.startFactor}). */
   readonly startFactor: number;
+  /** The `endFactor` option (see {@link LinearLROptions.endFactor}). */
   readonly endFactor: number;
+  /** The `totalIters` option (see {@link LinearLROptions.totalIters}). */
   readonly totalIters: number;
   constructor(optimizer: AnyOptimizer, options: LinearLROptions = {}) {
     const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } = optionsObject(options);
@@ -489,16 +620,36 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** The options of {@link CosineAnnealingLR} (torch's keyword arguments, camelCase). */
 export interface CosineAnnealingLROptions {
+  /**
+   * Half-period of the cosine, in scheduler steps (torch's epochs: whatever unit you call step() at); an integer ≥ 1.
+   */
   tMax: number;
+  /**
+   * The lowest lr, ≥ 0.
+   * @defaultValue `0`
+   */
   etaMin?: number;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
-/** Cosine annealing from the initial lr to etaMin over tMax epochs (and back up after, as torch). */
+/**
+ * Cosine annealing from the initial lr to etaMin over tMax epochs (and back up after, as torch).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.CosineAnnealingLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html
+ */
 export class CosineAnnealingLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "CosineAnnealingLR";
+  /** The `tMax` option (see {@link CosineAnnealingLROptions.tMax}). */
   readonly tMax: number;
+  /** The `etaMin` option (see {@link CosineAnnealingLROptions.etaMin}). */
   readonly etaMin: number;
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
     const { tMax, etaMin = 0, lastEpoch = -1 } = optionsObject(options);
@@ -526,17 +677,37 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+/** The options of {@link ConstantLR} (torch's keyword arguments, camelCase). */
 export interface ConstantLROptions {
-  /** The factor applied until totalIters (default 1/3), in (0, 1]. */
+  /**
+   * The factor applied until totalIters, in (0, 1].
+   * @defaultValue `1 / 3`
+   */
   factor?: number;
+  /**
+   * Steps during which the factor applies, in scheduler steps (torch's epochs: whatever unit you call step() at); an integer ≥ 0.
+   * @defaultValue `5`
+   */
   totalIters?: number;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
-/** Multiplies the initial lr by `factor` for the first totalIters epochs (torch's ConstantLR). */
+/**
+ * Multiplies the initial lr by `factor` for the first totalIters epochs (torch's ConstantLR).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.ConstantLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.ConstantLR.html
+ */
 export class ConstantLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "ConstantLR";
+  /** The `factor` option (see {@link ConstantLROptions.factor}). */
   readonly factor: number;
+  /** The `totalIters` option (see {@link ConstantLROptions.totalIters}). */
   readonly totalIters: number;
   constructor(optimizer: AnyOptimizer, options: ConstantLROptions = {}) {
     const { factor = 1 / 3, totalIters = 5, lastEpoch = -1 } = optionsObject(options);
@@ -562,18 +733,37 @@ export class ConstantLR extends LRScheduler {
   }
 }
 
+/** The options of {@link PolynomialLR} (torch's keyword arguments, camelCase). */
 export interface PolynomialLROptions {
-  /** Epochs until the lr reaches 0 (default 5). */
+  /**
+   * Steps until the lr reaches 0, in scheduler steps (torch's epochs: whatever unit you call step() at); an integer ≥ 1.
+   * @defaultValue `5`
+   */
   totalIters?: number;
-  /** Default 1 (linear). */
+  /**
+   * The power of the polynomial, ≥ 0 (1: linear).
+   * @defaultValue `1`
+   */
   power?: number;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
-/** lr = initial lr * (1 - min(epoch, totalIters) / totalIters)^power, in torch 1.13's chainable form. */
+/**
+ * lr = initial lr * (1 - min(epoch, totalIters) / totalIters)^power, in torch 1.13's chainable form.
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.PolynomialLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.PolynomialLR.html
+ */
 export class PolynomialLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "PolynomialLR";
+  /** The `totalIters` option (see {@link PolynomialLROptions.totalIters}). */
   readonly totalIters: number;
+  /** The `power` option (see {@link PolynomialLROptions.power}). */
   readonly power: number;
   constructor(optimizer: AnyOptimizer, options: PolynomialLROptions = {}) {
     const { totalIters = 5, power = 1, lastEpoch = -1 } = optionsObject(options);
@@ -599,21 +789,68 @@ export class PolynomialLR extends LRScheduler {
   }
 }
 
+/** The options of {@link OneCycleLR} (torch's keyword arguments, camelCase). */
 export interface OneCycleLROptions {
+  /**
+   * The peak lr (one, or one per group), ≥ 0.
+   */
   maxLr: number | readonly number[];
-  /** Or epochs * stepsPerEpoch. */
+  /**
+   * Length of the cycle in step() calls (usually optimizer steps); or give `epochs` and `stepsPerEpoch`.
+   */
   totalSteps?: number;
+  /**
+   * With stepsPerEpoch, gives totalSteps = epochs · stepsPerEpoch.
+   */
   epochs?: number;
+  /**
+   * With epochs, gives totalSteps = epochs · stepsPerEpoch.
+   */
   stepsPerEpoch?: number;
+  /**
+   * Fraction of the cycle spent raising the lr, in [0, 1].
+   * @defaultValue `0.3`
+   */
   pctStart?: number;
+  /**
+   * `"cos"` or `"linear"` annealing between the phases.
+   * @defaultValue `"cos"`
+   */
   annealStrategy?: Anneal;
-  /** Cycle the momentum (or betas[0]) inversely to the lr. */
+  /**
+   * Cycle the momentum (SGD, RMSprop) or `betas[0]` (Adam-like, torch 2.x) inversely to the lr, between maxMomentum and baseMomentum.
+   * @defaultValue `true`
+   */
   cycleMomentum?: boolean;
+  /**
+   * The lowest momentum (at the lr's peak), one or one per group.
+   * @defaultValue `0.85`
+   */
   baseMomentum?: number | readonly number[];
+  /**
+   * The highest momentum (at the start and end), one or one per group.
+   * @defaultValue `0.95`
+   */
   maxMomentum?: number | readonly number[];
+  /**
+   * The initial lr is maxLr / divFactor; > 0.
+   * @defaultValue `25`
+   */
   divFactor?: number;
+  /**
+   * The final lr is the initial lr / finalDivFactor; > 0.
+   * @defaultValue `1e4`
+   */
   finalDivFactor?: number;
+  /**
+   * A third phase anneals from the initial lr to the final lr (fast.ai's schedule); false: two phases, as Smith & Topin.
+   * @defaultValue `false`
+   */
   threePhase?: boolean;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
@@ -629,9 +866,14 @@ function momentumKeyOf(optimizer: AnyOptimizer): string {
  * value is torch's (extrapolated, above the final lr); with linear annealing, where torch's
  * would fall below the final lr (even below 0), the final values are held, and no lr is
  * below the final one (torch's last-step value can be an ulp below it).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.OneCycleLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.OneCycleLR.html
  */
 export class OneCycleLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "OneCycleLR";
+  /** The `totalSteps` option (see {@link OneCycleLROptions.totalSteps}). */
   readonly totalSteps: number;
   readonly #phase: { pctStart: number; anneal: Anneal; threePhase: boolean };
   readonly #divFactor: number;
@@ -733,28 +975,63 @@ export class OneCycleLR extends LRScheduler {
   }
 }
 
+/** The amplitude policy of {@link CyclicLR}: see {@link CyclicLROptions.mode}. */
 export type CyclicMode = "triangular" | "triangular2" | "exp_range";
 
+/** The options of {@link CyclicLR} (torch's keyword arguments, camelCase). */
 export interface CyclicLROptions {
   /** The lower lr of the cycle (one, or one per group); the lr after construction. */
   baseLr: number | readonly number[];
   /** The upper lr (one, or one per group). */
   maxLr: number | readonly number[];
-  /** Steps (iterations, not epochs) of the rising half-cycle (default 2000; may be fractional). */
+  /**
+   * Steps (optimizer iterations, not epochs) of the rising half-cycle, > 0 (may be fractional).
+   * @defaultValue `2000`
+   */
   stepSizeUp?: number;
-  /** Steps of the falling half (default: stepSizeUp). */
+  /**
+   * Steps of the falling half-cycle, ≥ 0 (null or absent: stepSizeUp).
+   * @defaultValue `stepSizeUp`
+   */
   stepSizeDown?: number | null;
-  /** triangular: constant amplitude; triangular2: halved each cycle; exp_range: times gamma^iteration. Ignored when scaleFn is given. */
+  /**
+   * `triangular`: constant amplitude; `triangular2`: halved each cycle; `exp_range`: times gammaⁱᵗᵉʳᵃᵗⁱᵒⁿ. Ignored when scaleFn is given.
+   * @defaultValue `"triangular"`
+   */
   mode?: CyclicMode;
-  /** exp_range's factor (default 1). */
+  /**
+   * exp_range's factor per iteration.
+   * @defaultValue `1`
+   */
   gamma?: number;
-  /** A custom amplitude factor of the cycle number (scaleMode "cycle") or the iteration ("iterations"); overrides mode. */
+  /**
+   * A custom amplitude factor of the cycle number (scaleMode `"cycle"`) or of the iteration (`"iterations"`); overrides mode. Recorded in checkpoints as `"function"`: give it again when loading.
+   */
   scaleFn?: ((x: number) => number) | null;
+  /**
+   * What scaleFn takes: the cycle number or the iteration (only with scaleFn).
+   * @defaultValue `"cycle"`
+   */
   scaleMode?: "cycle" | "iterations";
-  /** Cycle the momentum (SGD, RMSprop) or betas[0] (Adam-like, as torch 2.x) inversely (default true). */
+  /**
+   * Cycle the momentum (SGD, RMSprop) or `betas[0]` (Adam-like, as torch 2.x) inversely to the lr.
+   * @defaultValue `true`
+   */
   cycleMomentum?: boolean;
+  /**
+   * The lower momentum (at the lr's peak), one or one per group.
+   * @defaultValue `0.8`
+   */
   baseMomentum?: number | readonly number[];
+  /**
+   * The upper momentum (at the lr's low end), one or one per group.
+   * @defaultValue `0.9`
+   */
   maxMomentum?: number | readonly number[];
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
@@ -762,8 +1039,12 @@ export interface CyclicLROptions {
  * Cyclical learning rates (Smith 2017) as torch's CyclicLR: the lr goes from baseLr to maxLr
  * over stepSizeUp steps and back over stepSizeDown, its amplitude scaled by the mode; the
  * momentum goes the opposite way, between maxMomentum and baseMomentum. Step it per batch.
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.CyclicLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.CyclicLR.html
  */
 export class CyclicLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "CyclicLR";
   readonly #baseLr: GroupOption<number>;
   readonly #maxLr: GroupOption<number>;
@@ -772,8 +1053,11 @@ export class CyclicLR extends LRScheduler {
   readonly #momentumKey: string;
   readonly #scaleFn: (x: number) => number;
   readonly #cfg: StateTree;
+  /** The length of one cycle in steps (stepSizeUp + stepSizeDown). */
   readonly totalSize: number;
+  /** The rising fraction of the cycle, stepSizeUp / totalSize. */
   readonly stepRatio: number;
+  /** What the amplitude factor takes: the cycle number or the iteration. */
   readonly scaleMode: "cycle" | "iterations";
 
   constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
@@ -859,13 +1143,26 @@ export class CyclicLR extends LRScheduler {
   }
 }
 
+/** The options of {@link CosineAnnealingWarmRestarts} (torch's keyword arguments, camelCase). */
 export interface CosineAnnealingWarmRestartsOptions {
-  /** Epochs of the first period (an integer >= 1). */
+  /**
+   * Length of the first period, in scheduler steps (torch's epochs: whatever unit you call step() at); an integer ≥ 1.
+   */
   t0: number;
-  /** Each period is tMult times the previous one (an integer >= 1, default 1). */
+  /**
+   * Each period is tMult times the previous one; an integer ≥ 1.
+   * @defaultValue `1`
+   */
   tMult?: number;
-  /** The lr at the end of each period (default 0). */
+  /**
+   * The lr at the end of each period, ≥ 0.
+   * @defaultValue `0`
+   */
   etaMin?: number;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
@@ -874,11 +1171,18 @@ export interface CosineAnnealingWarmRestartsOptions {
  * initial lr to etaMin over t0 epochs, then over t0 * tMult, ... step() moves one epoch;
  * step(epoch) jumps to any epoch, fractional ones included (per-batch use: epoch + i / iters),
  * with the period found in closed form (O(1) whatever the epoch).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.CosineAnnealingWarmRestarts, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.CosineAnnealingWarmRestarts.html
  */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "CosineAnnealingWarmRestarts";
+  /** The `t0` option (see {@link CosineAnnealingWarmRestartsOptions.t0}). */
   readonly t0: number;
+  /** The `tMult` option (see {@link CosineAnnealingWarmRestartsOptions.tMult}). */
   readonly tMult: number;
+  /** The `etaMin` option (see {@link CosineAnnealingWarmRestartsOptions.etaMin}). */
   readonly etaMin: number;
   /** The current period's length (torch's T_i). */
   tI: number;
@@ -959,12 +1263,24 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   }
 }
 
+/** The options of {@link SWALR} (torch's keyword arguments, camelCase). */
 export interface SWALROptions {
   /** The lr to anneal to and hold (one, or one per group). */
   swaLr: number | readonly number[];
-  /** Steps of the annealing (default 10; 0: swaLr at once). */
+  /**
+   * Steps of the annealing, in scheduler steps (torch's epochs: whatever unit you call step() at); an integer ≥ 0 (0: swaLr at once).
+   * @defaultValue `10`
+   */
   annealEpochs?: number;
+  /**
+   * `"cos"` or `"linear"`.
+   * @defaultValue `"cos"`
+   */
   annealStrategy?: Anneal;
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
@@ -972,11 +1288,17 @@ export interface SWALROptions {
  * torch.optim.swa_utils.SWALR: anneals each group's lr from its current value to swaLr over
  * annealEpochs steps (cosine or linear) and holds it, for stochastic weight averaging
  * (Izmailov et al. 2018; see AveragedModel). Computed as torch does, from the current lr.
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.swa_utils.SWALR, torch 1.13: https://pytorch.org/docs/1.13/optim.html#stochastic-weight-averaging
  */
 export class SWALR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "SWALR";
   readonly #swaLr: GroupOption<number>;
+  /** The `annealEpochs` option (see {@link SWALROptions.annealEpochs}). */
   readonly annealEpochs: number;
+  /** The `annealStrategy` option (see {@link SWALROptions.annealStrategy}). */
   readonly annealStrategy: Anneal;
 
   constructor(optimizer: AnyOptimizer, options: SWALROptions) {
@@ -1015,16 +1337,35 @@ export class SWALR extends LRScheduler {
   }
 }
 
+/** The options of {@link SequentialLR} (torch's keyword arguments, camelCase). */
 export interface SequentialLROptions {
+  /**
+   * LR schedulers of this optimizer, built before; each runs from its milestone on (restarted there).
+   */
   schedulers: readonly LRScheduler[];
+  /**
+   * Where each scheduler after the first takes over, in scheduler steps (torch's epochs: whatever unit you call step() at); increasing integers, one fewer than the schedulers.
+   */
   milestones: readonly number[];
+  /**
+   * The number of step() calls already made (torch's `last_epoch`): -1 for a new schedule; ≥ 0 to resume (each group then needs the `initial_lr` a saved optimizer state carries).
+   * @defaultValue `-1`
+   */
   lastEpoch?: number;
 }
 
-/** Runs `schedulers[i]` from milestone i-1 on (restarting it at its milestone), as torch's SequentialLR. */
+/**
+ * Runs `schedulers[i]` from milestone i-1 on (restarting it at its milestone), as torch's SequentialLR.
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.SequentialLR, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.SequentialLR.html
+ */
 export class SequentialLR extends LRScheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static override readonly kind = "SequentialLR";
+  /** The `schedulers` option (see {@link SequentialLROptions.schedulers}). */
   readonly schedulers: readonly LRScheduler[];
+  /** The `milestones` option (see {@link SequentialLROptions.milestones}). */
   readonly milestones: readonly number[];
   #seqLastLr: number[] = [];
   constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
@@ -1104,6 +1445,7 @@ function prepareChildren(schedulers: readonly LRScheduler[], saved: StateValue |
   return schedulers.map((s, i) => s.prepareLoad(list[i], `${where}[${i}]`));
 }
 
+/** The options of {@link ChainedScheduler}. */
 export interface ChainedSchedulerOptions {
   /** LR schedulers of this optimizer, built before (each has made its constructor step). */
   schedulers: readonly LRScheduler[];
@@ -1113,9 +1455,14 @@ export interface ChainedSchedulerOptions {
  * torch's ChainedScheduler: every step() steps each scheduler in order, so the chainable
  * ones compose by multiplication. It makes no step of its own when built. Its children are
  * saved inside it (they are detached from the optimizer).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.ChainedScheduler, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.ChainedScheduler.html
  */
 export class ChainedScheduler extends Scheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "ChainedScheduler";
+  /** The `schedulers` option (see {@link ChainedSchedulerOptions.schedulers}). */
   readonly schedulers: readonly LRScheduler[];
   #lastLr: number[];
 
@@ -1143,6 +1490,7 @@ export class ChainedScheduler extends Scheduler {
     this.#lastLr = this.optimizer.paramGroups.map((g) => readGroupValue(g, "lr", "the group"));
   }
 
+  /** The lrs the last step() set (the groups' lrs at construction before any). */
   getLastLr(): number[] {
     return [...this.#lastLr];
   }
@@ -1165,15 +1513,47 @@ export class ChainedScheduler extends Scheduler {
   }
 }
 
+/** The options of {@link ReduceLROnPlateau} (torch's keyword arguments, camelCase). */
 export interface ReduceLROnPlateauOptions {
+  /**
+   * `"min"`: the metric should go down (a loss); `"max"`: up (an accuracy).
+   * @defaultValue `"min"`
+   */
   mode?: "min" | "max";
+  /**
+   * The lr is multiplied by this on a plateau, in [0, 1).
+   * @defaultValue `0.1`
+   */
   factor?: number;
+  /**
+   * Steps without improvement tolerated before reducing (an integer ≥ 0); step() is called once per evaluation of the metric.
+   * @defaultValue `10`
+   */
   patience?: number;
+  /**
+   * The least improvement that counts, ≥ 0 (relative or absolute, per thresholdMode).
+   * @defaultValue `1e-4`
+   */
   threshold?: number;
+  /**
+   * `"rel"`: better than best · (1 ∓ threshold); `"abs"`: better than best ∓ threshold.
+   * @defaultValue `"rel"`
+   */
   thresholdMode?: "rel" | "abs";
+  /**
+   * Steps to wait after a reduction before counting bad steps again (an integer ≥ 0).
+   * @defaultValue `0`
+   */
   cooldown?: number;
-  /** One floor for every group (also those added later), or one per group. */
+  /**
+   * The floor of the lr: one for every group (also those added later), or one per group; ≥ 0.
+   * @defaultValue `0`
+   */
   minLr?: number | readonly number[];
+  /**
+   * Reductions smaller than this are not applied, ≥ 0.
+   * @defaultValue `1e-8`
+   */
   eps?: number;
 }
 
@@ -1181,20 +1561,35 @@ export interface ReduceLROnPlateauOptions {
  * Multiplies the lr by `factor` once the metric passed to step() stops improving for
  * `patience` epochs. Groups added later are reduced too (minLr given as one number covers
  * them; given per group, step() throws a StateError, as torch 2.x raises).
+ *
+ * Tested against torch's numbers: see [oracle versions](../../docs/oracle-versions.md).
+ * @see torch.optim.lr_scheduler.ReduceLROnPlateau, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.ReduceLROnPlateau.html
  */
 export class ReduceLROnPlateau extends Scheduler {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "ReduceLROnPlateau";
+  /** The `mode` option (see {@link ReduceLROnPlateauOptions.mode}). */
   readonly mode: "min" | "max";
+  /** The `factor` option (see {@link ReduceLROnPlateauOptions.factor}). */
   readonly factor: number;
+  /** The `patience` option (see {@link ReduceLROnPlateauOptions.patience}). */
   readonly patience: number;
+  /** The `threshold` option (see {@link ReduceLROnPlateauOptions.threshold}). */
   readonly threshold: number;
+  /** The `thresholdMode` option (see {@link ReduceLROnPlateauOptions.thresholdMode}). */
   readonly thresholdMode: "rel" | "abs";
+  /** The `cooldown` option (see {@link ReduceLROnPlateauOptions.cooldown}). */
   readonly cooldown: number;
   readonly #minLr: GroupOption<number>;
+  /** The `eps` option (see {@link ReduceLROnPlateauOptions.eps}). */
   readonly eps: number;
+  /** The best metric seen so far (±Infinity before the first step). */
   best: number;
+  /** Consecutive steps without improvement (torch's `num_bad_epochs`). */
   numBadEpochs = 0;
+  /** Steps left in the cooldown after a reduction. */
   cooldownCounter = 0;
+  /** The number of step() calls so far. */
   lastEpoch = 0;
   #lastLr: number[] = [];
 
@@ -1256,6 +1651,7 @@ export class ReduceLROnPlateau extends Scheduler {
     this.#lastLr = this.optimizer.paramGroups.map((g) => readGroupValue(g, "lr", "the group"));
   }
 
+  /** The lrs the last step() set (the groups' lrs at construction before any). */
   getLastLr(): number[] {
     return [...this.#lastLr];
   }

@@ -14,11 +14,19 @@ import { History } from "./history.js";
 import { MoreThuente } from "./line-search.js";
 import { dampedNewtonDirection, newtonCGDirection } from "./linalg.js";
 
+/**
+ * Why {@link minimize} (or a {@link Newton} step) stopped: converged by `"gradTol"` or `"relTol"`, or stopped by a limit, the callback, a failed line search, or a non-finite loss or gradient.
+ */
 export type StopReason = "gradTol" | "relTol" | "maxIterations" | "maxEvaluations" | "callback" | "lineSearch" | "nonFinite";
 
+/**
+ * What {@link MinimizeOptions.onIteration} receives after each iteration.
+ * @typeParam A - the array type of x0.
+ */
 export interface IterationInfo<A extends FloatArray = Float64Array> {
   /** Iterations (accepted steps) so far, from 1. */
   iteration: number;
+  /** The loss at x. */
   loss: number;
   /** max |g| */
   gradNorm: number;
@@ -28,16 +36,26 @@ export interface IterationInfo<A extends FloatArray = Float64Array> {
   x: A;
 }
 
+/**
+ * What {@link minimize} returns.
+ * @typeParam A - the array type of x0.
+ */
 export interface MinimizeResult<A extends FloatArray = Float64Array> {
   /** The best point found (a copy, the dtype of x0); the loss and gradient are finite there unless reason is "nonFinite" at x0. */
   x: A;
+  /** The loss at x. */
   loss: number;
+  /** max |g| at x (the projected gradient with bounds). */
   gradNorm: number;
+  /** Iterations (accepted steps) made. */
   iterations: number;
+  /** Calls of fn made. */
   evaluations: number;
   /** true when stopped by gradTol or relTol. */
   converged: boolean;
+  /** Why it stopped. */
   reason: StopReason;
+  /** The reason in words (as scipy's `message`). */
   message: string;
   /** With `bounds` only: per coordinate -1 at its lower bound, +1 at its upper bound, 0 inside. */
   activeBounds?: Int8Array;

@@ -15,22 +15,41 @@ import { flatParams } from "./flat.js";
 import { History, type Pair } from "./history.js";
 import { TorchStrongWolfe, type LineObjective } from "./line-search.js";
 
+/** The hyperparameters of {@link LBFGS} (torch's, camelCase). */
 export interface LBFGSOptions {
-  /** Step length multiplier (the first step ever is min(1, 1/||g||_1) * lr). */
+  /**
+   * Step length multiplier, ≥ 0 (the first step ever is min(1, 1/‖g‖₁) · lr; with `lineSearch: "none"` every step is lr).
+   * @defaultValue `1`
+   */
   lr: number;
-  /** Iterations per step() call. */
+  /**
+   * Iterations per step() call, an integer ≥ 1.
+   * @defaultValue `20`
+   */
   maxIter: number;
-  /** Closure evaluations per step() call (checked after each iteration); default floor(maxIter * 5/4). */
+  /**
+   * Closure evaluations per step() call (checked after each iteration), an integer ≥ 1.
+   * @defaultValue `25`: floor(maxIter · 5 / 4), as torch
+   */
   maxEval: number;
-  /** Stop when max |g| <= toleranceGrad (torch's code default 1e-7). */
+  /**
+   * Stop when max |g| ≤ toleranceGrad (torch's code default), ≥ 0.
+   * @defaultValue `1e-7`
+   */
   toleranceGrad: number;
-  /** Stop when the step, the directional derivative or the change in loss falls below this. */
+  /**
+   * Stop when the step, the directional derivative or the change in loss falls below this, ≥ 0.
+   * @defaultValue `1e-9`
+   */
   toleranceChange: number;
-  /** Number of (s, y) pairs kept. */
+  /**
+   * Number of (s, y) pairs kept, an integer ≥ 1 (memory: 2 · historySize flat vectors of the params' total size).
+   * @defaultValue `100`
+   */
   historySize: number;
   /**
-   * "strong-wolfe" or torch's spelling "strong_wolfe" (the same search: torch 1.13's
-   * `_strong_wolfe`), or "none" (fixed step lr). The value is kept as given.
+   * `"strong-wolfe"` or torch's spelling `"strong_wolfe"` (the same search: torch 1.13's `_strong_wolfe`), or `"none"` (fixed step lr). The value is kept as given.
+   * @defaultValue `"none"`
    */
   lineSearch: "strong-wolfe" | "strong_wolfe" | "none";
 }
@@ -53,21 +72,52 @@ function withMaxEval(options: Partial<LBFGSOptions> | null | undefined): Partial
 }
 
 /**
- * L-BFGS (Nocedal 1980; Liu & Nocedal 1989), as torch.optim.LBFGS. `step(closure)` runs up
- * to `maxIter` iterations; the closure computes the loss at the current params, writes the
- * gradients into `p.grad` and returns the loss. step() returns the loss at its start.
- * Only one parameter group (LBFGS has no addParamGroup); params must share one dtype; frozen params (requiresGrad
- * false) are left out. The optimizer state (torch's names: func_evals, n_iter, t, H_diag,
- * prev_loss, d, prev_flat_grad) is kept on the first param: `opt.state.get(params[0])`.
- * Checkpoints carry it all: that state, and the history pairs (oldest first) under `extra`.
+ * L-BFGS (Nocedal 1980; Liu & Nocedal 1989), as `torch.optim.LBFGS` (torch 1.13): the same
+ * stopping tests, first step length, curvature check (yᵀs > 1e-10), evaluation counting and
+ * strong-Wolfe line search, with every vector operation a SIMD kernel over wasm memory.
+ *
+ * All params (requiresGrad true, one dtype) form one flat vector x. Each iteration of
+ * `step(closure)` (up to `maxIter`):
+ * ```text
+ * d ← −H·g            (two-loop recursion over the last historySize pairs (s, y); H₀ = (yᵀs / yᵀy)·I)
+ * t ← first iteration ever: min(1, 1/‖g‖₁) · lr; else lr   (strong Wolfe: t from the line search)
+ * x ← x + t·d;  s = t·d, y = g_new − g  kept when yᵀs > 1e-10
+ * stop when max|g| ≤ toleranceGrad, |t·d|∞ or |gᵀd| or |Δloss| < toleranceChange, or maxIter / maxEval reached
+ * ```
+ * The closure computes the loss at the current params, writes the gradients into `p.grad` and
+ * returns the loss; step() returns the loss at its start. One parameter group only (no
+ * addParamGroup). The optimizer state (torch's names: `func_evals`, `n_iter`, `t`, `H_diag`,
+ * `prev_loss`, `d`, `prev_flat_grad`) is kept on the first param: `opt.state.get(params[0])`.
+ * Checkpoints carry it all, with the history pairs (oldest first) under `extra`.
+ * Tested against torch 1.13's trajectories: see [oracle versions](../../docs/oracle-versions.md).
+ *
+ * @example
+ * ```ts
+ * import { LBFGS, Param } from "wasm-optim";
+ * const x = Param.from(new Float64Array([0, 0]));
+ * const opt = new LBFGS([x], { lineSearch: "strong_wolfe" });
+ * const closure = () => {
+ *   const [a, b] = x.data; // f = (a - 3)² + (b + 1)²
+ *   x.grad.set([2 * (a - 3), 2 * (b + 1)]);
+ *   return (a - 3) ** 2 + (b + 1) ** 2;
+ * };
+ * opt.step(closure);
+ * console.log(Array.from(x.data, (v) => v.toFixed(6))); // → [ '3.000000', '-1.000000' ]
+ * opt.dispose();
+ * x.dispose();
+ * ```
+ * @see Liu & Nocedal, "On the limited memory BFGS method for large scale optimization", Math. Programming 45, 1989: https://doi.org/10.1007/BF01589116
+ * @see torch.optim.LBFGS, torch 1.13: https://pytorch.org/docs/1.13/generated/torch.optim.LBFGS.html
  */
 const LBFGS_SCALARS = { func_evals: true, n_iter: true, t: true, H_diag: true, prev_loss: false };
 
 export class LBFGS extends Optimizer<LBFGSOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "LBFGS";
 
   /** Total number of elements of the flat vector x. */
   readonly numel: number;
+  /** The dtype of the params (and of every vector L-BFGS keeps). */
   readonly dtype: DType;
   readonly #params: readonly Param[];
   readonly #offsets: readonly number[];
@@ -87,6 +137,11 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     slope: (slot) => this.#round(vectorKernels[this.dtype].dot(this.#slot(slot).ptr, this.#state().buffers.get("d")!.ptr, this.numel)),
   };
 
+  /**
+   * @param params - the params (or one group `{ params, ...overrides }`); all of one dtype.
+   * @param options - see {@link LBFGSOptions}.
+   * @throws {@link InvalidOptionError} naming the option, for more than one group, or for params of mixed dtypes; nothing is allocated.
+   */
   constructor(params: ParamsInput<LBFGSOptions>, options: Partial<LBFGSOptions> = {}) {
     super(params, withMaxEval(options), schema);
     const flat = flatParams(this.paramGroups, "LBFGS");

@@ -21,7 +21,9 @@ import type { IterationInfo, MinimizeResult, StopReason } from "./driver.js";
  * means no bound; a side left out is unbounded. lower = upper fixes a coordinate.
  */
 export interface Bounds {
+  /** The lower bounds: one number, or one per coordinate (-Infinity: none). */
   lower?: number | ArrayLike<number>;
+  /** The upper bounds: one number, or one per coordinate (+Infinity: none). */
   upper?: number | ArrayLike<number>;
 }
 

@@ -7,24 +7,52 @@ import type { FloatArray } from "../param.js";
 import { defaults, runMinimize, type IterationInfo, type MinimizeResult, type Objective, type Settings } from "./driver.js";
 import { type Bounds, minimizeBounded } from "./lbfgsb.js";
 
+/**
+ * The options of {@link minimize}.
+ * @typeParam A - the array type of x0 (and of the callbacks' x).
+ */
 export interface MinimizeOptions<A extends FloatArray = Float64Array> {
-  /** "lbfgs" (default) or "newton" (needs `hessian` or `hvp`). */
+  /**
+   * `"lbfgs"` or `"newton"` (needs `hessian` or `hvp`).
+   * @defaultValue `"lbfgs"`
+   */
   method?: "lbfgs" | "newton";
-  /** L-BFGS pairs kept (default 10). */
+  /**
+   * L-BFGS pairs kept, an integer ≥ 1.
+   * @defaultValue `10`
+   */
   memory?: number;
-  /** Converged when max |g| <= gradTol (default 1e-5). */
+  /**
+   * Converged when max |g| ≤ gradTol (the projected gradient with bounds), ≥ 0.
+   * @defaultValue `1e-5`
+   */
   gradTol?: number;
-  /** Converged when (f_prev - f) <= relTol * max(|f_prev|, |f|, 1) (default 2.22e-9, scipy's; 0 disables). */
+  /**
+   * Converged when (f_prev − f) ≤ relTol · max(|f_prev|, |f|, 1) (scipy's `ftol`; 0 disables), ≥ 0.
+   * @defaultValue `2.220446049250313e-9`
+   */
   relTol?: number;
-  /** Default 15000. */
+  /**
+   * Iterations (accepted steps), an integer ≥ 1.
+   * @defaultValue `15000`
+   */
   maxIterations?: number;
-  /** Calls of fn (default 15000). */
+  /**
+   * Calls of fn, an integer ≥ 1.
+   * @defaultValue `15000`
+   */
   maxEvaluations?: number;
-  /** Called after every iteration; returning false stops. */
+  /**
+   * Called after every iteration with an {@link IterationInfo}; returning false stops (reason `"callback"`).
+   */
   onIteration?: (info: IterationInfo<A>) => boolean | void;
-  /** Newton: writes the dense n x n Hessian at x into H (row-major, zero-filled on entry). */
+  /**
+   * Newton: writes the dense n × n Hessian at x into H (row-major, zero-filled on entry).
+   */
   hessian?: (x: A, H: Float64Array) => void;
-  /** Newton-CG: writes H v at x into out (zero-filled on entry). */
+  /**
+   * Newton-CG: writes H·v at x into out (zero-filled on entry).
+   */
   hvp?: (x: A, v: Float64Array, out: Float64Array) => void;
   /**
    * Box constraints `{ lower, upper }` (numbers, or arrays of length n; ±Infinity = none):
@@ -59,6 +87,35 @@ const checks: Record<keyof MinimizeOptions, (name: string, v: unknown) => unknow
  * `grad` (zero-filled on entry); x and grad are views into wasm memory, valid during the
  * call only. The result's x has the dtype of x0 (a Float32Array x0 runs in float32;
  * number[] and Float64Array in float64).
+ *
+ * L-BFGS (default) follows the L-BFGS-B / libLBFGS recipe (Moré–Thuente line search), not
+ * torch's; with `bounds` it is L-BFGS-B as scipy's `minimize(method="L-BFGS-B")`; with
+ * `method: "newton"`, damped Newton or Newton-CG. The result says why it stopped
+ * (`reason`, `message`); running out of iterations is a result, not an error. Oracles: scipy
+ * (see [oracle versions](../../docs/oracle-versions.md)).
+ *
+ * @param fn - the objective: returns f(x) and writes ∇f(x) into `grad` (n elements).
+ * @param x0 - the starting point (n elements); not modified.
+ * @param options - see {@link MinimizeOptions}.
+ * @returns the best point found and how the run ended; see {@link MinimizeResult}.
+ * @throws {@link InvalidOptionError} naming the option (or `fn`, `x0`, `bounds.lower[i]`), before fn is called.
+ * @throws {@link OutOfMemoryError} when the vectors do not fit in wasm memory.
+ * @example
+ * ```ts
+ * import { minimize } from "wasm-optim";
+ * const rosenbrock = (x: Float64Array, grad: Float64Array) => {
+ *   const [a, b] = x;
+ *   grad[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+ *   grad[1] = 200 * (b - a * a);
+ *   return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+ * };
+ * const result = minimize(rosenbrock, [-1.2, 1]);
+ * console.log(result.converged, Array.from(result.x, (v) => v.toFixed(4))); // → true [ '1.0000', '1.0000' ]
+ * const boxed = minimize(rosenbrock, [-1.2, 1], { bounds: { upper: 0.5 } });
+ * console.log(Array.from(boxed.x, (v) => v.toFixed(4)), Array.from(boxed.activeBounds ?? [])); // → [ '0.5000', '0.2500' ] [ 1, 0 ]
+ * ```
+ * @see Byrd, Lu, Nocedal, Zhu, "A Limited Memory Algorithm for Bound Constrained Optimization", SIAM J. Sci. Comput. 16(5), 1995: https://doi.org/10.1137/0916069
+ * @see scipy.optimize.minimize: https://docs.scipy.org/doc/scipy/reference/generated/scipy.optimize.minimize.html
  */
 export function minimize(
   fn: (x: Float32Array, grad: Float32Array) => number,

@@ -12,12 +12,22 @@ import type { DType, FloatArray, Param } from "../param.js";
 import { isStopReason, runMinimize, type Objective, type StopReason } from "./driver.js";
 import { flatParams } from "./flat.js";
 
+/** The hyperparameters of {@link Newton}. */
 export interface NewtonOptions {
-  /** Newton iterations per step() call. */
+  /**
+   * Newton iterations per step() call, an integer ≥ 1.
+   * @defaultValue `20`
+   */
   maxIter: number;
-  /** Stop when max |g| <= toleranceGrad. */
+  /**
+   * Stop when max |g| ≤ toleranceGrad, ≥ 0.
+   * @defaultValue `1e-7`
+   */
   toleranceGrad: number;
-  /** Stop when the loss decreases by less than toleranceChange * max(|f|, 1) in an iteration. */
+  /**
+   * Stop when the loss decreases by less than toleranceChange · max(|f|, 1) in an iteration, ≥ 0.
+   * @defaultValue `1e-9`
+   */
   toleranceChange: number;
 }
 
@@ -28,7 +38,12 @@ const schema: Schema<NewtonOptions> = {
 };
 
 /** How step() gets second derivatives at the current params (flat, in param order). */
-export type HessianSource = ((H: Float64Array) => void) | { hvp: (v: Float64Array, out: Float64Array) => void };
+export type HessianSource =
+  | ((H: Float64Array) => void)
+  | {
+      /** Writes H·v into `out` (n elements, zero-filled on entry). */
+      hvp: (v: Float64Array, out: Float64Array) => void;
+    };
 
 /**
  * Damped Newton for small problems. `step(closure, hessian)` runs up to `maxIter` Newton
@@ -39,16 +54,31 @@ export type HessianSource = ((H: Float64Array) => void) | { hvp: (v: Float64Arra
  * Returns the loss at the start of the step; `opt.state.get(params[0]).scalars` has
  * func_evals and n_iter. Each step() starts afresh from the params (no history, no damping
  * carried over), so checkpoints hold those counts and `lastReason`.
+ *
+ * Each iteration: d solves (H + λI) d = −g by a damped Cholesky factorisation (λ grown from 0
+ * until H + λI is positive definite), or by conjugate gradients on H·v products (Newton-CG);
+ * then a strong-Wolfe line search along d. Not in torch.optim: tested against scipy's optima,
+ * see [oracle versions](../../docs/oracle-versions.md).
+ *
+ * @see Nocedal & Wright, "Numerical Optimization", 2nd ed., 2006, chapters 3 and 7: https://doi.org/10.1007/978-0-387-40065-5
  */
 export class Newton extends Optimizer<NewtonOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "Newton";
 
+  /** n: the total number of elements of the params (requiresGrad true), the Hessian being n × n. */
   readonly numel: number;
+  /** The dtype of the params. */
   readonly dtype: DType;
   readonly #params: readonly Param[];
   /** Why the last step() stopped (undefined before the first step). */
   lastReason: StopReason | undefined;
 
+  /**
+   * @param params - the params (or one group), all of one dtype.
+   * @param options - see {@link NewtonOptions}.
+   * @throws {@link InvalidOptionError} naming the option, for more than one group, or for params of mixed dtypes.
+   */
   constructor(params: ParamsInput<NewtonOptions>, options: Partial<NewtonOptions> = {}) {
     super(params, options, schema);
     const flat = flatParams(this.paramGroups, "Newton");

@@ -18,12 +18,21 @@ const mean = kernelsByDType("accumulateMean");
  * micro-batches resumes exactly. See also optax.MultiSteps.
  */
 export class GradientAccumulator extends Transform {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "GradientAccumulator";
+  /** The number of micro-batches per optimizer step (an integer ≥ 1). */
   readonly every: number;
   #pending = 0;
   readonly #sums = new Map<Param, WasmBuffer>();
 
+  /**
+   * Prefer {@link accumulateGradients}. Attaches itself to the optimizer under `target`.
+   * @param target - what to step: an optimizer, or a transform around one.
+   * @param every - micro-batches per step, an integer ≥ 1.
+   * @throws {@link InvalidOptionError} naming `target` or `every`.
+   */
   constructor(
+    /** What every `every`-th call steps: an optimizer or a transform around one. */
     readonly target: Steppable,
     every: number,
   ) {

@@ -52,8 +52,12 @@ export function clipToNorm(params: readonly Param[], maxNorm: number, total: num
   if (!(coef >= 1)) for (const p of params) withGrad(p, true, (ptr) => scale(p.dtype, ptr, ptr, p.size, coef));
 }
 
+/** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
-  /** Throw NonFiniteGradientError (changing nothing) when the total norm is NaN or infinite. */
+  /**
+   * Throw {@link NonFiniteGradientError} (changing nothing) when the total norm is NaN or infinite (torch's `error_if_nonfinite`).
+   * @defaultValue `false`
+   */
   errorIfNonfinite?: boolean;
 }
 

@@ -10,12 +10,21 @@ import { trainable, type Param } from "../param.js";
 import { checkNormType, clipToNorm, finiteGrads, gradNorm } from "./clip.js";
 import { Transform } from "./transform.js";
 
+/** Options of {@link skipNonFinite}. */
 export interface SkipNonFiniteOptions {
-  /** Throw NonFiniteGradientError instead of skipping (default false: skip and count). */
+  /**
+   * Throw {@link NonFiniteGradientError} (changing nothing) instead of skipping and counting.
+   * @defaultValue `false`
+   */
   throw?: boolean;
-  /** Also clip the global gradient norm to this (torch's clip_grad_norm_), fused with the check. */
+  /**
+   * Also clip the global gradient norm to this (torch's `clip_grad_norm_`), fused with the check; ≥ 0. Absent: no clipping.
+   */
   maxNorm?: number;
-  /** The norm for maxNorm: any p > 0 or Infinity (default 2). */
+  /**
+   * The norm for `maxNorm`: any p > 0, or `Infinity` (max |g|).
+   * @defaultValue `2`
+   */
   normType?: number;
 }
 
@@ -25,9 +34,13 @@ export interface SkipNonFiniteOptions {
  * saved in its checkpoints. See also optax.apply_if_finite (which also skips and counts).
  */
 export class SkipNonFinite extends Transform {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind = "SkipNonFinite";
+  /** The `throw` option: throw NonFiniteGradientError instead of skipping. */
   readonly throws: boolean;
+  /** The `maxNorm` option (undefined: no clipping). */
   readonly maxNorm: number | undefined;
+  /** The `normType` option. */
   readonly normType: number;
   /** Steps skipped because a gradient was NaN or infinite. */
   skippedSteps = 0;
@@ -36,6 +49,10 @@ export class SkipNonFinite extends Transform {
   /** With maxNorm: the global gradient norm before clipping at the last step(). */
   lastNorm: number | undefined;
 
+  /**
+   * Prefer {@link skipNonFinite}. Attaches itself to `optimizer`.
+   * @throws {@link InvalidOptionError} naming `optimizer`, `throw`, `maxNorm` or `normType`.
+   */
   constructor(optimizer: AnyOptimizer, options: SkipNonFiniteOptions = {}) {
     super(checkOptimizer(optimizer));
     if ((options as SkipNonFiniteOptions | null) === null || typeof options !== "object")
@@ -86,7 +103,34 @@ export class SkipNonFinite extends Transform {
   }
 }
 
-/** skipNonFinite(opt, { throw?, maxNorm?, normType? }): a SkipNonFinite around `opt`. */
+/**
+ * Wraps `optimizer` so that a step with a NaN or infinite gradient anywhere is skipped: params,
+ * optimizer state and gradients stay byte for byte as they were, and
+ * {@link SkipNonFinite.skippedSteps} counts it (or, with `throw: true`, a
+ * {@link NonFiniteGradientError} is thrown). With `maxNorm`, finite gradients are also clipped to
+ * that global norm in the same pass, as `torch.nn.utils.clip_grad_norm_` (coef =
+ * maxNorm / (norm + 1e-6) when below 1). The count travels in the optimizer's checkpoints.
+ *
+ * @param optimizer - any optimizer (first-order, or LBFGS / Newton with a closure).
+ * @param options - `throw`, `maxNorm`, `normType`; see {@link SkipNonFiniteOptions}.
+ * @returns the wrapper: call its `step()` instead of the optimizer's.
+ * @throws {@link InvalidOptionError} naming the option, or `optimizer` when it is not an Optimizer.
+ * @example
+ * ```ts
+ * import { Adam, Param, skipNonFinite } from "wasm-optim";
+ * const w = Param.from([1, 2]);
+ * const opt = skipNonFinite(new Adam([w], { lr: 0.1 }), { maxNorm: 1 });
+ * w.grad.set([Number.NaN, 1]);
+ * opt.step(); // skipped: w and Adam's state are unchanged
+ * console.log(opt.skippedSteps, Array.from(w.data)); // → 1 [ 1, 2 ]
+ * w.grad.set([3, 4]); // norm 5: clipped to norm 1, then stepped
+ * opt.step();
+ * console.log(opt.lastSkipped, opt.lastNorm); // → false 5
+ * opt.optimizer.dispose();
+ * w.dispose();
+ * ```
+ * @see optax.apply_if_finite (also skips and counts): https://optax.readthedocs.io/en/latest/api/optimizer_wrappers.html#optax.apply_if_finite
+ */
 export function skipNonFinite(optimizer: AnyOptimizer, options: SkipNonFiniteOptions = {}): SkipNonFinite {
   return new SkipNonFinite(optimizer, options);
 }

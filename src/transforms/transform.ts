@@ -25,7 +25,9 @@ export abstract class Transform implements Attachment {
 
   /** Steps the optimizer through this transform; what it returns depends on the transform. */
   abstract step(): unknown;
+  /** This transform's state, saved with the optimizer's checkpoints. */
   abstract stateDict(): StateTree;
+  /** Checks a saved state (throwing {@link CheckpointError}) and returns how to apply it; changes nothing. */
   abstract prepareLoad(state: StateValue | undefined, where: string): PendingLoad;
 
   /** The optimizer's zeroGrad(). */

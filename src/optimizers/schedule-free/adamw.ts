@@ -8,14 +8,21 @@ import { SCHEDULE_FREE_BUFFERS, ScheduleFreeOptimizer, type ScheduleFreeOptions,
 
 const WITH_SECOND_MOMENT: readonly StateBufferSpec[] = [...SCHEDULE_FREE_BUFFERS, "exp_avg_sq"];
 
+/** The hyperparameters of {@link AdamWScheduleFree}. */
 export interface AdamWScheduleFreeOptions extends ScheduleFreeOptions {
-  /** beta1 interpolates y = beta1*x + (1 - beta1)*z; beta2 is the second-moment decay. */
+  /**
+   * (β₁, β₂), each in [0, 1): β₁ interpolates y = β₁ · x + (1 − β₁) · z; β₂ is the decay of the second moment.
+   * @defaultValue `[0.9, 0.999]`
+   */
   betas: readonly [number, number];
+  /**
+   * Added after the root, `√(v / (1 − β₂ᵗ)) + eps`, > 0.
+   * @defaultValue `1e-8`
+   */
   eps: number;
   /**
-   * "default": schedulefree >= 1.3 (bias correction in the denominator, sqrt(v/bc2) + eps);
-   * "paper": the paper's Algorithm 1 / schedulefree <= 1.2 (lr * sqrt(bc2), sqrt(v) + eps,
-   * and the averaging weights use that lr).
+   * `"default"`: schedulefree ≥ 1.3 (bias correction in the denominator, √(v / (1 − β₂ᵗ)) + eps); `"paper"`: the paper's Algorithm 1 / schedulefree ≤ 1.2 (lr · √(1 − β₂ᵗ), √v + eps, and the averaging weights use that lr).
+   * @defaultValue `"default"`
    */
   variant: "default" | "paper";
 }
@@ -34,13 +41,30 @@ const schema: Schema<AdamWScheduleFreeOptions> = {
 const scheduleFree = kernelsByDType("scheduleFree");
 
 /**
- * Schedule-Free AdamW (Defazio et al. 2024), as schedulefree.AdamWScheduleFree: no
- * learning-rate schedule, an online average instead; weight decay is evaluated at y.
- * Call eval() before evaluating or saving, train() before stepping again.
+ * Schedule-Free AdamW (Defazio et al., 2024), as `schedulefree.AdamWScheduleFree`: no
+ * learning-rate schedule, an online average instead (see {@link ScheduleFreeOptimizer}).
+ *
+ * The rule's step direction, taken at y, at step t = k + 1:
+ * ```text
+ * v ← β₂ · v + (1 − β₂) · g²
+ * u ← g / (√(v · (1 / (1 − β₂ᵗ))) + eps) + weightDecay · y      (variant "paper": 1 − β₂ᵗ → 1, lr · √(1 − β₂ᵗ))
+ * ```
+ * Differs from the reference in rounding only: it divides v by 1 − β₂ᵗ; the kernel multiplies
+ * by the reciprocal (at most an ulp under the root; one SIMD division fewer).
+ * State per param: `z`, `x`, `exp_avg_sq`. Call `eval()` before evaluating or saving, `train()`
+ * before stepping again. Tested against the reference code: see [oracle versions](../../../docs/oracle-versions.md).
+ *
+ * @see Defazio et al., "The Road Less Scheduled", NeurIPS 2024: https://arxiv.org/abs/2405.15682
  */
 export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOptions> {
+  /** The name written into checkpoints (a literal: minifying the class keeps the file format). */
   static readonly kind: string = "AdamWScheduleFree";
 
+  /**
+   * @param params - the params (one group with the defaults), or groups `{ params, ...overrides }`; see {@link ParamsInput}.
+   * @param options - the defaults of every group; see {@link AdamWScheduleFreeOptions}. Unknown names are refused.
+   * @throws {@link InvalidOptionError} naming the option (`"lr"`, `"betas[1]"`, `"paramGroups[1].eps"`) when a value is out of range or unknown; nothing is allocated.
+   */
   constructor(params: ParamsInput<AdamWScheduleFreeOptions>, options: Partial<AdamWScheduleFreeOptions> = {}) {
     super(params, options, schema);
   }

@@ -17,12 +17,30 @@ import { kernelsByDType } from "../../runtime/kernels.js";
 
 /** The options both Schedule-Free optimizers have. */
 export interface ScheduleFreeOptions {
+  /**
+   * Learning rate, ≥ 0 (typically 10–50× what the scheduled counterpart uses; warmed up over `warmupSteps`).
+   * @defaultValue SGDScheduleFree: `1`; AdamWScheduleFree: `0.0025`
+   */
   lr: number;
+  /**
+   * Weight decay, ≥ 0, evaluated at y: `u ← u + weightDecay · y` before `z ← z − lr · u` (see [conventions](../../../docs/conventions.md)).
+   * @defaultValue `0`
+   */
   weightDecay: number;
-  /** Linear warm-up of the learning rate over this many steps (0: none). */
+  /**
+   * Linear warm-up of the learning rate over this many steps (optimizer steps; 0: none), an integer ≥ 0.
+   * @defaultValue `0`
+   */
   warmupSteps: number;
-  /** Polynomial weighting of the average: step k weighs (k+1)^r * lr_max^weightLrPower. */
+  /**
+   * Polynomial weighting of the average, ≥ 0: step k weighs (k + 1)ʳ · lr_maxʷ (w = `weightLrPower`).
+   * @defaultValue `0`
+   */
   r: number;
+  /**
+   * The power w of the largest lr so far in the averaging weight (k + 1)ʳ · lr_maxʷ, ≥ 0.
+   * @defaultValue `2`
+   */
   weightLrPower: number;
 }
 
@@ -30,11 +48,13 @@ export interface ScheduleFreeOptions {
 export interface ScheduleFreeStep {
   /** 0-based step index k (before the increment). */
   k: number;
+  /** The learning rate of this step (warm-up applied). */
   lr: number;
   /** x = (1 - c)*x + c*z. */
   c: number;
 }
 
+/** The mode of a Schedule-Free optimizer: `"train"` (the params hold y) or `"eval"` (they hold x). */
 export type Mode = "train" | "eval";
 
 const toY = kernelsByDType("scheduleFreeY");
@@ -47,6 +67,27 @@ export const SCHEDULE_FREE_BUFFERS: readonly StateBufferSpec[] = [
 /** The per-group scalars of the weighted average. */
 const GROUP_STATE = ["k", "weight_sum", "lr_max"];
 
+/**
+ * The Schedule-Free machinery (Defazio et al., 2024) that {@link SGDScheduleFree} and
+ * {@link AdamWScheduleFree} share: no learning-rate schedule, an online average instead.
+ *
+ * Three sequences per param, each the param's size and dtype: z (the base iterate, state `z`),
+ * x (the weighted average: the point to evaluate and save, state `x`) and
+ * y = β · x + (1 − β) · z (where gradients are taken; what the params hold in train mode).
+ * Per step k = 0, 1, … of a group, with the learning rate lrₖ (warmed up over `warmupSteps`):
+ * ```text
+ * u ← (the rule's preconditioned gradient at y) + weightDecay · y
+ * z ← z − lrₖ · u
+ * x ← (1 − cₖ) · x + cₖ · z,      cₖ = wₖ / (w₀ + … + wₖ),  wₖ = (k + 1)ʳ · max(lr₀..lrₖ)^weightLrPower
+ * y ← β · x + (1 − β) · z
+ * ```
+ * Call {@link ScheduleFreeOptimizer.eval} before evaluating or saving the model and
+ * {@link ScheduleFreeOptimizer.train} before stepping again; the round trip gives y back bit for bit.
+ * Group scalars (per group, in checkpoints): `k`, `weight_sum`, `lr_max`.
+ *
+ * @see Defazio et al., "The Road Less Scheduled", NeurIPS 2024: https://arxiv.org/abs/2405.15682
+ * @see facebookresearch/schedule_free, the reference implementation: https://github.com/facebookresearch/schedule_free
+ */
 export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> extends FirstOrderOptimizer<O> {
   #mode: Mode = "train";
   #current: ScheduleFreeStep = { k: 0, lr: 0, c: 0 };
