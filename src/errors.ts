@@ -23,6 +23,7 @@ export interface OptionErrorFields {
   readonly value: unknown;
   /** What would have been accepted, in words. */
   readonly expected: string;
+  /** Node's code: the wrong type, an unacceptable value, or out of range. */
   readonly code: InvalidOptionCode;
 }
 
@@ -35,7 +36,9 @@ function optionMessage(option: string, value: unknown, expected: string): string
 
 /** A bad-argument error of the wrong type: `instanceof TypeError` and `instanceof InvalidOptionError`. */
 export class InvalidArgTypeError extends TypeError implements OptionErrorFields {
+  /** The class name. */
   override name = "InvalidArgTypeError";
+  /** Node's code for this kind of bad argument. */
   readonly code = "ERR_INVALID_ARG_TYPE";
   constructor(
     readonly option: string,
@@ -48,7 +51,9 @@ export class InvalidArgTypeError extends TypeError implements OptionErrorFields 
 
 /** A bad-argument error of the right type but an unacceptable value (e.g. not one of the allowed names). */
 export class InvalidArgValueError extends TypeError implements OptionErrorFields {
+  /** The class name. */
   override name = "InvalidArgValueError";
+  /** Node's code for this kind of bad argument. */
   readonly code = "ERR_INVALID_ARG_VALUE";
   constructor(
     readonly option: string,
@@ -61,7 +66,9 @@ export class InvalidArgValueError extends TypeError implements OptionErrorFields
 
 /** A number out of its range (NaN and ±Infinity included where finite numbers are required). */
 export class OutOfRangeError extends RangeError implements OptionErrorFields {
+  /** The class name. */
   override name = "OutOfRangeError";
+  /** Node's code for this kind of bad argument. */
   readonly code = "ERR_OUT_OF_RANGE";
   constructor(
     readonly option: string,
@@ -86,6 +93,7 @@ export interface InvalidOptionErrorConstructor {
    * wrong type.
    */
   new (option: string, value: unknown, expected: string, kind?: InvalidOptionKind): InvalidOptionError;
+  /** The prototype `instanceof` would consult; the three classes are recognised through Symbol.hasInstance instead. */
   readonly prototype: InvalidOptionError;
 }
 
