@@ -88,9 +88,9 @@ function run(name) {
 }
 /** @param {number[]} xs */
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = Float64Array.from(xs).sort();
   const mid = s.length >> 1;
-  return s.length % 2 ? /** @type {number} */ (s[mid]) : /** @type {number} */ ((s[mid - 1]) + /** @type {number} */ (s[mid])) / 2;
+  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
 };
 
 try {
