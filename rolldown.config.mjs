@@ -19,7 +19,8 @@ export default defineConfig({
     format: "esm",
     entryFileNames: "[name].js",
     chunkFileNames: "[name]-[hash].js",
-    // Readable output (stack traces name the source's functions); parse time measured in bench/RESULTS.md.
-    minify: false,
+    // Not minified: readable code and stack traces. The TSDoc comments go (the .d.ts files carry
+    // them): 268 -> 224 KB, about 2 ms less to parse (bench/RESULTS.md, cold start).
+    comments: false,
   },
 });

@@ -5,6 +5,8 @@
 // process of each, alternating which goes first; the table gives the median over the rounds of
 //   wall     the parent's clock around the whole child process (spawn to exit)
 //   to step  the child's own performance.now() when the step has finished (ms since its time origin)
+//   cpu      the child's CPU time (user + system, all its threads) at that point: on a machine shared
+//            with other work, where waiting for a core inflates the clocks, this moves least
 // and their difference, wasm-optim minus plain JS. The breakdown says where the difference goes:
 //   import   the package's module loaded and evaluated (the child's clock at the top of its
 //            script, after the static import, minus plain JS's at the same point)
@@ -35,8 +37,8 @@ const entryUrl = pathToFileURL(entry).href;
 
 // The same step in both: torch's Adam, defaults but lr 1e-3, t = 1, from zero state.
 const FILL = `for (let i = 0; i < n; i++) { p[i] = Math.sin(i); g[i] = Math.cos(i); }`;
-const REPORT = `const done = performance.now(); let sum = 0; for (let i = 0; i < n; i++) sum += p[i];
-console.log(JSON.stringify({ start, done, sum }));`;
+const REPORT = `const done = performance.now(), used = process.cpuUsage(); let sum = 0; for (let i = 0; i < n; i++) sum += p[i];
+console.log(JSON.stringify({ start, done, cpu: (used.user + used.system) / 1000, sum }));`;
 const PLAIN = `const start = performance.now();
 const n = 1000;
 const p = new Float32Array(n), g = new Float32Array(n), m = new Float32Array(n), v = new Float32Array(n);
@@ -58,7 +60,7 @@ new Adam([param], { lr: 1e-3 }).step();
 ${REPORT}`;
 const PARTS = `import { readFileSync } from "node:fs";
 const bundle = readFileSync(new URL(${JSON.stringify(entryUrl)}), "utf8");
-const b64 = /"(AGFzbQ[A-Za-z0-9+/=]+)"/.exec(bundle)?.[1];
+const b64 = /["'\\x60](AGFzbQ[A-Za-z0-9+/=]+)["'\\x60]/.exec(bundle)?.[1];
 if (!b64) throw new Error("no embedded wasm (base64) in ${entry}");
 const t0 = performance.now();
 const bytes = Buffer.from(b64, "base64");
@@ -75,7 +77,7 @@ const scripts = { plain: PLAIN, wasm: WASM, parts: PARTS };
 for (const [name, text] of Object.entries(scripts)) writeFileSync(join(dir, `${name}.mjs`), text);
 
 /**
- * @typedef {{ wall: number; start: number; done: number; sum: number; decode: number; compile: number; instantiate: number }} Sample
+ * @typedef {{ wall: number; start: number; done: number; cpu: number; sum: number; decode: number; compile: number; instantiate: number }} Sample
  * @param {string} name
  * @returns {Sample}
  */
@@ -116,9 +118,9 @@ try {
     rounds,
     node: process.version,
     cpu: `${cpus().length} x ${cpus()[0]?.model}`,
-    plain: { wall: med(plain, (x) => x.wall), toStep: med(plain, (x) => x.done) },
-    wasm: { wall: med(wasm, (x) => x.wall), toStep: med(wasm, (x) => x.done) },
-    over: { wall: paired((x) => x.wall), toStep: paired((x) => x.done) },
+    plain: { wall: med(plain, (x) => x.wall), toStep: med(plain, (x) => x.done), cpu: med(plain, (x) => x.cpu) },
+    wasm: { wall: med(wasm, (x) => x.wall), toStep: med(wasm, (x) => x.done), cpu: med(wasm, (x) => x.cpu) },
+    over: { wall: paired((x) => x.wall), toStep: paired((x) => x.done), cpu: paired((x) => x.cpu) },
     breakdown: {
       import: paired((x) => x.start),
       decode: med(parts, (x) => x.decode),
@@ -135,10 +137,13 @@ try {
     const b = result.breakdown;
     console.log(`cold start, median of ${rounds} interleaved rounds (${result.node}, ${result.cpu})`);
     console.log(`entry: ${entry}\n`);
-    console.log(`                     wall ms   to step ms`);
-    console.log(`plain JS            ${f(result.plain.wall)}      ${f(result.plain.toStep)}`);
-    console.log(`wasm-optim          ${f(result.wasm.wall)}      ${f(result.wasm.toStep)}`);
-    console.log(`difference (paired) ${f(result.over.wall)}      ${f(result.over.toStep)}\n`);
+    console.log(`                     wall ms   to step ms   cpu ms`);
+    const row = (/** @type {string} */ label, /** @type {{ wall: number; toStep: number; cpu: number }} */ x) =>
+      console.log(`${label.padEnd(20)}${f(x.wall)}      ${f(x.toStep)}  ${f(x.cpu)}`);
+    row("plain JS", result.plain);
+    row("wasm-optim", result.wasm);
+    row("difference (paired)", result.over);
+    console.log();
     console.log(`where the difference goes (ms):`);
     console.log(`  import (load + evaluate the package)   ${f(b.import)}`);
     console.log(`    of which wasm base64 decode          ${f(b.decode)}`);
