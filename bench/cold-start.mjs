@@ -15,7 +15,7 @@
 // Both children print a checksum of the stepped params; the run fails if they disagree.
 //
 // Usage: npm run build && node bench/cold-start.mjs [--rounds 20] [--entry PATH] [--json]
-//   --entry  the module to import (default dist/index.js; e.g. another build's dist to compare)
+//   --entry  the module to import (default dist/index.js; e.g. another build's dist/index.js to compare)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -59,8 +59,9 @@ ${FILL}
 new Adam([param], { lr: 1e-3 }).step();
 ${REPORT}`;
 const PARTS = `import { readFileSync } from "node:fs";
-const bundle = readFileSync(new URL(${JSON.stringify(entryUrl)}), "utf8");
-const b64 = /["'\\x60](AGFzbQ[A-Za-z0-9+/=]+)["'\\x60]/.exec(bundle)?.[1];
+// in the bundle, or (an unbundled tsc build) in runtime/wasm-binary.js beside the entry
+const find = (file) => /["'\\x60](AGFzbQ[A-Za-z0-9+/=]+)["'\\x60]/.exec(readFileSync(new URL(file, ${JSON.stringify(entryUrl)}), "utf8"))?.[1];
+const b64 = find("./index.js") ?? find("./runtime/wasm-binary.js");
 if (!b64) throw new Error("no embedded wasm (base64) in ${entry}");
 const t0 = performance.now();
 const bytes = Buffer.from(b64, "base64");
