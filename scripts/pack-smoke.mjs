@@ -4,10 +4,11 @@
 // 1. `npm pack` this checkout (prepack builds it): the tarball must hold every file its
 //    package.json points at and every chunk its JavaScript imports, and its entry must import no
 //    Node built-in (it runs in browsers too). Installed into an empty project in a temporary
-//    folder, "wasm-optim" is imported there, both as ESM and through require(), for one Adam step.
-// 2. A fresh `git clone` of this repository's HEAD (committed work only) (no dist/, no node_modules), installed as a
-//    folder into another empty project (`npm install /path/to/clone`: `prepare` builds it), then
-//    imported the same way. Skipped with --no-clone, or when this is not a git checkout.
+//    folder, "wasm-optim" is imported there, both as ESM and through require(), for one Adam step
+//    (require() of an ES module fails on a top-level await, and must print no warning).
+// 2. A fresh `git clone` of this repository's HEAD (committed work only: no dist/, no
+//    node_modules), installed as a folder into another empty project (`npm install
+//    /path/to/clone`: `prepare` builds it), then imported the same way. Skipped with --no-clone, or when this is not a git checkout.
 // The step is checked against the closed form of Adam's first step from zero state:
 // p1 = p0 - lr * sign(g) (up to eps), so a package that imports but computes nonsense fails too.
 // Also fails if the tarball ships demo code.
