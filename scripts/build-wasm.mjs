@@ -3,9 +3,12 @@
 // 1. from the kernel table (assembly/kernels.mjs) it writes
 //    assembly/generated/exports.ts    each update kernel's loop driver and its _f32/_f64 exports
 //    src/runtime/kernels.generated.ts a named, typed signature for every export, and the table
-// 2. compiles assembly/ twice (shared and unshared memory, one source) and embeds both
-//    binaries in src/runtime/wasm-binary.ts, so importing the package instantiates the
-//    module synchronously with no file system access and no top-level await.
+// 2. compiles assembly/ once, importing a shared memory, and embeds that one binary (base64) in
+//    src/runtime/wasm-binary.ts, so importing the package instantiates the module synchronously
+//    with no file system access and no top-level await. The build for an ordinary memory differs
+//    only in the memory import's "shared" limits flag (checked when this was written: asc's
+//    unshared target differed in that one byte), so src/runtime/memory.ts derives it at load time
+//    (unshareMemoryImport); test/runtime/memory.test.ts instantiates and runs both.
 // All three outputs are gitignored: they are rebuilt from their sources by `npm run build`.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -193,18 +196,12 @@ writeFileSync("src/runtime/kernels.generated.ts", typescript());
 const require = createRequire(import.meta.url);
 const asc = require.resolve("assemblyscript/bin/asc.js");
 mkdirSync("build", { recursive: true });
-for (const target of ["shared", "unshared"]) {
-  execFileSync(process.execPath, [asc, "assembly/index.ts", "--target", target], { stdio: "inherit" });
-}
-const b64 = (f) => readFileSync(f).toString("base64");
+execFileSync(process.execPath, [asc, "assembly/index.ts", "--target", "shared"], { stdio: "inherit" });
+const wasm = readFileSync("build/optim.wasm");
 writeFileSync(
   "src/runtime/wasm-binary.ts",
   HEADER.replace("assembly/kernels.mjs", "assembly/") +
-    `/** The kernels, importing a shared memory (Node, cross-origin-isolated pages). */\n` +
-    `export const SHARED_WASM: string = "${b64("build/optim.wasm")}";\n` +
-    `/** The same kernels, importing an ordinary memory (the fallback). */\n` +
-    `export const UNSHARED_WASM: string = "${b64("build/optim-unshared.wasm")}";\n`,
+    `/** The kernels (base64), importing a shared memory; memory.ts derives the unshared variant. */\n` +
+    `export const WASM_BASE64: string = "${wasm.toString("base64")}";\n`,
 );
-console.log(
-  `wasm: ${readFileSync("build/optim.wasm").length} bytes (shared), ${readFileSync("build/optim-unshared.wasm").length} bytes (unshared)`,
-);
+console.log(`wasm: ${wasm.length} bytes, embedded once (base64)`);

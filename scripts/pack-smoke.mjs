@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // @ts-check
-// The package as a user gets it: `npm pack` this checkout (prepack builds it), install the
-// tarball into an empty project in a temporary folder, then import "wasm-optim" there, both as
-// ESM and through require(), and take one Adam step. The step is checked against the closed
-// form of Adam's first step from zero state: p1 = p0 - lr * sign(g) (up to eps), so a package
-// that imports but computes nonsense fails too. Also fails if the tarball ships demo code.
+// The package as a user gets it, two ways:
+// 1. `npm pack` this checkout (prepack builds it): the tarball must hold every file its
+//    package.json points at and every chunk its JavaScript imports, and its entry must import no
+//    Node built-in (it runs in browsers too). Installed into an empty project in a temporary
+//    folder, "wasm-optim" is imported there, both as ESM and through require(), for one Adam step
+//    (require() of an ES module fails on a top-level await, and must print no warning).
+// 2. A fresh `git clone` of this repository's HEAD (committed work only: no dist/, no
+//    node_modules), installed as a folder into another empty project (`npm install
+//    /path/to/clone`: `prepare` builds it), then imported the same way. Skipped with --no-clone, or when this is not a git checkout.
+// The step is checked against the closed form of Adam's first step from zero state:
+// p1 = p0 - lr * sign(g) (up to eps), so a package that imports but computes nonsense fails too.
+// Also fails if the tarball ships demo code.
 //
-// Usage: node scripts/pack-smoke.mjs   (from the repository root; used by .ci/run)
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Usage: node scripts/pack-smoke.mjs [--no-clone]   (from the repository root; used by .ci/run)
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, posix, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -27,12 +34,53 @@ function run(cmd, args, cwd) {
   return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 }
 
+const STEP = `
+  const p = Param.from(new Float32Array([1, -2, 3]));
+  p.grad.set([0.5, -0.25, 4]);
+  const opt = new Adam([p], { lr: 0.1 });
+  opt.step();
+  const want = [0.9, -1.9, 2.9];
+  const got = Array.from(p.data);
+  if (!got.every((v, i) => Math.abs(v - want[i]) < 1e-6)) throw new Error("Adam's first step gave " + got + ", expected " + want);
+  console.log(kind + ": one Adam step ok:", got.map((v) => v.toFixed(6)).join(", "));`;
+
+/**
+ * Makes an empty project in `app`, installs `what` into it, and takes the step through import
+ * and through require(); require must print nothing on stderr (no experimental warning).
+ * @param {string} app
+ * @param {string} what  a tarball or a folder
+ * @param {string[]} flags  for npm install
+ */
+function installAndStep(app, what, flags) {
+  mkdirSync(app);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "smoke", private: true, type: "module" }));
+  run(npm, ["install", "--no-audit", "--no-fund", ...flags, what], app);
+  writeFileSync(join(app, "esm.mjs"), `import { Adam, Param } from "wasm-optim";\nconst kind = "import";${STEP}\n`);
+  writeFileSync(join(app, "cjs.cjs"), `const { Adam, Param } = require("wasm-optim");\nconst kind = "require";${STEP}\n`);
+  process.stdout.write(run(process.execPath, ["esm.mjs"], app));
+  const cjs = spawnSync(process.execPath, ["cjs.cjs"], { cwd: app, encoding: "utf8" });
+  process.stdout.write(cjs.stdout);
+  if (cjs.status !== 0 || cjs.stderr !== "") throw new Error(`require("wasm-optim") failed or warned:\n${cjs.stderr}`);
+}
+
+/**
+ * The relative modules a packed JavaScript file imports (static and dynamic), as package paths.
+ * @param {string} file  package path of the file
+ * @param {string} text
+ */
+function relativeImports(file, text) {
+  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1] ?? "");
+  return specifiers.map((s) => posix.join(posix.dirname(file), s));
+}
+
 try {
   // prepack's build prints to the same stdout as --json: the report is the last JSON array.
   const out = run(npm, ["pack", "--json", "--pack-destination", dir], root);
   const at = out.search(/^\[\s*\{/m);
   if (at < 0) throw new Error(`npm pack printed no JSON report:\n${out}`);
-  const packed = /** @type {{ filename: string; files: { path: string }[] }[]} */ (JSON.parse(out.slice(at)));
+  const packed = /** @type {{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }[]} */ (
+    JSON.parse(out.slice(at))
+  );
   const info = packed[0];
   if (!info) throw new Error("npm pack reported no tarball");
   const files = info.files.map((f) => f.path);
@@ -42,24 +90,37 @@ try {
   const demo = files.filter((f) => /(^|\/)demo(\/|\.)/.test(f));
   if (demo.length > 0) console.warn(`warning: the tarball ships demo code: ${demo.join(", ")}`); // TODO(integrator): an error once the demo has moved out
 
-  const app = join(dir, "app");
-  mkdirSync(app);
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "smoke", private: true, type: "module" }));
-  run(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", join(dir, info.filename)], app);
+  // everything package.json points at, and every module the packed JavaScript imports, is packed
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const exportTargets = [...JSON.stringify(pkg.exports ?? {}).matchAll(/"(\.\/[^"]+)"/g)].map((m) => m[1]);
+  const pointed = [pkg.main, pkg.types, ...Object.values(pkg.bin ?? {}), ...exportTargets]
+    .filter((x) => typeof x === "string")
+    .map((x) => posix.normalize(x));
+  const imported = files
+    .filter((f) => f.startsWith("dist/") && f.endsWith(".js"))
+    .flatMap((f) => relativeImports(f, readFileSync(join(root, f), "utf8")));
+  const missing = [...new Set([...pointed, ...imported])].filter((f) => !files.includes(f));
+  if (missing.length > 0) throw new Error(`the tarball lacks ${missing.join(", ")}`);
+  const entry = readFileSync(join(root, "dist/index.js"), "utf8");
+  const builtins = [...entry.matchAll(/^import[^;]*?from\s*["'](node:[^"']+)["']/gm)].map((m) => m[1]);
+  if (builtins.length > 0) throw new Error(`dist/index.js imports Node built-ins statically: ${builtins.join(", ")}`);
+  console.log(
+    `tarball ${info.filename}: ${(info.size / 1024).toFixed(1)} KiB packed, ${(info.unpackedSize / 1024).toFixed(1)} KiB unpacked`,
+  );
 
-  const step = `
-    const p = Param.from(new Float32Array([1, -2, 3]));
-    p.grad.set([0.5, -0.25, 4]);
-    const opt = new Adam([p], { lr: 0.1 });
-    opt.step();
-    const want = [0.9, -1.9, 2.9];
-    const got = Array.from(p.data);
-    if (!got.every((v, i) => Math.abs(v - want[i]) < 1e-6)) throw new Error("Adam's first step gave " + got + ", expected " + want);
-    console.log(kind + ": one Adam step ok:", got.map((v) => v.toFixed(6)).join(", "));`;
-  writeFileSync(join(app, "esm.mjs"), `import { Adam, Param } from "wasm-optim";\nconst kind = "import";${step}\n`);
-  writeFileSync(join(app, "cjs.cjs"), `const { Adam, Param } = require("wasm-optim");\nconst kind = "require";${step}\n`);
-  process.stdout.write(run(process.execPath, ["esm.mjs"], app));
-  process.stdout.write(run(process.execPath, ["cjs.cjs"], app));
+  installAndStep(join(dir, "app"), join(dir, info.filename), ["--ignore-scripts"]);
+
+  if (process.argv.includes("--no-clone")) console.log("fresh clone: skipped (--no-clone)");
+  else if (!existsSync(join(root, ".git"))) console.log("fresh clone: skipped (not a git checkout)");
+  else {
+    const clone = join(dir, "clone");
+    run("git", ["clone", "--quiet", "--no-hardlinks", root, clone], dir);
+    installAndStep(join(dir, "clone-app"), clone, []);
+    const listed = run(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], clone);
+    const report = /** @type {{ files: { path: string }[] }[]} */ (JSON.parse(listed.slice(listed.search(/^\[\s*\{/m))));
+    if (!report[0]?.files.some((f) => f.path === "dist/index.js")) throw new Error("npm pack in the built clone lists no dist/index.js");
+    console.log(`fresh clone: installed as a folder, built by prepare, imported; npm pack lists ${report[0].files.length} files`);
+  }
   console.log("pack smoke test: ok");
 } finally {
   rmSync(dir, { recursive: true, force: true });

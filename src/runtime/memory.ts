@@ -1,8 +1,9 @@
 // One WebAssembly instance over one memory. In Node the memory is shared: growing it never
 // detaches a typed-array view made earlier, and it can be handed to worker threads. Where
-// shared memory is unavailable (a page without cross-origin isolation) the unshared build
-// of the same kernels is used, and Param re-creates its views after growth.
-import { SHARED_WASM, UNSHARED_WASM } from "./wasm-binary.js";
+// shared memory is unavailable (a page without cross-origin isolation) the same kernels are
+// instantiated over an ordinary memory, and Param re-creates its views after growth. The package
+// embeds one binary (importing a shared memory); the unshared variant is derived from it here.
+import { WASM_BASE64 } from "./wasm-binary.js";
 import { OutOfMemoryError } from "../errors.js";
 import type { WasmExports } from "./kernels.generated.js";
 
@@ -18,6 +19,76 @@ function decode(b64: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
+}
+
+/** The limits flag bit that marks a memory as shared (WebAssembly threads proposal, `limits`). */
+const SHARED_LIMITS = 0x02;
+
+/**
+ * A copy of a wasm binary whose imported memory is an ordinary (unshared) one: the import
+ * section is parsed (section ids, LEB128 sizes and counts, names, import kinds) and the shared
+ * bit of the memory import's limits flag is cleared. The flag is one byte and no size changes,
+ * so the rest of the binary is untouched; asc's build for an unshared memory differs from its
+ * shared build in exactly this byte.
+ *
+ * @param wasm - a binary that imports one shared memory
+ * @returns a new binary, `wasm` itself unchanged
+ * @throws Error when the binary is malformed or imports no shared memory
+ */
+export function unshareMemoryImport(wasm: Uint8Array): Uint8Array {
+  const out = wasm.slice();
+  let at = 8; // "\0asm" and the version
+  const byte = (): number => {
+    if (at >= out.length) throw new Error("wasm-optim: truncated wasm binary");
+    return out[at++]!;
+  };
+  const u32 = (): number => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = byte();
+      value += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return value;
+    }
+  };
+  const skipName = (): void => {
+    const length = u32(); // read before `at` moves past the name
+    at += length;
+  };
+  while (at < out.length) {
+    const id = byte();
+    const end = u32() + at;
+    if (end > out.length) throw new Error("wasm-optim: truncated wasm binary");
+    if (id !== 2) {
+      at = end; // not the import section
+      continue;
+    }
+    for (let count = u32(); count > 0; count--) {
+      skipName(); // module
+      skipName(); // field
+      const kind = byte();
+      if (kind === 0 || kind === 4) {
+        if (kind === 4) byte(); // a tag's attribute
+        u32(); // function or tag: a type index
+      } else if (kind === 3) {
+        byte(); // global: value type
+        byte(); // and mutability
+      } else if (kind === 1 || kind === 2) {
+        if (kind === 1) byte(); // table: element type
+        const flagAt = at;
+        const flag = byte();
+        u32(); // minimum
+        if (flag & 0x01) u32(); // maximum
+        if (kind === 2 && flag & SHARED_LIMITS) {
+          out[flagAt] = flag & ~SHARED_LIMITS;
+          return out;
+        }
+      } else {
+        throw new Error(`wasm-optim: unknown import kind ${kind} in the wasm binary`);
+      }
+    }
+    break;
+  }
+  throw new Error("wasm-optim: the wasm binary imports no shared memory");
 }
 
 function createMemory(): { memory: WebAssembly.Memory; shared: boolean } {
@@ -41,7 +112,11 @@ export const memory = created.memory;
 /** true when views never detach (shared memory). */
 export const sharedMemory = created.shared;
 /** The compiled module; with the shared memory it can start a second instance in a worker. */
-export const wasmModule = new WebAssembly.Module(decode(sharedMemory ? SHARED_WASM : UNSHARED_WASM) as BufferSource);
+export const wasmModule = compile();
+function compile(): WebAssembly.Module {
+  const binary = decode(WASM_BASE64);
+  return new WebAssembly.Module((sharedMemory ? binary : unshareMemoryImport(binary)) as BufferSource);
+}
 const instance = new WebAssembly.Instance(wasmModule, { env: { memory } });
 
 /** The module's exports, each with the signature declared in assembly/kernels.mjs. */
