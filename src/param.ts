@@ -1,7 +1,7 @@
 // Param: one tensor of the model, flat, float32 or float64. `data` and `grad` are views
 // straight into wasm memory: the user's backprop writes the gradient there and the step
 // reads it with no copy.
-import { allocate, release } from "./runtime/allocator.js";
+import { ALIGN, SharedBlock } from "./runtime/allocator.js";
 import { memory, sharedMemory } from "./runtime/memory.js";
 import { InvalidOptionError, StateError } from "./errors.js";
 
@@ -24,9 +24,9 @@ export interface ParamOptions<D extends DType = DType> {
 
 const MAX_ELEMENTS = 2 ** 32 / 4; // more cannot fit in wasm32 even as float32
 
-function checkSize(size: unknown): number {
+function checkSize(size: unknown, where = "size"): number {
   if (!Number.isSafeInteger(size) || (size as number) < 0 || (size as number) > MAX_ELEMENTS) {
-    throw new InvalidOptionError("size", size, `an integer in [0, ${MAX_ELEMENTS}]`);
+    throw new InvalidOptionError(where, size, `an integer in [0, ${MAX_ELEMENTS}]`);
   }
   return size as number;
 }
@@ -39,7 +39,7 @@ function checkShape(shape: unknown, where = "shape"): readonly number[] {
     if (!Number.isSafeInteger(d) || (d as number) < 0) throw new InvalidOptionError(`${where}[${i}]`, d, "a non-negative integer");
     size *= d as number;
   });
-  checkSize(size);
+  checkSize(size, where);
   return Object.freeze([...(shape as number[])]);
 }
 
@@ -55,24 +55,58 @@ export function viewOf(dtype: DType, ptr: number, n: number): FloatArray {
   return dtype === "float64" ? new Float64Array(memory.buffer, ptr, n) : new Float32Array(memory.buffer, ptr, n);
 }
 
+// A counter of the changes that can change how a first-order optimizer groups params into
+// runs (src/first-order.ts): a param frozen, unfrozen or disposed, a state created, given a
+// buffer, set to another step count or freed. An optimizer's cached plan is valid while it
+// is unchanged.
+let layoutVersion = 0;
+/** @internal the current layout version (see above). */
+export const currentLayoutVersion = (): number => layoutVersion;
+/** @internal records a change of the layout (see above). */
+export function layoutChanged(): void {
+  layoutVersion++;
+}
+
+/** Where a view starts: a shared block and a byte offset into it. */
+export interface BlockSlot {
+  readonly block: SharedBlock;
+  readonly offset: number;
+}
+
 /** A buffer of `size` elements in wasm memory, zero-filled (optimizer state, scratch). */
 export class WasmBuffer<A extends FloatArray = FloatArray> {
   readonly ptr: number;
   #view: A;
+  #block: SharedBlock | null;
+  /**
+   * A new zero-filled allocation of `size` elements, or a view of `size` elements at `at` in
+   * a shared block (the block stays allocated until every view of it is freed).
+   * @throws OutOfMemoryError when wasm memory cannot hold a new allocation.
+   */
   constructor(
     readonly dtype: DType,
     readonly size: number,
+    at?: BlockSlot,
   ) {
-    this.ptr = allocate(size * bytesPer(dtype));
+    const block = at?.block ?? new SharedBlock(size * bytesPer(dtype));
+    block.retain();
+    this.#block = block;
+    this.ptr = block.ptr + (at?.offset ?? 0);
     this.#view = viewOf(dtype, this.ptr, size) as A;
+  }
+  /** @internal the allocation this buffer is (a view of); null once freed. */
+  get block(): SharedBlock | null {
+    return this.#block;
   }
   /** The elements (a live view; re-made after memory growth where memory is not shared). */
   get view(): A {
     if (!sharedMemory && this.#view.buffer !== memory.buffer) this.#view = viewOf(this.dtype, this.ptr, this.size) as A;
     return this.#view;
   }
+  /** Gives the memory back (a view: its share of the block). Idempotent. */
   free(): void {
-    release(this.ptr);
+    this.#block?.release();
+    this.#block = null;
   }
 }
 
@@ -89,9 +123,8 @@ export class Param<A extends FloatArray = FloatArray> {
   /** The tensor's dimensions (frozen; `[size]` unless given). */
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** false freezes the parameter: step() skips it, as PyTorch skips params without a grad. */
-  requiresGrad: boolean;
   name: string | undefined;
+  #requiresGrad: boolean;
   #data: WasmBuffer<A> | null;
   #grad: WasmBuffer<A> | null;
   /** The user's own arrays when made by Param.wrap (copied in and out by each step). */
@@ -117,8 +150,16 @@ export class Param<A extends FloatArray = FloatArray> {
       }
     }
     this.dtype = checkDType(options.dtype ?? "float32");
-    this.requiresGrad = options.requiresGrad ?? true;
+    this.#requiresGrad = options.requiresGrad ?? true;
     this.name = options.name;
+    const slots = adopted;
+    adopted = null;
+    if (slots) {
+      this.#data = new WasmBuffer<A>(this.dtype, this.size, slots.data);
+      this.#grad = new WasmBuffer<A>(this.dtype, this.size, slots.grad);
+      manyRegistry.register(this, [this.#data, this.#grad], this);
+      return;
+    }
     this.#data = new WasmBuffer<A>(this.dtype, this.size);
     try {
       this.#grad = new WasmBuffer<A>(this.dtype, this.size);
@@ -126,6 +167,63 @@ export class Param<A extends FloatArray = FloatArray> {
       this.#data.free();
       throw e;
     }
+  }
+
+  /**
+   * The params of a model as views of one contiguous block, like FSDP's flat parameter: the
+   * values of all of them, in order, are one array in wasm memory, and so are their
+   * gradients. Each element is an ordinary Param (its own `shape`, `data`, `grad`, `name`,
+   * `requiresGrad`, `dispose`). A first-order optimizer steps each run of adjacent params of
+   * one block in one group with one kernel call over their elements, with their state
+   * buffers laid out the same way (see FirstOrderOptimizer.step). The block is freed when
+   * every param of it has been disposed or garbage-collected.
+   *
+   * @param shapes - one entry per param: its shape (`[64, 4]`) or its size (`256`).
+   * @param options - `dtype` (default "float32"), `requiresGrad` (default true, for all),
+   *   `names` (one name or undefined per param).
+   * @returns the params, zero-filled, in the order of `shapes`.
+   * @throws InvalidOptionError naming the bad shape (`shapes[2][1]`), a total of elements
+   *   beyond wasm32, a bad dtype or names; OutOfMemoryError when the block does not fit.
+   */
+  static many<D extends DType = "float32">(
+    shapes: readonly (number | readonly number[])[],
+    options: { dtype?: D; requiresGrad?: boolean; names?: readonly (string | undefined)[] } = {},
+  ): Param<ArrayOf<D>>[] {
+    if (!Array.isArray(shapes)) throw new InvalidOptionError("shapes", shapes, "an array of shapes (arrays of dimensions) or sizes");
+    if ((options as unknown) === null || typeof options !== "object")
+      throw new InvalidOptionError("options", options, "an object of options");
+    const dims = shapes.map((s: unknown, i) => (typeof s === "number" ? [checkSize(s, `shapes[${i}]`)] : checkShape(s, `shapes[${i}]`)));
+    const dtype = checkDType(options.dtype ?? "float32");
+    const { requiresGrad = true, names } = options;
+    if (typeof requiresGrad !== "boolean") throw new InvalidOptionError("requiresGrad", requiresGrad, "true or false");
+    const badNames = (list: unknown): boolean =>
+      !Array.isArray(list) || list.length !== shapes.length || list.some((n) => n !== undefined && typeof n !== "string");
+    if (names !== undefined && badNames(names)) {
+      throw new InvalidOptionError("names", names, `an array of ${shapes.length} names (strings or undefined), one per shape`);
+    }
+    const sizes = dims.map(sizeOf);
+    const total = checkSize(
+      sizes.reduce((a, n) => a + n, 0),
+      "shapes",
+    );
+    const bytes = bytesPer(dtype);
+    const gradStart = Math.ceil((total * bytes) / ALIGN) * ALIGN;
+    const block = new SharedBlock(gradStart + total * bytes);
+    let offset = 0;
+    return dims.map((shape, i) => {
+      adopted = { data: { block, offset }, grad: { block, offset: gradStart + offset } };
+      offset += sizes[i]! * bytes;
+      return new Param<ArrayOf<D>>(shape, { dtype, requiresGrad, name: names?.[i] });
+    });
+  }
+
+  /** false freezes the parameter: step() skips it, as PyTorch skips params without a grad. */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+  set requiresGrad(value: boolean) {
+    if (value !== this.#requiresGrad) layoutChanged();
+    this.#requiresGrad = value;
   }
 
   /**
@@ -185,12 +283,22 @@ export class Param<A extends FloatArray = FloatArray> {
     return this.#data === null;
   }
 
-  /** Frees the wasm memory. Any later use throws. */
+  /** Frees the wasm memory (a param of Param.many: its share of the block). Any later use throws. */
   dispose(): void {
     if (!this.#data || !this.#grad) return;
+    manyRegistry.unregister(this);
     this.#data.free();
     this.#grad.free();
     this.#data = this.#grad = null;
+    layoutChanged();
+  }
+
+  /**
+   * @internal the allocation holding this param's values: one per param, or the block
+   * shared by the params of one Param.many call (null once disposed).
+   */
+  get block(): SharedBlock | null {
+    return this.#data?.block ?? null;
   }
 
   #dataBuffer(): WasmBuffer<A> {
@@ -238,6 +346,15 @@ export class Param<A extends FloatArray = FloatArray> {
   }
 }
 
+// Param.many hands each new Param its slots in the block through this variable (the
+// constructor's public signature stays that of a standalone param).
+let adopted: { data: BlockSlot; grad: BlockSlot } | null = null;
+
+// A param of Param.many collected without dispose() gives its share of the block back.
+const manyRegistry = new FinalizationRegistry<WasmBuffer[]>((buffers) => {
+  for (const b of buffers) b.free();
+});
+
 /**
  * The state an optimizer keeps for one parameter between steps (torch's `state[p]`): a step
  * count, scalars (e.g. NAdam's `mu_product`) and buffers in wasm memory under torch's state
@@ -247,7 +364,9 @@ export class ParamState {
   step = 0;
   readonly scalars: Record<string, number> = {};
   readonly buffers = new Map<string, WasmBuffer>();
-  constructor(readonly param: Param) {}
+  constructor(readonly param: Param) {
+    layoutChanged();
+  }
 
   /**
    * The buffer `name`, created on first use with `length` elements (default: the param's
@@ -260,14 +379,23 @@ export class ParamState {
       b = new WasmBuffer(this.param.dtype, length);
       if (init !== 0) b.view.fill(init);
       this.buffers.set(name, b);
+      layoutChanged();
     }
     return b;
+  }
+
+  /** @internal makes `b` the buffer `name`, freeing the one it replaces (a run's state moved into one block). */
+  replaceBuffer(name: string, b: WasmBuffer): void {
+    this.buffers.get(name)?.free();
+    this.buffers.set(name, b);
+    layoutChanged();
   }
 
   /** Frees every buffer (the state is empty afterwards). */
   free(): void {
     for (const b of this.buffers.values()) b.free();
     this.buffers.clear();
+    layoutChanged();
   }
 }
 
