@@ -185,6 +185,11 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     else for (const p of this.#plan!.wrapped) p.checkWrapped();
   }
 
+  /** @internal the runs of each group as the last step() planned them (tests, benchmarks). */
+  get plannedRuns(): readonly (readonly Run[])[] {
+    return this.#plan?.runs ?? [];
+  }
+
   /** The state buffers a param of `group` needs for its next step, with their initial values. */
   protected abstract stateBuffers(group: ParamGroup<O>): readonly StateBufferSpec[];
 

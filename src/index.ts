@@ -1,7 +1,7 @@
 // wasm-optim: PyTorch's optimizers for Node, with their update loops in SIMD WebAssembly.
 export { Param, ParamState, type DType, type FloatArray, type ParamOptions } from "./param.js";
 export { Optimizer, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
-export { FirstOrderOptimizer, type StateBufferSpec } from "./first-order.js";
+export { FirstOrderOptimizer, type Run, type StateBufferSpec } from "./first-order.js";
 export { WasmOptimError, InvalidOptionError, OutOfMemoryError, StateError, NonFiniteGradientError } from "./errors.js";
 export { heapStats } from "./runtime/allocator.js";
 export { memory, sharedMemory, wasmModule } from "./runtime/memory.js";
