@@ -10,7 +10,7 @@
 // nothing. A subclass says which buffers a group needs and which kernel gets which scalars;
 // the math lives in assembly/.
 import { Optimizer, type GroupInput, type ParamGroup } from "./optimizer.js";
-import { bytesPer, currentLayoutVersion, ParamState, viewOf, WasmBuffer, type DType, type Param } from "./param.js";
+import { bytesPer, currentLayoutVersion, ParamState, viewOf, WasmBuffer, type DType, type Param, type StepCounter } from "./param.js";
 import { SharedBlock } from "./runtime/allocator.js";
 import { memory } from "./runtime/memory.js";
 
@@ -43,8 +43,10 @@ export class Run {
    */
   fresh: ReadonlySet<string> = NONE;
   readonly #buffers: ReadonlyMap<string, number>;
+  /** The members' step count (one counter shared by their states). */
+  readonly #counter: StepCounter;
 
-  /** @internal made by the plan of a FirstOrderOptimizer. */
+  /** @internal made by the plan of a FirstOrderOptimizer; the states' step counts become one counter. */
   constructor(
     readonly params: readonly Param[],
     readonly states: readonly ParamState[],
@@ -56,13 +58,13 @@ export class Run {
     this.dataPtr = first.dataPtr;
     this.gradPtr = first.gradPtr;
     this.#buffers = buffers;
+    this.#counter = { step: states[0]!.step };
+    for (const s of states) s.shareCounter(this.#counter);
   }
 
-  /** Advances the step count of every member; returns the new count (1 on the first step). */
+  /** Advances the step count of every member (one shared counter); returns the new count (1 on the first step). */
   advance(): number {
-    const states = this.states;
-    for (let i = 0; i < states.length; i++) states[i]!.step++;
-    return states[0]!.step;
+    return ++this.#counter.step;
   }
 
   /** Byte address of the state buffer `name` (the first member's; the others follow). */
@@ -236,6 +238,8 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     const groups = [...this.paramGroups];
     const specs = groups.map((g) => this.stateBuffers(g));
     const members = groups.map((g, gi) => this.#partition(g, specs[gi]!.map(nameOf)));
+    // no state keeps a counter shared in the previous plan (a param frozen since must not advance)
+    for (const s of this.state.values()) s.shareCounter({ step: s.step });
     const runs = this.#prepareState(groups, specs, members);
     const wrapped = groups.flatMap((g) => g.params.filter((p) => p.wrapped));
     return { version: currentLayoutVersion(), groups, specs, runs, wrapped };

@@ -355,17 +355,40 @@ const manyRegistry = new FinalizationRegistry<WasmBuffer[]>((buffers) => {
   for (const b of buffers) b.free();
 });
 
+/** @internal a step count, shared by the states of a run of params. */
+export interface StepCounter {
+  step: number;
+}
+
 /**
  * The state an optimizer keeps for one parameter between steps (torch's `state[p]`): a step
  * count, scalars (e.g. NAdam's `mu_product`) and buffers in wasm memory under torch's state
  * names (e.g. `exp_avg`), each of the param's dtype.
  */
 export class ParamState {
-  step = 0;
   readonly scalars: Record<string, number> = {};
   readonly buffers = new Map<string, WasmBuffer>();
+  #counter: StepCounter = { step: 0 };
   constructor(readonly param: Param) {
     layoutChanged();
+  }
+
+  /** The number of steps taken (torch's `state["step"]`). */
+  get step(): number {
+    return this.#counter.step;
+  }
+  set step(value: number) {
+    if (value === this.#counter.step) return;
+    this.#counter = { step: value }; // no longer shared with a run's other states
+    layoutChanged();
+  }
+
+  /**
+   * @internal makes this state count its steps in `counter` (one counter for the states of
+   * a run, advanced once per step for all of them); its value must equal this state's step.
+   */
+  shareCounter(counter: StepCounter): void {
+    this.#counter = counter;
   }
 
   /**
