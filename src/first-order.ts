@@ -46,7 +46,10 @@ export class Run {
   /** The members' step count (one counter shared by their states). */
   readonly #counter: StepCounter;
 
-  /** @internal made by the plan of a FirstOrderOptimizer; the states' step counts become one counter. */
+  /**
+   * @internal made by the plan of a FirstOrderOptimizer: the states' step counts become one
+   * new counter (a counter of an earlier plan is advanced by no run any more).
+   */
   constructor(
     readonly params: readonly Param[],
     readonly states: readonly ParamState[],
@@ -238,8 +241,6 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     const groups = [...this.paramGroups];
     const specs = groups.map((g) => this.stateBuffers(g));
     const members = groups.map((g, gi) => this.#partition(g, specs[gi]!.map(nameOf)));
-    // no state keeps a counter shared in the previous plan (a param frozen since must not advance)
-    for (const s of this.state.values()) s.shareCounter({ step: s.step });
     const runs = this.#prepareState(groups, specs, members);
     const wrapped = groups.flatMap((g) => g.params.filter((p) => p.wrapped));
     return { version: currentLayoutVersion(), groups, specs, runs, wrapped };
