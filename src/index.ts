@@ -3,7 +3,7 @@ export { Param, ParamState, type DType, type FloatArray, type ArrayOf, type Para
 export { Optimizer, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
 export type { AnyOptimizer } from "./any-optimizer.js";
 export type { Schema, Check } from "./options.js";
-export { FirstOrderOptimizer, type StateBufferSpec } from "./first-order.js";
+export { FirstOrderOptimizer, type Run, type StateBufferSpec } from "./first-order.js";
 export {
   WasmOptimError,
   InvalidOptionError,

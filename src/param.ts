@@ -1,7 +1,7 @@
 // Param: one tensor of the model, flat, float32 or float64. `data` and `grad` are views
 // straight into wasm memory: the user's backprop writes the gradient there and the step
 // reads it with no copy.
-import { allocate, release } from "./runtime/allocator.js";
+import { ALIGN, SharedBlock } from "./runtime/allocator.js";
 import { memory, sharedMemory } from "./runtime/memory.js";
 import { InvalidOptionError, StateError } from "./errors.js";
 import { bool } from "./options.js";
@@ -40,9 +40,9 @@ export interface ParamOptions<D extends DType = DType> {
 
 const MAX_ELEMENTS = 2 ** 32 / 4; // more cannot fit in wasm32 even as float32
 
-function checkSize(size: unknown): number {
+function checkSize(size: unknown, where = "size"): number {
   if (!Number.isSafeInteger(size) || (size as number) < 0 || (size as number) > MAX_ELEMENTS) {
-    throw new InvalidOptionError("size", size, `an integer in [0, ${MAX_ELEMENTS}]`);
+    throw new InvalidOptionError(where, size, `an integer in [0, ${MAX_ELEMENTS}]`);
   }
   return size as number;
 }
@@ -55,7 +55,7 @@ function checkShape(shape: unknown, where = "shape"): readonly number[] {
     if (!Number.isSafeInteger(d) || (d as number) < 0) throw new InvalidOptionError(`${where}[${i}]`, d, "a non-negative integer");
     size *= d as number;
   });
-  checkSize(size);
+  checkSize(size, where);
   return Object.freeze([...(shape as number[])]);
 }
 
@@ -81,6 +81,24 @@ export function viewOf(dtype: DType, ptr: number, n: number): FloatArray {
   return dtype === "float64" ? new Float64Array(memory.buffer, ptr, n) : new Float32Array(memory.buffer, ptr, n);
 }
 
+// A counter of the changes that can change how a first-order optimizer groups params into
+// runs (src/first-order.ts): a param frozen, unfrozen or disposed, a state created, given a
+// buffer, set to another step count or freed. An optimizer's cached plan is valid while it
+// is unchanged.
+let layoutVersion = 0;
+/** @internal the current layout version (see above). */
+export const currentLayoutVersion = (): number => layoutVersion;
+/** @internal records a change of the layout (see above). */
+export function layoutChanged(): void {
+  layoutVersion++;
+}
+
+/** Where a view starts: a shared block and a byte offset into it. */
+export interface BlockSlot {
+  readonly block: SharedBlock;
+  readonly offset: number;
+}
+
 /**
  * A buffer of `size` elements in wasm memory, zero-filled: an optimizer's state buffer
  * (`ParamState.buffers`) or scratch. `ptr` is its byte address; `view` the live elements.
@@ -89,26 +107,36 @@ export class WasmBuffer<A extends FloatArray = FloatArray> {
   /** The byte address of the first element in wasm memory. */
   readonly ptr: number;
   #view: A;
+  #block: SharedBlock | null;
   /**
-   * @param dtype - the element type.
-   * @param size - the number of elements.
-   * @throws {@link OutOfMemoryError} when wasm memory cannot hold `size` elements.
+   * A new zero-filled allocation of `size` elements, or a view of `size` elements at `at` in
+   * a shared block (the block stays allocated until every view of it is freed).
+   * @throws OutOfMemoryError when wasm memory cannot hold a new allocation.
    */
   constructor(
     readonly dtype: DType,
     readonly size: number,
+    at?: BlockSlot,
   ) {
-    this.ptr = allocate(size * bytesPer(dtype));
+    const block = at?.block ?? new SharedBlock(size * bytesPer(dtype));
+    block.retain();
+    this.#block = block;
+    this.ptr = block.ptr + (at?.offset ?? 0);
     this.#view = viewOf(dtype, this.ptr, size) as A;
+  }
+  /** @internal the allocation this buffer is (a view of); null once freed. */
+  get block(): SharedBlock | null {
+    return this.#block;
   }
   /** The elements (a live view; re-made after memory growth where memory is not shared). */
   get view(): A {
     if (!sharedMemory && this.#view.buffer !== memory.buffer) this.#view = viewOf(this.dtype, this.ptr, this.size) as A;
     return this.#view;
   }
-  /** Returns the memory to the allocator; the buffer cannot be used afterwards. */
+  /** Gives the memory back (a view: its share of the block). Idempotent. */
   free(): void {
-    release(this.ptr);
+    this.#block?.release();
+    this.#block = null;
   }
 }
 
@@ -149,9 +177,9 @@ export class Param<A extends FloatArray = FloatArray> {
   readonly shape: readonly number[];
   /** The element type of `data`, `grad` and every state buffer. */
   readonly dtype: DType;
-  #requiresGrad: boolean;
   /** A label shown in error messages (optional). */
   name: string | undefined;
+  #requiresGrad: boolean;
   #data: WasmBuffer<A> | null;
   #grad: WasmBuffer<A> | null;
   /** The user's own arrays when made by Param.wrap (copied in and out by each step). */
@@ -183,6 +211,14 @@ export class Param<A extends FloatArray = FloatArray> {
     this.dtype = checkDType(options.dtype ?? "float32");
     this.#requiresGrad = options.requiresGrad ?? true;
     this.name = options.name;
+    const slots = adopted;
+    adopted = null;
+    if (slots) {
+      this.#data = new WasmBuffer<A>(this.dtype, this.size, slots.data);
+      this.#grad = new WasmBuffer<A>(this.dtype, this.size, slots.grad);
+      manyRegistry.register(this, [this.#data, this.#grad], this);
+      return;
+    }
     this.#data = new WasmBuffer<A>(this.dtype, this.size);
     try {
       this.#grad = new WasmBuffer<A>(this.dtype, this.size);
@@ -190,6 +226,54 @@ export class Param<A extends FloatArray = FloatArray> {
       this.#data.free();
       throw e;
     }
+  }
+
+  /**
+   * The params of a model as views of one contiguous block, like FSDP's flat parameter: the
+   * values of all of them, in order, are one array in wasm memory, and so are their
+   * gradients. Each element is an ordinary Param (its own `shape`, `data`, `grad`, `name`,
+   * `requiresGrad`, `dispose`). A first-order optimizer steps each run of adjacent params of
+   * one block in one group with one kernel call over their elements, with their state
+   * buffers laid out the same way (see FirstOrderOptimizer.step). The block is freed when
+   * every param of it has been disposed or garbage-collected.
+   *
+   * @param shapes - one entry per param: its shape (`[64, 4]`) or its size (`256`).
+   * @param options - `dtype` (default "float32"), `requiresGrad` (default true, for all),
+   *   `names` (one name or undefined per param).
+   * @returns the params, zero-filled, in the order of `shapes`.
+   * @throws InvalidOptionError naming the bad shape (`shapes[2][1]`), a total of elements
+   *   beyond wasm32, a bad dtype or names; OutOfMemoryError when the block does not fit.
+   */
+  static many<D extends DType = "float32">(
+    shapes: readonly (number | readonly number[])[],
+    options: { dtype?: D; requiresGrad?: boolean; names?: readonly (string | undefined)[] } = {},
+  ): Param<ArrayOf<D>>[] {
+    if (!Array.isArray(shapes)) throw new InvalidOptionError("shapes", shapes, "an array of shapes (arrays of dimensions) or sizes");
+    if ((options as unknown) === null || typeof options !== "object")
+      throw new InvalidOptionError("options", options, "an object of options");
+    const dims = shapes.map((s: unknown, i) => (typeof s === "number" ? [checkSize(s, `shapes[${i}]`)] : checkShape(s, `shapes[${i}]`)));
+    const dtype = checkDType(options.dtype ?? "float32");
+    const { requiresGrad = true, names } = options;
+    if (typeof requiresGrad !== "boolean") throw new InvalidOptionError("requiresGrad", requiresGrad, "true or false");
+    const badNames = (list: unknown): boolean =>
+      !Array.isArray(list) || list.length !== shapes.length || list.some((n) => n !== undefined && typeof n !== "string");
+    if (names !== undefined && badNames(names)) {
+      throw new InvalidOptionError("names", names, `an array of ${shapes.length} names (strings or undefined), one per shape`);
+    }
+    const sizes = dims.map(sizeOf);
+    const total = checkSize(
+      sizes.reduce((a, n) => a + n, 0),
+      "shapes",
+    );
+    const bytes = bytesPer(dtype);
+    const gradStart = Math.ceil((total * bytes) / ALIGN) * ALIGN;
+    const block = new SharedBlock(gradStart + total * bytes);
+    let offset = 0;
+    return dims.map((shape, i) => {
+      adopted = { data: { block, offset }, grad: { block, offset: gradStart + offset } };
+      offset += sizes[i]! * bytes;
+      return new Param<ArrayOf<D>>(shape, { dtype, requiresGrad, name: names?.[i] });
+    });
   }
 
   /**
@@ -248,7 +332,9 @@ export class Param<A extends FloatArray = FloatArray> {
   }
   /** Freezes (false) or unfreezes (true) the parameter; anything but a boolean is refused. */
   set requiresGrad(value: boolean) {
-    this.#requiresGrad = bool("requiresGrad", value);
+    const v = bool("requiresGrad", value);
+    if (v !== this.#requiresGrad) layoutChanged();
+    this.#requiresGrad = v;
   }
 
   /** The parameter values (the caller's own array for a wrapped Param). */
@@ -271,12 +357,22 @@ export class Param<A extends FloatArray = FloatArray> {
     return this.#data === null;
   }
 
-  /** Frees the wasm memory. Any later use throws. */
+  /** Frees the wasm memory (a param of Param.many: its share of the block). Any later use throws. */
   dispose(): void {
     if (!this.#data || !this.#grad) return;
+    manyRegistry.unregister(this);
     this.#data.free();
     this.#grad.free();
     this.#data = this.#grad = null;
+    layoutChanged();
+  }
+
+  /**
+   * @internal the allocation holding this param's values: one per param, or the block
+   * shared by the params of one Param.many call (null once disposed).
+   */
+  get block(): SharedBlock | null {
+    return this.#data?.block ?? null;
   }
 
   #dataBuffer(): WasmBuffer<A> {
@@ -324,20 +420,52 @@ export class Param<A extends FloatArray = FloatArray> {
   }
 }
 
+// Param.many hands each new Param its slots in the block through this variable (the
+// constructor's public signature stays that of a standalone param).
+let adopted: { data: BlockSlot; grad: BlockSlot } | null = null;
+
+// A param of Param.many collected without dispose() gives its share of the block back.
+const manyRegistry = new FinalizationRegistry<WasmBuffer[]>((buffers) => {
+  for (const b of buffers) b.free();
+});
+
+/** @internal a step count, shared by the states of a run of params. */
+export interface StepCounter {
+  step: number;
+}
+
 /**
  * The state an optimizer keeps for one parameter between steps (torch's `state[p]`): a step
  * count, scalars (e.g. NAdam's `mu_product`) and buffers in wasm memory under torch's state
  * names (e.g. `exp_avg`), each of the param's dtype.
  */
 export class ParamState {
-  /** The number of steps taken for this param (torch's `state["step"]`). */
-  step = 0;
   /** Per-param scalars under torch's names (e.g. NAdam's `mu_product`). */
   readonly scalars: Record<string, number> = {};
   /** The state buffers by torch's state name (e.g. `exp_avg`), each the param's size and dtype unless noted. */
   readonly buffers = new Map<string, WasmBuffer>();
-  /** @param param - the param this state belongs to. */
-  constructor(readonly param: Param) {}
+  #counter: StepCounter = { step: 0 };
+  constructor(readonly param: Param) {
+    layoutChanged();
+  }
+
+  /** The number of steps taken (torch's `state["step"]`). */
+  get step(): number {
+    return this.#counter.step;
+  }
+  set step(value: number) {
+    if (value === this.#counter.step) return;
+    this.#counter = { step: value }; // no longer shared with a run's other states
+    layoutChanged();
+  }
+
+  /**
+   * @internal makes this state count its steps in `counter` (one counter for the states of
+   * a run, advanced once per step for all of them); its value must equal this state's step.
+   */
+  shareCounter(counter: StepCounter): void {
+    this.#counter = counter;
+  }
 
   /**
    * The buffer `name`, created on first use with `length` elements (default: the param's
@@ -350,14 +478,23 @@ export class ParamState {
       b = new WasmBuffer(this.param.dtype, length);
       if (init !== 0) b.view.fill(init);
       this.buffers.set(name, b);
+      layoutChanged();
     }
     return b;
+  }
+
+  /** @internal makes `b` the buffer `name`, freeing the one it replaces (a run's state moved into one block). */
+  replaceBuffer(name: string, b: WasmBuffer): void {
+    this.buffers.get(name)?.free();
+    this.buffers.set(name, b);
+    layoutChanged();
   }
 
   /** Frees every buffer (the state is empty afterwards). */
   free(): void {
     for (const b of this.buffers.values()) b.free();
     this.buffers.clear();
+    layoutChanged();
   }
 }
 

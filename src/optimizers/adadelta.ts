@@ -1,7 +1,6 @@
 import { bool, epsilon, nonNegative, range, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link Adadelta}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -82,10 +81,10 @@ export class Adadelta extends FirstOrderOptimizer<AdadeltaOptions> {
     return BUFFERS;
   }
 
-  protected update(p: Param, group: ParamGroup<AdadeltaOptions>, s: ParamState): void {
-    s.step++;
-    const v = s.buffer("square_avg").ptr;
-    const acc = s.buffer("acc_delta").ptr;
-    adadelta[p.dtype](p.dataPtr, p.gradPtr, v, acc, p.size, group.lr, group.rho, group.eps, group.weightDecay, signOf(group.maximize));
+  protected update(r: Run, group: ParamGroup<AdadeltaOptions>): void {
+    r.advance();
+    const v = r.buffer("square_avg");
+    const acc = r.buffer("acc_delta");
+    adadelta[r.dtype](r.dataPtr, r.gradPtr, v, acc, r.size, group.lr, group.rho, group.eps, group.weightDecay, signOf(group.maximize));
   }
 }

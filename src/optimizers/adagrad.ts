@@ -1,7 +1,6 @@
 import { bool, epsilon, nonNegative, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link Adagrad}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -85,10 +84,9 @@ export class Adagrad extends FirstOrderOptimizer<AdagradOptions> {
     return [{ name: "sum", init: group.initialAccumulatorValue }];
   }
 
-  protected update(p: Param, group: ParamGroup<AdagradOptions>, s: ParamState): void {
-    const t = ++s.step;
+  protected update(r: Run, group: ParamGroup<AdagradOptions>): void {
+    const t = r.advance();
     const clr = group.lr / (1 + (t - 1) * group.lrDecay);
-    const sum = s.buffer("sum", group.initialAccumulatorValue);
-    adagrad[p.dtype](p.dataPtr, p.gradPtr, sum.ptr, p.size, clr, group.eps, group.weightDecay, signOf(group.maximize));
+    adagrad[r.dtype](r.dataPtr, r.gradPtr, r.buffer("sum"), r.size, clr, group.eps, group.weightDecay, signOf(group.maximize));
   }
 }

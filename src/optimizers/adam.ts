@@ -1,7 +1,6 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
@@ -59,35 +58,51 @@ const MOMENTS_AMSGRAD = [...MOMENTS, "max_exp_avg_sq"];
 /** The state buffers of Adam and AdamW. */
 export const adamBuffers = (group: ParamGroup<AdamOptions>): readonly StateBufferSpec[] => (group.amsgrad ? MOMENTS_AMSGRAD : MOMENTS);
 
+/** The per-step scalars of the Adam kernel for a group at step count t. */
+export interface AdamScalars {
+  readonly stepSize: number;
+  readonly bc2sqrt: number;
+  readonly l2: number;
+  readonly decay: number;
+  readonly sign: number;
+}
+
 /**
- * One Adam step of `p`; `decoupled` selects AdamW's weight decay (p *= 1 - lr*wd first)
- * over Adam's L2 term. Bias corrections are computed here, in float64, as torch does.
+ * Adam's scalars at step t (1-based), computed in float64 as torch does; `decoupled`
+ * selects AdamW's weight decay (p *= 1 - lr*wd first) over Adam's L2 term.
  */
-export function adamUpdate(p: Param, group: ParamGroup<AdamOptions>, s: ParamState, decoupled: boolean): void {
-  const t = ++s.step;
-  const [b1, b2] = group.betas;
-  const stepSize = group.lr / (1 - cachedPow(b1, t));
-  const bc2sqrt = Math.sqrt(1 - cachedPow(b2, t));
-  const l2 = l2Coefficient(group.weightDecay, decoupled);
-  const decay = decayFactor(group.lr, group.weightDecay, decoupled);
-  const m = s.buffer("exp_avg").ptr;
-  const v = s.buffer("exp_avg_sq").ptr;
-  const vmax = group.amsgrad ? s.buffer("max_exp_avg_sq").ptr : 0;
-  adam[p.dtype](
-    p.dataPtr,
-    p.gradPtr,
-    m,
-    v,
+const adamScalarsOf =
+  (decoupled: boolean) =>
+  (group: ParamGroup<AdamOptions>, t: number): AdamScalars => ({
+    stepSize: group.lr / (1 - cachedPow(group.betas[0], t)),
+    bc2sqrt: Math.sqrt(1 - cachedPow(group.betas[1], t)),
+    l2: l2Coefficient(group.weightDecay, decoupled),
+    decay: decayFactor(group.lr, group.weightDecay, decoupled),
+    sign: signOf(group.maximize),
+  });
+/** Adam's per-step scalars (L2 weight decay). */
+export const adamScalars = adamScalarsOf(false);
+/** AdamW's per-step scalars (decoupled weight decay). */
+export const adamWScalars = adamScalarsOf(true);
+
+/** One Adam/AdamW step of a run of params with the step's scalars `c`: one kernel call. */
+export function adamUpdate(r: Run, group: ParamGroup<AdamOptions>, c: AdamScalars): void {
+  const vmax = group.amsgrad ? r.buffer("max_exp_avg_sq") : 0;
+  adam[r.dtype](
+    r.dataPtr,
+    r.gradPtr,
+    r.buffer("exp_avg"),
+    r.buffer("exp_avg_sq"),
     vmax,
-    p.size,
-    stepSize,
-    b1,
-    b2,
-    bc2sqrt,
+    r.size,
+    c.stepSize,
+    group.betas[0],
+    group.betas[1],
+    c.bc2sqrt,
     group.eps,
-    l2,
-    decay,
-    signOf(group.maximize),
+    c.l2,
+    c.decay,
+    c.sign,
     +group.amsgrad,
   );
 }
@@ -141,7 +156,7 @@ export class Adam extends FirstOrderOptimizer<AdamOptions> {
   protected stateBuffers(group: ParamGroup<AdamOptions>): readonly StateBufferSpec[] {
     return adamBuffers(group);
   }
-  protected update(p: Param, group: ParamGroup<AdamOptions>, s: ParamState): void {
-    adamUpdate(p, group, s, false);
+  protected update(r: Run, group: ParamGroup<AdamOptions>): void {
+    adamUpdate(r, group, this.stepScalars(group, r.advance(), adamScalars));
   }
 }

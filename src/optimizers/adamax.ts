@@ -1,7 +1,6 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 import { cachedPow } from "./_common.js";
 
@@ -45,6 +44,9 @@ const schema: Schema<AdamaxOptions> = {
 const adamax = kernelsByDType("adamax");
 const BUFFERS = ["exp_avg", "exp_inf"];
 
+/** lr / (1 - beta1^t): only the first moment is bias-corrected. */
+const correctedLr = (group: ParamGroup<AdamaxOptions>, t: number): number => group.lr / (1 - cachedPow(group.betas[0], t));
+
 /**
  * Adamax (Kingma & Ba, 2015, §7): Adam with the infinity norm, as `torch.optim.Adamax`.
  *
@@ -79,12 +81,21 @@ export class Adamax extends FirstOrderOptimizer<AdamaxOptions> {
     return BUFFERS;
   }
 
-  protected update(p: Param, group: ParamGroup<AdamaxOptions>, s: ParamState): void {
-    const t = ++s.step;
+  protected update(r: Run, group: ParamGroup<AdamaxOptions>): void {
+    const clr = this.stepScalars(group, r.advance(), correctedLr);
     const [b1, b2] = group.betas;
-    const clr = group.lr / (1 - cachedPow(b1, t));
-    const m = s.buffer("exp_avg").ptr;
-    const u = s.buffer("exp_inf").ptr;
-    adamax[p.dtype](p.dataPtr, p.gradPtr, m, u, p.size, clr, b1, b2, group.eps, group.weightDecay, signOf(group.maximize));
+    adamax[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
+      r.buffer("exp_avg"),
+      r.buffer("exp_inf"),
+      r.size,
+      clr,
+      b1,
+      b2,
+      group.eps,
+      group.weightDecay,
+      signOf(group.maximize),
+    );
   }
 }

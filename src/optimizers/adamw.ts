@@ -1,7 +1,6 @@
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
-import { adamBuffers, adamSchema, adamUpdate, type AdamOptions } from "./adam.js";
+import { adamBuffers, adamSchema, adamUpdate, adamWScalars, type AdamOptions } from "./adam.js";
 
 /**
  * The options of {@link AdamW}: those of Adam, with `weightDecay` decoupled and defaulting to 1e-2.
@@ -42,7 +41,7 @@ export class AdamW extends FirstOrderOptimizer<AdamWOptions> {
   protected stateBuffers(group: ParamGroup<AdamWOptions>): readonly StateBufferSpec[] {
     return adamBuffers(group);
   }
-  protected update(p: Param, group: ParamGroup<AdamWOptions>, s: ParamState): void {
-    adamUpdate(p, group, s, true);
+  protected update(r: Run, group: ParamGroup<AdamWOptions>): void {
+    adamUpdate(r, group, this.stepScalars(group, r.advance(), adamWScalars));
   }
 }

@@ -1,7 +1,6 @@
 import { betaPair, bool, nonNegative, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link Lion}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -70,9 +69,9 @@ export class Lion extends FirstOrderOptimizer<LionOptions> {
     return BUFFERS;
   }
 
-  protected update(p: Param, group: ParamGroup<LionOptions>, s: ParamState): void {
-    s.step++;
+  protected update(r: Run, group: ParamGroup<LionOptions>): void {
+    r.advance();
     const [b1, b2] = group.betas;
-    lion[p.dtype](p.dataPtr, p.gradPtr, s.buffer("exp_avg").ptr, p.size, group.lr, b1, b2, group.weightDecay, signOf(group.maximize));
+    lion[r.dtype](r.dataPtr, r.gradPtr, r.buffer("exp_avg"), r.size, group.lr, b1, b2, group.weightDecay, signOf(group.maximize));
   }
 }

@@ -1,7 +1,6 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
@@ -57,6 +56,19 @@ const schema: Schema<NAdamOptions> = {
 const nadam = kernelsByDType("nadam");
 const BUFFERS = ["exp_avg", "exp_avg_sq"];
 
+/** NAdam's scalars at step t that do not depend on a param's mu_product. */
+function nadamScalars(group: ParamGroup<NAdamOptions>, t: number) {
+  const b1 = group.betas[0];
+  return {
+    mu: b1 * (1 - 0.5 * cachedPow(0.96, t * group.momentumDecay)),
+    muNext: b1 * (1 - 0.5 * cachedPow(0.96, (t + 1) * group.momentumDecay)),
+    bc2: 1 - cachedPow(group.betas[1], t),
+    l2: l2Coefficient(group.weightDecay, group.decoupledWeightDecay),
+    decay: decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay),
+    sign: signOf(group.maximize),
+  };
+}
+
 /**
  * NAdam (Dozat, 2016): Adam with Nesterov momentum, as `torch.optim.NAdam` with torch ≥ 2.0's rule.
  *
@@ -104,35 +116,29 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
     return SCALARS;
   }
 
-  protected update(p: Param, group: ParamGroup<NAdamOptions>, s: ParamState): void {
-    const t = ++s.step;
-    const [b1, b2] = group.betas;
-    const round = p.dtype === "float32" ? Math.fround : (x: number) => x;
-    const mu = b1 * (1 - 0.5 * cachedPow(0.96, t * group.momentumDecay));
-    const muNext = b1 * (1 - 0.5 * cachedPow(0.96, (t + 1) * group.momentumDecay));
-    const muProduct = (s.scalars.mu_product = round((s.scalars.mu_product ?? 1) * mu));
-    const muProductNext = round(muProduct * muNext);
-    const gradStep = (-group.lr * (1 - mu)) / (1 - muProduct);
-    const momStep = (-group.lr * muNext) / (1 - muProductNext);
-    const l2 = l2Coefficient(group.weightDecay, group.decoupledWeightDecay);
-    const decay = decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay);
-    const m = s.buffer("exp_avg").ptr;
-    const v = s.buffer("exp_avg_sq").ptr;
-    nadam[p.dtype](
-      p.dataPtr,
-      p.gradPtr,
-      m,
-      v,
-      p.size,
+  protected update(r: Run, group: ParamGroup<NAdamOptions>): void {
+    const c = this.stepScalars(group, r.advance(), nadamScalars);
+    const round = r.dtype === "float32" ? Math.fround : (x: number) => x;
+    const muProduct = round((r.scalar("mu_product") ?? 1) * c.mu);
+    r.setScalar("mu_product", muProduct);
+    const muProductNext = round(muProduct * c.muNext);
+    const gradStep = (-group.lr * (1 - c.mu)) / (1 - muProduct);
+    const momStep = (-group.lr * c.muNext) / (1 - muProductNext);
+    nadam[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
+      r.buffer("exp_avg"),
+      r.buffer("exp_avg_sq"),
+      r.size,
       gradStep,
       momStep,
-      b1,
-      b2,
-      1 - cachedPow(b2, t),
+      group.betas[0],
+      group.betas[1],
+      c.bc2,
       group.eps,
-      l2,
-      decay,
-      signOf(group.maximize),
+      c.l2,
+      c.decay,
+      c.sign,
     );
   }
 }

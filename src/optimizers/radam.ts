@@ -1,7 +1,6 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
@@ -51,6 +50,24 @@ const schema: Schema<RAdamOptions> = {
 const radam = kernelsByDType("radam");
 const BUFFERS = ["exp_avg", "exp_avg_sq"];
 
+/** RAdam's scalars at step t: the switch to the rectified step and its size. */
+function radamScalars(group: ParamGroup<RAdamOptions>, t: number) {
+  const [b1, b2] = group.betas;
+  const bc1 = 1 - cachedPow(b1, t);
+  const bc2 = 1 - cachedPow(b2, t);
+  const rhoInf = 2 / (1 - b2) - 1;
+  const rhoT = rhoInf - (2 * t * cachedPow(b2, t)) / bc2;
+  const rectified = rhoT > 5;
+  const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+  return {
+    step: rectified ? (-group.lr * rect * Math.sqrt(bc2)) / bc1 : -group.lr / bc1,
+    rectified,
+    l2: l2Coefficient(group.weightDecay, group.decoupledWeightDecay),
+    decay: decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay),
+    sign: signOf(group.maximize),
+  };
+}
+
 /**
  * RAdam (Liu et al., 2020): Adam whose adaptive step is rectified, and skipped while its variance
  * is intractable, as `torch.optim.RAdam`.
@@ -89,20 +106,23 @@ export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
     return BUFFERS;
   }
 
-  protected update(p: Param, group: ParamGroup<RAdamOptions>, s: ParamState): void {
-    const t = ++s.step;
+  protected update(r: Run, group: ParamGroup<RAdamOptions>): void {
+    const c = this.stepScalars(group, r.advance(), radamScalars);
     const [b1, b2] = group.betas;
-    const bc1 = 1 - cachedPow(b1, t);
-    const bc2 = 1 - cachedPow(b2, t);
-    const rhoInf = 2 / (1 - b2) - 1;
-    const rhoT = rhoInf - (2 * t * cachedPow(b2, t)) / bc2;
-    const rectified = rhoT > 5;
-    const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-    const step = rectified ? (-group.lr * rect * Math.sqrt(bc2)) / bc1 : -group.lr / bc1;
-    const l2 = l2Coefficient(group.weightDecay, group.decoupledWeightDecay);
-    const decay = decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay);
-    const m = s.buffer("exp_avg").ptr;
-    const v = s.buffer("exp_avg_sq").ptr;
-    radam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, step, b1, b2, group.eps, l2, decay, signOf(group.maximize), +rectified);
+    radam[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
+      r.buffer("exp_avg"),
+      r.buffer("exp_avg_sq"),
+      r.size,
+      c.step,
+      b1,
+      b2,
+      group.eps,
+      c.l2,
+      c.decay,
+      c.sign,
+      +c.rectified,
+    );
   }
 }

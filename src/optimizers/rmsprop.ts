@@ -1,7 +1,6 @@
 import { bool, epsilon, nonNegative, range, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link RMSprop}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -101,19 +100,19 @@ export class RMSprop extends FirstOrderOptimizer<RMSpropOptions> {
     return BUFFERS[+group.centered]![+(group.momentum > 0)]!;
   }
 
-  protected update(p: Param, group: ParamGroup<RMSpropOptions>, s: ParamState): void {
-    s.step++;
+  protected update(r: Run, group: ParamGroup<RMSpropOptions>): void {
+    r.advance();
     const withMomentum = group.momentum > 0;
-    const v = s.buffer("square_avg").ptr;
-    const gavg = group.centered ? s.buffer("grad_avg").ptr : 0;
-    const buf = withMomentum ? s.buffer("momentum_buffer").ptr : 0;
-    rmsprop[p.dtype](
-      p.dataPtr,
-      p.gradPtr,
+    const v = r.buffer("square_avg");
+    const gavg = group.centered ? r.buffer("grad_avg") : 0;
+    const buf = withMomentum ? r.buffer("momentum_buffer") : 0;
+    rmsprop[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
       v,
       gavg,
       buf,
-      p.size,
+      r.size,
       group.lr,
       group.alpha,
       group.eps,

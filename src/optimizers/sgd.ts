@@ -1,8 +1,7 @@
 import { InvalidOptionError } from "../errors.js";
 import { bool, nonNegative, range, type Schema } from "../options.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import type { Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link SGD}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -115,23 +114,22 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
     return group.momentum === 0 ? [] : MOMENTUM;
   }
 
-  protected update(p: Param, group: ParamGroup<SGDOptions>, s: ParamState, fresh: ReadonlySet<string>): void {
-    s.step++;
+  protected update(r: Run, group: ParamGroup<SGDOptions>): void {
+    r.advance();
     const sign = signOf(group.maximize);
     if (group.momentum === 0) {
-      sgd[p.dtype](p.dataPtr, p.gradPtr, 0, p.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.Plain);
+      sgd[r.dtype](r.dataPtr, r.gradPtr, 0, r.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.Plain);
       return;
     }
     // The first momentum step copies d into the buffer (no dampening): with the buffer
     // just created (zero), bufMu = 0 and a factor 1 do exactly that.
-    const first = fresh.has("momentum_buffer");
-    const buf = s.buffer("momentum_buffer");
+    const first = r.fresh.has("momentum_buffer");
     const kind = group.nesterov ? Kind.Nesterov : Kind.Momentum;
-    sgd[p.dtype](
-      p.dataPtr,
-      p.gradPtr,
-      buf.ptr,
-      p.size,
+    sgd[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
+      r.buffer("momentum_buffer"),
+      r.size,
       group.lr,
       sign,
       group.weightDecay,

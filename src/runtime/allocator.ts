@@ -77,6 +77,28 @@ export function release(start: number): void {
 }
 
 /**
+ * One allocation shared by several views (the params of a `Param.many`, the state buffers of
+ * a run of them): each view retains it, and the memory goes back to the allocator when the
+ * last view releases it.
+ */
+export class SharedBlock {
+  /** Byte address of the block (64-byte aligned). */
+  readonly ptr: number;
+  #holders = 0;
+  /** @throws OutOfMemoryError when wasm memory cannot hold `bytes` more bytes. */
+  constructor(bytes: number) {
+    this.ptr = allocate(bytes);
+  }
+  retain(): void {
+    this.#holders++;
+  }
+  /** Drops one holder; the last one frees the block. */
+  release(): void {
+    if (--this.#holders === 0) release(this.ptr);
+  }
+}
+
+/**
  * The allocator's bookkeeping of wasm memory (for tests, leak checks and diagnostics). Every
  * Param and state buffer is one block; dispose() returns it.
  * @example

@@ -1,7 +1,6 @@
-import type { StateBufferSpec } from "../../first-order.js";
+import type { Run, StateBufferSpec } from "../../first-order.js";
 import type { ParamGroup, ParamsInput } from "../../optimizer.js";
 import { betaPair, epsilon, integer, nonNegative, oneOf, type Schema } from "../../options.js";
-import type { Param, ParamState } from "../../param.js";
 import { kernelsByDType } from "../../runtime/kernels.js";
 import { cachedPow } from "../_common.js";
 import { SCHEDULE_FREE_BUFFERS, ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./base.js";
@@ -39,6 +38,13 @@ const schema: Schema<AdamWScheduleFreeOptions> = {
 };
 
 const scheduleFree = kernelsByDType("scheduleFree");
+
+/**
+ * 1 - beta2^t, the second moment's bias correction at step t; the paper variant divides by
+ * sqrt(v) + eps: bc2 = 1 leaves v unchanged, exactly.
+ */
+const secondMomentCorrection = (group: ParamGroup<AdamWScheduleFreeOptions>, t: number): number =>
+  group.variant === "paper" ? 1 : 1 - cachedPow(group.betas[1], t);
 
 /**
  * Schedule-Free AdamW (Defazio et al., 2024), as `schedulefree.AdamWScheduleFree`: no
@@ -82,22 +88,19 @@ export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOp
     return group.variant === "paper" ? lr * Math.sqrt(1 - cachedPow(group.betas[1], k + 1)) : lr;
   }
 
-  protected kernelStep(p: Param, group: ParamGroup<AdamWScheduleFreeOptions>, s: ParamState, now: ScheduleFreeStep): void {
+  protected kernelStep(r: Run, group: ParamGroup<AdamWScheduleFreeOptions>, now: ScheduleFreeStep): void {
     const [b1, b2] = group.betas;
-    // the paper variant divides by sqrt(v) + eps: bc2 = 1 leaves v unchanged, exactly
-    const bc2 = group.variant === "paper" ? 1 : 1 - cachedPow(b2, now.k + 1);
-    const v = s.buffer("exp_avg_sq").ptr;
-    scheduleFree[p.dtype](
-      p.dataPtr,
-      p.gradPtr,
-      s.buffer("z").ptr,
-      s.buffer("x").ptr,
-      v,
-      p.size,
+    scheduleFree[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
+      r.buffer("z"),
+      r.buffer("x"),
+      r.buffer("exp_avg_sq"),
+      r.size,
       now.lr,
       group.weightDecay,
       b2,
-      bc2,
+      this.stepScalars(group, now.k + 1, secondMomentCorrection),
       group.eps,
       now.c,
       b1,

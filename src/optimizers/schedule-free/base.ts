@@ -9,7 +9,7 @@
 import { CheckpointError, type PendingLoad, type StateTree } from "../../checkpoint/attachment.js";
 import { asString } from "../../checkpoint/read.js";
 import { InvalidOptionError, StateError } from "../../errors.js";
-import { FirstOrderOptimizer, type StateBufferSpec } from "../../first-order.js";
+import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../../first-order.js";
 import type { ParamGroup, ParamsInput } from "../../optimizer.js";
 import type { Schema } from "../../options.js";
 import { disposedError, type FloatArray, type Param, type ParamState } from "../../param.js";
@@ -163,8 +163,8 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
   /** The learning rate of step k with warm-up factor `sched` applied. */
   protected abstract stepLr(group: ParamGroup<O>, k: number, sched: number): number;
 
-  /** Runs the fused kernel on p (z, x exist and hold the previous iterates). */
-  protected abstract kernelStep(p: Param, group: ParamGroup<O>, s: ParamState, now: ScheduleFreeStep): void;
+  /** Runs the fused kernel on a run of params (z, x exist and hold the previous iterates). */
+  protected abstract kernelStep(r: Run, group: ParamGroup<O>, now: ScheduleFreeStep): void;
 
   protected override beforeGroup(group: ParamGroup<O>): void {
     const gs = this.groupStateOf(group);
@@ -192,8 +192,8 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
     return SCHEDULE_FREE_BUFFERS;
   }
 
-  protected update(p: Param, group: ParamGroup<O>, s: ParamState): void {
-    this.kernelStep(p, group, s, this.#current);
+  protected update(r: Run, group: ParamGroup<O>): void {
+    this.kernelStep(r, group, this.#current);
   }
 
   /** Every param that has z and x (has been stepped), with its state and group; all checked live first. */

@@ -1,6 +1,6 @@
 import type { ParamGroup, ParamsInput } from "../../optimizer.js";
 import { integer, nonNegative, probability, type Schema } from "../../options.js";
-import type { Param, ParamState } from "../../param.js";
+import type { Run } from "../../first-order.js";
 import { kernelsByDType } from "../../runtime/kernels.js";
 import { ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./base.js";
 
@@ -56,14 +56,14 @@ export class SGDScheduleFree extends ScheduleFreeOptimizer<SGDScheduleFreeOption
     return group.lr * sched;
   }
 
-  protected kernelStep(p: Param, group: ParamGroup<SGDScheduleFreeOptions>, s: ParamState, now: ScheduleFreeStep): void {
-    scheduleFree[p.dtype](
-      p.dataPtr,
-      p.gradPtr,
-      s.buffer("z").ptr,
-      s.buffer("x").ptr,
+  protected kernelStep(r: Run, group: ParamGroup<SGDScheduleFreeOptions>, now: ScheduleFreeStep): void {
+    scheduleFree[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
+      r.buffer("z"),
+      r.buffer("x"),
       0,
-      p.size,
+      r.size,
       now.lr,
       group.weightDecay,
       0,
