@@ -4,7 +4,8 @@
 // twice, k_f32 and k_f64: these helpers pick the one for a param's dtype.
 import type { DType } from "../param.js";
 import { wasmExports } from "./memory.js";
-import { vectorKernelNames, type KernelName, type KernelSignatures, type VectorKernelName } from "./kernels.generated.js";
+import { kernelTable, vectorKernelNames, type KernelName, type KernelSignatures, type VectorKernelName } from "./kernels.generated.js";
+import { getNumThreads, PARALLEL_THRESHOLD, parallelKernel, type ElementwiseKernelName } from "./threads.js";
 
 export type { KernelName, KernelSignatures, UpdateKernelName, VectorKernelName, WasmExports } from "./kernels.generated.js";
 
@@ -27,7 +28,33 @@ function exported<N extends KernelName>(name: N, dtype: DType): KernelSignatures
  * @throws Error when the module lacks the export (a build out of date)
  */
 export function kernelsByDType<N extends KernelName>(name: N): Record<DType, KernelSignatures[N]> {
-  return { float32: exported(name, "float32"), float64: exported(name, "float64") };
+  return { float32: threaded(name, "float32"), float64: threaded(name, "float64") };
+}
+
+/**
+ * The export for `name`, split across threads (./threads.ts) when a call covers at least
+ * PARALLEL_THRESHOLD elements and more than one thread is set; otherwise the wasm function
+ * itself is called (`apply` on `arguments`: no array is made per call). Results are
+ * bit-identical either way: the update kernels are elementwise.
+ */
+function threaded<N extends KernelName>(name: N, dtype: DType): KernelSignatures[N] {
+  const direct = exported(name, dtype);
+  const entry = kernelTable[name];
+  if (entry.returns !== "void") return direct;
+  const np = entry.pointers.length,
+    ns = entry.scalars.length;
+  const call = direct as unknown as (...args: number[]) => void;
+  return function (this: unknown) {
+    // eslint-disable-next-line prefer-rest-params -- no array per call on the hot path
+    const args = arguments as unknown as number[];
+    const n = args[np]!;
+    if (n < PARALLEL_THRESHOLD || getNumThreads() === 1) {
+      call.apply(null, args);
+      return;
+    }
+    const all = Array.prototype.slice.call(args) as number[];
+    parallelKernel(name as ElementwiseKernelName, dtype, all.slice(0, np), n, all.slice(np + 1, np + 1 + ns), all.slice(np + 1 + ns));
+  } as unknown as KernelSignatures[N];
 }
 
 /** The vector kernels of one dtype (assembly/vector.ts), by name. */
