@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 export interface AdamOptions {
@@ -63,6 +63,7 @@ export function adamUpdate(p: Param, group: ParamGroup<AdamOptions>, s: ParamSta
     decay,
     signOf(group.maximize),
     +group.amsgrad,
+    plainOf(group.weightDecay, group.maximize),
   );
 }
 

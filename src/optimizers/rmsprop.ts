@@ -2,7 +2,7 @@ import { bool, epsilon, nonNegative, range, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 
 export interface RMSpropOptions {
   lr: number;
@@ -69,6 +69,7 @@ export class RMSprop extends FirstOrderOptimizer<RMSpropOptions> {
       signOf(group.maximize),
       +group.centered,
       +withMomentum,
+      plainOf(group.weightDecay, group.maximize),
     );
   }
 }

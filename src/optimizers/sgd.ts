@@ -3,7 +3,7 @@ import { bool, nonNegative, range, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 
 export interface SGDOptions {
   /** Learning rate (required, as in PyTorch). */
@@ -28,7 +28,7 @@ const schema: Schema<SGDOptions> = {
 const sgd = kernelsByDType("sgd");
 const MOMENTUM = ["momentum_buffer"];
 const enum Kind {
-  Plain = 0,
+  NoMomentum = 0,
   Momentum = 1,
   Nesterov = 2,
 }
@@ -61,8 +61,9 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
   protected update(p: Param, group: ParamGroup<SGDOptions>, s: ParamState, fresh: ReadonlySet<string>): void {
     s.step++;
     const sign = signOf(group.maximize);
+    const plain = plainOf(group.weightDecay, group.maximize);
     if (group.momentum === 0) {
-      sgd[p.dtype](p.dataPtr, p.gradPtr, 0, p.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.Plain);
+      sgd[p.dtype](p.dataPtr, p.gradPtr, 0, p.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.NoMomentum, plain);
       return;
     }
     // The first momentum step copies d into the buffer (no dampening): with the buffer
@@ -82,6 +83,7 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
       first ? 1 : 1 - group.dampening,
       group.momentum,
       kind,
+      plain && +(first || group.dampening === 0),
     );
   }
 }

@@ -45,3 +45,8 @@ export const vectorKernels: Readonly<Record<DType, VectorKernels>> = {
 
 /** The sign a kernel multiplies the gradient by: -1 when maximizing, else 1. */
 export const signOf = (maximize: boolean): number => (maximize ? -1 : 1);
+/**
+ * The `plain` flag of the kernels that have one: 1 for torch's default option set (no weight
+ * decay, not maximizing), whose kernel specialisation skips those operations; else 0.
+ */
+export const plainOf = (weightDecay: number, maximize: boolean): number => +(weightDecay === 0 && !maximize);
