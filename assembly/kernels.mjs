@@ -22,6 +22,7 @@
 // generated TypeScript signature.
 
 const bool = [0, 1];
+const PLAIN_L2 = "1: weightDecay = 0 and sign = 1, the L2 term and the sign skipped (the defaults; decay stays)";
 
 /** Elementwise update kernels: driver and exports generated. */
 export const update = [
@@ -67,7 +68,7 @@ export const update = [
       decay: "1 - lr*weightDecay (AdamW); 1 for Adam",
       sign: "-1 when maximizing, else 1",
       amsgrad: "1: keep and use the running maximum vmax (else vmax is unused and may be 0)",
-      plain: "1: weightDecay = 0 and sign = 1, the L2 term and the sign skipped (Adam's and AdamW's defaults)",
+      plain: PLAIN_L2,
     },
   },
   {
@@ -120,6 +121,8 @@ export const update = [
       "decay",
       "sign",
     ],
+    flags: { plain: bool },
+    unroll: 4,
     docs: {
       gradStep: "-lr*(1 - mu_t)/(1 - mu_product)",
       momStep: "-lr*mu_{t+1}/(1 - mu_product*mu_{t+1})",
@@ -127,6 +130,7 @@ export const update = [
       weightDecay: "L2 weight decay; 0 when decoupled",
       decay: "1 - lr*weightDecay when decoupled; else 1",
       sign: "-1 when maximizing, else 1",
+      plain: PLAIN_L2,
     },
   },
   {
@@ -134,7 +138,8 @@ export const update = [
     summary: "RAdam (torch.optim.RAdam), one fused pass.",
     pointers: ["p", "g", "m", "v"],
     scalars: ["step", "beta1", "beta2", "eps", "weightDecay", "decay", "sign"],
-    flags: { rectified: bool },
+    flags: { rectified: bool, plain: bool },
+    unroll: 4,
     splats: ["step", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2", "eps", "weightDecay", "decay", "sign"],
     docs: {
       step: "rectified: -lr*r_t*sqrt(1 - beta2^t)/(1 - beta1^t); else -lr/(1 - beta1^t)",
@@ -142,6 +147,7 @@ export const update = [
       decay: "1 - lr*weightDecay when decoupled; else 1",
       sign: "-1 when maximizing, else 1",
       rectified: "1: the rho_t > 5 step (else eps is unused)",
+      plain: PLAIN_L2,
     },
   },
   {

@@ -254,8 +254,9 @@ async function main() {
 
 /** The tables, 80 columns wide. */
 function table({ machine, rounds, bandwidth, results, notes, kernels }) {
-  const num = (x) => (x === undefined || !Number.isFinite(x) ? "-" : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
-  const ratio = (x) => (x === undefined || !Number.isFinite(x) ? "-" : `${x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)}x`);
+  const short = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x < 1e4 ? x.toFixed(0) : `${(x / 1e3).toFixed(0)}k`);
+  const num = (x) => (x === undefined || !Number.isFinite(x) ? "-" : short(x));
+  const ratio = (x) => (x === undefined || !Number.isFinite(x) ? "-" : `${short(x)}x`);
   const pair = ["plain JS", "TF.js wasm", "TF.js cpu"];
   const lines = [
     `One optimizer step, float32, ns per element (fastest of ${rounds} batches); x: the`,
@@ -266,18 +267,23 @@ function table({ machine, rounds, bandwidth, results, notes, kernels }) {
   for (const name of Object.keys(OPTIMIZERS)) {
     lines.push(
       "",
-      `${name.padEnd(12)} wasm-optim      GB/s${pair.map((p) => p.padStart(12)).join("")}${"C".padStart(7)}${"torch".padStart(6)}`,
+      `${name.padEnd(12)} wasm-optim      GB/s${pair.map((p) => p.padStart(11)).join("")}${"C".padStart(7)}${"torch".padStart(6)}`,
     );
     for (const { n, ns } of results.filter((r) => r.optimizer === name)) {
       const w = ns["wasm-optim"];
       const gbs = `${num(OPTIMIZERS[name].bytes / w)}/${num(bandwidth[n])}`;
-      const cells = pair.map((p) => (ns[p] === undefined ? "-".padStart(12) : `${num(ns[p]).padStart(6)}${ratio(ns[p] / w).padStart(6)}`));
+      const cells = pair.map((p) => (ns[p] === undefined ? "-".padStart(11) : `${num(ns[p]).padStart(5)}${ratio(ns[p] / w).padStart(6)}`));
       lines.push(
         `  ${n.toExponential(0).padEnd(10)} ${num(w).padStart(10)} ${gbs.padStart(9)}${cells.join("")}${ratio(ns.C / w).padStart(7)}${ratio(ns.torch / w).padStart(6)}`,
       );
     }
   }
-  lines.push("", `TF.js: ${notes.tfjs} (no AdamW). C: ${notes.c}.`, `torch: ${notes.torch}. C and torch: ratio only.`);
+  lines.push(
+    "",
+    `TF.js: ${notes.tfjs} (no AdamW; cpu backend up to ${TF_CPU_MAX.toExponential(0)}).`,
+    `C: ${notes.c}. torch: ${notes.torch}.`,
+    `C and torch: ratio only. Model (200 tensors) and thread rows: to be added.`,
+  );
   if (kernels) lines.push("", kernelTable(kernels, [1e3, 4e3, 1e4, 1e6]));
   return lines.join("\n");
 }

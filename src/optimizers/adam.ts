@@ -63,7 +63,7 @@ export function adamUpdate(p: Param, group: ParamGroup<AdamOptions>, s: ParamSta
     decay,
     signOf(group.maximize),
     +group.amsgrad,
-    plainOf(group.weightDecay, group.maximize),
+    plainOf(l2, group.maximize),
   );
 }
 

@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 export interface NAdamOptions {
@@ -75,6 +75,7 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
       l2,
       decay,
       signOf(group.maximize),
+      plainOf(l2, group.maximize),
     );
   }
 }

@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { Param, ParamState } from "../param.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 export interface RAdamOptions {
@@ -57,6 +57,21 @@ export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
     const decay = decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay);
     const m = s.buffer("exp_avg").ptr;
     const v = s.buffer("exp_avg_sq").ptr;
-    radam[p.dtype](p.dataPtr, p.gradPtr, m, v, p.size, step, b1, b2, group.eps, l2, decay, signOf(group.maximize), +rectified);
+    radam[p.dtype](
+      p.dataPtr,
+      p.gradPtr,
+      m,
+      v,
+      p.size,
+      step,
+      b1,
+      b2,
+      group.eps,
+      l2,
+      decay,
+      signOf(group.maximize),
+      +rectified,
+      plainOf(l2, group.maximize),
+    );
   }
 }
