@@ -57,12 +57,16 @@ function loadTf() {
     const r = spawnSync("npm", ["install", "--prefix", peersDir, "--no-audit", "--no-fund"], { stdio: "ignore", timeout: 300_000 });
     if (r.status !== 0) return ((notes.tfjs = "not installed (npm install --prefix bench/peers failed: offline?)"), null);
   }
-  const require = createRequire(`${peersDir}package.json`);
-  const tf = require("@tensorflow/tfjs-core");
-  require("@tensorflow/tfjs-backend-cpu");
-  require("@tensorflow/tfjs-backend-wasm");
-  notes.tfjs = `@tensorflow/tfjs-core ${tf.version_core}`;
-  return tf;
+  try {
+    const require = createRequire(`${peersDir}package.json`);
+    const tf = require("@tensorflow/tfjs-core");
+    require("@tensorflow/tfjs-backend-cpu");
+    require("@tensorflow/tfjs-backend-wasm");
+    notes.tfjs = `@tensorflow/tfjs-core ${tf.version_core}`;
+    return tf;
+  } catch (e) {
+    return ((notes.tfjs = `not loaded (${String(e.message).split("\n")[0]})`), null);
+  }
 }
 function runTorch() {
   if (!PEERS) return ((notes.torch = "skipped (--no-peers)"), null);
