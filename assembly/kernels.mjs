@@ -32,7 +32,7 @@ export const update = [
     pointers: ["p", "g", "buf"],
     scalars: ["lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     flags: { kind: [0, 1, 2], plain: bool },
-    unroll: 4,
+    unroll: 8,
     splats: ["negLr = -lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     docs: {
       sign: "-1 when maximizing, else 1",
