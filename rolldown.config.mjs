@@ -9,7 +9,7 @@
 import { defineConfig } from "rolldown";
 
 export default defineConfig({
-  input: { index: "src/index.ts" },
+  input: { index: "src/index.ts", unsafe: "src/unsafe.ts" },
   // Node built-ins (worker_threads for the thread pool) are imported, never bundled.
   external: [/^node:/],
   // No Node-only shims: the same file runs in browsers, Deno, Bun and edge runtimes.

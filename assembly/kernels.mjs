@@ -8,7 +8,9 @@
 //   (...pointers, n, ...scalars, ...flags)
 // pointers: byte addresses into the module's memory; n: element count; scalars: float64;
 // flags: integers that select a specialisation (each allowed value is compiled as a literal,
-// so the flag costs nothing inside the loop).
+// so the flag costs nothing inside the loop). A `plain` flag selects torch's default option
+// set (no weight decay, not maximizing, ...): the operations those options need vanish.
+// `unroll` (default 2): how many 16-byte blocks one iteration of the main loop updates.
 //
 // Update kernels (`update`) are elementwise: the rule file assembly/rules/<file>.ts holds the
 // formula and `@inline <at><T>(o, ...pointers, ...splats, ...flags, vec)`, the update of the
@@ -20,6 +22,7 @@
 // generated TypeScript signature.
 
 const bool = [0, 1];
+const PLAIN_L2 = "1: weightDecay = 0 and sign = 1, the L2 term and the sign skipped (the defaults; decay stays)";
 
 /** Elementwise update kernels: driver and exports generated. */
 export const update = [
@@ -28,13 +31,15 @@ export const update = [
     summary: "SGD (torch.optim.SGD), one fused pass.",
     pointers: ["p", "g", "buf"],
     scalars: ["lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
-    flags: { kind: [0, 1, 2] },
+    flags: { kind: [0, 1, 2], plain: bool },
+    unroll: 8,
     splats: ["negLr = -lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     docs: {
       sign: "-1 when maximizing, else 1",
       bufMomentum: "momentum; 0 on the first momentum step (the buffer becomes the gradient)",
       oneMinusDampening: "1 - dampening; 1 on the first momentum step",
-      kind: "0 plain (buf unused, may be 0), 1 momentum, 2 Nesterov",
+      kind: "0 no momentum (buf unused, may be 0), 1 momentum, 2 Nesterov",
+      plain: "1: weightDecay = 0, sign = 1 and oneMinusDampening = 1 (those operations are skipped)",
     },
   },
   {
@@ -42,7 +47,8 @@ export const update = [
     summary: "Adam / AdamW (torch.optim.Adam, torch.optim.AdamW), one fused pass.",
     pointers: ["p", "g", "m", "v", "vmax"],
     scalars: ["stepSize", "beta1", "beta2", "bc2sqrt", "eps", "weightDecay", "decay", "sign"],
-    flags: { amsgrad: bool },
+    flags: { amsgrad: bool, plain: bool },
+    unroll: 4,
     splats: [
       "negStep = -stepSize",
       "beta1",
@@ -62,6 +68,7 @@ export const update = [
       decay: "1 - lr*weightDecay (AdamW); 1 for Adam",
       sign: "-1 when maximizing, else 1",
       amsgrad: "1: keep and use the running maximum vmax (else vmax is unused and may be 0)",
+      plain: PLAIN_L2,
     },
   },
   {
@@ -77,12 +84,14 @@ export const update = [
     summary: "RMSprop (torch.optim.RMSprop).",
     pointers: ["p", "g", "v", "gavg", "buf"],
     scalars: ["lr", "alpha", "eps", "weightDecay", "momentum", "sign"],
-    flags: { centered: bool, withMomentum: bool },
+    flags: { centered: bool, withMomentum: bool, plain: bool },
+    unroll: 4,
     splats: ["negLr = -lr", "alpha", "oneMinusAlpha = 1 - alpha", "eps", "weightDecay", "momentum", "sign"],
     docs: {
       sign: "-1 when maximizing, else 1",
       centered: "1: keep the gradient average gavg (else gavg is unused and may be 0)",
       withMomentum: "1: keep the momentum buffer buf (else buf is unused and may be 0)",
+      plain: "1: weightDecay = 0 and sign = 1 (those operations are skipped)",
     },
   },
   {
@@ -112,6 +121,8 @@ export const update = [
       "decay",
       "sign",
     ],
+    flags: { plain: bool },
+    unroll: 4,
     docs: {
       gradStep: "-lr*(1 - mu_t)/(1 - mu_product)",
       momStep: "-lr*mu_{t+1}/(1 - mu_product*mu_{t+1})",
@@ -119,6 +130,7 @@ export const update = [
       weightDecay: "L2 weight decay; 0 when decoupled",
       decay: "1 - lr*weightDecay when decoupled; else 1",
       sign: "-1 when maximizing, else 1",
+      plain: PLAIN_L2,
     },
   },
   {
@@ -126,7 +138,8 @@ export const update = [
     summary: "RAdam (torch.optim.RAdam), one fused pass.",
     pointers: ["p", "g", "m", "v"],
     scalars: ["step", "beta1", "beta2", "eps", "weightDecay", "decay", "sign"],
-    flags: { rectified: bool },
+    flags: { rectified: bool, plain: bool },
+    unroll: 4,
     splats: ["step", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2", "eps", "weightDecay", "decay", "sign"],
     docs: {
       step: "rectified: -lr*r_t*sqrt(1 - beta2^t)/(1 - beta1^t); else -lr/(1 - beta1^t)",
@@ -134,6 +147,7 @@ export const update = [
       decay: "1 - lr*weightDecay when decoupled; else 1",
       sign: "-1 when maximizing, else 1",
       rectified: "1: the rho_t > 5 step (else eps is unused)",
+      plain: PLAIN_L2,
     },
   },
   {
@@ -203,6 +217,7 @@ export const update = [
     name: "accumulate",
     summary: "Gradient accumulation, micro-batches 2 .. k-1: acc = acc + g.",
     pointers: ["acc", "g"],
+    unroll: 4,
     scalars: [],
     splats: [],
   },

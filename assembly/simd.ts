@@ -74,6 +74,5 @@
   return n * sizeof<T>();
 }
 
-/** End of the 2x-unrolled part (multiple of 32 bytes) and of the vector part (16). */
-@inline export function end32(bytes: usize): usize { return bytes & ~(<usize>31); }
-@inline export function end16(bytes: usize): usize { return bytes & ~(<usize>15); }
+/** The largest multiple of `block` bytes (a power of two) not above `bytes`: where a loop over blocks ends. */
+@inline export function endOf(bytes: usize, block: usize): usize { return bytes & ~(block - 1); }

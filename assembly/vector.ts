@@ -1,4 +1,4 @@
-import { ld, st, splat, widen, madd, mul, max as vmax, min as vmin, abs as vabs, add, bytesOf, end32, end16 } from "./simd";
+import { ld, st, splat, widen, madd, mul, max as vmax, min as vmin, abs as vabs, add, bytesOf, endOf } from "./simd";
 
 // Vector kernels for L-BFGS, Newton and gradient clipping, float32 and float64.
 //
@@ -50,7 +50,7 @@ const BLOCK: usize = 8192; // bytes per partial sum: 1024 float64 / 2048 float32
 // alpha and beta are rounded once to T (AXPBY_DOT's a and b); POWSUM takes p = alpha as f64.
 @inline function reduce<T>(x: usize, y: usize, z: usize, n: usize, alpha: f64, beta: f64, kind: i32): f64 {
   const a = splat<T>(alpha), b = splat<T>(beta);
-  const bytes = bytesOf<T>(n), main = end32(bytes);
+  const bytes = bytesOf<T>(n), main = endOf(bytes, 32);
   let total = f64x2.splat(0);
   let o: usize = 0;
   while (o < main) {
@@ -62,7 +62,7 @@ const BLOCK: usize = 8192; // bytes per partial sum: 1024 float64 / 2048 float32
     }
     total = f64x2.add(total, f64x2.add(s0, s1));
   }
-  if (o < end16(bytes)) {
+  if (o < endOf(bytes, 16)) {
     total = f64x2.add(total, reduceAt<T>(o, x, y, z, a, b, alpha, kind, true));
     o += 16;
   }
@@ -100,11 +100,11 @@ export function axpbyDot_f64(x: usize, y: usize, z: usize, n: usize, a: f64, b: 
   const bytes = bytesOf<T>(n);
   let m0 = splat<T>(0), m1 = splat<T>(0);
   let o: usize = 0;
-  for (; o < end32(bytes); o += 32) {
+  for (; o < endOf(bytes, 32); o += 32) {
     m0 = laneAt<T>(o, x, m0, finite, true);
     m1 = laneAt<T>(o + 16, x, m1, finite, true);
   }
-  for (; o < end16(bytes); o += 16) m0 = laneAt<T>(o, x, m0, finite, true);
+  for (; o < endOf(bytes, 16); o += 16) m0 = laneAt<T>(o, x, m0, finite, true);
   for (; o < bytes; o += sizeof<T>()) m1 = laneAt<T>(o, x, m1, finite, false);
   return finite ? add<T>(m0, m1) : vmax<T>(m0, m1);
 }
@@ -147,11 +147,11 @@ const CLAMP: i32 = 4;
   const a = splat<T>(alpha), b = splat<T>(beta);
   const bytes = bytesOf<T>(n);
   let o: usize = 0;
-  for (; o < end32(bytes); o += 32) {
+  for (; o < endOf(bytes, 32); o += 32) {
     linAt<T>(o, out, x, y, a, b, form, inPlace, true);
     linAt<T>(o + 16, out, x, y, a, b, form, inPlace, true);
   }
-  for (; o < end16(bytes); o += 16) linAt<T>(o, out, x, y, a, b, form, inPlace, true);
+  for (; o < endOf(bytes, 16); o += 16) linAt<T>(o, out, x, y, a, b, form, inPlace, true);
   for (; o < bytes; o += sizeof<T>()) linAt<T>(o, out, x, y, a, b, form, inPlace, false);
 }
 

@@ -13,9 +13,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { Bench } from "tinybench";
-import { minimize, vector } from "../dist/index.js";
-import { WasmBuffer } from "../dist/param.js";
-import { History } from "../dist/second-order/history.js";
+import { minimize } from "../dist/index.js";
+import { History, vector, WasmBuffer } from "../dist/unsafe.js";
 import * as P from "../test/helpers/problems.mjs";
 
 const args = process.argv.slice(2);

@@ -10,9 +10,8 @@
 import { spawn } from "node:child_process";
 import { Bench } from "tinybench";
 import { arg, machine, median, randomArray } from "./common.mjs";
-import { allocate, release } from "../dist/runtime/allocator.js";
-import { memory } from "../dist/runtime/memory.js";
-import { PARALLEL_THRESHOLD, parallelKernel, setFallback, setNumThreads, workerChunks } from "../dist/runtime/threads.js";
+import { allocate, memory, PARALLEL_THRESHOLD, parallelKernel, release, setFallback, workerChunks } from "../dist/unsafe.js";
+import { setNumThreads } from "../dist/index.js";
 
 const SIZES = arg("--sizes", "1e5,1e6,1e7").split(",").map(Number);
 const ROUNDS = Number(arg("--rounds", "5"));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // wasm-optim command line: --version, --help, `demo` (runs the wasm-optim-demo package when it
-// is installed beside the library, as in the repository) and `bench` (runs the Adam/SGD
+// is installed beside the library, as in the repository) and `bench` (runs the optimizer
 // benchmark when the bench/ folder is there, as in the repository). Neither ships in the
 // published package; both say how to get them when they are missing.
 import { spawnSync } from "node:child_process";
@@ -17,8 +17,9 @@ const USAGE = `usage: wasm-optim <command> [options]
 commands:
   demo [options]    every optimizer racing on classic surfaces and training an MLP on Iris,
                     written as SVG pictures (the wasm-optim-demo package)
-  bench [options]   one step of Adam and of SGD with momentum against plain JavaScript,
-                    float32, 1e3 to 1e7 elements (bench/adam-sgd.bench.mjs)
+  bench [options]   one step of Adam, AdamW, SGD with momentum and RMSprop against plain
+                    JavaScript, TF.js, C and torch, float32, 1e3 to 1e7 elements
+                    (bench/optimizers.bench.mjs)
 
 options:
   -h, --help        this text; \`wasm-optim <command> --help\` for a command's options
@@ -27,14 +28,20 @@ options:
 const DEMO_MISSING = `The demo is not part of the published wasm-optim package (it is its own package,
 wasm-optim-demo, in the repository's demo/ folder). To run it, ${GET_IT} demo`;
 
-const BENCH_USAGE = `usage: wasm-optim bench [--sizes N,N,...] [--rounds R]
+const BENCH_USAGE = `usage: wasm-optim bench [--quick] [--sizes N,N,...] [--rounds R] [--kernels]
+                       [--no-peers] [--json]
 
-  one step of Adam and of SGD with momentum (float32): wasm-optim zero-copy, wasm-optim
-  copy path (Param.wrap), and a plain-JavaScript fused loop, in the same process; prints
-  the median latency per size and the ratios
+  one optimizer step (float32) of Adam, AdamW, SGD with momentum and RMSprop: wasm-optim,
+  the plain-JavaScript loop, TF.js (wasm and cpu backends, installed into bench/peers on
+  first use), the same loop in C (gcc) and torch (python3-torch), when present; prints ns
+  per element, the ratios and the effective GB/s beside the in-place-update bandwidth
 
+  --quick         sizes 1e3,1e5,1e6, fewer rounds (under 30 s)
   --sizes N,...   element counts (default 1e3,1e4,1e5,1e6,1e7)
-  --rounds R      interleaved rounds per size, the median taken over them (default 3)
+  --rounds R      interleaved batches per size, the fastest taken (default 5; quick 3)
+  --kernels       also the kernels against their limits (bench/kernels.bench.mjs)
+  --no-peers      skip TF.js and torch
+  --json          one JSON object on stdout instead of the table
   -h, --help      this text`;
 
 const BENCH_MISSING = `The benchmark is not part of the published wasm-optim package. To run it,
@@ -110,7 +117,7 @@ async function demo() {
 }
 
 function bench() {
-  const script = new URL("bench/adam-sgd.bench.mjs", root);
+  const script = new URL("bench/optimizers.bench.mjs", root);
   if (wantsHelp) return out(existsSync(script) ? BENCH_USAGE : `${BENCH_USAGE}\n\n${BENCH_MISSING}`);
   if (!existsSync(script)) unavailable(BENCH_MISSING);
   if (!existsSync(new URL("dist/index.js", root)))

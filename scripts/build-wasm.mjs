@@ -34,36 +34,45 @@ function check(k) {
     if (k.pointers.includes(name) || flagsOf(k).some(([f]) => f === name))
       throw new Error(`kernels.mjs: ${k.name}: splat ${name} shadows an argument`);
   }
+  if (![1, 2, 4, 8].includes(unrollOf(k))) throw new Error(`kernels.mjs: ${k.name}: unroll must be 1, 2, 4 or 8`);
   for (const d of Object.keys(k.docs ?? {}))
     if (!names.includes(d)) throw new Error(`kernels.mjs: ${k.name}: docs for unknown argument ${d}`);
 }
 
 // ---- assembly/generated/exports.ts
+/** A kernel's unroll factor: how many 16-byte blocks one main-loop iteration updates. */
+const unrollOf = (k) => k.unroll ?? 2;
+
 /**
- * The one loop driver: a 2x-unrolled loop over 32-byte blocks, one 16-byte block, then a
- * scalar tail that runs the same rule on one lane (so the tail rounds like the main loop).
+ * The one loop driver: a loop over `unroll` 16-byte blocks per iteration, one 16-byte block
+ * at a time for the rest, then a scalar tail that runs the same rule on one lane (so the tail
+ * rounds like the main loop). In the unrolled loop each pointer is offset once per iteration
+ * and the blocks at literal offsets from it, which binaryen folds into the loads' and stores'
+ * immediate offsets (no address arithmetic per block).
  */
 function driver(k) {
   const at = `${k.name}At`;
   const splats = (k.splats ?? []).map(parseSplat).map(([name]) => name);
   const flags = flagsOf(k);
+  const block = 16 * unrollOf(k);
   const params = [
     ...k.pointers.map((p) => `${p}: usize`),
     "n: usize",
     ...splats.map((s) => `${s}: v128`),
     ...flags.map(([f, values]) => `${f}: ${isBool(values) ? "bool" : "i32"}`),
   ].join(", ");
-  const args = (o, vec) => [o, ...k.pointers, ...splats, ...flags.map(([f]) => f), vec].join(", ");
+  const call = (o, pointers, vec) => `${at}<T>(${[o, ...pointers, ...splats, ...flags.map(([f]) => f), vec].join(", ")});`;
+  const cursors = k.pointers.map((p) => `_${p}`);
   return [
     `@inline function ${k.name}<T>(${params}): void {`,
     `  const bytes = bytesOf<T>(n);`,
     `  let o: usize = 0;`,
-    `  for (; o < end32(bytes); o += 32) {`,
-    `    ${at}<T>(${args("o", true)});`,
-    `    ${at}<T>(${args("o + 16", true)});`,
+    `  for (; o < endOf(bytes, ${block}); o += ${block}) {`,
+    `    const ${k.pointers.map((p) => `_${p} = ${p} + o`).join(", ")};`,
+    ...Array.from({ length: unrollOf(k) }, (_, i) => `    ${call(16 * i, cursors, true)}`),
     `  }`,
-    `  for (; o < end16(bytes); o += 16) ${at}<T>(${args("o", true)});`,
-    `  for (; o < bytes; o += sizeof<T>()) ${at}<T>(${args("o", false)});`,
+    `  for (; o < endOf(bytes, 16); o += 16) ${call("o", k.pointers, true)}`,
+    `  for (; o < bytes; o += sizeof<T>()) ${call("o", k.pointers, false)}`,
     `}`,
   ].join("\n");
 }
@@ -115,7 +124,7 @@ function assemblyExports() {
     HEADER +
     `// Each update kernel: its driver (the loop, written once in the generator) and its exports\n` +
     `// (the scalars rounded once to the dtype and broadcast; the flags dispatched to literals).\n` +
-    `import { splat, bytesOf, end32, end16 } from "../simd";\n` +
+    `import { splat, bytesOf, endOf } from "../simd";\n` +
     imports.join("\n") +
     "\n" +
     update.map((k) => `\n// ${k.summary}\n${driver(k)}\n${exports(k)}\n`).join("") +

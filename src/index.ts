@@ -99,7 +99,6 @@ export type {
   InitialLrs,
 } from "./schedules/torch.js";
 export { AveragedModel, type AveragedModelOptions } from "./averaged-model.js";
-export * as vector from "./vector.js";
 export { LBFGS, type LBFGSOptions } from "./second-order/lbfgs.js";
 export type { Bounds } from "./second-order/lbfgsb.js";
 export { minimize, type MinimizeOptions } from "./second-order/minimize.js";

@@ -7,14 +7,15 @@ import { ld, st, add, sub, mul, div, sqrt, madd, decayedGrad, ema, emaSquare } f
 //   else:      avg = sqrt(v) + eps
 //   momentum:  buf = momentum*buf + g/avg;  p = p - lr*buf
 //   else:      p = p - lr*g/avg
-// centered and withMomentum are literals in each of the four specialisations, folded away.
+// plain (torch's defaults: no weight decay, not maximizing) uses the gradient as it is.
+// centered, withMomentum and plain are literals in each specialisation, folded away.
 @inline export function rmspropAt<T>(
   o: usize, p: usize, g: usize, v: usize, gavg: usize, buf: usize,
   negLr: v128, alpha: v128, oneMinusAlpha: v128, eps: v128, weightDecay: v128, momentum: v128, sign: v128,
-  centered: bool, withMomentum: bool, vec: bool,
+  centered: bool, withMomentum: bool, plain: bool, vec: bool,
 ): void {
   const x = ld<T>(p + o, vec);
-  const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay);
+  const d = plain ? ld<T>(g + o, vec) : decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay);
   const vt = emaSquare<T>(v + o, d, alpha, oneMinusAlpha, vec);
   let avg = vt;
   if (centered) {

@@ -1,7 +1,7 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 /**
@@ -104,6 +104,7 @@ export function adamUpdate(r: Run, group: ParamGroup<AdamOptions>, c: AdamScalar
     c.decay,
     c.sign,
     +group.amsgrad,
+    plainOf(c.l2, group.maximize),
   );
 }
 

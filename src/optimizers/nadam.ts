@@ -1,7 +1,7 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 /** The hyperparameters of {@link NAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -139,6 +139,7 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
       c.l2,
       c.decay,
       c.sign,
+      plainOf(c.l2, group.maximize),
     );
   }
 }

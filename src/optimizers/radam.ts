@@ -1,7 +1,7 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
 
 /** The hyperparameters of {@link RAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -123,6 +123,7 @@ export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
       c.decay,
       c.sign,
       +c.rectified,
+      plainOf(c.l2, group.maximize),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { bool, epsilon, nonNegative, range, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link RMSprop}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface RMSpropOptions {
@@ -121,6 +121,7 @@ export class RMSprop extends FirstOrderOptimizer<RMSpropOptions> {
       signOf(group.maximize),
       +group.centered,
       +withMomentum,
+      plainOf(group.weightDecay, group.maximize),
     );
   }
 }

@@ -2,7 +2,7 @@ import { InvalidOptionError } from "../errors.js";
 import { bool, nonNegative, range, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
-import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link SGD}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface SGDOptions {
@@ -49,7 +49,7 @@ const schema: Schema<SGDOptions> = {
 const sgd = kernelsByDType("sgd");
 const MOMENTUM = ["momentum_buffer"];
 const enum Kind {
-  Plain = 0,
+  NoMomentum = 0,
   Momentum = 1,
   Nesterov = 2,
 }
@@ -117,8 +117,9 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
   protected update(r: Run, group: ParamGroup<SGDOptions>): void {
     r.advance();
     const sign = signOf(group.maximize);
+    const plain = plainOf(group.weightDecay, group.maximize);
     if (group.momentum === 0) {
-      sgd[r.dtype](r.dataPtr, r.gradPtr, 0, r.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.Plain);
+      sgd[r.dtype](r.dataPtr, r.gradPtr, 0, r.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.NoMomentum, plain);
       return;
     }
     // The first momentum step copies d into the buffer (no dampening): with the buffer
@@ -137,6 +138,7 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
       first ? 1 : 1 - group.dampening,
       group.momentum,
       kind,
+      plain && +(first || group.dampening === 0),
     );
   }
 }

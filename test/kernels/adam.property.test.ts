@@ -15,20 +15,20 @@ const scalars: fc.Arbitrary<AdamScalars> = fc.record({
   sign: fc.constantFrom(1, -1),
 });
 
+/** The option set of the `plain` specialisation: no L2 term, not maximizing (decay stays: AdamW). */
+const plainScalars = scalars.map((s) => ({ ...s, weightDecay: 0, sign: 1 }));
+
 describe("Adam / AdamW kernels", () => {
-  itMatchesReference({
-    name: "adam",
-    flags: { amsgrad: 0 },
-    squares: ["v", "vmax"],
-    scalars,
-    reference: (r, b, s) => adamReference(r, b.p, b.g, b.m, b.v, null, s),
-  });
-  itMatchesReference({
-    name: "adam",
-    variant: "amsgrad",
-    flags: { amsgrad: 1 },
-    squares: ["v", "vmax"],
-    scalars,
-    reference: (r, b, s) => adamReference(r, b.p, b.g, b.m, b.v, b.vmax, s),
-  });
+  for (const amsgrad of [false, true]) {
+    for (const plain of [false, true]) {
+      itMatchesReference({
+        name: "adam",
+        variant: `amsgrad=${amsgrad} plain=${plain}`,
+        flags: { amsgrad: +amsgrad as 0 | 1, plain: +plain as 0 | 1 },
+        squares: ["v", "vmax"],
+        scalars: plain ? plainScalars : scalars,
+        reference: (r, b, s) => adamReference(r, b.p, b.g, b.m, b.v, amsgrad ? b.vmax : null, s, plain),
+      });
+    }
+  }
 });

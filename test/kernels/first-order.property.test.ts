@@ -19,27 +19,23 @@ describe("SGD kernels", () => {
     oneMinusDampening: fc.oneof(fc.constant(1), scalar(0, 1)),
     momentum: scalar(0, 0.999),
   });
-  itMatchesReference({
-    name: "sgd",
-    variant: "plain",
-    flags: { kind: 0 },
-    scalars,
-    reference: (r, b, s) => sgdReference(r, b.p, b.g, null, false, s),
-  });
-  itMatchesReference({
-    name: "sgd",
-    variant: "momentum",
-    flags: { kind: 1 },
-    scalars,
-    reference: (r, b, s) => sgdReference(r, b.p, b.g, b.buf, false, s),
-  });
-  itMatchesReference({
-    name: "sgd",
-    variant: "nesterov",
-    flags: { kind: 2 },
-    scalars,
-    reference: (r, b, s) => sgdReference(r, b.p, b.g, b.buf, true, s),
-  });
+  // plain: torch's defaults (no weight decay, not maximizing, no dampening)
+  const plainScalars = scalars.map((s) => ({ ...s, sign: 1, weightDecay: 0, oneMinusDampening: 1 }));
+  for (const [kind, variant] of [
+    [0, "no momentum"],
+    [1, "momentum"],
+    [2, "nesterov"],
+  ] as const) {
+    for (const plain of [false, true]) {
+      itMatchesReference({
+        name: "sgd",
+        variant: `${variant} plain=${plain}`,
+        flags: { kind, plain: +plain as 0 | 1 },
+        scalars: plain ? plainScalars : scalars,
+        reference: (r, b, s) => sgdReference(r, b.p, b.g, kind === 0 ? null : b.buf, kind === 2, s, plain),
+      });
+    }
+  }
 });
 
 describe("Adagrad kernel", () => {
@@ -61,19 +57,19 @@ describe("RMSprop kernels", () => {
     momentum: scalar(0, 0.99),
     sign,
   });
-  for (const [centered, momentum] of [
-    [false, false],
-    [true, false],
-    [false, true],
-    [true, true],
-  ] as const) {
-    itMatchesReference({
-      name: "rmsprop",
-      variant: `centered=${centered} momentum=${momentum}`,
-      flags: { centered: +centered as 0 | 1, withMomentum: +momentum as 0 | 1 },
-      squares: ["v"],
-      scalars,
-      reference: (r, b, s) => rmspropReference(r, b.p, b.g, b.v, centered ? b.gavg : null, momentum ? b.buf : null, s),
-    });
+  const plainScalars = scalars.map((s) => ({ ...s, weightDecay: 0, sign: 1 }));
+  for (const centered of [false, true]) {
+    for (const momentum of [false, true]) {
+      for (const plain of [false, true]) {
+        itMatchesReference({
+          name: "rmsprop",
+          variant: `centered=${centered} momentum=${momentum} plain=${plain}`,
+          flags: { centered: +centered as 0 | 1, withMomentum: +momentum as 0 | 1, plain: +plain as 0 | 1 },
+          squares: ["v"],
+          scalars: plain ? plainScalars : scalars,
+          reference: (r, b, s) => rmspropReference(r, b.p, b.g, b.v, centered ? b.gavg : null, momentum ? b.buf : null, s, plain),
+        });
+      }
+    }
   }
 });

@@ -18,10 +18,15 @@ const scalars: fc.Arbitrary<NAdamScalars> = fc.record({
 });
 
 describe("NAdam kernels", () => {
-  itMatchesReference({
-    name: "nadam",
-    squares: ["v"],
-    scalars,
-    reference: (r, b, s) => nadamReference(r, b.p, b.g, b.m, b.v, s),
-  });
+  for (const plain of [false, true]) {
+    itMatchesReference({
+      name: "nadam",
+      variant: `plain=${plain}`,
+      flags: { plain: +plain as 0 | 1 },
+      squares: ["v"],
+      // plain: no L2 term, not maximizing (decay stays: decoupled weight decay)
+      scalars: plain ? scalars.map((s) => ({ ...s, weightDecay: 0, sign: 1 })) : scalars,
+      reference: (r, b, s) => nadamReference(r, b.p, b.g, b.m, b.v, s, plain),
+    });
+  }
 });

@@ -17,13 +17,16 @@ const scalars: fc.Arbitrary<RAdamScalars> = fc.record({
 
 describe("RAdam kernels", () => {
   for (const rectified of [false, true]) {
-    itMatchesReference({
-      name: "radam",
-      variant: rectified ? "rectified" : "momentum step",
-      flags: { rectified: +rectified as 0 | 1 },
-      squares: ["v"],
-      scalars,
-      reference: (r, b, s) => radamReference(r, b.p, b.g, b.m, b.v, s, rectified),
-    });
+    for (const plain of [false, true]) {
+      itMatchesReference({
+        name: "radam",
+        variant: `${rectified ? "rectified" : "momentum step"} plain=${plain}`,
+        flags: { rectified: +rectified as 0 | 1, plain: +plain as 0 | 1 },
+        squares: ["v"],
+        // plain: no L2 term, not maximizing (decay stays: decoupled weight decay)
+        scalars: plain ? scalars.map((s) => ({ ...s, weightDecay: 0, sign: 1 })) : scalars,
+        reference: (r, b, s) => radamReference(r, b.p, b.g, b.m, b.v, s, rectified, plain),
+      });
+    }
   }
 });

@@ -6,7 +6,7 @@
 // exactly when an element is; max |x| and the finite check exactly.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { vector } from "../../src/index.js";
+import { vector } from "../../src/unsafe.js";
 import { WasmBuffer, type DType } from "../../src/param.js";
 import { Guarded, rounder } from "../helpers/guarded.js";
 import { arrays, scalar } from "../helpers/arbitraries.js";

@@ -1,6 +1,7 @@
 // Readable scalar Adam / AdamW step, the ground truth the SIMD kernel is tested against.
 // `r` rounds to the buffer's precision after every operation, in the kernel's order, so a
-// correct kernel agrees to the bit.
+// correct kernel agrees to the bit. `plain` is the kernel's specialisation for no L2 term and
+// not maximizing: the gradient is used as it is, as torch does when weight_decay = 0.
 export interface AdamScalars {
   stepSize: number; // lr / (1 - beta1^t)
   beta1: number;
@@ -20,6 +21,7 @@ export function adamReference(
   v: Float64Array,
   vmax: Float64Array | null,
   k: AdamScalars,
+  plain = false,
 ): void {
   const [ns, b1, c1, b2, c2, invBc, eps, wd, decay, sign] = [
     -k.stepSize,
@@ -35,7 +37,7 @@ export function adamReference(
   ].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
-    const d = r(r(wd * x) + r(g[i]! * sign));
+    const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
     let vt = v[i]!;

@@ -19,6 +19,7 @@ export function nadamReference(
   m: Float64Array,
   v: Float64Array,
   k: NAdamScalars,
+  plain = false,
 ): void {
   const [gs, ms, b1, c1, b2, c2, invBc2, eps, wd, decay, sign] = [
     k.gradStep,
@@ -35,7 +36,7 @@ export function nadamReference(
   ].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
-    const d = r(r(wd * x) + r(g[i]! * sign));
+    const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
     const inv = r(1 / r(r(Math.sqrt(r(v[i]! * invBc2))) + eps)); // torch: sqrt(v / bc2) + eps, divided by

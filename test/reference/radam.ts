@@ -18,6 +18,7 @@ export function radamReference(
   v: Float64Array,
   k: RAdamScalars,
   rectified: boolean,
+  plain = false,
 ): void {
   const [step, b1, c1, b2, c2, eps, wd, decay, sign] = [
     k.step,
@@ -32,7 +33,7 @@ export function radamReference(
   ].map(r) as number[] as [number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
-    const d = r(r(wd * x) + r(g[i]! * sign));
+    const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
     const dir = rectified ? r(m[i]! / r(r(Math.sqrt(v[i]!)) + eps)) : m[i]!;

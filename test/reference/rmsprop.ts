@@ -1,4 +1,5 @@
-// Readable scalar RMSprop step (the kernel's order; `r` rounds after every operation).
+// Readable scalar RMSprop step (the kernel's order; `r` rounds after every operation). `plain`
+// is the kernel's specialisation for no weight decay, not maximizing: the gradient as it is.
 export interface RMSpropScalars {
   lr: number;
   alpha: number;
@@ -16,6 +17,7 @@ export function rmspropReference(
   gavg: Float64Array | null,
   buf: Float64Array | null,
   k: RMSpropScalars,
+  plain = false,
 ): void {
   const [nlr, a, c, eps, wd, mu, sign] = [-k.lr, k.alpha, 1 - k.alpha, k.eps, k.weightDecay, k.momentum, k.sign].map(r) as [
     number,
@@ -28,7 +30,7 @@ export function rmspropReference(
   ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
-    const d = r(r(wd * x) + r(g[i]! * sign));
+    const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
     v[i] = r(r(r(c * d) * d) + r(v[i]! * a));
     let avg = v[i]!;
     if (gavg) {

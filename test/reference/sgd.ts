@@ -1,4 +1,6 @@
-// Readable scalar SGD step (the kernel's order; `r` rounds after every operation).
+// Readable scalar SGD step (the kernel's order; `r` rounds after every operation). `plain` is
+// the kernel's specialisation for torch's defaults (no weight decay, not maximizing, no
+// dampening): the gradient as it is, added to momentum*buf unscaled.
 export interface SGDScalars {
   lr: number;
   sign: number;
@@ -15,6 +17,7 @@ export function sgdReference(
   buf: Float64Array | null,
   nesterov: boolean,
   k: SGDScalars,
+  plain = false,
 ): void {
   const [nlr, sign, wd, bm, damp, mu] = [-k.lr, k.sign, k.weightDecay, k.bufMomentum, k.oneMinusDampening, k.momentum].map(r) as [
     number,
@@ -26,9 +29,9 @@ export function sgdReference(
   ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
-    let d = r(r(wd * x) + r(g[i]! * sign));
+    let d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
     if (buf) {
-      buf[i] = r(r(damp * d) + r(buf[i]! * bm));
+      buf[i] = r((plain ? d : r(damp * d)) + r(buf[i]! * bm));
       d = nesterov ? r(r(mu * buf[i]!) + d) : buf[i]!;
     }
     p[i] = r(r(nlr * d) + x);

@@ -1,0 +1,162 @@
+// The kernels against their limits, float32, in one process (issue 10, item 3):
+//   sqrt-and-divide rules (Adam, AdamW, RMSprop, Adagrad, NAdam, RAdam) against the probe that
+//     does only the f32x4.sqrt + f32x4.div per element (bench/native/probe.ts);
+//   cheap rules (SGD, SGD with momentum, accumulate) against the same loop in C, built by gcc
+//     for the same 128-bit width (bench/native/loops.c, an N-API addon loaded here).
+// Every variant runs in batches of calls (~0.5 ms) timed together, interleaved over rounds;
+// the fastest batch gives ns per element (the machine's other load only ever adds time). The wasm kernels are called from JS (a call costs a few ns);
+// the C loops time their repetitions inside C (no call cost).
+//
+//   node bench/kernels.bench.mjs [--sizes 1e3,4e3,1e6] [--rounds 15] [--json]
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { arg, randomArray } from "./common.mjs";
+import { build } from "./native/build.mjs";
+import { Param } from "../dist/index.js";
+import { wasmExports as K } from "../dist/unsafe.js";
+
+/** The probe module with a memory of its own; `count` arrays of n float32 from byte 1024. */
+function probeModule(path, n, count) {
+  const mem = new WebAssembly.Memory({ initial: Math.ceil((1024 + count * (n * 4 + 64)) / 65536), maximum: 65536 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory: mem, abort() {} } });
+  const ptrs = Array.from({ length: count }, (_, i) => 1024 + i * (n * 4 + 64));
+  ptrs.forEach((ptr, i) => new Float32Array(mem.buffer, ptr, n).set(randomArray(n, 11 + i, 1).map((x) => 1 + Math.abs(x))));
+  return { e: instance.exports, ptrs };
+}
+
+/** float32 arrays in the library's memory: p (with grad g) and four state buffers. */
+function wasmBuffers(n) {
+  const a = Param.from(randomArray(n, 1, 1));
+  a.grad.set(randomArray(n, 2, 1e-2));
+  const b = Param.from(randomArray(n, 3, 1e-2));
+  b.grad.set(randomArray(n, 4, 1e-4).map(Math.abs));
+  const c = Param.from(randomArray(n, 5, 1e-4).map(Math.abs));
+  c.grad.set(randomArray(n, 6, 1e-2));
+  return {
+    p: a.dataPtr,
+    g: a.gradPtr,
+    m: b.dataPtr,
+    v: b.gradPtr,
+    w: c.dataPtr,
+    x: c.gradPtr,
+    dispose: () => [a, b, c].forEach((q) => q.dispose()),
+  };
+}
+
+/** The C side's arrays: plain Float32Arrays with the same contents. */
+const cArrays = (n) => [randomArray(n, 1, 1), randomArray(n, 2, 1e-2), randomArray(n, 3, 1e-2), randomArray(n, 4, 1e-4).map(Math.abs)];
+
+/**
+ * The variants at size n: name -> { run(reps) -> seconds }. `limit` names the variant it is
+ * compared with. Adam scalars at step 10 of the defaults.
+ */
+function variants(n, probePath, loops) {
+  const w = wasmBuffers(n);
+  const pr = probeModule(probePath, n, 3);
+  const c = loops ? cArrays(n) : null;
+  const t = 10,
+    b1 = 0.9,
+    b2 = 0.999,
+    lr = 1e-3;
+  const stepSize = lr / (1 - b1 ** t),
+    bc2sqrt = Math.sqrt(1 - b2 ** t);
+  const timed = (call) => (reps) => {
+    const t0 = process.hrtime.bigint();
+    for (let r = 0; r < reps; r++) call();
+    return Number(process.hrtime.bigint() - t0) * 1e-9;
+  };
+  const cLoop = (name, arrays, scalars) => (loops ? (reps) => loops.time(name, reps, arrays, scalars) : null);
+  const { p, g, m, v, w: u, x } = w;
+  const list = {
+    "probe sqrt+div": { run: timed(() => pr.e.sqrtDiv(pr.ptrs[0], pr.ptrs[1], pr.ptrs[2], n)) },
+    "Adam (defaults)": {
+      limit: "probe sqrt+div",
+      run: timed(() => K.adam_f32(p, g, m, v, 0, n, stepSize, b1, b2, bc2sqrt, 1e-8, 0, 1, 1, 0, 1)),
+    },
+    "Adam general": {
+      limit: "probe sqrt+div",
+      run: timed(() => K.adam_f32(p, g, m, v, 0, n, stepSize, b1, b2, bc2sqrt, 1e-8, 1e-2, 1, 1, 0, 0)),
+    },
+    "AdamW (defaults)": {
+      limit: "probe sqrt+div",
+      run: timed(() => K.adam_f32(p, g, m, v, 0, n, stepSize, b1, b2, bc2sqrt, 1e-8, 0, 1 - lr * 1e-2, 1, 0, 1)),
+    },
+    "RMSprop (defaults)": {
+      limit: "probe sqrt+div",
+      run: timed(() => K.rmsprop_f32(p, g, v, 0, 0, n, 1e-2, 0.99, 1e-8, 0, 0, 1, 0, 0, 1)),
+    },
+    Adagrad: { limit: "probe sqrt+div", run: timed(() => K.adagrad_f32(p, g, v, n, 1e-2, 1e-10, 0, 1)) },
+    NAdam: {
+      limit: "probe sqrt+div",
+      run: timed(() => K.nadam_f32(p, g, m, v, n, -1e-4, -1e-3, b1, b2, 1 - b2 ** t, 1e-8, 0, 1, 1, 1)),
+    },
+    RAdam: { limit: "probe sqrt+div", run: timed(() => K.radam_f32(p, g, m, v, n, -1e-3, b1, b2, 1e-8, 0, 1, 1, 1, 1)) },
+    "C update p+=g": { run: cLoop("update", c, []) },
+    "wasm update p+=g": { limit: "C update p+=g", run: timed(() => pr.e.update(pr.ptrs[0], pr.ptrs[1], n)) },
+    "C SGD": { run: cLoop("sgd", c, [-lr]) },
+    "SGD (defaults)": { limit: "C SGD", run: timed(() => K.sgd_f32(p, g, 0, n, lr, 1, 0, 0, 1, 0, 0, 1)) },
+    "C SGD momentum": { run: cLoop("sgdMomentum", c, [-lr, 0.9]) },
+    "SGD momentum (defaults)": { limit: "C SGD momentum", run: timed(() => K.sgd_f32(p, g, u, n, lr, 1, 0, 0.9, 1, 0.9, 1, 1)) },
+    "SGD momentum general": { limit: "C SGD momentum", run: timed(() => K.sgd_f32(p, g, u, n, lr, 1, 1e-4, 0.9, 0.9, 0.9, 1, 0)) },
+    "accumulate acc+=g": { limit: "C update p+=g", run: timed(() => K.accumulate_f32(x, g, n)) },
+    "C Adam": { run: cLoop("adam", c, [-stepSize, b1, 1 - b1, b2, 1 - b2, 1 / bc2sqrt, 1e-8]) },
+    "Adam (defaults) vs C": { alias: "Adam (defaults)", limit: "C Adam" },
+    "C AdamW": { run: cLoop("adamw", c, [-stepSize, b1, 1 - b1, b2, 1 - b2, 1 / bc2sqrt, 1e-8, 1 - lr * 1e-2]) },
+    "AdamW (defaults) vs C": { alias: "AdamW (defaults)", limit: "C AdamW" },
+  };
+  return { list, dispose: w.dispose };
+}
+
+/** Measures every variant at each size; returns rows { n, name, ns, limit?, ratio? }. */
+export function measureKernels({ sizes, rounds, progress = () => {} }) {
+  const native = build();
+  const loops = native.loops ? createRequire(import.meta.url)(native.loops) : null;
+  const rows = [];
+  for (const n of sizes) {
+    const { list, dispose } = variants(n, native.probe, loops);
+    const live = Object.entries(list).filter(([, s]) => s.run);
+    // reps per batch: ~0.5 ms of Adam at ~0.5 ns/element
+    const reps = Math.max(1, Math.round(1e6 / n));
+    const samples = Object.fromEntries(live.map(([k]) => [k, []]));
+    for (const [, s] of live) s.run(reps); // warm-up
+    for (let r = 0; r < rounds; r++) {
+      progress(`kernels: n=${n.toExponential(0)} round ${r + 1}/${rounds}`);
+      for (const [k, s] of live) samples[k].push((s.run(reps) * 1e9) / (reps * n));
+    }
+    dispose();
+    const ns = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, Math.min(...xs)]));
+    for (const [name, s] of Object.entries(list)) {
+      const own = ns[s.alias ?? name];
+      if (own === undefined) continue;
+      const limit = s.limit && ns[s.limit];
+      rows.push({ n, name, ns: own, ...(s.limit ? { limit: s.limit, ratio: limit ? own / limit : null } : {}) });
+    }
+  }
+  return { rows, native: native.note };
+}
+
+/** The table, 80 columns: ns/element per size and the ratio to the limit, grouped by limit. */
+export function kernelTable({ rows, native }, sizes) {
+  const cell = (r) => (r ? `${r.ns.toFixed(3)}${r.ratio ? ` ${r.ratio.toFixed(2)}x` : ""}` : "-");
+  const line = (name) =>
+    `  ${name.padEnd(24)}${sizes.map((n) => cell(rows.find((r) => r.name === name && r.n === n)).padStart(13)).join("")}`;
+  const lines = [
+    `Kernels, float32, ns/element (fastest batch) and x = ns / the limit's ns.`,
+    `C loops: ${native}.`,
+    `${"".padEnd(26)}${sizes.map((n) => n.toExponential(0).padStart(13)).join("")}`,
+  ];
+  const limits = [...new Set(rows.filter((r) => r.limit).map((r) => r.limit))];
+  for (const limit of limits) {
+    lines.push(`against ${limit}:`, line(limit));
+    for (const name of new Set(rows.filter((r) => r.limit === limit).map((r) => r.name))) lines.push(line(name));
+  }
+  return lines.join("\n");
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop())) {
+  const sizes = arg("--sizes", "1e3,4e3,1e4,1e6").split(",").map(Number);
+  const rounds = Number(arg("--rounds", "30"));
+  const result = measureKernels({ sizes, rounds, progress: (s) => process.stderr.write(`\r${s}   `) });
+  process.stderr.write("\n");
+  console.log(process.argv.includes("--json") ? JSON.stringify(result, null, 2) : kernelTable(result, sizes));
+}

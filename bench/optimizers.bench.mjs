@@ -1,0 +1,295 @@
+// `npm run bench` / `npx wasm-optim bench`: one optimizer step, float32, in one process —
+// wasm-optim against what a user could use instead: the plain-JS loop, TF.js's wasm and cpu
+// backends (bench/peers, installed on first use), the same loop in C (gcc, bench/native) and
+// torch.optim (Debian's python3-torch, bench/torch-peer.py, its own process). For Adam, AdamW,
+// SGD with momentum and RMSprop at 1e3 .. 1e7 elements: ns per element (the fastest of R
+// interleaved batches), each peer's time as a multiple of wasm-optim's, and wasm-optim's
+// effective GB/s beside the in-place-update bandwidth (p += g, wasm SIMD) measured in the same
+// run. The kernels against their limits: bench/kernels.bench.mjs (--kernels adds it here).
+//
+// Rows are workloads: a size, or (to come, from bench/model.bench.mjs) "model (200 tensors)";
+// a thread column will sit beside "wasm-optim" (bench/threads.bench.mjs).
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { arg, machine, randomArray } from "./common.mjs";
+import { build } from "./native/build.mjs";
+import { kernelTable, measureKernels } from "./kernels.bench.mjs";
+import { Adam, AdamW, Param, RMSprop, SGD } from "../dist/index.js";
+
+export const HELP = `usage: npm run bench -- [options]   (or: npx wasm-optim bench [options])
+
+  one optimizer step (float32) of Adam, AdamW, SGD with momentum and RMSprop:
+  wasm-optim, the plain-JS loop, TF.js (wasm and cpu backends), C (gcc -O3), torch
+
+  --quick         sizes 1e3,1e5,1e6, fewer rounds (under 30 s)
+  --sizes N,...   element counts (default 1e3,1e4,1e5,1e6,1e7)
+  --rounds R      interleaved batches per size, the fastest taken (default 5; quick 3)
+  --kernels       also the kernels against their limits (bench/kernels.bench.mjs)
+  --no-peers      skip TF.js and torch
+  --json          one JSON object on stdout instead of the table
+  -h, --help      this text`;
+
+const has = (f) => process.argv.includes(f);
+if (has("--help") || has("-h")) {
+  console.log(HELP);
+  process.exit(0);
+}
+const QUICK = has("--quick");
+const SIZES = arg("--sizes", QUICK ? "1e3,1e5,1e6" : "1e3,1e4,1e5,1e6,1e7")
+  .split(",")
+  .map(Number);
+const ROUNDS = Number(arg("--rounds", QUICK ? "3" : "5"));
+const BATCH_S = QUICK ? 0.012 : 0.04; // seconds per timed batch
+const PEERS = !has("--no-peers");
+const SLOW_S = 0.5; // a peer slower than this per step runs one step per round
+const TF_CPU_MAX = 1e6; // TF.js cpu takes seconds per step above this: skipped
+const progress = (s) => process.stderr.isTTY && process.stderr.write(`\r\x1b[K${s}`);
+const notes = {};
+
+// ---- peers: TF.js from bench/peers (installed on first use), torch through its script
+const peersDir = fileURLToPath(new URL("peers/", import.meta.url));
+function loadTf() {
+  if (!PEERS) return ((notes.tfjs = "skipped (--no-peers)"), null);
+  if (!existsSync(`${peersDir}node_modules/@tensorflow/tfjs-core`)) {
+    progress("installing the peers (npm install --prefix bench/peers) ...");
+    const r = spawnSync("npm", ["install", "--prefix", peersDir, "--no-audit", "--no-fund"], { stdio: "ignore", timeout: 300_000 });
+    if (r.status !== 0) return ((notes.tfjs = "not installed (npm install --prefix bench/peers failed: offline?)"), null);
+  }
+  try {
+    const require = createRequire(`${peersDir}package.json`);
+    const tf = require("@tensorflow/tfjs-core");
+    require("@tensorflow/tfjs-backend-cpu");
+    require("@tensorflow/tfjs-backend-wasm");
+    notes.tfjs = `@tensorflow/tfjs-core ${tf.version_core}`;
+    return tf;
+  } catch (e) {
+    return ((notes.tfjs = `not loaded (${String(e.message).split("\n")[0]})`), null);
+  }
+}
+function runTorch() {
+  if (!PEERS) return ((notes.torch = "skipped (--no-peers)"), null);
+  if (spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }).status !== 0)
+    return ((notes.torch = "not available (apt-get install python3-torch)"), null);
+  progress("torch (bench/torch-peer.py) ...");
+  const script = fileURLToPath(new URL("torch-peer.py", import.meta.url));
+  const args = [script, "--sizes", SIZES.join(","), "--rounds", String(ROUNDS), "--target", String(BATCH_S)];
+  const r = spawnSync("/usr/bin/python3", args, { encoding: "utf8", timeout: 600_000 });
+  if (r.status !== 0) return ((notes.torch = `failed: ${String(r.stderr).trim().split("\n").pop()}`), null);
+  const out = JSON.parse(r.stdout);
+  notes.torch = `torch ${out.version}, 1 thread`;
+  return out.results;
+}
+
+// ---- the plain-JS loops: what a user writes by hand on Float32Arrays (torch's formulas)
+const js = {
+  Adam(s, t) {
+    const { p, g, m, v } = s;
+    const stepSize = 1e-3 / (1 - 0.9 ** t),
+      bc2sqrt = Math.sqrt(1 - 0.999 ** t);
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i];
+      const mi = (m[i] = 0.9 * m[i] + 0.1 * gi);
+      const vi = (v[i] = 0.999 * v[i] + 0.001 * gi * gi);
+      p[i] -= (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + 1e-8);
+    }
+  },
+  AdamW(s, t) {
+    const decay = 1 - 1e-3 * 1e-2;
+    for (let i = 0; i < s.p.length; i++) s.p[i] *= decay;
+    js.Adam(s, t);
+  },
+  "SGD momentum"(s) {
+    const { p, g, m } = s;
+    for (let i = 0; i < p.length; i++) {
+      const b = (m[i] = 0.9 * m[i] + g[i]);
+      p[i] -= 1e-3 * b;
+    }
+  },
+  RMSprop(s) {
+    const { p, g, v } = s;
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i];
+      const vi = (v[i] = 0.99 * v[i] + 0.01 * gi * gi);
+      p[i] -= (1e-2 * gi) / (Math.sqrt(vi) + 1e-8);
+    }
+  },
+};
+
+/** Each optimizer: wasm-optim's class and options, bytes moved per element, TF.js's and C's. */
+const OPTIMIZERS = {
+  Adam: { make: (ps) => new Adam(ps, { lr: 1e-3 }), bytes: 28, tf: (tf) => tf.train.adam(1e-3), c: "adam" },
+  AdamW: { make: (ps) => new AdamW(ps, { lr: 1e-3 }), bytes: 28, tf: null, c: "adamw" },
+  "SGD momentum": {
+    make: (ps) => new SGD(ps, { lr: 1e-3, momentum: 0.9 }),
+    bytes: 20,
+    tf: (tf) => tf.train.momentum(1e-3, 0.9),
+    c: "sgdMomentum",
+  },
+  RMSprop: { make: (ps) => new RMSprop(ps, { lr: 1e-2 }), bytes: 20, tf: (tf) => tf.train.rmsprop(1e-2, 0.99, 0, 1e-8), c: "rmsprop" },
+};
+const cScalars = {
+  adam: [-1e-3 / (1 - 0.9 ** 10), 0.9, 0.1, 0.999, 0.001, 1 / Math.sqrt(1 - 0.999 ** 10), 1e-8],
+  adamw: [-1e-3 / (1 - 0.9 ** 10), 0.9, 0.1, 0.999, 0.001, 1 / Math.sqrt(1 - 0.999 ** 10), 1e-8, 1 - 1e-5],
+  sgdMomentum: [-1e-3, 0.9],
+  rmsprop: [-1e-2, 0.99, 0.01, 1e-8],
+};
+
+/**
+ * reps that take about BATCH_S seconds, after a warm-up call; null when one call takes over
+ * SLOW_S seconds (that peer is then timed on one call per round).
+ */
+function repsFor(run) {
+  if (run(1) > SLOW_S) return null;
+  let reps = 1;
+  for (;;) {
+    const s = run(reps);
+    if (s >= BATCH_S / 4 || reps >= 1e7) return Math.max(1, Math.round((reps * BATCH_S) / s));
+    reps *= 4;
+  }
+}
+const timed = (step) => (reps) => {
+  const t0 = process.hrtime.bigint();
+  for (let r = 0; r < reps; r++) step();
+  return Number(process.hrtime.bigint() - t0) * 1e-9;
+};
+
+/** The contestants for one optimizer at size n: name -> run(reps) -> seconds, and a dispose. */
+function contestants(name, n, tf, loops, probe) {
+  const o = OPTIMIZERS[name];
+  const init = randomArray(n, 1, 1),
+    grad = randomArray(n, 2, 1e-2);
+  const param = Param.from(init);
+  param.grad.set(grad);
+  const opt = o.make([param]);
+  const state = { p: init.slice(), g: grad, m: new Float32Array(n), v: new Float32Array(n), t: 0 };
+  const list = {
+    "wasm-optim": timed(() => opt.step()),
+    "plain JS": timed(() => js[name](state, ++state.t)),
+  };
+  const disposers = [() => opt.dispose(), () => param.dispose()];
+  if (tf && o.tf) {
+    for (const backend of n > TF_CPU_MAX ? ["wasm"] : ["wasm", "cpu"]) {
+      const label = `TF.js ${backend}`;
+      list[label] = (reps) => {
+        tf.setBackend(backend);
+        return run(reps);
+      };
+      // one variable and optimizer per backend, made while that backend is active
+      tf.setBackend(backend);
+      const v = tf.variable(tf.tensor1d(init));
+      const gr = tf.tensor1d(grad);
+      const to = o.tf(tf);
+      const run = timed(() => to.applyGradients({ [v.name]: gr }));
+      disposers.push(() => {
+        tf.setBackend(backend);
+        to.dispose();
+        v.dispose();
+        gr.dispose();
+      });
+    }
+  }
+  if (loops) {
+    const arrays = [init.slice(), grad, new Float32Array(n), randomArray(n, 4, 1e-4).map(Math.abs)];
+    list["C"] = (reps) => loops.time(OPTIMIZERS[name].c, reps, arrays, cScalars[OPTIMIZERS[name].c]);
+  }
+  list["p += g"] = probe;
+  return { list, dispose: () => disposers.forEach((d) => d()) };
+}
+
+/** The in-place-update probe (p += g, wasm SIMD, its own memory) at size n. */
+function updateProbe(path, n) {
+  const mem = new WebAssembly.Memory({ initial: Math.ceil((1024 + 2 * (n * 4 + 64)) / 65536), maximum: 65536 });
+  const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory: mem, abort() {} } }).exports;
+  const q = 1024 + n * 4 + 64;
+  new Float32Array(mem.buffer, q, n).set(randomArray(n, 3, 1e-6));
+  return timed(() => e.update(1024, q, n));
+}
+
+async function main() {
+  const tf = loadTf();
+  if (tf) {
+    for (const b of ["wasm", "cpu"]) await tf.setBackend(b);
+    await tf.ready();
+  }
+  const native = build();
+  const loops = native.loops ? createRequire(import.meta.url)(native.loops) : null;
+  notes.c = native.note;
+  // warm-up: the kernels reach V8's optimizing tier (compiled in the background) before timing
+  for (const name of Object.keys(OPTIMIZERS)) {
+    progress(`warming up ${name} ...`);
+    const { list, dispose } = contestants(name, 1e4, null, null, () => 0);
+    const until = performance.now() + (QUICK ? 150 : 400);
+    while (performance.now() < until) (list["wasm-optim"](10), list["plain JS"](10));
+    dispose();
+  }
+  const results = []; // { optimizer, n, ns: { contestant: ns/element } }
+  const bandwidth = {}; // n -> GB/s of p += g (12 bytes per element)
+  const total = SIZES.length * Object.keys(OPTIMIZERS).length;
+  let done = 0;
+  for (const n of SIZES) {
+    const probe = updateProbe(native.probe, n);
+    for (const name of Object.keys(OPTIMIZERS)) {
+      progress(`[${++done}/${total}] ${name}, n = ${n.toExponential(0)} ...`);
+      const { list, dispose } = contestants(name, n, tf, loops, probe);
+      const entries = Object.entries(list);
+      const reps = Object.fromEntries(entries.map(([k, run]) => [k, repsFor(run)]));
+      const best = Object.fromEntries(entries.map(([k]) => [k, Infinity]));
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const [k, run] of entries) {
+          if (reps[k] === null && r > 0) continue; // a slow peer: one step, once
+          best[k] = Math.min(best[k], (run(reps[k] ?? 1) * 1e9) / ((reps[k] ?? 1) * n));
+        }
+      }
+      dispose();
+      const { "p += g": update, ...ns } = best;
+      bandwidth[n] = Math.max(bandwidth[n] ?? 0, 12 / update);
+      results.push({ optimizer: name, n, ns });
+    }
+  }
+  const torch = runTorch();
+  if (torch) for (const r of results) r.ns.torch = torch[r.optimizer]?.[String(r.n)];
+  const kernels = has("--kernels") ? measureKernels({ sizes: [1e3, 4e3, 1e4, 1e6], rounds: QUICK ? 10 : 30, progress }) : null;
+  progress("");
+  const report = { machine: machine(), rounds: ROUNDS, sizes: SIZES, bandwidth, results, notes, kernels };
+  console.log(has("--json") ? JSON.stringify(report, null, 2) : table(report));
+}
+
+/** The tables, 80 columns wide. */
+function table({ machine, rounds, bandwidth, results, notes, kernels }) {
+  const short = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x < 1e4 ? x.toFixed(0) : `${(x / 1e3).toFixed(0)}k`);
+  const num = (x) => (x === undefined || !Number.isFinite(x) ? "-" : short(x));
+  const ratio = (x) => (x === undefined || !Number.isFinite(x) ? "-" : `${short(x)}x`);
+  const pair = ["plain JS", "TF.js wasm", "TF.js cpu"];
+  const lines = [
+    `One optimizer step, float32, ns per element (fastest of ${rounds} batches); x: the`,
+    `peer's time / wasm-optim's (above 1: wasm-optim is faster). GB/s: wasm-optim's`,
+    `effective traffic / in-place-update bandwidth (p += g, wasm SIMD), same size.`,
+    machine,
+  ];
+  for (const name of Object.keys(OPTIMIZERS)) {
+    lines.push(
+      "",
+      `${name.padEnd(12)} wasm-optim      GB/s${pair.map((p) => p.padStart(11)).join("")}${"C".padStart(7)}${"torch".padStart(6)}`,
+    );
+    for (const { n, ns } of results.filter((r) => r.optimizer === name)) {
+      const w = ns["wasm-optim"];
+      const gbs = `${num(OPTIMIZERS[name].bytes / w)}/${num(bandwidth[n])}`;
+      const cells = pair.map((p) => (ns[p] === undefined ? "-".padStart(11) : `${num(ns[p]).padStart(5)}${ratio(ns[p] / w).padStart(6)}`));
+      lines.push(
+        `  ${n.toExponential(0).padEnd(10)} ${num(w).padStart(10)} ${gbs.padStart(9)}${cells.join("")}${ratio(ns.C / w).padStart(7)}${ratio(ns.torch / w).padStart(6)}`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    `TF.js: ${notes.tfjs} (no AdamW; cpu backend up to ${TF_CPU_MAX.toExponential(0)}).`,
+    `C: ${notes.c}. torch: ${notes.torch}.`,
+    `C and torch: ratio only. Model (200 tensors) and thread rows: to be added.`,
+  );
+  if (kernels) lines.push("", kernelTable(kernels, [1e3, 4e3, 1e4, 1e6]));
+  return lines.join("\n");
+}
+
+await main();
