@@ -38,6 +38,7 @@ const initOf = (spec: StateBufferSpec): number | "params" => (typeof spec === "s
  * same step count and scalar state.
  */
 export class Run {
+  /** The members' dtype (a run has one). */
   readonly dtype: DType;
   /** The number of elements of all members. */
   readonly size: number;
@@ -59,7 +60,9 @@ export class Run {
    * new counter (a counter of an earlier plan is advanced by no run any more).
    */
   constructor(
+    /** The members, in memory order. */
     readonly params: readonly Param[],
+    /** Their states, in the same order. */
     readonly states: readonly ParamState[],
     buffers: ReadonlyMap<string, number>,
   ) {
