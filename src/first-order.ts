@@ -219,7 +219,7 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
 
   /** A stepped param's checkpointed state: exactly the buffers its options need, and the rule's scalars. */
   protected override expectedState(_p: Param, options: O): ExpectedState {
-    const buffers = this.stateBuffers({ ...options, params: [] } as ParamGroup<O>).map((b) => (typeof b === "string" ? b : b.name));
+    const buffers = this.stateBuffers({ ...options, params: [] }).map((b) => (typeof b === "string" ? b : b.name));
     return { buffers, scalars: Object.fromEntries(this.stateScalars().map((k) => [k, true])), allScalars: true };
   }
 

@@ -276,8 +276,7 @@ describe("the race", () => {
     const marked = new Set(all.filter((x) => x.attrs.class === "marker").map((x) => x.attrs["data-racer"]));
     runs.forEach((r, i) => {
       expect(marked.has(r.racer.name), r.racer.name).toBe(hidden[i] !== null);
-      if (hidden[i])
-        expect(legendNotes(svg, r.racer.name).at(-1)).toMatch(new RegExp(`^drawn under ${hidden[i].by} \\(\\d+%\\): marked$`));
+      if (hidden[i]) expect(legendNotes(svg, r.racer.name).at(-1)).toMatch(new RegExp(`^drawn under ${hidden[i].by} \\(\\d+%\\): marked$`));
     });
     // the last racer drawn is on top of everything: never hidden
     expect(hidden.at(-1)).toBeNull();

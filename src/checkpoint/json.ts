@@ -59,13 +59,14 @@ function special(v: unknown, where: string): number | undefined {
 export function fromJSONForm(value: StateValue, where = "state"): StateValue {
   if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
   if (Array.isArray(value)) {
+    const list = value as readonly StateValue[];
     let out: StateValue[] | null = null;
-    for (let i = 0; i < value.length; i++) {
-      const v = fromJSONForm(value[i]!, `${where}[${i}]`);
-      if (v !== value[i] && out === null) out = value.slice(0, i);
+    for (let i = 0; i < list.length; i++) {
+      const v = fromJSONForm(list[i]!, `${where}[${i}]`);
+      if (v !== list[i] && out === null) out = list.slice(0, i);
       if (out) out.push(v);
     }
-    return out ?? value;
+    return out ?? list;
   }
   const s = special(value, where);
   if (s !== undefined) return s;

@@ -43,12 +43,14 @@ function threaded<N extends KernelName>(name: N, dtype: DType): KernelSignatures
   if (entry.returns !== "void") return direct;
   const np = entry.pointers.length,
     ns = entry.scalars.length;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: a union of signatures has no common apply()
   const call = direct as unknown as (...args: number[]) => void;
   return function (this: unknown) {
-    // eslint-disable-next-line prefer-rest-params -- no array per call on the hot path
+    // eslint-disable-next-line prefer-rest-params -- `arguments` + apply: no array per call on the hot path
     const args = arguments as unknown as number[];
     const n = args[np]!;
     if (n < PARALLEL_THRESHOLD || getNumThreads() === 1) {
+      // eslint-disable-next-line prefer-spread -- spreading would copy the arguments every call
       call.apply(null, args);
       return;
     }

@@ -887,8 +887,7 @@ export class OneCycleLR extends LRScheduler {
   readonly #schedules: { lr: Schedule; final: number; momentum: Schedule | null }[] = [];
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
-    optionsObject(options);
-    const o = options ?? ({} as OneCycleLROptions);
+    const o = optionsObject(options);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const lastEpoch = lastEpochCheck("lastEpoch", o.lastEpoch ?? -1);
     const totalSteps =
@@ -1061,8 +1060,7 @@ export class CyclicLR extends LRScheduler {
   readonly scaleMode: "cycle" | "iterations";
 
   constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
-    optionsObject(options);
-    const o = options ?? ({} as CyclicLROptions);
+    const o = optionsObject(options);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const baseLr = new GroupOption("baseLr", o.baseLr, n, nonNegative, "CyclicLR");
     const maxLr = new GroupOption("maxLr", o.maxLr, n, nonNegative, "CyclicLR");
@@ -1302,8 +1300,7 @@ export class SWALR extends LRScheduler {
   readonly annealStrategy: Anneal;
 
   constructor(optimizer: AnyOptimizer, options: SWALROptions) {
-    optionsObject(options);
-    const o = options ?? ({} as SWALROptions);
+    const o = optionsObject(options);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const swaLr = new GroupOption("swaLr", o.swaLr, n, nonNegative, "SWALR");
     const annealEpochs = integer(0)("annealEpochs", o.annealEpochs ?? 10);
@@ -1467,8 +1464,7 @@ export class ChainedScheduler extends Scheduler {
   #lastLr: number[];
 
   constructor(optimizer: AnyOptimizer, options: ChainedSchedulerOptions) {
-    optionsObject(options);
-    const schedulers = (options ?? ({} as ChainedSchedulerOptions)).schedulers;
+    const { schedulers } = optionsObject(options);
     checkChildren(checkOptimizer(optimizer), schedulers);
     super(optimizer);
     this.schedulers = Object.freeze([...schedulers]);
@@ -1594,8 +1590,7 @@ export class ReduceLROnPlateau extends Scheduler {
   #lastLr: number[] = [];
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
-    optionsObject(options);
-    const o = options ?? {};
+    const o = optionsObject(options);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const mode = oneOf("min", "max")("mode", o.mode ?? "min");
     const factor = range(0, 1, { hiOpen: true })("factor", o.factor ?? 0.1);

@@ -340,7 +340,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       const p = params[i]!;
       if (!p.requiresGrad) {
         // frozen since the optimizer was built: its gradient counts as zero
-        out.view.fill(0, this.#offsets[i]!, this.#offsets[i]! + p.size);
+        out.view.fill(0, this.#offsets[i], this.#offsets[i]! + p.size);
         continue;
       }
       p.syncIn();

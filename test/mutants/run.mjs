@@ -35,7 +35,7 @@ for (const m of all.filter((m) => !only || only.has(m.id))) {
   restore();
   restore = null;
   const killed = r.status !== 0;
-  const out = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, "");
+  const out = (r.stdout + r.stderr).replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), "");
   const failing = [...new Set([...out.matchAll(/FAIL\s+(\S+\.test\.ts) > ([^\n]*)/g)].map((x) => `${x[1]} > ${x[2].trim()}`))];
   if (!killed) survivors++;
   rows.push(

@@ -56,7 +56,7 @@ describe("registry: defaults", () => {
 describe("registry: a bad option is an InvalidOptionError naming it, and nothing is allocated or changed", () => {
   for (const o of OPTIMIZERS) {
     for (const e of o.errorInputs) {
-      it(`${o.name}: ${e.option} = ${String(JSON.stringify(e.value) ?? e.value)}${e.with ? ` with ${JSON.stringify(e.with)}` : ""}`, () => {
+      it(`${o.name}: ${e.option} = ${String((JSON.stringify(e.value) as string | undefined) ?? e.value)}${e.with ? ` with ${JSON.stringify(e.with)}` : ""}`, () => {
         const ps = params(o);
         const data = ps.map((p) => p.data.slice());
         const heap = heapStats();
@@ -76,7 +76,11 @@ describe("registry: a bad value set on a group throws and changes nothing", () =
       for (const e of settable) {
         const ps = params(o);
         const opt = o.make(ps, { ...o.configs[0]?.options, ...e.with });
-        if (!o.needsClosure) for (let t = 0; t < 2; t++) (fill(ps, t), opt.step());
+        if (!o.needsClosure)
+          for (let t = 0; t < 2; t++) {
+            fill(ps, t);
+            opt.step();
+          }
         const group = opt.paramGroups[0] as unknown as Record<string, unknown>;
         const before = bytesOf(ps, opt);
         const value = group[e.option];
@@ -110,7 +114,10 @@ describe("registry: a frozen param (requiresGrad = false) is untouched and gets 
       const frozen = Param.from([1, 2, 3], { requiresGrad: false });
       frozen.grad.set([1, 1, 1]);
       const opt = info.make([...ps, frozen], config.options);
-      for (let t = 0; t < 3; t++) (fill(ps, t), opt.step());
+      for (let t = 0; t < 3; t++) {
+        fill(ps, t);
+        opt.step();
+      }
       expect(Array.from(frozen.data)).toEqual([1, 2, 3]);
       if (info.stateAtConstruction)
         expect(opt.state.get(frozen)?.step).toBe(0); // torch made it in __init__
@@ -126,7 +133,10 @@ describe("registry: after stepping, each param's state is exactly what its confi
     it(`${title}: ${config.buffers.join(", ") || "no buffers"}`, () => {
       const ps = params();
       const opt = info.make(ps, config.options);
-      for (let t = 0; t < 3; t++) (fill(ps, t), opt.step());
+      for (let t = 0; t < 3; t++) {
+        fill(ps, t);
+        opt.step();
+      }
       for (const p of ps) {
         const s = opt.state.get(p);
         expect([...(s?.buffers.keys() ?? [])].sort()).toEqual([...config.buffers].sort());

@@ -34,7 +34,7 @@ export function adamReference(
     k.weightDecay,
     k.decay,
     k.sign,
-  ].map(r) as number[] as [number, number, number, number, number, number, number, number, number, number];
+  ].map(r) as [number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
     const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));

@@ -59,7 +59,7 @@ describe("accumulateGradients", () => {
     expect(acc.step()).toBe(true);
     expect(Array.from(p.data)).toEqual([-1, 0]);
     expect(() => accumulateGradients(opt, 0)).toThrow(api.InvalidOptionError);
-    expect(() => accumulateGradients({} as SGD, 2)).toThrow(/target/);
+    expect(() => accumulateGradients({} as unknown as SGD, 2)).toThrow(/target/);
     // a scheduler has an optimizer and a step() too, but stepping it would not step the optimizer
     expect(() => accumulateGradients(new api.ExponentialLR(opt, { gamma: 0.5 }) as unknown as SGD, 2)).toThrow(/target/);
   });

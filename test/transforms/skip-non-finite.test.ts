@@ -117,7 +117,7 @@ describe("skipNonFinite", () => {
     expect(() => skipNonFinite(opt, { maxNorm: -1 })).toThrow(api.InvalidOptionError);
     expect(() => skipNonFinite(opt, { normType: 0 })).toThrow(/normType/);
     expect(() => skipNonFinite(opt, { throw: "yes" as unknown as boolean })).toThrow(/throw/);
-    expect(() => skipNonFinite({} as Opt)).toThrow(/optimizer/);
+    expect(() => skipNonFinite({} as unknown as Opt)).toThrow(/optimizer/);
     expect(opt.attachments).toHaveLength(0);
   });
 });
@@ -131,7 +131,7 @@ describe("clipGradNorm / clipGradValue edge cases", () => {
     expect(() => api.clipGradNorm([p], -1)).toThrow(api.InvalidOptionError);
     expect(() => api.clipGradNorm([p], 1, -2)).toThrow(/normType/);
     expect(() => api.clipGradValue([p], NaN)).toThrow(/clip/);
-    expect(() => api.clipGradNorm([p, {} as Param], 1)).toThrow(/params\[1\]/);
+    expect(() => api.clipGradNorm([p, {} as unknown as Param], 1)).toThrow(/params\[1\]/);
     expect(api.clipGradNorm([p, frozen], 10)).toBe(5);
     expect(Array.from(frozen.grad)).toEqual([100]);
     expect(api.clipGradNorm([], 1)).toBe(0);
