@@ -34,6 +34,14 @@ export interface KernelSpec<N extends UpdateKernelName, S extends Scalars<N>> {
   reference(r: (x: number) => number, b: Buffers<N>, s: S): void;
 }
 
+/**
+ * A spec, typed against the kernel table, for a reference module's `kernelSpecs` export
+ * (test/kernels/registered.property.test.ts runs every one).
+ */
+export function kernelSpec<N extends UpdateKernelName, S extends Scalars<N>>(spec: KernelSpec<N, S>): KernelSpec<never, never> {
+  return spec as unknown as KernelSpec<never, never>;
+}
+
 /** The flag values in the kernel's order, checked against the table. */
 function flagArgs<N extends UpdateKernelName>(spec: KernelSpec<N, Scalars<N>>): number[] {
   const allowed = kernelTable[spec.name].flags as Readonly<Record<string, readonly number[]>>;

@@ -2,6 +2,10 @@
 // time and rounded after every operation:
 //   c = b1*m + (1 - b1)*g;  p = p - lr*(sign(c) + wd*p);  m = b2*m + (1 - b2)*g
 // sign is torch.sign: sign(0) = 0.
+import fc from "fast-check";
+import { scalar } from "../helpers/arbitraries.js";
+import { kernelSpec } from "../helpers/kernel-check.js";
+
 export interface LionScalars {
   lr: number;
   beta1: number;
@@ -29,3 +33,19 @@ export function lionReference(r: (x: number) => number, p: Float64Array, g: Arra
     m[i] = r(r(b2 * m[i]!) + r(c2 * gi));
   }
 }
+
+/** The property test of the lion kernel (test/kernels/registered.property.test.ts runs it). */
+export const kernelSpecs = [
+  kernelSpec({
+    name: "lion",
+    scalars: fc.record({
+      lr: scalar(1e-6, 1e-1),
+      beta1: scalar(0, 0.999),
+      beta2: scalar(0, 0.9999),
+      weightDecay: fc.oneof(fc.constant(0), scalar(1e-4, 10)),
+      sign: fc.constantFrom(1, -1),
+    }),
+    // the random buffers hold exact zeros in m and g: b1*m + (1-b1)*g = 0 (sign 0) in most runs
+    reference: (r, b, s) => lionReference(r, b.p, b.g, b.m, s),
+  }),
+];
