@@ -76,7 +76,8 @@ export abstract class Optimizer<O extends object> {
     }
     const defaults = {} as O;
     for (const key of Object.keys(schema) as (keyof O & string)[]) defaults[key] = schema[key].default as O[keyof O & string];
-    this.defaults = Object.freeze(this.#validate({ ...defaults, ...this.#known(options ?? {}, "options") }, "options", false));
+    // a required option (no default, as SGD's lr) may be left out here when every group gives it (torch's `required`)
+    this.defaults = Object.freeze(this.#validate({ ...defaults, ...this.#known(options ?? {}, "options") }, "options", false, true));
     const input: unknown = params; // anything, from JavaScript
     const list =
       input !== null && typeof input === "object" && Symbol.iterator in input ? [...(input as Iterable<Param | GroupInput<O>>)] : [];
@@ -376,10 +377,11 @@ export abstract class Optimizer<O extends object> {
     return out as Partial<O>;
   }
 
-  #validate(values: O, where: string, prefixed = true): O {
+  #validate(values: O, where: string, prefixed = true, requiredMayBeMissing = false): O {
     const out = {} as O;
     for (const key of Object.keys(this.#schema) as (keyof O & string)[]) {
       const name = prefixed ? `${where}.${key}` : key;
+      if (values[key] === undefined && requiredMayBeMissing) continue;
       if (values[key] === undefined) throw new InvalidOptionError(name, undefined, `a value: ${key} has no default and is required`);
       out[key] = this.#schema[key].check(name, values[key]);
     }

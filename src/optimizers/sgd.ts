@@ -94,9 +94,9 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
   /**
    * @param params - the params (one group with the defaults), or groups `{ params, ...overrides }`; see {@link ParamsInput}.
    * @param options - the defaults of every group; see {@link SGDOptions}. Unknown names are refused.
-   * @throws {@link InvalidOptionError} naming the option (`"lr"`, `"betas[1]"`, `"paramGroups[1].eps"`) when a value is out of range or unknown, when `lr` is missing, or when `nesterov` is set without momentum > 0 and dampening 0; nothing is allocated.
+   * @throws {@link InvalidOptionError} naming the option (`"lr"`, `"betas[1]"`, `"paramGroups[1].eps"`) when a value is out of range or unknown, when `lr` is missing (it may be left out here when every group gives its own, as torch's `required`), or when `nesterov` is set without momentum > 0 and dampening 0; nothing is allocated.
    */
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
     super(params, options, schema);
   }
 

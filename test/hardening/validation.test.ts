@@ -169,3 +169,23 @@ describe("no route around the validated setters; every operation all-or-nothing"
     for (const x of [a, b]) x.dispose();
   });
 });
+
+describe("torch's own recipes", () => {
+  it("SGD with no default lr when every group gives one (torch's `required`); a group without one is refused, naming it", () => {
+    const a = Param.from([1]),
+      b = Param.from([2]);
+    const opt = new SGD([
+      { params: [a], lr: 0.1 },
+      { params: [b], lr: 0.01 },
+    ]);
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.1, 0.01]);
+    a.grad.set([1]);
+    b.grad.set([1]);
+    opt.step();
+    expect([a.data[0], b.data[0]]).toEqual([Math.fround(0.9), Math.fround(1.99)]);
+    const c = Param.from([3]);
+    refused(() => new SGD([{ params: [c] }]), "type", /params\[0\]\.lr/);
+    refused(() => opt.addParamGroup({ params: [c] }), "type", /lr/);
+    for (const p of [a, b, c]) p.dispose();
+  });
+});
