@@ -98,7 +98,7 @@ describe("names every object has are not options; arrays are not option objects"
     it(`"${key}" is refused as an unknown option (as JSON.parse would give it)`, () => {
       const p = new Param(1);
       const options = JSON.parse(`{"lr": 0.1, "${key}": 1}`) as Record<string, unknown>;
-      refused(() => new SGD([p], options as { lr: number }), "value", new RegExp(key.replace(/_/g, "_")));
+      refused(() => new SGD([p], options), "value", new RegExp(key.replace(/_/g, "_")));
       p.dispose();
     });
   }
