@@ -12,7 +12,7 @@
 import { Optimizer, type GroupInput, type ParamGroup } from "./optimizer.js";
 import { bytesPer, currentLayoutVersion, ParamState, viewOf, WasmBuffer, type DType, type Param, type StepCounter } from "./param.js";
 import { SharedBlock } from "./runtime/allocator.js";
-import { memory } from "./runtime/memory.js";
+import { memory, sharedMemory } from "./runtime/memory.js";
 import type { ExpectedState } from "./state-dict.js";
 
 /** A state buffer a param needs for its next step: a torch state name, and how it starts (default 0). */
@@ -197,7 +197,8 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
 
   /** While the cached plan holds, no param was disposed since it was built: only wrapped arrays are checked. */
   override checkStep(closure?: unknown): void {
-    if (this.disposed || !this.#valid()) super.checkStep(closure);
+    // without shared memory every step checks the grad views (a growth detaches them)
+    if (this.disposed || !this.#valid() || !sharedMemory) super.checkStep(closure);
     else {
       if (closure !== undefined && typeof closure !== "function") super.checkStep(closure);
       for (const p of this.#plan!.wrapped) p.checkWrapped();

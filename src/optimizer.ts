@@ -130,6 +130,7 @@ export abstract class Optimizer<O extends object> {
       for (const p of group.params) {
         if (p.disposed) throw disposedError(p, "a Param of this optimizer", "nothing was stepped");
         p.checkWrapped();
+        p.checkViews();
       }
     }
   }

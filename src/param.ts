@@ -346,12 +346,18 @@ export class Param<A extends FloatArray = FloatArray> {
 
   /** The gradient, written by the user before step() (the caller's own array when wrapped). */
   get grad(): A {
-    return this.#external?.grad ?? this.#gradBuffer().view;
+    if (this.#external) return this.#external.grad;
+    const v = this.#gradBuffer().view;
+    this.#gradHanded = v;
+    return v;
   }
+
+  /** The last `grad` view handed out (unshared memory: checked before each step, see checkViews). */
+  #gradHanded: A | null = null;
 
   /** Sets the gradient to zero. */
   zeroGrad(): void {
-    this.grad.fill(0);
+    (this.#external?.grad ?? this.#gradBuffer().view).fill(0);
   }
 
   /** true after {@link Param.dispose}: `data`, `grad` and steps then throw a StateError. */
@@ -398,6 +404,23 @@ export class Param<A extends FloatArray = FloatArray> {
   get wrapped(): boolean {
     return this.#external !== null;
   }
+  /**
+   * @internal where memory is not shared (a browser page without cross-origin isolation, or
+   * `--no-harmony-sharedarraybuffer`), growing it detaches every view made before: a StateError
+   * when the last `p.grad` the user read is such a view, so a gradient written through it is
+   * never silently lost (the step would use the old one).
+   */
+  checkViews(): void {
+    const v = this.#gradHanded;
+    if (v !== null && !sharedMemory && v.buffer !== memory.buffer) {
+      throw new StateError(
+        `wasm-optim: wasm memory grew since the gradient of Param${this.name ? ` "${this.name}"` : ""} was last read (p.grad), and ` +
+          "this runtime has no shared memory, so views read before are detached: writes through them were lost. " +
+          "Read p.grad again after creating params or state (not once before the loop); nothing was stepped",
+      );
+    }
+  }
+
   /** @internal a StateError if the caller's arrays of a wrapped Param lost their elements (transferred, detached). */
   checkWrapped(): void {
     const ext = this.#external;

@@ -9,6 +9,7 @@
 // where the loss and gradient were finite.
 import { InvalidOptionError } from "../errors.js";
 import type { DType, FloatArray } from "../param.js";
+import { sharedMemory } from "../runtime/memory.js";
 import { vectorKernels } from "../vector.js";
 import { History } from "./history.js";
 import { MoreThuente } from "./line-search.js";
@@ -124,8 +125,19 @@ export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Set
     iterations = 0;
   let f = NaN,
     gnorm = NaN;
+  // Without shared memory, an objective that allocates (a Param, say) can grow the memory and
+  // detach the views it was given: it then works on JS copies, copied in and out around the call.
+  const staging = sharedMemory ? null : { x: x.view.slice(), g: g.view.slice() };
   const call = (xb: typeof x, gb: typeof g): number => {
     evaluations++;
+    if (staging) {
+      staging.x.set(xb.view);
+      staging.g.fill(0);
+      const loss = obj.fn(staging.x, staging.g);
+      gb.view.set(staging.g);
+      if (typeof loss !== "number") throw new InvalidOptionError("fn", loss, "a function (x, grad) => loss returning a number");
+      return loss;
+    }
     const grad = gb.view;
     grad.fill(0);
     const loss = obj.fn(xb.view, grad);

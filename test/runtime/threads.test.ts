@@ -235,9 +235,10 @@ const ADAM_SCRIPT = (steps: number) => `
   const make = () => { const p = w.Param.from(Float32Array.from({ length: n }, (_, i) => Math.sin(i))); return { p, opt: new w.Adam([p], { amsgrad: true, weightDecay: 0.01 }) }; };
   const one = make(), two = make();
   for (let s = 0; s < ${steps}; s++) {
-    for (const r of [one, two]) r.p.grad.set(r.p.data.map((x, i) => Math.cos(x + i + s)));
-    w.setNumThreads(1); one.opt.step();
-    w.setNumThreads(2); two.opt.step();
+    // each gradient written right before its step (without shared memory a view read before
+    // the other optimizer's first step grew the memory would be refused)
+    w.setNumThreads(1); one.p.grad.set(one.p.data.map((x, i) => Math.cos(x + i + s))); one.opt.step();
+    w.setNumThreads(2); two.p.grad.set(two.p.data.map((x, i) => Math.cos(x + i + s))); two.opt.step();
   }
   const same = Buffer.compare(Buffer.from(one.p.data.buffer, one.p.data.byteOffset, 4 * n), Buffer.from(two.p.data.buffer, two.p.data.byteOffset, 4 * n)) === 0;
   console.log(JSON.stringify({ sab: typeof SharedArrayBuffer, threads: w.getNumThreads(), same, steps: ${steps} }));
