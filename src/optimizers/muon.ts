@@ -2,7 +2,7 @@ import { InvalidOptionError } from "../errors.js";
 import { bool, epsilon, nonNegative, type Check, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
 import type { GroupInput, ParamGroup, ParamsInput } from "../optimizer.js";
-import { WasmBuffer, type Param, type ParamState } from "../param.js";
+import { Param, WasmBuffer, type ParamState } from "../param.js";
 import { kernelsByDType, vectorKernels } from "../runtime/kernels.js";
 import { wasmExports } from "../runtime/memory.js";
 
@@ -145,7 +145,7 @@ class Workspace {
  * orthogonalization where bfloat16 is 2-7 % off (../golden/README.md, "Muon's bfloat16"), so
  * results match torch's algorithm without that cast, not torch's bfloat16 bits. Scratch
  * memory for each matrix shape is made on its first step and reused; freed by dispose().
- * No `maximize`, no step counter (torch has neither). Non-finite gradients as torch: a NaN
+ * No `maximize` (torch has none); `step` counts steps, which torch's Muon state lacks. Non-finite gradients as torch: a NaN
  * or infinite element makes the norm, and so the whole update and the params, NaN.
  *
  * @throws InvalidOptionError for a param whose shape is not 2-D (naming it, with the advice
@@ -167,7 +167,8 @@ export class Muon extends FirstOrderOptimizer<MuonOptions> {
    * @throws InvalidOptionError for a bad option, a param already in a group, or a param that is not 2-D.
    */
   override addParamGroup(group: GroupInput<MuonOptions>): void {
-    if (group !== null && typeof group === "object" && Array.isArray(group.params)) checkMatrices(group.params, "group");
+    const params: unknown = (group as { params?: unknown } | null)?.params; // checked for being Params by super
+    if (Array.isArray(params)) checkMatrices(params, "group");
     super.addParamGroup(group);
   }
 
@@ -197,6 +198,7 @@ export class Muon extends FirstOrderOptimizer<MuonOptions> {
   }
 
   protected update(p: Param, group: ParamGroup<MuonOptions>, s: ParamState): void {
+    s.step++; // torch keeps no counter; kept here like every optimizer's (checkpoints, schedules)
     const w = this.#workspace(p);
     const { rows, cols, m, k } = w;
     const n = p.size;
@@ -259,9 +261,9 @@ function newtonSchulz(w: Workspace, group: Pick<MuonOptions, "nsCoefficients" | 
 }
 
 /** Muon's params must be matrices: a typed error naming the first that is not, with torch's advice. */
-function checkMatrices(params: readonly Param[], where: string): void {
+function checkMatrices(params: readonly unknown[], where: string): void {
   params.forEach((p, i) => {
-    if (p.shape.length !== 2) {
+    if (p instanceof Param && p.shape.length !== 2) {
       throw new InvalidOptionError(
         `${where}.params[${i}].shape`,
         p.shape,
