@@ -76,12 +76,14 @@ for (const [r, c] of SHAPES) {
   if (k * m * m <= 1024 ** 3 || FULL) tasks.push(["plain JS triple loop", () => jsStep(x, m, k, null, js.a, js.b, js.next), flops]);
   const perRound = new Map(tasks.map(([name]) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, fn] of tasks) {
-      const heavy = flops > 1e9 && name.startsWith("plain");
-      const bench = new Bench(heavy ? { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 } : { time: 400, warmupTime: 100 });
+    for (const [name, fn, f] of tasks) {
+      // tinybench runs at least `iterations` times: a few for the big steps (seconds each)
+      const iterations = Math.max(1, Math.min(32, Math.round(3e9 / f)));
+      const bench = new Bench({ iterations, time: 0, warmupIterations: iterations > 1 ? 1 : 0, warmupTime: 0 });
       bench.add(name, fn);
       await bench.run();
       perRound.get(name).push(bench.tasks[0].result.latency.p50);
+      console.error(`${r}x${c} round ${round + 1}: ${name} ${bench.tasks[0].result.latency.p50.toFixed(1)} ms`);
     }
   }
   const peakGflops = (96 * PEAK_ITERS) / median(perRound.get("wasm mul+add peak loop")) / 1e6;
