@@ -1,6 +1,6 @@
 // Muon's Newton-Schulz step, GFLOP/s: the SIMD matrix kernels (assembly/matmul.ts, through
 // a Muon step with nsSteps 1) against a plain-JS triple loop, and the machine's 128-bit SIMD
-// peak without FMA (bench/peak/peak.ts: 12 independent f32x4 mul+add chains in registers;
+// peak without FMA (assembly/bench/peak.ts: 12 independent f32x4 mul+add chains in registers;
 // WebAssembly SIMD has no fused multiply-add, so mul+add is what the kernels can issue).
 // One Newton-Schulz step on an m x k iterate (m = min(rows, cols), k = max) is
 //   A = X X^T (2 m^2 k), B = b A + c A A (2 m^3), X = a X + B X (2 m^2 k)  flops;
@@ -25,12 +25,16 @@ const SHAPES = [
 ];
 const [A_, B_, C_] = [3.4445, -4.775, 2.0315];
 
-// ---- the peak: compile bench/peak/peak.ts with the project's AssemblyScript
+// ---- the peak: compile assembly/bench/peak.ts with the project's AssemblyScript
 const asc = createRequire(import.meta.url).resolve("assemblyscript/bin/asc.js");
 mkdirSync("build", { recursive: true });
-execFileSync(process.execPath, [asc, "bench/peak/peak.ts", "--config", "bench/peak/asconfig.json", "--outFile", "build/peak.wasm"], {
-  stdio: "inherit",
-});
+execFileSync(
+  process.execPath,
+  [asc, "assembly/bench/peak.ts", "--config", "assembly/bench/asconfig.json", "--outFile", "build/peak.wasm"],
+  {
+    stdio: "inherit",
+  },
+);
 const { peak } = (await WebAssembly.instantiate(readFileSync("build/peak.wasm"))).instance.exports;
 const PEAK_ITERS = 2_000_000; // 96 flops each
 

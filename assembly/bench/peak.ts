@@ -2,7 +2,8 @@
 // multiply-add, so the matrix kernels issue one f32x4.mul and one f32x4.add per 4 lanes):
 // 12 independent chains a = a*m + c, enough to cover the latency of mul and add, all in
 // registers, no memory traffic. 12 chains x 4 lanes x 2 flops = 96 flops per iteration.
-// Compiled by bench/matmul.bench.mjs with the project's AssemblyScript.
+// Not part of the module (assembly/index.ts does not import it): compiled on its own by
+// bench/matmul.bench.mjs with the project's AssemblyScript.
 export function peak(iters: i32): f32 {
   const m = f32x4.splat(0.999999);
   const c = f32x4.splat(1e-7);
