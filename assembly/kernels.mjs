@@ -163,6 +163,48 @@ export const update = [
     ],
     docs: { weightDecay: "decoupled: p = p - lr*(u + weightDecay*p)", sign: "-1 when maximizing, else 1" },
   },
+  // ---- Rprop, ASGD, Muon (torch.optim.Rprop, ASGD: torch 1.13; Muon: torch 2.9)
+  {
+    name: "rprop",
+    summary: "Rprop (torch.optim.Rprop), one fused pass.",
+    pointers: ["p", "g", "prev", "stepSize"],
+    scalars: ["etaminus", "etaplus", "stepSizeMin", "stepSizeMax", "sign"],
+    splats: ["etaminus", "etaplus", "stepSizeMin", "stepSizeMax", "sign", "zero = 0", "one = 1", "signBit = -0.0"],
+    docs: {
+      etaminus: "the step-size factor after a sign flip, in (0, 1)",
+      etaplus: "the step-size factor while the sign holds, > 1",
+      sign: "-1 when maximizing, else 1",
+    },
+  },
+  {
+    name: "asgd",
+    summary: "ASGD (torch.optim.ASGD), one fused pass over p and its average ax.",
+    pointers: ["p", "g", "ax"],
+    scalars: ["eta", "decay", "mu", "weightDecay", "sign"],
+    flags: { average: bool },
+    splats: ["negEta = -eta", "decay", "mu", "weightDecay", "sign"],
+    docs: {
+      eta: "the step size of this step (torch's state eta, set by the previous step)",
+      decay: "1 - lambd*eta",
+      mu: "the averaging weight (torch's state mu)",
+      weightDecay: "L2 weight decay",
+      sign: "-1 when maximizing, else 1",
+      average: "1: ax = ax + (p - ax)*mu (mu != 1); 0: ax = p (mu is unused)",
+    },
+  },
+  {
+    name: "muonMomentum",
+    file: "muon",
+    summary: "Muon's momentum (torch.optim.Muon): buf = lerp(buf, g, 1 - momentum); u = nesterov ? lerp(g, buf, momentum) : buf.",
+    pointers: ["g", "buf", "u"],
+    scalars: ["momentum"],
+    flags: { nesterov: bool, bufLow: bool, nesterovLow: bool },
+    splats: ["w = 1 - momentum", "mu = momentum", "one = 1"],
+    docs: {
+      bufLow: "1 when |1 - momentum| < 0.5 (torch's lerp branch a + w*(b - a)), else 0 (b - (b - a)*(1 - w))",
+      nesterovLow: "1 when |momentum| < 0.5, else 0 (unused without nesterov)",
+    },
+  },
   {
     name: "scheduleFree",
     file: "schedulefree",
@@ -251,5 +293,22 @@ export const plain = [
     params: [],
     returns: "usize",
     body: "__heap_base",
+  },
+];
+
+/**
+ * Float32 matrix kernels for Muon's Newton-Schulz step, written by hand in assembly/matmul.ts
+ * (row-major, byte pointers; exported under these names, float32 only).
+ */
+export const matrix = [
+  {
+    name: "addmm_f32",
+    summary: "out[m x n] = beta*C + alpha*(A[m x k] . B[k x n]) (torch.addmm); beta = 0: C is not read; out must not overlap A, B, C.",
+    params: ["out", "c", "a", "b", "m", "k", "n", "beta", "alpha"],
+  },
+  {
+    name: "transpose_f32",
+    summary: "out[cols x rows] = X[rows x cols] transposed; out must not overlap X.",
+    params: ["out", "x", "rows", "cols"],
   },
 ];

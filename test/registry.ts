@@ -50,6 +50,8 @@ export interface OptimizerInfo {
   needsClosure: boolean;
   /** LBFGS, Newton: step(closure) runs an inner loop; no per-param buffers, no kernel step. */
   secondOrder: boolean;
+  /** Muon: only 2-D params; the generic tests shape theirs with test/helpers/shapes.mjs. */
+  matrices?: boolean;
 }
 
 type Ctor = new (params: never, options?: never) => Optimizer<object>;
@@ -316,6 +318,96 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
       { option: "eps", value: 1e-8, named: "options.eps" },
     ],
     goldens: [], // not in torch: checked against the paper's update in test/optimizers/lion.test.ts
+  }),
+  // ---- Rprop, ASGD (torch 1.13), Muon (torch 2.9)
+  info("Rprop", {
+    defaults: { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false },
+    configs: [
+      { desc: "default", options: {}, buffers: ["prev", "step_size"] },
+      {
+        desc: "etas, stepSizes, maximize",
+        options: { etas: [0.3, 1.5], stepSizes: [1e-3, 0.05], maximize: true },
+        buffers: ["prev", "step_size"],
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.maximize,
+      common.unknown,
+      { option: "etas", value: [1.5, 1.2], named: "etas[0]", carried: 1.5 },
+      { option: "etas", value: [0.5, 0.9], named: "etas[1]", carried: 0.9 },
+      { option: "etas", value: 0.5 },
+      { option: "stepSizes", value: [-1, 50], named: "stepSizes[0]", carried: -1 },
+      { option: "stepSizes", value: [1e-3, 1e-6], named: "stepSizes[1]", carried: 1e-6 },
+      { option: "weightDecay", value: 1e-2, named: "options.weightDecay" }, // torch 1.13's Rprop has none
+    ],
+    goldens: ["rprop_closed", "rprop_default_open", "rprop_etas_stepsizes_open", "rprop_maximize_open", "rprop_rosenbrock"],
+  }),
+  info("ASGD", {
+    defaults: { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false },
+    configs: [
+      { desc: "default", options: {}, buffers: ["ax"], scalars: ["eta", "mu"] },
+      {
+        desc: "averaging from step 3, weight decay, maximize",
+        options: { t0: 1, weightDecay: 1e-3, maximize: true },
+        buffers: ["ax"],
+        scalars: ["eta", "mu"],
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.weightDecay,
+      common.maximize,
+      common.unknown,
+      { option: "lambd", value: -1e-4 },
+      { option: "alpha", value: Number.NaN },
+      { option: "t0", value: -1 },
+    ],
+    goldens: ["asgd_closed", "asgd_default_open", "asgd_rosenbrock", "asgd_t0_lambd_alpha_open", "asgd_wd_maximize_open"],
+  }),
+  info("Muon", {
+    matrices: true,
+    defaults: {
+      lr: 1e-3,
+      weightDecay: 0.1,
+      momentum: 0.95,
+      nesterov: true,
+      nsCoefficients: [3.4445, -4.775, 2.0315],
+      eps: 1e-7,
+      nsSteps: 5,
+      adjustLrFn: null,
+    },
+    configs: [
+      { desc: "default", options: {}, buffers: ["momentum_buffer"] },
+      {
+        desc: "match_rms_adamw, no nesterov, momentum 0.3",
+        options: { adjustLrFn: "match_rms_adamw", nesterov: false, momentum: 0.3, nsSteps: 3 },
+        buffers: ["momentum_buffer"],
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.weightDecay,
+      common.unknown,
+      { option: "momentum", value: -0.5 },
+      { option: "nesterov", value: 1 },
+      { option: "nsCoefficients", value: [3.4445, -4.775] },
+      { option: "nsCoefficients", value: [3.4445, Number.NaN, 2.0315], named: "nsCoefficients[1]", carried: Number.NaN },
+      { option: "eps", value: 0 },
+      { option: "nsSteps", value: 100 },
+      { option: "nsSteps", value: 1.5 },
+      { option: "adjustLrFn", value: "adamw" },
+      { option: "maximize", value: true, named: "options.maximize" },
+    ],
+    goldens: [
+      "muon_cubic_ns_original_closed",
+      "muon_default_tall_open",
+      "muon_match_rms_nonesterov_open",
+      "muon_momentum0_open",
+      "muon_tall_closed",
+      "muon_tiny_grads_eps_open",
+      "muon_wide_open",
+    ],
   }),
   info("SGDScheduleFree", {
     defaults: { lr: 1, momentum: 0.9, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2 },

@@ -16,11 +16,19 @@ import { CONFIGS } from "../registry.js";
 interface Spec {
   kind: string;
   options: Record<string, unknown>;
+  matrices: boolean;
+  /** false: the optimizer has no weightDecay (the runner's second group varies lr instead). */
+  weightDecay: boolean;
 }
 
 const OPTIMIZERS: [string, Spec][] = CONFIGS.map(({ info, config, title }) => [
   title,
-  { kind: info.name, options: { ...info.required, ...config.options } },
+  {
+    kind: info.name,
+    options: { ...info.required, ...config.options },
+    matrices: info.matrices ?? false,
+    weightDecay: "weightDecay" in info.defaults,
+  },
 ]);
 
 const N = 20; // micro-steps per half: 6 optimizer steps, then 2 of the next 3 micro-batches pending

@@ -16,6 +16,7 @@ import {
   type StateValue,
 } from "../../src/index.js";
 import { CONFIGS } from "../registry.js";
+import { paramShape } from "../helpers/shapes.mjs";
 import { sameBytes } from "../helpers/snapshot.js";
 
 const json = (v: unknown): StateValue => JSON.parse(JSON.stringify(v)) as StateValue;
@@ -90,7 +91,10 @@ describe("a checkpoint that loads is whole", () => {
 describe("every reachable state round-trips through saveState/loadState and through JSON", () => {
   for (const { info, config, title } of CONFIGS) {
     it(title, () => {
-      const ps = [Param.from([0.5, -1, 2, 0]), Param.from([3, -0.25])];
+      const ps = [
+        Param.from([0.5, -1, 2, 0], { shape: paramShape(4, info.matrices) }),
+        Param.from([3, -0.25], { shape: paramShape(2, info.matrices) }),
+      ];
       const opt = info.make(ps, config.options);
       for (let t = 0; t < 3; t++) {
         ps.forEach((p, i) => p.grad.set(Array.from(p.data, (x, j) => Math.sin(x + j + i + t))));
@@ -99,7 +103,7 @@ describe("every reachable state round-trips through saveState/loadState and thro
       const bytes = opt.saveState();
       const text = JSON.stringify(opt.stateDict());
       const other = info.make(
-        ps.map((p) => Param.from(p.data)),
+        ps.map((p) => Param.from(p.data, { shape: p.shape })),
         config.options,
       );
       other.loadStateDict(JSON.parse(text) as StateValue);

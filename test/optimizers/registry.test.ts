@@ -13,14 +13,18 @@ import { heapStats, InvalidOptionError, Param } from "../../src/index.js";
 import { expectInvalidOption } from "../helpers/options.js";
 import { bytesOf, sameBytes } from "../helpers/snapshot.js";
 import { CONFIGS, OPTIMIZERS, type OptimizerInfo } from "../registry.js";
+import { paramShape } from "../helpers/shapes.mjs";
 
 /** A float32 and a float64 param (second-order optimizers take one dtype: two float64). */
 const params = (o?: OptimizerInfo) => [
   Param.from(
     Float32Array.from({ length: 19 }, (_, i) => Math.sin(i + 1)),
-    { dtype: o?.secondOrder ? "float64" : "float32" },
+    { dtype: o?.secondOrder ? "float64" : "float32", shape: paramShape(19, o?.matrices) },
   ),
-  Param.from(Float64Array.from({ length: 5 }, (_, i) => Math.cos(i + 1))),
+  Param.from(
+    Float64Array.from({ length: 5 }, (_, i) => Math.cos(i + 1)),
+    { shape: paramShape(5, o?.matrices) },
+  ),
 ];
 const fill = (ps: Param[], t: number) =>
   ps.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(3 * t + 5 * i + k))));
@@ -106,8 +110,8 @@ describe("registry: second-order optimizers", () => {
 describe("registry: a frozen param (requiresGrad = false) is untouched and gets no state (none stepped)", () => {
   for (const { info, config, title } of CONFIGS) {
     it(title, () => {
-      const ps = params();
-      const frozen = Param.from([1, 2, 3], { requiresGrad: false });
+      const ps = params(info);
+      const frozen = Param.from([1, 2, 3], { requiresGrad: false, shape: paramShape(3, info.matrices) });
       frozen.grad.set([1, 1, 1]);
       const opt = info.make([...ps, frozen], config.options);
       for (let t = 0; t < 3; t++) (fill(ps, t), opt.step());
@@ -124,7 +128,7 @@ describe("registry: a frozen param (requiresGrad = false) is untouched and gets 
 describe("registry: after stepping, each param's state is exactly what its configuration needs", () => {
   for (const { info, config, title } of CONFIGS) {
     it(`${title}: ${config.buffers.join(", ") || "no buffers"}`, () => {
-      const ps = params();
+      const ps = params(info);
       const opt = info.make(ps, config.options);
       for (let t = 0; t < 3; t++) (fill(ps, t), opt.step());
       for (const p of ps) {

@@ -8,15 +8,23 @@ import * as api from "../../src/index.js";
 import { NonFiniteGradientError, Param, skipNonFinite } from "../../src/index.js";
 import { bytesOf, sameBytes as same } from "../helpers/snapshot.js";
 import { CONFIGS, infoOf, type OptimizerInfo } from "../registry.js";
+import { paramShape } from "../helpers/shapes.mjs";
 
 type Opt = api.Optimizer<object>;
 
 function make(info: OptimizerInfo | string, options: Record<string, unknown>) {
+  const o = typeof info === "string" ? infoOf(info) : info;
   const params = [
-    Param.from(Float32Array.from({ length: 33 }, (_, i) => Math.sin(i))),
-    Param.from(Float64Array.from({ length: 9 }, (_, i) => Math.cos(i))),
+    Param.from(
+      Float32Array.from({ length: 33 }, (_, i) => Math.sin(i)),
+      { shape: paramShape(33, o.matrices) },
+    ),
+    Param.from(
+      Float64Array.from({ length: 9 }, (_, i) => Math.cos(i)),
+      { shape: paramShape(9, o.matrices) },
+    ),
   ];
-  const opt = (typeof info === "string" ? infoOf(info) : info).make(params, options);
+  const opt = o.make(params, options);
   const fill = (t: number) => params.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(t * 7 + i * 3 + k))));
   return { params, opt, fill };
 }
