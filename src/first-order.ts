@@ -6,8 +6,11 @@
 import { Optimizer, type GroupInput, type ParamGroup } from "./optimizer.js";
 import { ParamState, type Param } from "./param.js";
 
-/** A state buffer a param needs for its next step: a torch state name, and how it starts (default 0). */
-export type StateBufferSpec = string | { readonly name: string; readonly init: number | "params" };
+/**
+ * A state buffer a param needs for its next step: a torch state name, how it starts (default
+ * 0) and its length (default: the param's size; Adafactor's row_var and col_var are shorter).
+ */
+export type StateBufferSpec = string | { readonly name: string; readonly init?: number | "params"; readonly length?: number };
 
 /** No buffer was created for this param in this step (the common case). */
 const NONE: ReadonlySet<string> = new Set();
@@ -50,8 +53,8 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     return loss;
   }
 
-  /** The state buffers a param of `group` needs for its next step, with their initial values. */
-  protected abstract stateBuffers(group: ParamGroup<O>): readonly StateBufferSpec[];
+  /** The state buffers param `p` of `group` needs for its next step, with their initial values. */
+  protected abstract stateBuffers(group: ParamGroup<O>, p: Param): readonly StateBufferSpec[];
 
   /** Called once per group per step before its params (group-level scalars). */
   protected beforeGroup(_group: ParamGroup<O>): void {}
@@ -73,9 +76,9 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     const fresh: Param[] = [];
     try {
       for (const group of this.paramGroups) {
-        const specs = this.stateBuffers(group);
         for (const p of group.params) {
           if (!p.requiresGrad) continue;
+          const specs = this.stateBuffers(group, p);
           let s = this.state.get(p);
           if (!s) {
             this.state.set(p, (s = new ParamState(p)));
@@ -84,8 +87,8 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
           for (const spec of specs) {
             const name = typeof spec === "string" ? spec : spec.name;
             if (s.buffers.has(name)) continue;
-            const init = typeof spec === "string" ? 0 : spec.init;
-            const b = s.buffer(name, init === "params" ? 0 : init);
+            const init = typeof spec === "string" ? 0 : (spec.init ?? 0);
+            const b = s.buffer(name, init === "params" ? 0 : init, typeof spec === "string" ? undefined : spec.length);
             if (init === "params") b.view.set(p.data);
             let names = created.get(s);
             if (!names) created.set(s, (names = new Set()));

@@ -15,6 +15,7 @@ export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
 export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
 export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Lion, type LionOptions } from "./optimizers/lion.js";
+export { Adafactor, type AdafactorOptions } from "./optimizers/adafactor.js";
 export { ScheduleFreeOptimizer, type ScheduleFreeOptions, type Mode as ScheduleFreeMode } from "./optimizers/schedule-free/base.js";
 export { SGDScheduleFree, type SGDScheduleFreeOptions } from "./optimizers/schedule-free/sgd.js";
 export { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "./optimizers/schedule-free/adamw.js";
