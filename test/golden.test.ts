@@ -27,7 +27,8 @@ function stateValue(opt: AnyOptimizer, p: api.Param, key: string): ArrayLike<num
 
 function replay(c: GoldenCase) {
   const Ctor = (api as unknown as Record<string, new (p: api.Param[], o: object) => AnyOptimizer>)[c.optimizer]!;
-  const p = c.dtype === "float64" ? api.Param.from(Float64Array.from(c.initialParams)) : api.Param.from(Float32Array.from(c.initialParams));
+  const values = c.dtype === "float64" ? Float64Array.from(c.initialParams) : Float32Array.from(c.initialParams);
+  const p = api.Param.from(values, { shape: c.shape }); // shape: Adafactor, Muon
   const opt = new Ctor([p], optionsOf(c));
   const f = c.regime === "closed" ? problemOf(c) : null;
   const tol = c.tolerance;

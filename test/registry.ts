@@ -15,6 +15,10 @@ export interface Config {
   buffers: readonly string[];
   /** Exactly the per-param scalar state besides `step` (e.g. NAdam's mu_product). */
   scalars?: readonly string[];
+  /** The generic tests give their params this many dims (helpers/shapes.mjs shapeOf; default 1: flat). */
+  rank?: number;
+  /** Each buffer's length for a param of `shape`, where it is not the param's size (Adafactor's row_var, col_var). */
+  lengths?: (shape: readonly number[]) => Readonly<Record<string, number>>;
 }
 
 export interface ErrorInput {
@@ -316,6 +320,46 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
       { option: "eps", value: 1e-8, named: "options.eps" },
     ],
     goldens: [], // not in torch: checked against the paper's update in test/optimizers/lion.test.ts
+  }),
+  info("Adafactor", {
+    defaults: { lr: 1e-2, beta2Decay: -0.8, eps: [null, 1e-3], d: 1, weightDecay: 0, maximize: false },
+    configs: [
+      { desc: "vectors: variance", options: {}, buffers: ["variance"] },
+      {
+        desc: "matrices: row_var, col_var; weight decay, maximize",
+        options: { weightDecay: 1e-2, maximize: true },
+        buffers: ["row_var", "col_var"],
+        rank: 2,
+        lengths: ([rows, cols]) => ({ row_var: rows!, col_var: cols! }),
+      },
+      {
+        desc: "batches of matrices (3-D): row_var, col_var per matrix; eps, d, beta2Decay",
+        options: { eps: [1e-6, 1e-2], d: 2, beta2Decay: -0.5, lr: 0.05 },
+        buffers: ["row_var", "col_var"],
+        rank: 3,
+        lengths: ([batch, rows, cols]) => ({ row_var: batch! * rows!, col_var: batch! * cols! }),
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.weightDecay,
+      common.maximize,
+      common.unknown,
+      { option: "beta2Decay", value: 0.5 },
+      { option: "d", value: 0 },
+      { option: "eps", value: [0, 1e-3], named: "eps[0]", carried: 0 },
+      { option: "eps", value: [null, -1e-3], named: "eps[1]", carried: -1e-3 },
+      { option: "eps", value: 1e-3 },
+      { option: "betas", value: [0.9, 0.999], named: "options.betas" },
+    ],
+    goldens: [
+      "adafactor_3d_wd_open",
+      "adafactor_eps_d_wd_closed",
+      "adafactor_matrix_open",
+      "adafactor_rosenbrock",
+      "adafactor_tiny_grads_maximize_open",
+      "adafactor_vector_open",
+    ],
   }),
   info("SGDScheduleFree", {
     defaults: { lr: 1, momentum: 0.9, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2 },

@@ -16,11 +16,13 @@ import { CONFIGS } from "../registry.js";
 interface Spec {
   kind: string;
   options: Record<string, unknown>;
+  /** The params' number of dims (default 1). */
+  rank?: number;
 }
 
 const OPTIMIZERS: [string, Spec][] = CONFIGS.map(({ info, config, title }) => [
   title,
-  { kind: info.name, options: { ...info.required, ...config.options } },
+  { kind: info.name, options: { ...info.required, ...config.options }, rank: config.rank },
 ]);
 
 const N = 20; // micro-steps per half: 6 optimizer steps, then 2 of the next 3 micro-batches pending
