@@ -346,6 +346,7 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
       common.maximize,
       common.unknown,
       { option: "beta2Decay", value: 0.5 },
+      { option: "beta2Decay", value: Number.NaN },
       { option: "d", value: 0 },
       { option: "eps", value: [0, 1e-3], named: "eps[0]", carried: 0 },
       { option: "eps", value: [null, -1e-3], named: "eps[1]", carried: -1e-3 },

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
 import { FirstOrderOptimizer, type StateBufferSpec } from "../first-order.js";
-import { bool, nonNegative, positive, range, type Check, type Schema } from "../options.js";
+import { bool, nonNegative, positive, type Check, type Schema } from "../options.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import type { DType, Param, ParamState } from "../param.js";
 import { kernelsByDType, signOf, vectorKernels } from "../runtime/kernels.js";
@@ -36,9 +36,15 @@ const epsPair: Check<readonly [number | null, number]> = (name, v) => {
   return Object.freeze([eps1, nonNegative(`${name}[1]`, v[1])] as [number | null, number]);
 };
 
+/** beta2Decay <= 0 (torch: "beta2_decay should be <= 0"): the weight t^beta2Decay of the new value stays in (0, 1]. */
+const nonPositive: Check<number> = (name, v) => {
+  if (typeof v !== "number" || !Number.isFinite(v) || v > 0) throw new InvalidOptionError(name, v, "a finite number <= 0");
+  return v;
+};
+
 const schema: Schema<AdafactorOptions> = {
   lr: { default: 1e-2, check: nonNegative },
-  beta2Decay: { default: -0.8, check: range(-Infinity, 0) },
+  beta2Decay: { default: -0.8, check: nonPositive },
   eps: { default: [null, 1e-3], check: epsPair },
   d: { default: 1, check: positive },
   weightDecay: { default: 0, check: nonNegative },
@@ -95,12 +101,13 @@ function buffersOf(p: Param): readonly { readonly name: string; readonly length:
  * (assembly/adafactor.ts); the norms and means add up in float64. eps1 = null means the
  * dtype's machine epsilon (torch: `torch.finfo(p.dtype).eps`).
  *
- * How it differs from the paper (as torch's documentation notes): no first moment (the
- * paper's beta1 = 0 setting); lr only caps the relative step size rho; the weight of the new
- * squared gradient is t^beta2Decay (the paper's 1 - beta2-hat); the row/column estimate is
- * divided by the mean of row_var (clamped at eps1) rather than its sum, so the statistics are
- * means, not sums; and 1/sqrt(max(V, eps1^2)) replaces the paper's eps1 added to g^2.
- * Weight decay is decoupled (AdamW-style).
+ * How it differs from the paper (the notes of torch's docstring): the paper has no lr — its
+ * rho_t is min(1e-2, 1/sqrt(t)) — while here lr is that cap (default 1e-2, the paper's
+ * constant); weight decay, which the paper leaves open, is decoupled with lr as its
+ * coefficient; and the paper adds eps1 to g^2 before the row and column statistics, while
+ * torch leaves them alone and applies eps1 only in the estimate V (the clamp at eps1^2, the
+ * floor of mean(row_var)) and so in U. There is no first moment (the paper's beta1 = 0). The
+ * statistics are means where the paper writes sums (V = R C / (1^T R)); the estimate is the same.
  *
  * A param with no elements is left as it is (its step count advances, its state stays 0).
  *
