@@ -28,7 +28,7 @@ import { ld, st, splat, widen, add, sub, mul, div, sqrt, max, madd, bytesOf, end
   return high ? sub<T>(b, mul<T>(diff, oneMinusW)) : add<T>(a, mul<T>(w, diff));
 }
 
-/** The squares of a chunk's two (f64) or four (f32) elements added to acc0 (and acc1): float64. */
+/** x*x of two float64 lanes (a float32 square, widened first, is exact). */
 @inline function sq(x: v128): v128 {
   return f64x2.mul(x, x);
 }
@@ -67,7 +67,7 @@ import { ld, st, splat, widen, add, sub, mul, div, sqrt, max, madd, bytesOf, end
 @inline function columnStrip<T>(
   g: usize, colVar: usize, rows: usize, rowBytes: usize, o: usize, chunks: i32, w: v128, oneMinusW: v128, high: bool,
 ): void {
-  // four accumulators of f64x2 per 16-byte chunk side (lo, hi), at most 4 chunks
+  // one f64x2 accumulator per half chunk: a (lanes 0-1) and b (float32 lanes 2-3) of chunks 0..3
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
   let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
   let at = g + o;
