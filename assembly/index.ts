@@ -5,3 +5,4 @@
 export * from "./generated/exports";
 export * from "./vector";
 export * from "./matmul";
+export * from "./adafactor";

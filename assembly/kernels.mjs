@@ -281,6 +281,62 @@ export const vector = [
   { name: "clamp", summary: "out = min(max(x, lo), hi) (out may be x).", pointers: ["out", "x"], scalars: ["lo", "hi"] },
 ];
 
+/** Kernels written by hand in their own files (assembly/<file>.ts): several passes, per-row reductions. */
+export const handWritten = [
+  {
+    name: "adafactorFactors",
+    file: "adafactor",
+    summary: "Adafactor's factored second moments: row_var and col_var lerped towards the row and column means of g^2.",
+    pointers: ["g", "rowVar", "colVar"],
+    scalars: ["rows", "cols", "w"],
+    docs: {
+      n: "the number of matrices (the product of the leading dims)",
+      rows: "rows of each matrix (the second-to-last dim)",
+      cols: "columns of each matrix (the last dim)",
+      w: "the weight of the new value, t^beta2Decay (rounded to the dtype; 1 on the first step)",
+    },
+  },
+  {
+    name: "adafactorFactoredSumsq",
+    file: "adafactor",
+    summary: "Adafactor, factored: sum U^2 (float64), U = g / sqrt(max(row_var*col_var / max(mean(row_var), eps1), eps1^2)).",
+    pointers: ["g", "rowVar", "colVar"],
+    scalars: ["rows", "cols", "eps1", "eps1sq"],
+    returns: "f64",
+    docs: { n: "the number of matrices", eps1sq: "eps1*eps1 (rounded once to the dtype)" },
+  },
+  {
+    name: "adafactorFactoredStep",
+    file: "adafactor",
+    summary: "Adafactor, factored: p = decay*p + s*U (U as in adafactorFactoredSumsq).",
+    pointers: ["p", "g", "rowVar", "colVar"],
+    scalars: ["rows", "cols", "eps1", "eps1sq", "decay", "s"],
+    docs: {
+      n: "the number of matrices",
+      eps1sq: "eps1*eps1",
+      decay: "1 - lr*weightDecay",
+      s: "-sign*alpha/max(1, RMS(U)/d) (sign -1 when maximizing)",
+    },
+  },
+  {
+    name: "adafactorVector",
+    file: "adafactor",
+    summary: "Adafactor, unfactored: variance = lerp(variance, g^2, w); returns sum U^2 (float64), U = g / sqrt(max(variance, eps1^2)).",
+    pointers: ["g", "variance"],
+    scalars: ["w", "eps1sq"],
+    returns: "f64",
+    docs: { w: "the weight of the new value, t^beta2Decay", eps1sq: "eps1*eps1" },
+  },
+  {
+    name: "adafactorVectorStep",
+    file: "adafactor",
+    summary: "Adafactor, unfactored: p = decay*p + s*U (U from the updated variance).",
+    pointers: ["p", "g", "variance"],
+    scalars: ["eps1sq", "decay", "s"],
+    docs: { eps1sq: "eps1*eps1", decay: "1 - lr*weightDecay", s: "-sign*alpha/max(1, RMS(U)/d)" },
+  },
+];
+
 /**
  * Exports without a dtype, each one expression (`body`), emitted into the generated module.
  * heapBase: the end of the module's static data (e.g. the lookup tables behind Math.pow);

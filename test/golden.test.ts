@@ -31,11 +31,8 @@ const evalParamsOf = (opt: AnyOptimizer, p: api.Param): ArrayLike<number> =>
 
 function replay(c: GoldenCase) {
   const Ctor = (api as unknown as Record<string, new (p: api.Param[], o: object) => AnyOptimizer>)[c.optimizer]!;
-  const shape = c.shape ? { shape: c.shape } : {}; // Muon, Adafactor: the case's tensor shape
-  const p =
-    c.dtype === "float64"
-      ? api.Param.from(Float64Array.from(c.initialParams), shape)
-      : api.Param.from(Float32Array.from(c.initialParams), shape);
+  const values = c.dtype === "float64" ? Float64Array.from(c.initialParams) : Float32Array.from(c.initialParams);
+  const p = api.Param.from(values, { shape: c.shape }); // shape: Adafactor, Muon
   const opt = new Ctor([p], optionsOf(c));
   const f = c.regime === "closed" ? problemOf(c) : null;
   const tol = c.tolerance;

@@ -15,6 +15,10 @@ export interface Config {
   buffers: readonly string[];
   /** Exactly the per-param scalar state besides `step` (e.g. NAdam's mu_product). */
   scalars?: readonly string[];
+  /** The generic tests give their params this many dims (helpers/shapes.mjs shapeOf; default 1: flat). */
+  rank?: number;
+  /** Each buffer's length for a param of `shape`, where it is not the param's size (Adafactor's row_var, col_var). */
+  lengths?: (shape: readonly number[]) => Readonly<Record<string, number>>;
 }
 
 export interface ErrorInput {
@@ -50,7 +54,7 @@ export interface OptimizerInfo {
   needsClosure: boolean;
   /** LBFGS, Newton: step(closure) runs an inner loop; no per-param buffers, no kernel step. */
   secondOrder: boolean;
-  /** Muon: only 2-D params; the generic tests shape theirs with test/helpers/shapes.mjs. */
+  /** Muon: only 2-D params (the generic tests give them rank 2, see rankOf). */
   matrices?: boolean;
 }
 
@@ -409,6 +413,48 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
       "muon_wide_open",
     ],
   }),
+  // ---- Adafactor (torch 2.5)
+  info("Adafactor", {
+    defaults: { lr: 1e-2, beta2Decay: -0.8, eps: [null, 1e-3], d: 1, weightDecay: 0, maximize: false },
+    configs: [
+      { desc: "vectors: variance", options: {}, buffers: ["variance"] },
+      {
+        desc: "matrices: row_var, col_var; weight decay, maximize",
+        options: { weightDecay: 1e-2, maximize: true },
+        buffers: ["row_var", "col_var"],
+        rank: 2,
+        lengths: ([rows, cols]) => ({ row_var: rows!, col_var: cols! }),
+      },
+      {
+        desc: "batches of matrices (3-D): row_var, col_var per matrix; eps, d, beta2Decay",
+        options: { eps: [1e-6, 1e-2], d: 2, beta2Decay: -0.5, lr: 0.05 },
+        buffers: ["row_var", "col_var"],
+        rank: 3,
+        lengths: ([batch, rows, cols]) => ({ row_var: batch! * rows!, col_var: batch! * cols! }),
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.weightDecay,
+      common.maximize,
+      common.unknown,
+      { option: "beta2Decay", value: 0.5 },
+      { option: "beta2Decay", value: Number.NaN },
+      { option: "d", value: 0 },
+      { option: "eps", value: [0, 1e-3], named: "eps[0]", carried: 0 },
+      { option: "eps", value: [null, -1e-3], named: "eps[1]", carried: -1e-3 },
+      { option: "eps", value: 1e-3 },
+      { option: "betas", value: [0.9, 0.999], named: "options.betas" },
+    ],
+    goldens: [
+      "adafactor_3d_wd_open",
+      "adafactor_eps_d_wd_closed",
+      "adafactor_matrix_open",
+      "adafactor_rosenbrock",
+      "adafactor_tiny_grads_maximize_open",
+      "adafactor_vector_open",
+    ],
+  }),
   info("SGDScheduleFree", {
     defaults: { lr: 1, momentum: 0.9, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2 },
     configs: [{ desc: "warm-up, r", options: { lr: 0.1, warmupSteps: 3, r: 0.5 }, buffers: SF }],
@@ -507,3 +553,9 @@ export function infoOf(name: string): OptimizerInfo {
   if (!found) throw new Error(`no registry entry for ${name}`);
   return found;
 }
+
+/**
+ * The number of dims the generic tests give the params of `info` under `config` (shaped by
+ * helpers/shapes.mjs shapeOf): the config's rank, else 2 for a matrices-only optimizer (Muon), else 1.
+ */
+export const rankOf = (info: OptimizerInfo, config?: Config): number => config?.rank ?? (info.matrices ? 2 : 1);

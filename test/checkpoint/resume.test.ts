@@ -11,12 +11,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { dispose, run, setup, snapshot } from "./resume-runner.mjs";
-import { CONFIGS } from "../registry.js";
+import { CONFIGS, rankOf } from "../registry.js";
 
 interface Spec {
   kind: string;
   options: Record<string, unknown>;
-  matrices: boolean;
+  /** The params' number of dims (helpers/shapes.mjs shapeOf). */
+  rank: number;
   /** false: the optimizer has no weightDecay (the runner's second group varies lr instead). */
   weightDecay: boolean;
 }
@@ -26,7 +27,7 @@ const OPTIMIZERS: [string, Spec][] = CONFIGS.map(({ info, config, title }) => [
   {
     kind: info.name,
     options: { ...info.required, ...config.options },
-    matrices: info.matrices ?? false,
+    rank: rankOf(info, config),
     weightDecay: "weightDecay" in info.defaults,
   },
 ]);

@@ -15,8 +15,8 @@ import {
   type StateTree,
   type StateValue,
 } from "../../src/index.js";
-import { CONFIGS } from "../registry.js";
-import { paramShape } from "../helpers/shapes.mjs";
+import { CONFIGS, rankOf } from "../registry.js";
+import { shapeOf } from "../helpers/shapes.mjs";
 import { sameBytes } from "../helpers/snapshot.js";
 
 const json = (v: unknown): StateValue => JSON.parse(JSON.stringify(v)) as StateValue;
@@ -92,8 +92,8 @@ describe("every reachable state round-trips through saveState/loadState and thro
   for (const { info, config, title } of CONFIGS) {
     it(title, () => {
       const ps = [
-        Param.from([0.5, -1, 2, 0], { shape: paramShape(4, info.matrices) }),
-        Param.from([3, -0.25], { shape: paramShape(2, info.matrices) }),
+        Param.from([0.5, -1, 2, 0], { shape: shapeOf(4, rankOf(info, config)) }),
+        Param.from([3, -0.25], { shape: shapeOf(2, rankOf(info, config)) }),
       ];
       const opt = info.make(ps, config.options);
       for (let t = 0; t < 3; t++) {

@@ -1,4 +1,4 @@
 // Types of shapes.mjs.
 
-/** [n], or [n/d, d] (d the largest divisor of n up to sqrt(n)) when `matrices`. */
-export function paramShape(n: number, matrices?: boolean): number[];
+/** `size` elements as `rank` dims (default 1): each leading dim the smallest prime factor of what is left (1 when none is), the last the rest. */
+export function shapeOf(size: number, rank?: number): number[];

@@ -1,9 +1,23 @@
-// The shape the generic tests give a param of n elements: [n], or for optimizers that take
-// only matrices (Muon) [n/d, d] with d the largest divisor of n not above sqrt(n) (tall or
-// square; [n, 1] for a prime n). Plain JS: the resume tests' child process imports it too.
-export function paramShape(n, matrices) {
-  if (!matrices) return [n];
-  let d = Math.floor(Math.sqrt(n));
-  while (d > 1 && n % d !== 0) d--;
-  return [n / Math.max(d, 1), Math.max(d, 1)];
+// The shapes the generic registry tests give their params (test/registry.ts: Config.rank), in
+// plain JS so that the resume runner (also run on dist/ in a child process) shares it.
+
+/**
+ * `size` elements as `rank` dims (row-major, as torch): each leading dim takes the smallest
+ * prime factor of what is left (1 when none is), the last dim the rest. 130 -> [2, 5, 13]
+ * (rank 3), 33 -> [3, 11] (rank 2), 37 -> [1, 37]; rank 1 -> [size].
+ * @param {number} size
+ * @param {number} [rank]
+ * @returns {number[]}
+ */
+export function shapeOf(size, rank = 1) {
+  const dims = [];
+  let rest = size;
+  for (let i = 1; i < rank; i++) {
+    let f = 2;
+    while (f * f <= rest && rest % f !== 0) f++;
+    const d = f * f <= rest ? f : 1;
+    dims.push(d);
+    rest /= d;
+  }
+  return [...dims, rest];
 }
