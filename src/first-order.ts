@@ -1,13 +1,14 @@
 // The first-order step (torch's per-optimizer `step`: `_init_group`, then the update of each
 // param). The params of each group are partitioned into runs: a maximal sequence of adjacent
-// params allocated together by Param.many (contiguous in one block), with equal step counts
-// and scalar state, or a single param. Each run is updated by ONE kernel call over all its
+// params allocated together by Param.many (contiguous in one block), with equal step counts,
+// scalar state and buffer specs, or a single param (always, for a rule that is not elementwise:
+// Muon, Adafactor). Each run is updated by ONE kernel call over all its
 // elements, its state buffers laid out as one block that mirrors the params (each param's
 // buffer a view of it). The partition and the state layout (the plan) are cached, and rebuilt
 // only when params are frozen, unfrozen or disposed, states are created, replaced or freed,
-// groups are added, or a group needs other buffers. Every missing state buffer is made when
+// groups are added, or a param needs other buffers. Every missing state buffer is made when
 // the plan is built, before any param is updated, so that running out of memory changes
-// nothing. A subclass says which buffers a group needs and which kernel gets which scalars;
+// nothing. A subclass says which buffers a param needs and which kernel gets which scalars;
 // the math lives in assembly/.
 import { Optimizer, type GroupInput, type ParamGroup } from "./optimizer.js";
 import { bytesPer, currentLayoutVersion, ParamState, viewOf, WasmBuffer, type DType, type Param, type StepCounter } from "./param.js";

@@ -144,24 +144,30 @@ function expectSameBytes(a: { snapshots: Float64Array[] }, b: { snapshots: Float
 const runShape = (opt: AnyFirstOrder): number[][] => opt.plannedRuns.map((g) => g.map((r) => r.params.length));
 
 describe("what splits a run", () => {
-  it("a rule that is not elementwise (Muon: a whole matrix at a time) steps each param of a block as a run of its own", () => {
-    const [many, separate] = both(
-      [
-        [3, 4],
-        [5, 2],
-        [2, 6],
-      ],
-      (ps) => new api.Muon(ps, { lr: 0.1 }),
-      () => {},
-      3,
-    );
-    expect(many!.opt.plannedRuns.map((g) => g.length)).toEqual([3]);
-    expectSameBytes(many!, separate!);
-    for (const r of [many!, separate!]) {
-      r.opt.dispose();
-      for (const p of r.params) p.dispose();
-    }
-  });
+  const notElementwise: [string, (ps: Param[]) => AnyFirstOrder][] = [
+    ["Muon: a whole matrix at a time", (ps) => new api.Muon(ps, { lr: 0.1 })],
+    ["Adafactor: factored state shorter than the param", (ps) => new api.Adafactor(ps, { lr: 0.1 })],
+  ];
+  for (const [name, make] of notElementwise) {
+    it(`a rule that is not elementwise (${name}) steps each param of a block as a run of its own`, () => {
+      const [many, separate] = both(
+        [
+          [3, 4],
+          [5, 2],
+          [2, 6],
+        ],
+        make,
+        () => {},
+        3,
+      );
+      expect(many!.opt.plannedRuns.map((g) => g.length)).toEqual([3]);
+      expectSameBytes(many!, separate!);
+      for (const r of [many!, separate!]) {
+        r.opt.dispose();
+        for (const p of r.params) p.dispose();
+      }
+    });
+  }
 
   it("a param frozen in the middle splits the run and stays untouched; unfrozen, it is out of step and steps alone", () => {
     const [many, separate] = both(
