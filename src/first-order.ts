@@ -47,6 +47,7 @@ const paramSized = (specs: readonly StateBufferSpec[]): boolean => specs.every((
  * same step count and scalar state.
  */
 export class Run {
+  /** The members' dtype (the same for all). */
   readonly dtype: DType;
   /** The number of elements of all members. */
   readonly size: number;
@@ -68,7 +69,9 @@ export class Run {
    * new counter (a counter of an earlier plan is advanced by no run any more).
    */
   constructor(
+    /** The members, in memory order (one, for a rule that is not elementwise). */
     readonly params: readonly Param[],
+    /** The members' states, in the order of `params`. */
     readonly states: readonly ParamState[],
     buffers: ReadonlyMap<string, number>,
   ) {

@@ -114,7 +114,9 @@ export class WasmBuffer<A extends FloatArray = FloatArray> {
    * @throws OutOfMemoryError when wasm memory cannot hold a new allocation.
    */
   constructor(
+    /** The element type: float32 or float64. */
     readonly dtype: DType,
+    /** The number of elements. */
     readonly size: number,
     at?: BlockSlot,
   ) {
@@ -445,7 +447,10 @@ export class ParamState {
   /** The state buffers by torch's state name (e.g. `exp_avg`), each the param's size and dtype unless noted. */
   readonly buffers = new Map<string, WasmBuffer>();
   #counter: StepCounter = { step: 0 };
-  constructor(readonly param: Param) {
+  constructor(
+    /** The param this state belongs to. */
+    readonly param: Param,
+  ) {
     layoutChanged();
   }
 
@@ -453,6 +458,7 @@ export class ParamState {
   get step(): number {
     return this.#counter.step;
   }
+  /** Sets the step count of this state alone (it stops sharing a run's counter). */
   set step(value: number) {
     if (value === this.#counter.step) return;
     this.#counter = { step: value }; // no longer shared with a run's other states
