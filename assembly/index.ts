@@ -4,3 +4,5 @@
 // (scripts/build-wasm.mjs); their rules are in rules/, the vector kernels in vector.ts.
 export * from "./generated/exports";
 export * from "./vector";
+export * from "./matmul";
+export * from "./adafactor";

@@ -177,6 +177,48 @@ export const update = [
     ],
     docs: { weightDecay: "decoupled: p = p - lr*(u + weightDecay*p)", sign: "-1 when maximizing, else 1" },
   },
+  // ---- Rprop, ASGD, Muon (torch.optim.Rprop, ASGD: torch 1.13; Muon: torch 2.9)
+  {
+    name: "rprop",
+    summary: "Rprop (torch.optim.Rprop), one fused pass.",
+    pointers: ["p", "g", "prev", "stepSize"],
+    scalars: ["etaminus", "etaplus", "stepSizeMin", "stepSizeMax", "sign"],
+    splats: ["etaminus", "etaplus", "stepSizeMin", "stepSizeMax", "sign", "zero = 0", "one = 1", "signBit = -0.0"],
+    docs: {
+      etaminus: "the step-size factor after a sign flip, in (0, 1)",
+      etaplus: "the step-size factor while the sign holds, > 1",
+      sign: "-1 when maximizing, else 1",
+    },
+  },
+  {
+    name: "asgd",
+    summary: "ASGD (torch.optim.ASGD), one fused pass over p and its average ax.",
+    pointers: ["p", "g", "ax"],
+    scalars: ["eta", "decay", "mu", "weightDecay", "sign"],
+    flags: { average: bool },
+    splats: ["negEta = -eta", "decay", "mu", "weightDecay", "sign"],
+    docs: {
+      eta: "the step size of this step (torch's state eta, set by the previous step)",
+      decay: "1 - lambd*eta",
+      mu: "the averaging weight (torch's state mu)",
+      weightDecay: "L2 weight decay",
+      sign: "-1 when maximizing, else 1",
+      average: "1: ax = ax + (p - ax)*mu (mu != 1); 0: ax = p (mu is unused)",
+    },
+  },
+  {
+    name: "muonMomentum",
+    file: "muon",
+    summary: "Muon's momentum (torch.optim.Muon): buf = lerp(buf, g, 1 - momentum); u = nesterov ? lerp(g, buf, momentum) : buf.",
+    pointers: ["g", "buf", "u"],
+    scalars: ["momentum"],
+    flags: { nesterov: bool, bufLow: bool, nesterovLow: bool },
+    splats: ["w = 1 - momentum", "mu = momentum", "one = 1"],
+    docs: {
+      bufLow: "1 when |1 - momentum| < 0.5 (torch's lerp branch a + w*(b - a)), else 0 (b - (b - a)*(1 - w))",
+      nesterovLow: "1 when |momentum| < 0.5, else 0 (unused without nesterov)",
+    },
+  },
   {
     name: "scheduleFree",
     file: "schedulefree",
@@ -254,6 +296,62 @@ export const vector = [
   { name: "clamp", summary: "out = min(max(x, lo), hi) (out may be x).", pointers: ["out", "x"], scalars: ["lo", "hi"] },
 ];
 
+/** Kernels written by hand in their own files (assembly/<file>.ts): several passes, per-row reductions. */
+export const handWritten = [
+  {
+    name: "adafactorFactors",
+    file: "adafactor",
+    summary: "Adafactor's factored second moments: row_var and col_var lerped towards the row and column means of g^2.",
+    pointers: ["g", "rowVar", "colVar"],
+    scalars: ["rows", "cols", "w"],
+    docs: {
+      n: "the number of matrices (the product of the leading dims)",
+      rows: "rows of each matrix (the second-to-last dim)",
+      cols: "columns of each matrix (the last dim)",
+      w: "the weight of the new value, t^beta2Decay (rounded to the dtype; 1 on the first step)",
+    },
+  },
+  {
+    name: "adafactorFactoredSumsq",
+    file: "adafactor",
+    summary: "Adafactor, factored: sum U^2 (float64), U = g / sqrt(max(row_var*col_var / max(mean(row_var), eps1), eps1^2)).",
+    pointers: ["g", "rowVar", "colVar"],
+    scalars: ["rows", "cols", "eps1", "eps1sq"],
+    returns: "f64",
+    docs: { n: "the number of matrices", eps1sq: "eps1*eps1 (rounded once to the dtype)" },
+  },
+  {
+    name: "adafactorFactoredStep",
+    file: "adafactor",
+    summary: "Adafactor, factored: p = decay*p + s*U (U as in adafactorFactoredSumsq).",
+    pointers: ["p", "g", "rowVar", "colVar"],
+    scalars: ["rows", "cols", "eps1", "eps1sq", "decay", "s"],
+    docs: {
+      n: "the number of matrices",
+      eps1sq: "eps1*eps1",
+      decay: "1 - lr*weightDecay",
+      s: "-sign*alpha/max(1, RMS(U)/d) (sign -1 when maximizing)",
+    },
+  },
+  {
+    name: "adafactorVector",
+    file: "adafactor",
+    summary: "Adafactor, unfactored: variance = lerp(variance, g^2, w); returns sum U^2 (float64), U = g / sqrt(max(variance, eps1^2)).",
+    pointers: ["g", "variance"],
+    scalars: ["w", "eps1sq"],
+    returns: "f64",
+    docs: { w: "the weight of the new value, t^beta2Decay", eps1sq: "eps1*eps1" },
+  },
+  {
+    name: "adafactorVectorStep",
+    file: "adafactor",
+    summary: "Adafactor, unfactored: p = decay*p + s*U (U from the updated variance).",
+    pointers: ["p", "g", "variance"],
+    scalars: ["eps1sq", "decay", "s"],
+    docs: { eps1sq: "eps1*eps1", decay: "1 - lr*weightDecay", s: "-sign*alpha/max(1, RMS(U)/d)" },
+  },
+];
+
 /**
  * Exports without a dtype, each one expression (`body`), emitted into the generated module.
  * heapBase: the end of the module's static data (e.g. the lookup tables behind Math.pow);
@@ -266,5 +364,22 @@ export const plain = [
     params: [],
     returns: "usize",
     body: "__heap_base",
+  },
+];
+
+/**
+ * Float32 matrix kernels for Muon's Newton-Schulz step, written by hand in assembly/matmul.ts
+ * (row-major, byte pointers; exported under these names, float32 only).
+ */
+export const matrix = [
+  {
+    name: "addmm_f32",
+    summary: "out[m x n] = beta*C + alpha*(A[m x k] . B[k x n]) (torch.addmm); beta = 0: C is not read; out must not overlap A, B, C.",
+    params: ["out", "c", "a", "b", "m", "k", "n", "beta", "alpha"],
+  },
+  {
+    name: "transpose_f32",
+    summary: "out[cols x rows] = X[rows x cols] transposed; out must not overlap X.",
+    params: ["out", "x", "rows", "cols"],
   },
 ];

@@ -35,6 +35,12 @@
   return v128.add<T>(v128.mul<T>(a, b), c);
 }
 
+/** torch.sign lanewise: +-1 with a's sign bit, and a itself where a is +-0 or NaN. */
+@inline export function sgn<T>(a: v128, zero: v128, one: v128, signBit: v128): v128 {
+  const nonzero = v128.or(v128.gt<T>(a, zero), v128.lt<T>(a, zero));
+  return v128.bitselect(v128.or(v128.and(a, signBit), one), a, nonzero);
+}
+
 /**
  * The gradient as the update rules see it: sign * g + wd * p, where sign = -1 under
  * `maximize` (exact) and wd is the L2 weight decay (0 leaves g unchanged).

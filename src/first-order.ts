@@ -1,13 +1,14 @@
 // The first-order step (torch's per-optimizer `step`: `_init_group`, then the update of each
 // param). The params of each group are partitioned into runs: a maximal sequence of adjacent
-// params allocated together by Param.many (contiguous in one block), with equal step counts
-// and scalar state, or a single param. Each run is updated by ONE kernel call over all its
+// params allocated together by Param.many (contiguous in one block), with equal step counts,
+// scalar state and buffer specs, or a single param (always, for a rule that is not elementwise:
+// Muon, Adafactor). Each run is updated by ONE kernel call over all its
 // elements, its state buffers laid out as one block that mirrors the params (each param's
 // buffer a view of it). The partition and the state layout (the plan) are cached, and rebuilt
 // only when params are frozen, unfrozen or disposed, states are created, replaced or freed,
-// groups are added, or a group needs other buffers. Every missing state buffer is made when
+// groups are added, or a param needs other buffers. Every missing state buffer is made when
 // the plan is built, before any param is updated, so that running out of memory changes
-// nothing. A subclass says which buffers a group needs and which kernel gets which scalars;
+// nothing. A subclass says which buffers a param needs and which kernel gets which scalars;
 // the math lives in assembly/.
 import { Optimizer, type GroupInput, type ParamGroup } from "./optimizer.js";
 import { bytesPer, currentLayoutVersion, ParamState, viewOf, WasmBuffer, type DType, type Param, type StepCounter } from "./param.js";
@@ -15,21 +16,29 @@ import { SharedBlock } from "./runtime/allocator.js";
 import { memory, sharedMemory } from "./runtime/memory.js";
 import type { ExpectedState } from "./state-dict.js";
 
-/** A state buffer a param needs for its next step: a torch state name, and how it starts (default 0). */
+/**
+ * A state buffer a param needs for its next step: a torch state name, how it starts (default
+ * 0) and its length (default: the param's size; Adafactor's row_var and col_var are shorter).
+ */
 export type StateBufferSpec =
   | string
   | {
       /** torch's state name (e.g. `"sum"`). */
       readonly name: string;
-      /** The starting value of every element, or `"params"`: a copy of the param's values. */
-      readonly init: number | "params";
+      /** The starting value of every element, or `"params"`: a copy of the param's values (default 0). */
+      readonly init?: number | "params";
+      /** The number of elements (default: the param's size); only for a rule that is not elementwise. */
+      readonly length?: number;
     };
 
 /** No buffer was created for this run in this step (the common case). */
 const NONE: ReadonlySet<string> = new Set();
 
 const nameOf = (spec: StateBufferSpec): string => (typeof spec === "string" ? spec : spec.name);
-const initOf = (spec: StateBufferSpec): number | "params" => (typeof spec === "string" ? 0 : spec.init);
+const initOf = (spec: StateBufferSpec): number | "params" => (typeof spec === "string" ? 0 : (spec.init ?? 0));
+const lengthOf = (spec: StateBufferSpec, p: Param): number => (typeof spec === "string" ? p.size : (spec.length ?? p.size));
+/** Every buffer is as long as the param (so a run's buffers can mirror its params). */
+const paramSized = (specs: readonly StateBufferSpec[]): boolean => specs.every((s) => typeof s === "string" || s.length === undefined);
 
 /**
  * The params one kernel call updates: a run of adjacent params of one Param.many block (or a
@@ -38,7 +47,7 @@ const initOf = (spec: StateBufferSpec): number | "params" => (typeof spec === "s
  * same step count and scalar state.
  */
 export class Run {
-  /** The members' dtype (a run has one). */
+  /** The members' dtype (the same for all). */
   readonly dtype: DType;
   /** The number of elements of all members. */
   readonly size: number;
@@ -60,9 +69,9 @@ export class Run {
    * new counter (a counter of an earlier plan is advanced by no run any more).
    */
   constructor(
-    /** The members, in memory order. */
+    /** The members, in memory order (one, for a rule that is not elementwise). */
     readonly params: readonly Param[],
-    /** Their states, in the same order. */
+    /** The members' states, in the order of `params`. */
     readonly states: readonly ParamState[],
     buffers: ReadonlyMap<string, number>,
   ) {
@@ -103,7 +112,8 @@ export class Run {
 interface Plan<O> {
   readonly version: number;
   readonly groups: readonly ParamGroup<O>[];
-  readonly specs: readonly (readonly StateBufferSpec[])[];
+  /** The state buffers of each run (the same for each of its params), by group. */
+  readonly specs: readonly (readonly (readonly StateBufferSpec[])[])[];
   readonly runs: readonly (readonly Run[])[];
   /** Every Param.wrap'ed param (copied in and out around the kernels). */
   readonly wrapped: readonly Param[];
@@ -119,7 +129,14 @@ interface Move {
 function sameSpecs(a: readonly StateBufferSpec[], b: readonly StateBufferSpec[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  return a.every((s, i) => nameOf(s) === nameOf(b[i]!) && initOf(s) === initOf(b[i]!));
+  return a.every((s, i) => {
+    const t = b[i]!;
+    return (
+      nameOf(s) === nameOf(t) &&
+      initOf(s) === initOf(t) &&
+      (typeof s === "string" ? undefined : s.length) === (typeof t === "string" ? undefined : t.length)
+    );
+  });
 }
 
 /** The same step count, scalars and set of the buffers `names` (a missing state: step 0, nothing). */
@@ -210,8 +227,8 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     return this.#plan?.runs ?? [];
   }
 
-  /** The state buffers a param of `group` needs for its next step, with their initial values. */
-  protected abstract stateBuffers(group: ParamGroup<O>): readonly StateBufferSpec[];
+  /** The state buffers param `p` of `group` needs for its next step, with their initial values and lengths. */
+  protected abstract stateBuffers(group: ParamGroup<O>, p: Param): readonly StateBufferSpec[];
 
   /** The per-param scalar state names this rule keeps (e.g. NAdam's mu_product); all finite. */
   protected stateScalars(): readonly string[] {
@@ -219,8 +236,8 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
   }
 
   /** A stepped param's checkpointed state: exactly the buffers its options need, and the rule's scalars. */
-  protected override expectedState(_p: Param, options: O): ExpectedState {
-    const buffers = this.stateBuffers({ ...options, params: [] }).map((b) => (typeof b === "string" ? b : b.name));
+  protected override expectedState(p: Param, options: O): ExpectedState {
+    const buffers = this.stateBuffers({ ...options, params: [] } as ParamGroup<O>, p).map(nameOf);
     return { buffers, scalars: Object.fromEntries(this.stateScalars().map((k) => [k, true])), allScalars: true };
   }
 
@@ -257,7 +274,11 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     if (!plan || plan.version !== currentLayoutVersion() || plan.groups.length !== this.paramGroups.length) return false;
     for (let i = 0; i < plan.groups.length; i++) {
       const group = this.paramGroups[i]!;
-      if (plan.groups[i] !== group || !sameSpecs(plan.specs[i]!, this.stateBuffers(group))) return false;
+      if (plan.groups[i] !== group) return false;
+      const specs = plan.specs[i]!;
+      const runs = plan.runs[i]!;
+      for (let r = 0; r < runs.length; r++)
+        for (const p of runs[r]!.params) if (!sameSpecs(specs[r]!, this.stateBuffers(group, p))) return false;
     }
     return true;
   }
@@ -265,39 +286,42 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
   /** Partitions the groups into runs and makes their state (all or nothing). */
   #makePlan(): Plan<O> {
     const groups = [...this.paramGroups];
-    const specs = groups.map((g) => this.stateBuffers(g));
-    const members = groups.map((g, gi) => this.#partition(g, specs[gi]!.map(nameOf)));
+    const partitions = groups.map((g) => this.#partition(g));
+    const specs = partitions.map((runs) => runs.map((r) => r.specs));
+    const members = partitions.map((runs) => runs.map((r) => r.params));
     const runs = this.#prepareState(groups, specs, members);
     const wrapped = groups.flatMap((g) => g.params.filter((p) => p.wrapped));
     return { version: currentLayoutVersion(), groups, specs, runs, wrapped };
   }
 
-  /** The runs of a group: maximal sequences of adjacent trainable params that can share one kernel call. */
-  #partition(group: ParamGroup<O>, names: readonly string[]): Param[][] {
-    const runs: Param[][] = [];
-    let run: Param[] | null = null;
+  /** The runs of a group (with their buffers): maximal sequences of adjacent trainable params that can share one kernel call. */
+  #partition(group: ParamGroup<O>): { params: Param[]; specs: readonly StateBufferSpec[] }[] {
+    const runs: { params: Param[]; specs: readonly StateBufferSpec[] }[] = [];
+    let run: { params: Param[]; specs: readonly StateBufferSpec[] } | null = null;
     for (const p of group.params) {
       if (!p.requiresGrad) {
         run = null; // a frozen param splits a run
         continue;
       }
-      const last = run?.[run.length - 1];
-      if (run && last && this.#joins(last, p, names)) run.push(p);
-      else runs.push((run = [p]));
+      const specs = this.stateBuffers(group, p);
+      const last = run?.params[run.params.length - 1];
+      if (run && last && sameSpecs(run.specs, specs) && this.#joins(last, p, run.specs)) run.params.push(p);
+      else runs.push((run = { params: [p], specs }));
     }
     return runs;
   }
 
-  /** b directly follows a in the same Param.many block, and their states are in step. */
-  #joins(a: Param, b: Param, names: readonly string[]): boolean {
+  /** b directly follows a in the same Param.many block, their buffers are param-sized, and their states are in step. */
+  #joins(a: Param, b: Param, specs: readonly StateBufferSpec[]): boolean {
     return (
       this.elementwise &&
+      paramSized(specs) &&
       !a.wrapped &&
       !b.wrapped &&
       a.block !== null &&
       a.block === b.block &&
       b.dataPtr === a.dataPtr + a.size * bytesPer(a.dtype) &&
-      sameState(this.state.get(a), this.state.get(b), names)
+      sameState(this.state.get(a), this.state.get(b), specs.map(nameOf))
     );
   }
 
@@ -307,7 +331,11 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
    * made elsewhere (a loaded checkpoint, a constructor) are moved into such a block. When
    * memory runs out, nothing has changed.
    */
-  #prepareState(groups: readonly ParamGroup<O>[], specs: readonly (readonly StateBufferSpec[])[], members: Param[][][]): Run[][] {
+  #prepareState(
+    groups: readonly ParamGroup<O>[],
+    specs: readonly (readonly (readonly StateBufferSpec[])[])[],
+    members: Param[][][],
+  ): Run[][] {
     const created: [Param, ParamState][] = [];
     const moves: Move[] = [];
     const u8 = () => new Uint8Array(memory.buffer);
@@ -323,18 +351,19 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     );
     try {
       planned.forEach((runs, gi) => {
-        for (const { params, states, fresh } of runs) {
-          for (const spec of specs[gi]!) {
+        runs.forEach(({ params, states, fresh }, ri) => {
+          for (const spec of specs[gi]![ri]!) {
             const name = nameOf(spec);
             const old = states.map((s) => s.buffers.get(name));
             if (old[0] && (params.length === 1 || mirrored(old, params))) continue;
             const dtype = params[0]!.dtype;
             const bytes = bytesPer(dtype);
-            const block = new SharedBlock(params.reduce((n, p) => n + p.size, 0) * bytes);
+            const lengths = params.map((p) => lengthOf(spec, p));
+            const block = new SharedBlock(lengths.reduce((n, l) => n + l, 0) * bytes);
             let offset = 0;
-            const views = params.map((p) => {
-              const view = new WasmBuffer(dtype, p.size, { block, offset });
-              offset += p.size * bytes;
+            const views = lengths.map((length) => {
+              const view = new WasmBuffer(dtype, length, { block, offset });
+              offset += length * bytes;
               return view;
             });
             moves.push({ states, name, views });
@@ -346,7 +375,7 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
               else if (init !== 0) viewOf(dtype, view.ptr, view.size).fill(init as number);
             });
           }
-        }
+        });
       });
     } catch (e) {
       for (const m of moves) for (const v of m.views) v.free();
@@ -356,8 +385,9 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     for (const [p, s] of created) this.state.set(p, s);
     for (const m of moves) m.states.forEach((s, i) => s.replaceBuffer(m.name, m.views[i]!));
     return planned.map((runs, gi) =>
-      runs.map(({ params, states, fresh }) => {
-        const run = new Run(params, states, new Map(specs[gi]!.map((spec) => [nameOf(spec), states[0]!.buffers.get(nameOf(spec))!.ptr])));
+      runs.map(({ params, states, fresh }, ri) => {
+        const names = specs[gi]![ri]!.map(nameOf);
+        const run = new Run(params, states, new Map(names.map((name) => [name, states[0]!.buffers.get(name)!.ptr])));
         if (fresh.size > 0) run.fresh = fresh;
         return run;
       }),

@@ -31,6 +31,10 @@ export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
 export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
 export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Lion, type LionOptions } from "./optimizers/lion.js";
+export { Adafactor, type AdafactorOptions } from "./optimizers/adafactor.js";
+export { Rprop, type RpropOptions } from "./optimizers/rprop.js";
+export { ASGD, type ASGDOptions } from "./optimizers/asgd.js";
+export { Muon, type MuonOptions, type MuonAdjustLr } from "./optimizers/muon.js";
 export {
   ScheduleFreeOptimizer,
   type ScheduleFreeOptions,

@@ -114,7 +114,7 @@ export class WasmBuffer<A extends FloatArray = FloatArray> {
    * @throws OutOfMemoryError when wasm memory cannot hold a new allocation.
    */
   constructor(
-    /** The element type. */
+    /** The element type: float32 or float64. */
     readonly dtype: DType,
     /** The number of elements. */
     readonly size: number,
@@ -481,7 +481,7 @@ export class ParamState {
   get step(): number {
     return this.#counter.step;
   }
-  /** Sets the step count (a checkpoint load, or a test); the state then counts on its own. */
+  /** Sets the step count of this state alone (it stops sharing a run's counter). */
   set step(value: number) {
     if (value === this.#counter.step) return;
     this.#counter = { step: value }; // no longer shared with a run's other states

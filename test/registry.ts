@@ -15,6 +15,10 @@ export interface Config {
   buffers: readonly string[];
   /** Exactly the per-param scalar state besides `step` (e.g. NAdam's mu_product). */
   scalars?: readonly string[];
+  /** The generic tests give their params this many dims (helpers/shapes.mjs shapeOf; default 1: flat). */
+  rank?: number;
+  /** Each buffer's length for a param of `shape`, where it is not the param's size (Adafactor's row_var, col_var). */
+  lengths?: (shape: readonly number[]) => Readonly<Record<string, number>>;
 }
 
 export interface ErrorInput {
@@ -50,6 +54,8 @@ export interface OptimizerInfo {
   needsClosure: boolean;
   /** LBFGS, Newton: step(closure) runs an inner loop; no per-param buffers, no kernel step. */
   secondOrder: boolean;
+  /** Muon: only 2-D params (the generic tests give them rank 2, see rankOf). */
+  matrices?: boolean;
 }
 
 type Ctor = new (params: never, options?: never) => Optimizer<object>;
@@ -317,6 +323,138 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
     ],
     goldens: [], // not in torch: checked against the paper's update in test/optimizers/lion.test.ts
   }),
+  // ---- Rprop, ASGD (torch 1.13), Muon (torch 2.9)
+  info("Rprop", {
+    defaults: { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false },
+    configs: [
+      { desc: "default", options: {}, buffers: ["prev", "step_size"] },
+      {
+        desc: "etas, stepSizes, maximize",
+        options: { etas: [0.3, 1.5], stepSizes: [1e-3, 0.05], maximize: true },
+        buffers: ["prev", "step_size"],
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.maximize,
+      common.unknown,
+      { option: "etas", value: [1.5, 1.2], named: "etas[0]", carried: 1.5 },
+      { option: "etas", value: [0.5, 0.9], named: "etas[1]", carried: 0.9 },
+      { option: "etas", value: 0.5 },
+      { option: "stepSizes", value: [-1, 50], named: "stepSizes[0]", carried: -1 },
+      { option: "stepSizes", value: [1e-3, 1e-6], named: "stepSizes[1]", carried: 1e-6 },
+      { option: "weightDecay", value: 1e-2, named: "options.weightDecay" }, // torch 1.13's Rprop has none
+    ],
+    goldens: ["rprop_closed", "rprop_default_open", "rprop_etas_stepsizes_open", "rprop_maximize_open", "rprop_rosenbrock"],
+  }),
+  info("ASGD", {
+    defaults: { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false },
+    configs: [
+      { desc: "default", options: {}, buffers: ["ax"], scalars: ["eta", "mu"] },
+      {
+        desc: "averaging from step 3, weight decay, maximize",
+        options: { t0: 1, weightDecay: 1e-3, maximize: true },
+        buffers: ["ax"],
+        scalars: ["eta", "mu"],
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.weightDecay,
+      common.maximize,
+      common.unknown,
+      { option: "lambd", value: -1e-4 },
+      { option: "alpha", value: Number.NaN },
+      { option: "t0", value: -1 },
+    ],
+    goldens: ["asgd_closed", "asgd_default_open", "asgd_rosenbrock", "asgd_t0_lambd_alpha_open", "asgd_wd_maximize_open"],
+  }),
+  info("Muon", {
+    matrices: true,
+    defaults: {
+      lr: 1e-3,
+      weightDecay: 0.1,
+      momentum: 0.95,
+      nesterov: true,
+      nsCoefficients: [3.4445, -4.775, 2.0315],
+      eps: 1e-7,
+      nsSteps: 5,
+      adjustLrFn: null,
+    },
+    configs: [
+      { desc: "default", options: {}, buffers: ["momentum_buffer"] },
+      {
+        desc: "match_rms_adamw, no nesterov, momentum 0.3",
+        options: { adjustLrFn: "match_rms_adamw", nesterov: false, momentum: 0.3, nsSteps: 3 },
+        buffers: ["momentum_buffer"],
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.weightDecay,
+      common.unknown,
+      { option: "momentum", value: -0.5 },
+      { option: "nesterov", value: 1 },
+      { option: "nsCoefficients", value: [3.4445, -4.775] },
+      { option: "nsCoefficients", value: [3.4445, Number.NaN, 2.0315], named: "nsCoefficients[1]", carried: Number.NaN },
+      { option: "eps", value: 0 },
+      { option: "nsSteps", value: 100 },
+      { option: "nsSteps", value: 1.5 },
+      { option: "adjustLrFn", value: "adamw" },
+      { option: "maximize", value: true, named: "options.maximize" },
+    ],
+    goldens: [
+      "muon_cubic_ns_original_closed",
+      "muon_default_tall_open",
+      "muon_match_rms_nonesterov_open",
+      "muon_momentum0_open",
+      "muon_tall_closed",
+      "muon_tiny_grads_eps_open",
+      "muon_wide_open",
+    ],
+  }),
+  // ---- Adafactor (torch 2.5)
+  info("Adafactor", {
+    defaults: { lr: 1e-2, beta2Decay: -0.8, eps: [null, 1e-3], d: 1, weightDecay: 0, maximize: false },
+    configs: [
+      { desc: "vectors: variance", options: {}, buffers: ["variance"] },
+      {
+        desc: "matrices: row_var, col_var; weight decay, maximize",
+        options: { weightDecay: 1e-2, maximize: true },
+        buffers: ["row_var", "col_var"],
+        rank: 2,
+        lengths: ([rows, cols]) => ({ row_var: rows!, col_var: cols! }),
+      },
+      {
+        desc: "batches of matrices (3-D): row_var, col_var per matrix; eps, d, beta2Decay",
+        options: { eps: [1e-6, 1e-2], d: 2, beta2Decay: -0.5, lr: 0.05 },
+        buffers: ["row_var", "col_var"],
+        rank: 3,
+        lengths: ([batch, rows, cols]) => ({ row_var: batch! * rows!, col_var: batch! * cols! }),
+      },
+    ],
+    errorInputs: [
+      common.lr,
+      common.weightDecay,
+      common.maximize,
+      common.unknown,
+      { option: "beta2Decay", value: 0.5 },
+      { option: "beta2Decay", value: Number.NaN },
+      { option: "d", value: 0 },
+      { option: "eps", value: [0, 1e-3], named: "eps[0]", carried: 0 },
+      { option: "eps", value: [null, -1e-3], named: "eps[1]", carried: -1e-3 },
+      { option: "eps", value: 1e-3 },
+      { option: "betas", value: [0.9, 0.999], named: "options.betas" },
+    ],
+    goldens: [
+      "adafactor_3d_wd_open",
+      "adafactor_eps_d_wd_closed",
+      "adafactor_matrix_open",
+      "adafactor_rosenbrock",
+      "adafactor_tiny_grads_maximize_open",
+      "adafactor_vector_open",
+    ],
+  }),
   info("SGDScheduleFree", {
     defaults: { lr: 1, momentum: 0.9, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2 },
     configs: [{ desc: "warm-up, r", options: { lr: 0.1, warmupSteps: 3, r: 0.5 }, buffers: SF }],
@@ -415,3 +553,9 @@ export function infoOf(name: string): OptimizerInfo {
   if (!found) throw new Error(`no registry entry for ${name}`);
   return found;
 }
+
+/**
+ * The number of dims the generic tests give the params of `info` under `config` (shaped by
+ * helpers/shapes.mjs shapeOf): the config's rank, else 2 for a matrices-only optimizer (Muon), else 1.
+ */
+export const rankOf = (info: OptimizerInfo, config?: Config): number => config?.rank ?? (info.matrices ? 2 : 1);

@@ -1,16 +1,10 @@
-import { ld, st, mul, madd } from "../simd";
+import { ld, st, mul, madd, sgn } from "../simd";
 
 // Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), one fused pass:
 //   g = sign*g                                   (-1 under maximize)
 //   u = sgn(b1*m + (1 - b1)*g)                   (sgn(0) = 0, as torch.sign)
 //   p = p - lr*(u + wd*p)
 //   m = b2*m + (1 - b2)*g
-
-/** sgn(a) lanewise: +-1 with a's sign bit, and a itself where a is +-0 or NaN. */
-@inline function sgn<T>(a: v128, zero: v128, one: v128, signBit: v128): v128 {
-  const nonzero = v128.or(v128.gt<T>(a, zero), v128.lt<T>(a, zero));
-  return v128.bitselect(v128.or(v128.and(a, signBit), one), a, nonzero);
-}
 
 @inline export function lionAt<T>(
   o: usize, p: usize, g: usize, m: usize,

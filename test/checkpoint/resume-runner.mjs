@@ -1,8 +1,11 @@
 // A small training run used by the resume tests, written once for both sides: resume.test.ts
 // runs it on the sources, resume-child.mjs on dist/ in a new process. `setup` builds params
-// (float32 and float64, a 1-element one, a frozen one), an optimizer with two groups, two
-// schedules, a PyTorch-style scheduler, the non-finite guard with clipping and a 3-micro-batch
-// gradient accumulator; `run` takes micro-steps [from, to). Everything is deterministic.
+// (float32 and float64, a 1-element one, a frozen one; of `spec.rank` dims, ../helpers/shapes.mjs),
+// an optimizer with two groups, two schedules, a PyTorch-style scheduler, the non-finite guard
+// with clipping and a 3-micro-batch gradient accumulator; `run` takes micro-steps [from, to).
+// Everything is deterministic.
+
+import { shapeOf } from "../helpers/shapes.mjs";
 
 /** Values in [-1, 1) from integers (no Math.random, no libm). */
 function hash(...xs) {
@@ -14,15 +17,17 @@ function hash(...xs) {
 export function setup(api, spec) {
   const make = (n, k, dtype, options = {}) => {
     const values = Array.from({ length: n }, (_, i) => hash(k, i));
-    return api.Param.from(values, { dtype, name: `p${k}`, ...options });
+    return api.Param.from(values, { dtype, name: `p${k}`, shape: shapeOf(n, spec.rank), ...options });
   };
   const params = [make(37, 0, "float32"), make(1, 1, "float32"), make(5, 2, "float32", { requiresGrad: false }), make(130, 3, "float64")];
   const Ctor = api[spec.kind];
-  const opt = new Ctor([{ params: params.slice(0, 3) }, { params: [params[3]], weightDecay: 1e-3 }], spec.options);
+  // the second group overrides and schedules weightDecay, or lr where there is none (Rprop)
+  const second = spec.weightDecay === false ? "lr" : "weightDecay";
+  const opt = new Ctor([{ params: params.slice(0, 3) }, { params: [params[3]], [second]: 1e-3 }], spec.options);
   const lr0 = opt.paramGroups[0].lr;
   const schedulers = [
     api.scheduleHyperparameter(opt, "lr", api.schedules.warmup(2, api.schedules.cosineDecay(lr0, 12, lr0 / 10)), { group: 0 }),
-    api.scheduleHyperparameter(opt, "weightDecay", api.schedules.linear(1e-3, 0, 10), { group: 1 }),
+    api.scheduleHyperparameter(opt, second, api.schedules.linear(1e-3, 0, 10), { group: 1 }),
     new api.ExponentialLR(opt, { gamma: 0.97 }),
   ];
   const guard = api.skipNonFinite(opt, { maxNorm: 0.5 });

@@ -11,16 +11,25 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { dispose, run, setup, snapshot } from "./resume-runner.mjs";
-import { CONFIGS } from "../registry.js";
+import { CONFIGS, rankOf } from "../registry.js";
 
 interface Spec {
   kind: string;
   options: Record<string, unknown>;
+  /** The params' number of dims (helpers/shapes.mjs shapeOf). */
+  rank: number;
+  /** false: the optimizer has no weightDecay (the runner's second group varies lr instead). */
+  weightDecay: boolean;
 }
 
 const OPTIMIZERS: [string, Spec][] = CONFIGS.map(({ info, config, title }) => [
   title,
-  { kind: info.name, options: { ...info.required, ...config.options } },
+  {
+    kind: info.name,
+    options: { ...info.required, ...config.options },
+    rank: rankOf(info, config),
+    weightDecay: "weightDecay" in info.defaults,
+  },
 ]);
 
 const N = 20; // micro-steps per half: 6 optimizer steps, then 2 of the next 3 micro-batches pending

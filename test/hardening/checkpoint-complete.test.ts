@@ -3,8 +3,19 @@
 // the configuration needs, finite where they must be; NaN, ±Infinity, -0 and typed arrays
 // survive JSON.parse(JSON.stringify(stateDict())) bit for bit.
 import { describe, expect, it } from "vitest";
-import { Adam, CheckpointError, LBFGS, NAdam, Param, ReduceLROnPlateau, SGD, StepLR, type StateValue } from "../../src/index.js";
-import { CONFIGS } from "../registry.js";
+import {
+  Adam,
+  CheckpointError,
+  LBFGS,
+  NAdam,
+  Param,
+  ReduceLROnPlateau,
+  SGD,
+  StepLR,
+  type StateValue,
+} from "../../src/index.js";
+import { CONFIGS, rankOf } from "../registry.js";
+import { shapeOf } from "../helpers/shapes.mjs";
 import { sameBytes } from "../helpers/snapshot.js";
 
 const json = (v: unknown): StateValue => JSON.parse(JSON.stringify(v)) as StateValue;
@@ -79,7 +90,10 @@ describe("a checkpoint that loads is whole", () => {
 describe("every reachable state round-trips through saveState/loadState and through JSON", () => {
   for (const { info, config, title } of CONFIGS) {
     it(title, () => {
-      const ps = [Param.from([0.5, -1, 2, 0]), Param.from([3, -0.25])];
+      const ps = [
+        Param.from([0.5, -1, 2, 0], { shape: shapeOf(4, rankOf(info, config)) }),
+        Param.from([3, -0.25], { shape: shapeOf(2, rankOf(info, config)) }),
+      ];
       const opt = info.make(ps, config.options);
       for (let t = 0; t < 3; t++) {
         ps.forEach((p, i) => p.grad.set(Array.from(p.data, (x, j) => Math.sin(x + j + i + t))));
@@ -88,7 +102,7 @@ describe("every reachable state round-trips through saveState/loadState and thro
       const bytes = opt.saveState();
       const text = JSON.stringify(opt.stateDict());
       const other = info.make(
-        ps.map((p) => Param.from(p.data)),
+        ps.map((p) => Param.from(p.data, { shape: p.shape })),
         config.options,
       );
       other.loadStateDict(JSON.parse(text) as StateValue);

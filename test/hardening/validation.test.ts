@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { InvalidOptionError, LBFGS, Param, SGD, StepLR } from "../../src/index.js";
-import { OPTIMIZERS } from "../registry.js";
+import { OPTIMIZERS, rankOf } from "../registry.js";
+import { shapeOf } from "../helpers/shapes.mjs";
 import { bytesOf, sameBytes } from "../helpers/snapshot.js";
 
 /** Runs `f`, expects a bad-argument error, and returns it after the common checks. */
@@ -135,7 +136,7 @@ describe("no route around the validated setters; every operation all-or-nothing"
 
   it("step(5), or a non-function closure, is a TypeError and steps nothing", () => {
     for (const info of OPTIMIZERS.filter((o) => !o.secondOrder)) {
-      const ps = [Param.from([1, 2, 3])];
+      const ps = [Param.from([1, 2, 3], { shape: shapeOf(3, rankOf(info)) })];
       ps[0]!.grad.set([0.1, 0.2, 0.3]);
       const opt = info.make(ps);
       const before = bytesOf(ps, opt);

@@ -13,16 +13,21 @@ export function scalar(lo: number, hi: number): fc.Arbitrary<number> {
  * often), values exact in the dtype, magnitudes from 1e-6 to 1e3, with some exact zeros.
  */
 export function arrays(dtype: DType, count: number, maxLength = 2000): fc.Arbitrary<{ n: number; cols: number[][] }> {
+  const value = valueOf(dtype);
+  const length = fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: maxLength }));
+  return length.chain((n) =>
+    fc.tuple(...Array.from({ length: count }, () => fc.array(value, { minLength: n, maxLength: n }))).map((cols) => ({ n, cols })),
+  );
+}
+
+/** A value exact in the dtype, magnitude 1e-6 to 1e3, either sign, sometimes exactly 0. */
+export function valueOf(dtype: DType): fc.Arbitrary<number> {
   const r = dtype === "float32" ? Math.fround : (x: number) => x;
-  const value = fc.oneof(
+  return fc.oneof(
     { weight: 1, arbitrary: fc.constant(0) },
     {
       weight: 8,
       arbitrary: fc.tuple(fc.double({ min: -6, max: 3, noNaN: true }), fc.boolean()).map(([e, neg]) => r((neg ? -1 : 1) * 10 ** e)),
     },
-  );
-  const length = fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: maxLength }));
-  return length.chain((n) =>
-    fc.tuple(...Array.from({ length: count }, () => fc.array(value, { minLength: n, maxLength: n }))).map((cols) => ({ n, cols })),
   );
 }

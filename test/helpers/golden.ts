@@ -18,6 +18,8 @@ export interface GoldenCase {
   regime: "open" | "closed";
   problem: null | { type: string; a?: number[]; b?: number[]; A?: number[][] };
   size: number;
+  /** Adafactor, Muon: the param's shape (arrays are flat, row-major). */
+  shape?: number[];
   steps: number;
   tolerance: Tolerance;
   initialParams: number[];

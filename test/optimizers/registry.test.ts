@@ -11,16 +11,20 @@ import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { heapStats, InvalidOptionError, Param } from "../../src/index.js";
 import { expectInvalidOption } from "../helpers/options.js";
+import { shapeOf } from "../helpers/shapes.mjs";
 import { bytesOf, sameBytes } from "../helpers/snapshot.js";
-import { CONFIGS, OPTIMIZERS, type OptimizerInfo } from "../registry.js";
+import { CONFIGS, OPTIMIZERS, rankOf, type OptimizerInfo } from "../registry.js";
 
-/** A float32 and a float64 param (second-order optimizers take one dtype: two float64). */
-const params = (o?: OptimizerInfo) => [
+/** A float32 and a float64 param (second-order optimizers take one dtype: two float64), of `rank` dims (default: the optimizer's, see rankOf). */
+const params = (o?: OptimizerInfo, rank = o ? rankOf(o) : 1) => [
   Param.from(
     Float32Array.from({ length: 19 }, (_, i) => Math.sin(i + 1)),
-    { dtype: o?.secondOrder ? "float64" : "float32" },
+    { dtype: o?.secondOrder ? "float64" : "float32", shape: shapeOf(19, rank) },
   ),
-  Param.from(Float64Array.from({ length: 5 }, (_, i) => Math.cos(i + 1))),
+  Param.from(
+    Float64Array.from({ length: 5 }, (_, i) => Math.cos(i + 1)),
+    { shape: shapeOf(5, rank) },
+  ),
 ];
 const fill = (ps: Param[], t: number) =>
   ps.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(3 * t + 5 * i + k))));
@@ -110,8 +114,8 @@ describe("registry: second-order optimizers", () => {
 describe("registry: a frozen param (requiresGrad = false) is untouched and gets no state (none stepped)", () => {
   for (const { info, config, title } of CONFIGS) {
     it(title, () => {
-      const ps = params();
-      const frozen = Param.from([1, 2, 3], { requiresGrad: false });
+      const ps = params(info, rankOf(info, config));
+      const frozen = Param.from([1, 2, 3], { requiresGrad: false, shape: shapeOf(3, rankOf(info, config)) });
       frozen.grad.set([1, 1, 1]);
       const opt = info.make([...ps, frozen], config.options);
       for (let t = 0; t < 3; t++) {
@@ -131,7 +135,7 @@ describe("registry: a frozen param (requiresGrad = false) is untouched and gets 
 describe("registry: after stepping, each param's state is exactly what its configuration needs", () => {
   for (const { info, config, title } of CONFIGS) {
     it(`${title}: ${config.buffers.join(", ") || "no buffers"}`, () => {
-      const ps = params();
+      const ps = params(info, rankOf(info, config));
       const opt = info.make(ps, config.options);
       for (let t = 0; t < 3; t++) {
         fill(ps, t);
@@ -141,7 +145,7 @@ describe("registry: after stepping, each param's state is exactly what its confi
         const s = opt.state.get(p);
         expect([...(s?.buffers.keys() ?? [])].sort()).toEqual([...config.buffers].sort());
         expect(Object.keys(s?.scalars ?? {}).sort()).toEqual([...(config.scalars ?? [])].sort());
-        for (const b of s?.buffers.values() ?? []) expect(b.view.length).toBe(p.size);
+        for (const [name, b] of s?.buffers ?? []) expect(b.view.length, name).toBe(config.lengths?.(p.shape)[name] ?? p.size);
       }
       expect(Object.keys(opt.groupState.get(opt.paramGroups[0]!) ?? {}).sort()).toEqual([...(info.groupScalars ?? [])].sort());
       opt.dispose();

@@ -7,16 +7,26 @@ import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { NonFiniteGradientError, Param, skipNonFinite } from "../../src/index.js";
 import { bytesOf, sameBytes as same } from "../helpers/snapshot.js";
-import { CONFIGS, infoOf, type OptimizerInfo } from "../registry.js";
+import { shapeOf } from "../helpers/shapes.mjs";
+import { CONFIGS, infoOf, rankOf, type OptimizerInfo } from "../registry.js";
 
 type Opt = api.Optimizer<object>;
 
-function make(info: OptimizerInfo | string, options: Record<string, unknown>) {
+/** Two params (float32 and float64) of `rank` dims (default: the optimizer's, see rankOf) and an optimizer over them. */
+function make(info: OptimizerInfo | string, options: Record<string, unknown>, rank?: number) {
+  const o = typeof info === "string" ? infoOf(info) : info;
+  rank ??= rankOf(o);
   const params = [
-    Param.from(Float32Array.from({ length: 33 }, (_, i) => Math.sin(i))),
-    Param.from(Float64Array.from({ length: 9 }, (_, i) => Math.cos(i))),
+    Param.from(
+      Float32Array.from({ length: 33 }, (_, i) => Math.sin(i)),
+      { shape: shapeOf(33, rank) },
+    ),
+    Param.from(
+      Float64Array.from({ length: 9 }, (_, i) => Math.cos(i)),
+      { shape: shapeOf(9, rank) },
+    ),
   ];
-  const opt = (typeof info === "string" ? infoOf(info) : info).make(params, options);
+  const opt = o.make(params, options);
   const fill = (t: number) => params.forEach((p, k) => p.grad.set(Array.from({ length: p.size }, (_, i) => Math.sin(t * 7 + i * 3 + k))));
   return { params, opt, fill };
 }
@@ -25,7 +35,7 @@ describe("skipNonFinite", () => {
   for (const { info, config, title } of CONFIGS) {
     for (const maxNorm of [undefined, 0.5]) {
       it(`${title}${maxNorm ? " with clipping" : ""}: NaN / +-Infinity in either dtype skips, byte for byte`, () => {
-        const { params, opt, fill } = make(info, config.options);
+        const { params, opt, fill } = make(info, config.options, rankOf(info, config));
         const guard = skipNonFinite(opt, maxNorm === undefined ? {} : { maxNorm });
         for (let t = 0; t < 3; t++) {
           fill(t);
@@ -69,8 +79,8 @@ describe("skipNonFinite", () => {
 
   it("with finite gradients, clips and steps exactly as clipGradNorm + step()", () => {
     for (const { info, config, title: name } of CONFIGS) {
-      const a = make(info, config.options),
-        b = make(info, config.options);
+      const a = make(info, config.options, rankOf(info, config)),
+        b = make(info, config.options, rankOf(info, config));
       const guard = skipNonFinite(a.opt, { maxNorm: 0.3, normType: 2 });
       for (let t = 0; t < 4; t++) {
         a.fill(t);
