@@ -3,17 +3,7 @@
 // the configuration needs, finite where they must be; NaN, ±Infinity, -0 and typed arrays
 // survive JSON.parse(JSON.stringify(stateDict())) bit for bit.
 import { describe, expect, it } from "vitest";
-import {
-  Adam,
-  CheckpointError,
-  LBFGS,
-  NAdam,
-  Param,
-  ReduceLROnPlateau,
-  SGD,
-  StepLR,
-  type StateValue,
-} from "../../src/index.js";
+import { Adam, CheckpointError, LBFGS, NAdam, Param, ReduceLROnPlateau, SGD, StepLR, type StateValue } from "../../src/index.js";
 import { CONFIGS, rankOf } from "../registry.js";
 import { shapeOf } from "../helpers/shapes.mjs";
 import { sameBytes } from "../helpers/snapshot.js";
