@@ -237,7 +237,7 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
 
   /** A stepped param's checkpointed state: exactly the buffers its options need, and the rule's scalars. */
   protected override expectedState(p: Param, options: O): ExpectedState {
-    const buffers = this.stateBuffers({ ...options, params: [] } as ParamGroup<O>, p).map(nameOf);
+    const buffers = this.stateBuffers({ ...options, params: [] }, p).map(nameOf);
     return { buffers, scalars: Object.fromEntries(this.stateScalars().map((k) => [k, true])), allScalars: true };
   }
 
