@@ -88,11 +88,14 @@ try {
   if (!files.includes("dist/index.js") || !files.includes("dist/index.d.ts"))
     throw new Error("the tarball has no dist/index.js or dist/index.d.ts");
   const demo = files.filter((f) => /(^|\/)demo(\/|\.)/.test(f));
-  if (demo.length > 0) console.warn(`warning: the tarball ships demo code: ${demo.join(", ")}`); // TODO(integrator): an error once the demo has moved out
+  if (demo.length > 0) throw new Error(`the tarball ships demo code: ${demo.join(", ")}`);
 
   // everything package.json points at, and every module the packed JavaScript imports, is packed
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const exportTargets = [...JSON.stringify(pkg.exports ?? {}).matchAll(/"(\.\/[^"]+)"/g)].map((m) => m[1]);
+  // the files the exports map points at (its values; its keys are subpaths such as "./unsafe")
+  /** @type {(v: unknown) => string[]} */
+  const targetsOf = (v) => (typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(targetsOf) : []);
+  const exportTargets = targetsOf(pkg.exports ?? {});
   const pointed = [pkg.main, pkg.types, ...Object.values(pkg.bin ?? {}), ...exportTargets]
     .filter((x) => typeof x === "string")
     .map((x) => posix.normalize(x));
