@@ -2,7 +2,7 @@
 // validated, mutable hyperparameters, per-param and per-group state, attachments, and the
 // checkpoint entry points. How a step is taken is the subclass's: FirstOrderOptimizer
 // (first-order.ts) runs one kernel per param; LBFGS and Newton run their own iterations.
-import { CheckpointError, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
+import { CheckpointError, kindOf, type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
 import { ContentKind, decodeState, encodeState } from "./checkpoint/codec.js";
 import { fromJSONForm } from "./checkpoint/json.js";
 import { InvalidOptionError, StateError } from "./errors.js";
@@ -107,7 +107,7 @@ export abstract class Optimizer<O extends object> {
 
   /** The name in checkpoints: the class's static `kind` (e.g. "Adam"). */
   get kind(): string {
-    return (this.constructor as unknown as { readonly kind: string }).kind;
+    return kindOf(this);
   }
 
   /**
