@@ -13,6 +13,9 @@ import * as after from "../dist/index.js";
 const ROUNDS = Number(arg("--rounds", "3"));
 const BEFORE_DIR = arg("--before", null);
 const before = BEFORE_DIR ? await import(`${BEFORE_DIR}/dist/index.js`) : null;
+// every variant on one thread (the library's default splits large runs across all cores)
+after.setNumThreads(1);
+before?.setNumThreads?.(1);
 const LR = 1e-3,
   B1 = 0.9,
   B2 = 0.999,

@@ -277,8 +277,10 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
       if (plan.groups[i] !== group) return false;
       const specs = plan.specs[i]!;
       const runs = plan.runs[i]!;
-      for (let r = 0; r < runs.length; r++)
-        for (const p of runs[r]!.params) if (!sameSpecs(specs[r]!, this.stateBuffers(group, p))) return false;
+      // the params of a run were planned with one spec list, and stateBuffers() depends on the
+      // group's options and the param's shape, which never changes: the first param speaks for
+      // its run (so this check costs one call per run, not per param)
+      for (let r = 0; r < runs.length; r++) if (!sameSpecs(specs[r]!, this.stateBuffers(group, runs[r]!.params[0]!))) return false;
     }
     return true;
   }
