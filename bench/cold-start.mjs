@@ -58,10 +58,12 @@ const param = new Param(n), p = param.data, g = param.grad;
 ${FILL}
 new Adam([param], { lr: 1e-3 }).step();
 ${REPORT}`;
-const PARTS = `import { readFileSync } from "node:fs";
-// in the bundle, or (an unbundled tsc build) in runtime/wasm-binary.js beside the entry
-const find = (file) => /["'\\x60](AGFzbQ[A-Za-z0-9+/=]+)["'\\x60]/.exec(readFileSync(new URL(file, ${JSON.stringify(entryUrl)}), "utf8"))?.[1];
-const b64 = find("./index.js") ?? find("./runtime/wasm-binary.js");
+const PARTS = `import { readdirSync, readFileSync } from "node:fs";
+// in one of the bundle's chunks beside the entry, or (an unbundled tsc build) in runtime/wasm-binary.js
+const dir = new URL(".", ${JSON.stringify(entryUrl)});
+const find = (file) => /["'\\x60](AGFzbQ[A-Za-z0-9+/=]+)["'\\x60]/.exec(readFileSync(new URL(file, dir), "utf8"))?.[1];
+const files = [...readdirSync(dir).filter((f) => f.endsWith(".js")), "runtime/wasm-binary.js"];
+const b64 = files.map((f) => { try { return find(f); } catch { return undefined; } }).find(Boolean);
 if (!b64) throw new Error("no embedded wasm (base64) in ${entry}");
 const t0 = performance.now();
 const bytes = Buffer.from(b64, "base64");
