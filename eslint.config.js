@@ -68,6 +68,11 @@ export default tseslint.config(
     },
   },
   {
+    // Pages' scripts (the playground, the browser tests' page) run in a browser, not in Node.
+    files: ["playground/**/*.js", "test/browser/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // src/runtime/ is the bottom layer: values only from src/errors.ts (import-x's zones cannot
     // exempt type-only imports, hence this rule rather than a zone).
     files: ["src/runtime/**/*.ts"],
