@@ -87,14 +87,12 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("in headless
       output: { dir: join(scratch, "page"), format: "esm", entryFileNames: "golden-page.js" },
       logLevel: "silent",
     });
-    // the playground imports the demo's compiled modules (demo/dist)
-    const demo = spawnSync(
-      process.execPath,
-      [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "demo", "tsconfig.json")],
-      {
-        encoding: "utf8",
-      },
-    );
+    // the playground imports the demo's compiled modules: compiled here into the scratch folder (test/cli.test.ts
+    // compiles demo/dist at the same time, and the demo it runs must not read a file being written)
+    const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+    const demo = spawnSync(process.execPath, [tsc, "-p", join(root, "demo", "tsconfig.json"), "--outDir", join(scratch, "demo")], {
+      encoding: "utf8",
+    });
     expect(demo.stdout + demo.stderr).toBe("");
     context = await chromium.launchPersistentContext(join(scratch, "profile"), {
       executablePath: CHROMIUM,
@@ -128,6 +126,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("in headless
   }
 
   const cases = GOLDENS.map(([folder, id]) => loadCase(folder, id));
+  const playgroundMounts = { ...PLAYGROUND_MOUNTS, "/demo/": join(scratch, "demo") };
   const goldenMounts = { "/": import.meta.dirname, "/dist/": join(root, "dist"), "/page/": join(scratch, "page") };
 
   for (const isolated of [true, false]) {
@@ -199,7 +198,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("in headless
   });
 
   it("the playground animates its race; the finished picture is docs/playground.png", async () => {
-    const { page, errors, close } = await open(PLAYGROUND_MOUNTS, "?surface=beale", true);
+    const { page, errors, close } = await open(playgroundMounts, "?surface=beale", true);
     await page.waitForSelector("body[data-state=running]");
     const early = await page.locator("#paths").screenshot();
     await page.waitForSelector("body[data-state=done]", { timeout: 30_000 });
@@ -217,7 +216,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("in headless
   });
 
   it("the playground without cross-origin isolation: every racer on every surface, as the demo's race in Node", async () => {
-    const { page, errors, close } = await open(PLAYGROUND_MOUNTS, "", false);
+    const { page, errors, close } = await open(playgroundMounts, "", false);
     for (const box of await page.locator("#racers input").all()) await box.check();
     const inPage: Record<string, Outcome[]> = {};
     for (const s of SURFACES) {
