@@ -231,10 +231,17 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("in headless
         })),
       );
     }
+    // the sliders re-run the race (on Rosenbrock, the last surface): lr 1 sends SGD away; the momentum racer takes the slider's value
+    await page.locator("#lr").fill("0");
+    await page.locator("#momentum").fill("0.5");
+    await page.waitForFunction(() => document.querySelector('#legend li[data-racer="Momentum 0.5"]') !== null);
+    const sgd = await page.locator('#legend li[data-racer="SGD"]').evaluate((li) => [li.dataset.diverged, li.textContent]);
     const status = await page.textContent("#status");
     await close();
     expect(errors).toEqual([]);
     expect(status).toContain("crossOriginIsolated: false, unshared wasm memory");
+    expect(sgd[0]).toBe("true");
+    expect(sgd[1]).toMatch(/DIVERGED at step \d+/);
     for (const s of SURFACES) {
       const inNode = race(s, RACERS, s.steps);
       const got = inPage[s.id]!;
