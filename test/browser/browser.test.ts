@@ -213,7 +213,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("in headless
     expect(status).toContain("crossOriginIsolated: true, shared wasm memory");
     expect(legend).toBe(9); // the racers ticked by default
     expect(readFileSync(out).subarray(1, 4).toString()).toBe("PNG");
-  });
+  }, 120_000); // a page animating for 6 s, on a busy machine
 
   it("the playground without cross-origin isolation: every racer on every surface, as the demo's race in Node", async () => {
     const { page, errors, close } = await open(playgroundMounts, "", false);
@@ -261,5 +261,5 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("in headless
         expect(Math.abs(o.final - t.final), `${s.id}: ${o.name}: final f`).toBeLessThanOrEqual(1e-3 * Math.abs(t.final));
       });
     }
-  });
+  }, 120_000); // 4 surfaces x 12 racers in the page and in Node: 10 s idle, 30 s with the machine loaded
 });
