@@ -40,17 +40,21 @@ for (const r of RACERS) {
 
 /** The sliders whose position is log10 of the value (the learning rates, one per kind of step of the demo's Tuning). */
 const LOG_SLIDERS = ["lr", "momentumLr", "stepSize"];
-const value = (id) => (LOG_SLIDERS.includes(id) ? 10 ** Number($(id).value) : Number($(id).value));
+/** The learning rates in use: the surface's own tuning (exactly) until a slider moves. */
+let rates;
+const value = (id) => (LOG_SLIDERS.includes(id) ? rates[id] : Number($(id).value));
 const show = (id) => {
   const v = value(id);
   document.querySelector(`output[for=${id}]`).value = LOG_SLIDERS.includes(id) ? v.toPrecision(2) : String(v);
 };
 /** Puts the learning-rate sliders at the surface's own tuning (the demo's step sizes). */
 function tuneFor(surface) {
-  for (const id of LOG_SLIDERS) $(id).value = String(Math.log10(surface.tuning[id]));
+  rates = { ...surface.tuning };
+  for (const id of LOG_SLIDERS) $(id).value = String(Math.log10(rates[id]));
 }
 for (const id of [...LOG_SLIDERS, "momentum", "beta1", "beta2"]) {
   $(id).addEventListener("input", () => {
+    if (LOG_SLIDERS.includes(id)) rates[id] = 10 ** Number($(id).value);
     show(id);
     rerun();
   });
@@ -86,7 +90,7 @@ let started = performance.now();
 
 function compute() {
   surface = currentSurface();
-  const tuned = { ...surface, tuning: { lr: value("lr"), momentumLr: value("momentumLr"), stepSize: value("stepSize") } };
+  const tuned = { ...surface, tuning: { ...rates } };
   const t0 = performance.now();
   runs = race(tuned, racers(), surface.steps);
   raceMs = performance.now() - t0;
