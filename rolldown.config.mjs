@@ -32,7 +32,8 @@ const main = defineConfig({
 // the script imports. So here src/runtime/wasm-source.ts (the base64) is swapped for
 // wasm-source.edge.ts, whose `import ... from "./wasm-optim.wasm"` stays an import of the file
 // beside dist/edge.js, and that file is emitted: build/optim.wasm as is (it imports a shared
-// memory; workerd has SharedArrayBuffer). One file, no chunks shared with the main build.
+// memory; workerd has SharedArrayBuffer). Nothing is shared with the main build (its own chunks
+// if it ever has any, named apart).
 const EDGE_WASM = "wasm-optim.wasm";
 const edge = defineConfig({
   input: { edge: "src/index.ts" },
@@ -52,7 +53,7 @@ const edge = defineConfig({
       },
     },
   ],
-  output: { dir: "dist", format: "esm", entryFileNames: "[name].js", comments: false },
+  output: { dir: "dist", format: "esm", entryFileNames: "[name].js", chunkFileNames: "edge-[name]-[hash].js", comments: false },
 });
 
 export default [main, edge];

@@ -160,16 +160,17 @@ function pendingExports(): WasmExports {
 
 if (wasmSource instanceof WebAssembly.Module) instantiate(wasmSource);
 else {
+  const bytes = binary(wasmSource);
   let module: WebAssembly.Module | null = null;
   try {
-    module = new WebAssembly.Module(binary(wasmSource));
+    module = new WebAssembly.Module(bytes);
   } catch {
     // refused on this thread (a browser's main thread, for a module this size): compiled asynchronously
   }
   if (module) instantiate(module);
   else {
     wasmExports = pendingExports();
-    compiling = WebAssembly.compile(binary(wasmSource))
+    compiling = WebAssembly.compile(bytes)
       .then(instantiate)
       .catch((error: unknown) => {
         failure = { error };
@@ -187,6 +188,13 @@ else {
  *
  * @returns a promise that resolves once the module's exports can be called
  * @throws (rejects with) the compilation's or instantiation's error, when the module cannot be made
+ *
+ * @example
+ * ```ts
+ * import { ready, Param } from "wasm-optim";
+ * await ready(); // in Node: resolved already
+ * console.log(Param.from(new Float32Array([1, 2, 3])).size); // → 3
+ * ```
  */
 export async function ready(): Promise<void> {
   await compiling;
