@@ -6,9 +6,11 @@
 // dynamic `import()` (e.g. the worker-thread pool, src/runtime/threads.ts) becomes its own chunk,
 // loaded when first used; a worker's script, which is started by URL
 // (`new Worker(new URL("./name.js", import.meta.url))`), is listed in `input` below under that name.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "rolldown";
 
-export default defineConfig({
+const main = defineConfig({
   input: { index: "src/index.ts", unsafe: "src/unsafe.ts" },
   // Node built-ins (worker_threads for the thread pool) are imported, never bundled.
   external: [/^node:/],
@@ -24,3 +26,34 @@ export default defineConfig({
     comments: false,
   },
 });
+
+// The edge build: dist/edge.js, the package's "workerd" and "edge-light" export. Edge runtimes
+// (Cloudflare Workers) refuse to compile wasm from bytes at run time; they compile a `.wasm` file
+// the script imports. So here src/runtime/wasm-source.ts (the base64) is swapped for
+// wasm-source.edge.ts, whose `import ... from "./wasm-optim.wasm"` stays an import of the file
+// beside dist/edge.js, and that file is emitted: build/optim.wasm as is (it imports a shared
+// memory; workerd has SharedArrayBuffer). Nothing is shared with the main build (its own chunks
+// if it ever has any, named apart).
+const EDGE_WASM = "wasm-optim.wasm";
+const edge = defineConfig({
+  input: { edge: "src/index.ts" },
+  external: [/^node:/],
+  platform: "neutral",
+  plugins: [
+    {
+      name: "wasm-optim-edge",
+      resolveId(source, importer) {
+        if (source === "./wasm-source.js" && importer?.endsWith("memory.ts"))
+          return fileURLToPath(new URL("src/runtime/wasm-source.edge.ts", import.meta.url));
+        if (source === `./${EDGE_WASM}`) return { id: `./${EDGE_WASM}`, external: true };
+        return null;
+      },
+      generateBundle() {
+        this.emitFile({ type: "asset", fileName: EDGE_WASM, source: readFileSync(new URL("build/optim.wasm", import.meta.url)) });
+      },
+    },
+  ],
+  output: { dir: "dist", format: "esm", entryFileNames: "[name].js", chunkFileNames: "edge-[name]-[hash].js", comments: false },
+});
+
+export default [main, edge];

@@ -5,7 +5,8 @@
 //    package.json points at and every chunk its JavaScript imports, and its entry must import no
 //    Node built-in (it runs in browsers too). Installed into an empty project in a temporary
 //    folder, "wasm-optim" is imported there, both as ESM and through require(), for one Adam step
-//    (require() of an ES module fails on a top-level await, and must print no warning).
+//    (require() of an ES module fails on a top-level await, and must print no warning). The edge
+//    build (dist/edge.js and the dist/wasm-optim.wasm it imports) must be packed too.
 // 2. A fresh `git clone` of this repository's HEAD (committed work only: no dist/, no
 //    node_modules), installed as a folder into another empty project (`npm install
 //    /path/to/clone`: `prepare` builds it), then imported the same way. Skipped with --no-clone, or when this is not a git checkout.
@@ -87,6 +88,11 @@ try {
   console.log(`${info.filename}: ${files.length} files`);
   if (!files.includes("dist/index.js") || !files.includes("dist/index.d.ts"))
     throw new Error("the tarball has no dist/index.js or dist/index.d.ts");
+  // the edge build (the "workerd" / "edge-light" export) imports its wasm module as a file
+  if (!files.includes("dist/edge.js") || !files.includes("dist/wasm-optim.wasm"))
+    throw new Error("the tarball has no dist/edge.js or dist/wasm-optim.wasm (the edge build)");
+  if (!readFileSync(join(root, "dist/edge.js"), "utf8").includes(`from "./wasm-optim.wasm"`))
+    throw new Error("dist/edge.js does not import ./wasm-optim.wasm");
   const demo = files.filter((f) => /(^|\/)demo(\/|\.)/.test(f));
   if (demo.length > 0) throw new Error(`the tarball ships demo code: ${demo.join(", ")}`);
 

@@ -19,7 +19,7 @@ export {
   type InvalidOptionErrorConstructor,
 } from "./errors.js";
 export { heapStats } from "./runtime/allocator.js";
-export { memory, sharedMemory, wasmModule } from "./runtime/memory.js";
+export { memory, sharedMemory, wasmModule, ready } from "./runtime/memory.js";
 export { setNumThreads, getNumThreads } from "./runtime/threads.js";
 export { SGD, type SGDOptions } from "./optimizers/sgd.js";
 export { Adagrad, type AdagradOptions } from "./optimizers/adagrad.js";

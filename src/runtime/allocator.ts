@@ -17,10 +17,14 @@ const live = new Map<number, number>(); // start -> size
 const roundUp = (n: number) => Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
 
 // below the heap base: the module's static data (Math tables); byte 0..63 reserved in any
-// case, so that no block starts at address 0
-const heapBase = roundUp(wasmExports.heapBase());
-let top = heapBase;
-let highWater = heapBase; // memory at and above this address has never been handed out (still zero)
+// case, so that no block starts at address 0. Asked for by the first allocation, not at import
+// (where the module may still be compiling: ready() in ./memory.ts); -1 until then.
+let top = -1;
+let highWater = -1; // memory at and above this address has never been handed out (still zero)
+function heapTop(): number {
+  if (top < 0) top = highWater = roundUp(wasmExports.heapBase());
+  return top;
+}
 
 /** A zero-filled block of at least `bytes` bytes, 64-byte aligned. Returns its address. */
 export function allocate(bytes: number): number {
@@ -38,7 +42,7 @@ export function allocate(bytes: number): number {
     live.set(start, size);
     return start;
   }
-  ensureBytes(top + size); // throws OutOfMemoryError past 4 GiB; fresh pages are zero
+  ensureBytes(heapTop() + size); // throws OutOfMemoryError past 4 GiB; fresh pages are zero
   const start = top;
   top += size;
   if (start < highWater) new Uint8Array(memory.buffer, start, Math.min(top, highWater) - start).fill(0);
@@ -123,5 +127,5 @@ export function heapStats(): {
 } {
   let liveBytes = 0;
   for (const s of live.values()) liveBytes += s;
-  return { liveBytes, liveBlocks: live.size, freeBlocks: free.length, top };
+  return { liveBytes, liveBlocks: live.size, freeBlocks: free.length, top: heapTop() };
 }

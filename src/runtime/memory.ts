@@ -3,23 +3,20 @@
 // shared memory is unavailable (a page without cross-origin isolation) the same kernels are
 // instantiated over an ordinary memory, and Param re-creates its views after growth. The package
 // embeds one binary (importing a shared memory); the unshared variant is derived from it here.
-import { WASM_BASE64 } from "./wasm-binary.js";
-import { OutOfMemoryError } from "../errors.js";
-import type { WasmExports } from "./kernels.generated.js";
+//
+// The module is compiled and instantiated synchronously at import (Node, Deno, Bun, workers; in
+// the edge build the host has compiled it already). Where synchronous compilation is refused (a
+// browser's main thread limits it to small modules), importing still succeeds: the module is
+// compiled asynchronously, `ready()` resolves when it is instantiated, and until then each
+// export is a stand-in that throws a StateError saying to `await ready()`.
+import { wasmSource } from "./wasm-source.js";
+import { OutOfMemoryError, StateError } from "../errors.js";
+import { kernelTable, plainExports, type WasmExports } from "./kernels.generated.js";
 
 export const PAGE_BYTES = 65536;
 /** wasm32: 65536 pages of 64 KiB = 4 GiB. */
 export const MAX_PAGES = 65536;
 export const MAX_BYTES = PAGE_BYTES * MAX_PAGES;
-
-function decode(b64: string): Uint8Array {
-  const B = (globalThis as { Buffer?: { from(s: string, e: string): Uint8Array } }).Buffer;
-  if (B) return B.from(b64, "base64");
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 /** The limits flag bit that marks a memory as shared (WebAssembly threads proposal, `limits`). */
 const SHARED_LIMITS = 0x02;
@@ -111,16 +108,98 @@ const created = createMemory();
 export const memory = created.memory;
 /** true when views never detach (shared memory). */
 export const sharedMemory = created.shared;
-/** The compiled module; with the shared memory it can start a second instance in a worker. */
-export const wasmModule = compile();
-function compile(): WebAssembly.Module {
-  const binary = decode(WASM_BASE64);
-  return new WebAssembly.Module((sharedMemory ? binary : unshareMemoryImport(binary)) as BufferSource);
-}
-const instance = new WebAssembly.Instance(wasmModule, { env: { memory } });
+/**
+ * The compiled module; with the shared memory it can start a second instance in a worker. Where
+ * synchronous compilation was refused, it is set when {@link ready} resolves.
+ */
+export let wasmModule: WebAssembly.Module;
+/**
+ * The module's exports, each with the signature declared in assembly/kernels.mjs. Until
+ * {@link ready} resolves where synchronous compilation was refused: stand-ins that call the real
+ * export once there is one, and until then throw a StateError.
+ */
+export let wasmExports: WasmExports;
 
-/** The module's exports, each with the signature declared in assembly/kernels.mjs. */
-export const wasmExports = instance.exports as unknown as WasmExports;
+/** The instance's exports by name, once there is an instance (the stand-ins call these). */
+let instanceExports: Readonly<Record<string, ((...args: number[]) => unknown) | undefined>> | null = null;
+
+function instantiate(module: WebAssembly.Module): void {
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  wasmModule = module;
+  wasmExports = exports as unknown as WasmExports;
+  instanceExports = exports as unknown as typeof instanceExports;
+}
+
+function binary(bytes: Uint8Array): BufferSource {
+  return (sharedMemory ? bytes : unshareMemoryImport(bytes)) as BufferSource;
+}
+
+/** Settles when the asynchronous compilation has (never rejects); null where it was synchronous. */
+let compiling: Promise<void> | null = null;
+/** Why the asynchronous compilation or instantiation failed, once it has. */
+let failure: { error: unknown } | null = null;
+
+/** Stand-ins for the exports while the module compiles: each calls the real export once there is one. */
+function pendingExports(): WasmExports {
+  const names = [...Object.keys(kernelTable).flatMap((k) => [`${k}_f32`, `${k}_f64`]), ...Object.keys(plainExports)];
+  const forward = (name: string) =>
+    function (...args: number[]): unknown {
+      const real = instanceExports?.[name];
+      if (real) return real(...args);
+      throw new StateError(
+        failure !== null
+          ? `wasm-optim: the WebAssembly module could not be compiled: ${String(failure.error)}`
+          : instanceExports !== null
+            ? `wasm-optim: the WebAssembly module has no export named ${name} (build out of date?)`
+            : `wasm-optim: the WebAssembly module is still compiling (this runtime refused to compile it synchronously): ` +
+              `call \`await ready()\` before making params or optimizers (${name} was called)`,
+      );
+    };
+  return Object.fromEntries(names.map((name) => [name, forward(name)])) as unknown as WasmExports;
+}
+
+if (wasmSource instanceof WebAssembly.Module) instantiate(wasmSource);
+else {
+  const bytes = binary(wasmSource);
+  let module: WebAssembly.Module | null = null;
+  try {
+    module = new WebAssembly.Module(bytes);
+  } catch {
+    // refused on this thread (a browser's main thread, for a module this size): compiled asynchronously
+  }
+  if (module) instantiate(module);
+  else {
+    wasmExports = pendingExports();
+    compiling = WebAssembly.compile(bytes)
+      .then(instantiate)
+      .catch((error: unknown) => {
+        failure = { error };
+      });
+  }
+}
+
+/**
+ * Resolves when the WebAssembly module is compiled and instantiated. Importing the package
+ * compiles it synchronously wherever the runtime allows it (Node, Deno, Bun, web workers; the
+ * edge build's host compiles it before the import), and then this resolves at once. A browser's
+ * main thread may refuse to compile a module of this size (~94 KB) synchronously: then it is
+ * compiled in the background, and making a Param or an optimizer (anything that calls into the
+ * module) throws a StateError until this has resolved.
+ *
+ * @returns a promise that resolves once the module's exports can be called
+ * @throws (rejects with) the compilation's or instantiation's error, when the module cannot be made
+ *
+ * @example
+ * ```ts
+ * import { ready, Param } from "wasm-optim";
+ * await ready(); // in Node: resolved already
+ * console.log(Param.from(new Float32Array([1, 2, 3])).size); // → 3
+ * ```
+ */
+export async function ready(): Promise<void> {
+  await compiling;
+  if (failure !== null) throw failure.error;
+}
 
 /** Grows the memory so that `bytes` bytes are addressable. */
 export function ensureBytes(bytes: number): void {
