@@ -2,7 +2,7 @@
 // buffers in wasm memory (oldest first; a dropped pair's buffers are reused, so the steady
 // state allocates nothing), and the two-loop recursion over them, one fused SIMD pass per
 // history vector.
-import { WasmBuffer, type DType } from "../param.js";
+import { WasmBuffer, type DType, type FloatArray } from "../param.js";
 import { vectorKernels } from "../vector.js";
 
 export interface Pair {
@@ -14,28 +14,92 @@ export interface Pair {
   ro: number;
 }
 
-export class History {
-  readonly #pairs: Pair[] = [];
-  readonly #pool: WasmBuffer[] = [];
-  #al = new Float64Array(8);
+/**
+ * The vectors of one run or one optimizer: every buffer it hands out stays its own until
+ * dispose(), which frees each exactly once, wherever the caller left it. A failure half-way
+ * (out of memory while growing a history, say) therefore leaks nothing and frees nothing twice:
+ * the caller's cleanup is one dispose() in a `finally`.
+ */
+export class BufferPool<A extends FloatArray = FloatArray> {
+  readonly #owned = new Set<WasmBuffer<A>>();
+  readonly #free: WasmBuffer<A>[] = [];
 
   constructor(
     readonly dtype: DType,
     readonly n: number,
   ) {}
 
+  /** A buffer of n elements: a recycled one when there is one, else a new zero-filled one. */
+  take(): WasmBuffer<A> {
+    const b = this.#free.pop() ?? new WasmBuffer<A>(this.dtype, this.n);
+    this.#owned.add(b);
+    return b;
+  }
+
+  /** `count` buffers, all or none (on failure the ones taken go back). */
+  takeMany(count: number): WasmBuffer<A>[] {
+    const out: WasmBuffer<A>[] = [];
+    try {
+      while (out.length < count) out.push(this.take());
+    } catch (e) {
+      for (const b of out) this.give(b);
+      throw e;
+    }
+    return out;
+  }
+
+  /** Puts a buffer of this pool back for reuse. */
+  give(b: WasmBuffer<A>): void {
+    this.#free.push(b);
+  }
+
+  /** Makes a buffer allocated elsewhere (n elements, this dtype) this pool's. */
+  adopt(b: WasmBuffer<A>): void {
+    this.#owned.add(b);
+  }
+
+  /** Frees one buffer of this pool now. */
+  discard(b: WasmBuffer<A>): void {
+    if (this.#owned.delete(b)) b.free();
+  }
+
+  /** Frees every buffer this pool handed out or adopted, once. */
+  dispose(): void {
+    for (const b of this.#owned) b.free();
+    this.#owned.clear();
+    this.#free.length = 0;
+  }
+}
+
+export class History {
+  readonly #pairs: Pair[] = [];
+  readonly #buffers: BufferPool;
+  #al = new Float64Array(8);
+
+  constructor(
+    readonly dtype: DType,
+    readonly n: number,
+  ) {
+    this.#buffers = new BufferPool(dtype, n);
+  }
+
   get length(): number {
     return this.#pairs.length;
   }
 
-  /** A free buffer of n elements (a recycled one when there is one). */
+  /** A free buffer of n elements (a recycled one when there is one); the history keeps owning it. */
   take(): WasmBuffer {
-    return this.#pool.pop() ?? new WasmBuffer(this.dtype, this.n);
+    return this.#buffers.take();
+  }
+
+  /** `count` free buffers, all or none. */
+  takeMany(count: number): WasmBuffer[] {
+    return this.#buffers.takeMany(count);
   }
 
   /** Returns a buffer obtained from take() (or from push) to the pool. */
   give(b: WasmBuffer): void {
-    this.#pool.push(b);
+    this.#buffers.give(b);
   }
 
   /**
@@ -45,7 +109,8 @@ export class History {
   push(s: WasmBuffer, y: WasmBuffer, ys: number, sigma: number, capacity: number): void {
     while (this.#pairs.length >= capacity) {
       const old = this.#pairs.shift()!;
-      this.#pool.push(old.s, old.y);
+      this.give(old.s);
+      this.give(old.y);
     }
     this.#pairs.push({ s, sigma, y, ro: 1 / ys });
   }
@@ -60,15 +125,22 @@ export class History {
    * from now on, and frees those of the pairs it had.
    */
   restore(pairs: readonly Pair[]): void {
+    for (const p of pairs) {
+      this.#buffers.adopt(p.s);
+      this.#buffers.adopt(p.y);
+    }
     for (const old of this.#pairs.splice(0, this.#pairs.length, ...pairs)) {
-      old.s.free();
-      old.y.free();
+      this.#buffers.discard(old.s);
+      this.#buffers.discard(old.y);
     }
   }
 
   /** Forgets every pair (their buffers go to the pool). */
   reset(): void {
-    for (const p of this.#pairs.splice(0)) this.#pool.push(p.s, p.y);
+    for (const p of this.#pairs.splice(0)) {
+      this.give(p.s);
+      this.give(p.y);
+    }
   }
 
   /**
@@ -105,9 +177,9 @@ export class History {
     }
   }
 
-  /** Frees every buffer. */
+  /** Frees every buffer it handed out or holds, once (wherever the caller left them). */
   dispose(): void {
-    this.reset();
-    for (const b of this.#pool.splice(0)) b.free();
+    this.#pairs.length = 0;
+    this.#buffers.dispose();
   }
 }
