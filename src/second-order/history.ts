@@ -76,9 +76,14 @@ export class History {
   readonly #buffers: BufferPool;
   #al = new Float64Array(8);
 
+  /**
+   * @param round - rounds the recursion's scalars (ro, al, be) where torch keeps them in 0-dim
+   * tensors of the params' dtype (LBFGS: Math.fround for float32); the identity by default.
+   */
   constructor(
     readonly dtype: DType,
     readonly n: number,
+    readonly round: (x: number) => number = (x) => x,
   ) {
     this.#buffers = new BufferPool(dtype, n);
   }
@@ -112,7 +117,7 @@ export class History {
       this.give(old.s);
       this.give(old.y);
     }
-    this.#pairs.push({ s, sigma, y, ro: 1 / ys });
+    this.#pairs.push({ s, sigma, y, ro: this.round(1 / ys) });
   }
 
   /** The pairs, oldest first (their buffers stay the history's). */
@@ -151,6 +156,7 @@ export class History {
    */
   twoLoop(g: number, d: number, hDiag: number): void {
     const K = vectorKernels[this.dtype];
+    const r = this.round;
     const n = this.n,
       h = this.#pairs,
       k = h.length;
@@ -164,14 +170,14 @@ export class History {
     let dotS = K.dot(h[k - 1]!.s.ptr, d, n);
     for (let i = k - 1; i >= 0; i--) {
       const p = h[i]!;
-      al[i] = dotS * (p.sigma * p.ro);
+      al[i] = r(r(dotS) * (p.sigma * p.ro));
       if (i > 0) dotS = K.axpbyDot(d, p.y.ptr, h[i - 1]!.s.ptr, n, 1, -al[i]!);
       else K.axpy(d, p.y.ptr, n, -al[0]!);
     }
     let dotY = K.axpbyDot(d, d, h[0]!.y.ptr, n, hDiag, 0);
     for (let i = 0; i < k; i++) {
       const p = h[i]!;
-      const c = (al[i]! - dotY * p.ro) * p.sigma;
+      const c = r(al[i]! - r(r(dotY) * p.ro)) * p.sigma;
       if (i < k - 1) dotY = K.axpbyDot(d, p.s.ptr, h[i + 1]!.y.ptr, n, 1, c);
       else K.axpy(d, p.s.ptr, n, c);
     }

@@ -150,7 +150,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     this.#offsets = flat.offsets;
     this.numel = flat.numel;
     this.#round = this.dtype === "float32" ? Math.fround : (x) => x;
-    this.#history = new History(this.dtype, this.numel);
+    this.#history = new History(this.dtype, this.numel, this.#round);
   }
 
   /** Frees the history and every buffer (the params stay). */
@@ -273,10 +273,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           const [y, s] = this.#history.takeMany(2) as [WasmBuffer, WasmBuffer];
           K.axpby(y.ptr, gp, prev.ptr, n, 1, -1);
           K.scale(s.ptr, d.ptr, n, t.v);
-          const ys = K.dot(y.ptr, s.ptr, n);
-          if (ys > 1e-10) {
+          const ys = this.#round(K.dot(y.ptr, s.ptr, n)); // torch: 0-dim tensors of the params' dtype
+          if (T.lt(float(1e-10), { v: ys, tensor: true })) {
             this.#history.push(s, y, ys, 1, historySize);
-            hDiag = ys / K.sumsq(y.ptr, n);
+            hDiag = this.#round(ys / this.#round(K.sumsq(y.ptr, n)));
           } else {
             this.#history.give(s);
             this.#history.give(y);

@@ -14,10 +14,20 @@ interface Case {
   dtype: DType;
   params: Encoded[][];
 }
+interface LbfgsCase {
+  loss: "linear" | "quadratic";
+  x0: number[];
+  dtype: DType;
+  options: { maxIter: number; lineSearch: "strong_wolfe" | "none" };
+  x: number[];
+  funcEvals: number;
+  t: number;
+}
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/numerics/nonfinite.json", import.meta.url), "utf8")) as {
   p0: Encoded[];
   grad: Encoded[];
   cases: Case[];
+  lbfgs: LbfgsCase[];
 };
 const decode = (x: Encoded): number => (typeof x === "number" ? x : Number(x));
 
@@ -75,6 +85,42 @@ describe("NAdam's mu_product is a float32 number whatever the param's dtype (tor
       expect(muProduct(resumed.stateDict())).toBe(muProduct(opt.stateDict()));
       p.dispose();
       q.dispose();
+    });
+  }
+});
+
+describe("L-BFGS computes its step as torch does: Python floats and 0-dim tensors of the params' dtype", () => {
+  // torch's t after the first iteration is a 0-dim tensor (min(1., 1. / |g|_1) * lr), float / tensor
+  // is tensor.reciprocal() * float, and with float32 params every tensor operation rounds to float32.
+  // The linear loss x0 + x1 from (1, 2) extrapolates 25 times: torch ends at -4.999999999999999e24
+  // (float64) and -2.752249892341823e24 (float32), here too, bit for bit (before: -2.75225e24 and
+  // -4.2e22: plain float64 arithmetic took the other branch of the cubic interpolation).
+  for (const c of fixture.lbfgs) {
+    it(`${c.loss} from (${c.x0.join(", ")}), ${JSON.stringify(c.options)}, ${c.dtype}: torch's point, t and evaluations`, () => {
+      const x = Param.from(c.x0, { dtype: c.dtype });
+      const r = c.dtype === "float32" ? Math.fround : (v: number) => v;
+      const opt = new api.LBFGS([x], c.options);
+      opt.step(() => {
+        const [a, b] = [x.data[0]!, x.data[1]!];
+        if (c.loss === "linear") {
+          x.grad.fill(1);
+          return r(a + b);
+        }
+        x.grad[0] = 2 * a; // d/dx (c x^2) = c * (2x), as torch's autograd rounds it
+        x.grad[1] = 10 * (2 * b);
+        return r(r(a * a) + r(10 * r(b * b)));
+      });
+      if (c.loss === "linear") expect(Array.from(x.data)).toEqual(c.x);
+      else {
+        // the two-loop recursion's dot products and axpys round differently from torch's BLAS / FMA
+        // kernels: the point agrees to ~1e-19 (float64) and ~1e-9 (float32) near the minimum 0
+        const tol = c.dtype === "float32" ? 2e-9 : 1e-17;
+        c.x.forEach((want, i) => expect(Math.abs(x.data[i]! - want), `x[${i}] = ${x.data[i]}, torch ${want}`).toBeLessThanOrEqual(tol));
+      }
+      const s = opt.stateDict().paramGroups[0]!.params[0]!.state!.scalars!;
+      expect([s["t"], s["func_evals"]]).toEqual([c.t, c.funcEvals]);
+      opt.dispose();
+      x.dispose();
     });
   }
 });
