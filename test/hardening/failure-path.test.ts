@@ -4,11 +4,12 @@
 // made to fail at the k-th allocation, for every k until the run no longer allocates that many.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Adam, heapStats, LBFGS, minimize, OutOfMemoryError, Param, type DType } from "../../src/index.js";
+import type * as Allocator from "../../src/runtime/allocator.js";
 
 const inject = vi.hoisted(() => ({ countdown: 0, thrown: null as Error | null }));
 
 vi.mock("../../src/runtime/allocator.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/runtime/allocator.js")>();
+  const original = await importOriginal<typeof Allocator>();
   const { OutOfMemoryError: Oom } = await import("../../src/errors.js");
   /** A SharedBlock whose construction fails when the countdown reaches 0 (every allocation is one). */
   class SharedBlock extends original.SharedBlock {
@@ -19,6 +20,9 @@ vi.mock("../../src/runtime/allocator.js", async (importOriginal) => {
   }
   return { ...original, SharedBlock };
 });
+
+/** The injected error, if the countdown reached 0 (read through a call: the run may have set it). */
+const injected = (): Error | null => inject.thrown;
 
 afterEach(() => {
   inject.countdown = 0;
@@ -41,7 +45,7 @@ function failEachAllocation(run: () => void, atLeast: number): number {
     } catch (e) {
       error = e;
     }
-    const completed = inject.thrown === null;
+    const completed = injected() === null;
     inject.countdown = 0;
     if (completed) {
       expect(error).toBeNull();
@@ -114,7 +118,7 @@ describe("optimizer steps: out of memory at any allocation", () => {
       } catch (e) {
         error = e;
       }
-      const failed = inject.thrown !== null;
+      const failed = injected() !== null;
       inject.countdown = 0;
       if (failed) {
         expect(error).toBe(inject.thrown);
@@ -145,7 +149,7 @@ function failEachAllocationOfSteps(make: () => { opt: LBFGS; x: Param; closure: 
     } catch (e) {
       error = e;
     }
-    const completed = inject.thrown === null;
+    const completed = injected() === null;
     inject.countdown = 0;
     if (!completed) expect(error, `allocation ${k}`).toBe(inject.thrown);
     else expect(error).toBeNull();

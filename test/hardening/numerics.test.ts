@@ -117,7 +117,7 @@ describe("L-BFGS computes its step as torch does: Python floats and 0-dim tensor
         const tol = c.dtype === "float32" ? 2e-9 : 1e-17;
         c.x.forEach((want, i) => expect(Math.abs(x.data[i]! - want), `x[${i}] = ${x.data[i]}, torch ${want}`).toBeLessThanOrEqual(tol));
       }
-      const s = opt.stateDict().paramGroups[0]!.params[0]!.state!.scalars!;
+      const s = opt.stateDict().paramGroups[0]!.params[0]!.state!.scalars;
       expect([s["t"], s["func_evals"]]).toEqual([c.t, c.funcEvals]);
       opt.dispose();
       x.dispose();
