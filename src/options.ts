@@ -54,6 +54,18 @@ export const epsilon: Check<number> = (name, v) => {
   return v;
 };
 
+/**
+ * A value the kernels take as a scalar of the params' dtype and divide by (an `epsilon`):
+ * refused when it rounds to 0 there (only float32 can: a finite float64 > 0 is >= 5e-324). `1e-50 > 0`, but in float32 it is 0, and then an
+ * exactly-zero gradient gives 0/0 = NaN, the case `eps: 0` is refused for.
+ * @throws OutOfRangeError (ERR_OUT_OF_RANGE) naming the option.
+ */
+export function nonZeroInDType(name: string, v: number, dtype: "float32" | "float64"): void {
+  if (dtype === "float32" && Math.fround(v) === 0) {
+    throw notNumber(name, v, `a number that stays > 0 in float32 (>= 1.5e-45) with float32 params: ${v} rounds to 0`);
+  }
+}
+
 export const probability: Check<number> = range(0, 1, { hiOpen: true });
 
 export const bool: Check<boolean> = (name, v) => {

@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
-import { Param, type DType } from "../../src/index.js";
+import { InvalidOptionError, OutOfRangeError, Param, type DType } from "../../src/index.js";
+import { OPTIMIZERS, rankOf, type OptimizerInfo } from "../registry.js";
+import { shapeOf } from "../helpers/shapes.mjs";
 
 type Encoded = number | "NaN" | "Infinity" | "-Infinity";
 interface Case {
@@ -123,4 +125,55 @@ describe("L-BFGS computes its step as torch does: Python floats and 0-dim tensor
       x.dispose();
     });
   }
+});
+
+describe("an eps that rounds to 0 in float32 is refused with float32 params, as eps: 0 is", () => {
+  const withEps = OPTIMIZERS.filter((info) => typeof info.defaults["eps"] === "number");
+  const param = (info: OptimizerInfo, dtype: DType) => Param.from([1, 2, 3, 4], { dtype, shape: shapeOf(4, rankOf(info)) });
+  /** The refusal: a RangeError subclass with Node's code, naming the option and showing the value. */
+  const refusal = (f: () => unknown, option: string, value: string) => {
+    let err: unknown = null;
+    try {
+      f();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OutOfRangeError);
+    expect(err).toBeInstanceOf(InvalidOptionError);
+    const e = err as OutOfRangeError;
+    expect([e.code, e.option]).toEqual(["ERR_OUT_OF_RANGE", option]);
+    expect(e.message).toContain(value);
+    expect(e.message).toContain("float32");
+  };
+  it("covers every optimizer with an eps", () => {
+    expect(withEps.map((i) => i.name).sort()).toEqual(
+      ["Adadelta", "Adagrad", "Adam", "AdamW", "AdamWScheduleFree", "Adamax", "Muon", "NAdam", "RAdam", "RMSprop"].sort(),
+    );
+  });
+  for (const info of withEps) {
+    it(`${info.name}: at construction, in a group, in addParamGroup and in group.eps = ...`, () => {
+      const p32 = param(info, "float32");
+      const p64 = param(info, "float64");
+      refusal(() => info.make([p32], { eps: 1e-50 }), "eps", "1e-50");
+      refusal(() => info.make([{ params: [p32], eps: 1e-46 }]), "params[0].eps", "1e-46");
+      const opt = info.make([p32], { eps: 1.5e-45 }); // the least float32 > 0: kept
+      const addGroup = (g: object) => (opt as unknown as { addParamGroup(g: object): void }).addParamGroup(g);
+      refusal(() => addGroup({ params: [param(info, "float32")], eps: 1e-60 }), "group.eps", "1e-60");
+      const group = opt.paramGroups[0] as unknown as { eps: number };
+      refusal(() => (group.eps = 1e-300), "eps", "1e-300");
+      expect(group.eps).toBe(1.5e-45);
+      // float64 params keep it: 1e-50 is > 0 there
+      const opt64 = info.make([p64], { eps: 1e-50 });
+      expect((opt64.paramGroups[0] as unknown as { eps: number }).eps).toBe(1e-50);
+      for (const o of [opt, opt64]) o.dispose();
+    });
+  }
+  it("Adafactor: eps1 enters squared, so eps1² must stay > 0 in the params' dtype", () => {
+    const p32 = Param.from([1, 2, 3, 4]);
+    const p64 = Param.from([1, 2, 3, 4], { dtype: "float64" });
+    refusal(() => new api.Adafactor([p32], { eps: [1e-30, 1e-3] }), "eps[0]", "1e-30");
+    expect(() => new api.Adafactor([p32], { eps: [1e-20, 1e-3] })).not.toThrow(); // 1e-40: a float32 subnormal
+    expect(() => new api.Adafactor([p64], { eps: [1e-30, 1e-3] })).not.toThrow();
+    expect(() => new api.Adafactor([p64], { eps: [1e-170, 1e-3] })).toThrow(OutOfRangeError); // 1e-340 is 0 in float64 too
+  });
 });
