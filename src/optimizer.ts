@@ -6,7 +6,7 @@ import { CheckpointError, kindOf, type Attachment, type PendingLoad, type StateT
 import { ContentKind, decodeState, encodeState } from "./checkpoint/codec.js";
 import { fromJSONForm } from "./checkpoint/json.js";
 import { InvalidOptionError, StateError } from "./errors.js";
-import { epsilon, isArray, nonZeroInDType, type Check, type Schema } from "./options.js";
+import { checkInDType, epsilon, isArray, type Check, type Schema } from "./options.js";
 import { disposedError, Param, ParamState, type DType } from "./param.js";
 import {
   allocateStates,
@@ -188,12 +188,16 @@ export abstract class Optimizer<O extends object> {
 
   /**
    * Rules between a group's options and the dtype of its params (the kernels take their scalars
-   * rounded to it): by default, no option checked by {@link epsilon} may round to 0 there (1e-50
-   * with float32 params). Throws InvalidOptionError naming the option as `name(key)` gives it.
+   * rounded to it): by default, with float32 params, `lr`, `weightDecay`, `momentum` and every
+   * option checked by {@link epsilon} must be finite in float32, and an `epsilon` must not round
+   * to 0 ({@link checkInDType}). Throws InvalidOptionError naming the option as `name(key)` gives it.
    */
   protected dtypeCheck(options: O, dtype: DType, name: (key: string) => string): void {
-    for (const key of Object.keys(this.#schema) as (keyof O & string)[])
-      if (this.#schema[key].check === epsilon) nonZeroInDType(name(key), options[key] as number, dtype);
+    for (const key of Object.keys(this.#schema) as (keyof O & string)[]) {
+      const nonZero = this.#schema[key].check === epsilon;
+      const v = options[key];
+      if (typeof v === "number" && (nonZero || KERNEL_SCALARS.has(key))) checkInDType(name(key), v, dtype, nonZero);
+    }
   }
 
   #checkDTypes(options: O, params: readonly Param[], name: (key: string) => string): void {
@@ -448,6 +452,9 @@ export abstract class Optimizer<O extends object> {
     group[STORE][i] = checked;
   }
 }
+
+/** Options every kernel that has them takes as a scalar of the params' dtype (see Optimizer.dtypeCheck). */
+const KERNEL_SCALARS: ReadonlySet<string> = new Set(["lr", "weightDecay", "momentum"]);
 
 // A group keeps its values in an array, in schema order, behind one getter/setter pair per
 // option shared by every group with the same option names. The groups of an optimizer then

@@ -151,6 +151,7 @@ export class Adafactor extends FirstOrderOptimizer<AdafactorOptions> {
   /** The lengths checked when a checkpoint is loaded: those of buffersOf(p). */
   /** eps1 enters the kernels squared, rounded to the params' dtype: eps1² must not be 0 there (1e-30 in float32). */
   protected override dtypeCheck(options: AdafactorOptions, dtype: DType, name: (key: string) => string): void {
+    super.dtypeCheck(options, dtype, name);
     const eps1 = options.eps[0];
     const square = eps1 === null ? 1 : eps1 * eps1;
     if ((dtype === "float32" ? Math.fround(square) : square) === 0)

@@ -177,3 +177,30 @@ describe("an eps that rounds to 0 in float32 is refused with float32 params, as 
     expect(() => new api.Adafactor([p64], { eps: [1e-170, 1e-3] })).toThrow(OutOfRangeError); // 1e-340 is 0 in float64 too
   });
 });
+
+describe("lr, weightDecay and momentum that overflow float32 are refused with float32 params", () => {
+  // 1e39 is Infinity in float32: the kernels would compute Infinity · 0 = NaN for a zero gradient
+  // (torch too: its alpha is cast to the param's dtype); float64 params keep such values.
+  for (const info of OPTIMIZERS) {
+    const keys = ["lr", "weightDecay", "momentum"].filter((k) => typeof { ...info.defaults, ...info.required }[k] === "number");
+    if (keys.length === 0) continue;
+    it(`${info.name}: ${keys.join(", ")}`, () => {
+      const make = (dtype: DType, options: object) =>
+        info.make([Param.from([1, 2, 3, 4], { dtype, shape: shapeOf(4, rankOf(info)) })], options);
+      for (const key of keys) {
+        let err: unknown = null;
+        try {
+          make("float32", { [key]: 1e39 });
+        } catch (e) {
+          err = e;
+        }
+        expect(err, key).toBeInstanceOf(OutOfRangeError);
+        expect((err as OutOfRangeError).option).toBe(key);
+        expect((err as OutOfRangeError).message).toContain("1e+39");
+        if (key === "momentum" && info.name === "SGDScheduleFree") continue; // in [0, 1): refused by its range
+        expect(() => make("float32", { [key]: 3e38 }), key).not.toThrow();
+        expect(() => make("float64", { [key]: 1e39 }), key).not.toThrow();
+      }
+    });
+  }
+});
