@@ -185,7 +185,7 @@ describe("lr, weightDecay and momentum that overflow float32 are refused with fl
     const keys = ["lr", "weightDecay", "momentum"].filter((k) => typeof { ...info.defaults, ...info.required }[k] === "number");
     if (keys.length === 0) continue;
     it(`${info.name}: ${keys.join(", ")}`, () => {
-      const make = (dtype: DType, options: object) =>
+      const make = (dtype: DType, options: Record<string, unknown>) =>
         info.make([Param.from([1, 2, 3, 4], { dtype, shape: shapeOf(4, rankOf(info)) })], options);
       for (const key of keys) {
         let err: unknown = null;
