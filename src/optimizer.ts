@@ -189,8 +189,8 @@ export abstract class Optimizer<O extends object> {
   /**
    * Rules between a group's options and the dtype of its params (the kernels take their scalars
    * rounded to it): by default, with float32 params, `lr`, `weightDecay`, `momentum` and every
-   * option checked by {@link epsilon} must be finite in float32, and an `epsilon` must not round
-   * to 0 ({@link checkInDType}). Throws InvalidOptionError naming the option as `name(key)` gives it.
+   * option checked by `epsilon` must be finite in float32, and an `epsilon` must not round
+   * to 0 (`checkInDType` in options.ts). Throws InvalidOptionError naming the option as `name(key)` gives it.
    */
   protected dtypeCheck(options: O, dtype: DType, name: (key: string) => string): void {
     for (const key of Object.keys(this.#schema) as (keyof O & string)[]) {
