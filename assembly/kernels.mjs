@@ -23,6 +23,8 @@
 
 const bool = [0, 1];
 const PLAIN_L2 = "1: weightDecay = 0 and sign = 1, the L2 term and the sign skipped (the defaults; decay stays)";
+/** The flag of every kernel with an L2 term: torch adds weightDecay*p only when weightDecay != 0 (0*Infinity would be NaN). */
+const L2 = "1: weightDecay != 0, the L2 term weightDecay*p is added; 0: skipped (a +-Infinity param stays, as in torch)";
 
 /** Elementwise update kernels: driver and exports generated. */
 export const update = [
@@ -31,7 +33,7 @@ export const update = [
     summary: "SGD (torch.optim.SGD), one fused pass.",
     pointers: ["p", "g", "buf"],
     scalars: ["lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
-    flags: { kind: [0, 1, 2], plain: bool },
+    flags: { kind: [0, 1, 2], plain: bool, l2: bool },
     unroll: 8,
     splats: ["negLr = -lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     docs: {
@@ -40,6 +42,7 @@ export const update = [
       oneMinusDampening: "1 - dampening; 1 on the first momentum step",
       kind: "0 no momentum (buf unused, may be 0), 1 momentum, 2 Nesterov",
       plain: "1: weightDecay = 0, sign = 1 and oneMinusDampening = 1 (those operations are skipped)",
+      l2: L2,
     },
   },
   {
@@ -47,7 +50,7 @@ export const update = [
     summary: "Adam / AdamW (torch.optim.Adam, torch.optim.AdamW), one fused pass.",
     pointers: ["p", "g", "m", "v", "vmax"],
     scalars: ["stepSize", "beta1", "beta2", "bc2sqrt", "eps", "weightDecay", "decay", "sign"],
-    flags: { amsgrad: bool, plain: bool },
+    flags: { amsgrad: bool, plain: bool, l2: bool },
     unroll: 4,
     splats: [
       "negStep = -stepSize",
@@ -69,6 +72,7 @@ export const update = [
       sign: "-1 when maximizing, else 1",
       amsgrad: "1: keep and use the running maximum vmax (else vmax is unused and may be 0)",
       plain: PLAIN_L2,
+      l2: L2,
     },
   },
   {
@@ -76,15 +80,16 @@ export const update = [
     summary: "Adagrad (torch.optim.Adagrad).",
     pointers: ["p", "g", "sum"],
     scalars: ["clr", "eps", "weightDecay", "sign"],
+    flags: { l2: bool },
     splats: ["negClr = -clr", "eps", "weightDecay", "sign"],
-    docs: { clr: "lr / (1 + (t - 1)*lrDecay)", sign: "-1 when maximizing, else 1" },
+    docs: { clr: "lr / (1 + (t - 1)*lrDecay)", sign: "-1 when maximizing, else 1", l2: L2 },
   },
   {
     name: "rmsprop",
     summary: "RMSprop (torch.optim.RMSprop).",
     pointers: ["p", "g", "v", "gavg", "buf"],
     scalars: ["lr", "alpha", "eps", "weightDecay", "momentum", "sign"],
-    flags: { centered: bool, withMomentum: bool, plain: bool },
+    flags: { centered: bool, withMomentum: bool, plain: bool, l2: bool },
     unroll: 4,
     splats: ["negLr = -lr", "alpha", "oneMinusAlpha = 1 - alpha", "eps", "weightDecay", "momentum", "sign"],
     docs: {
@@ -92,6 +97,7 @@ export const update = [
       centered: "1: keep the gradient average gavg (else gavg is unused and may be 0)",
       withMomentum: "1: keep the momentum buffer buf (else buf is unused and may be 0)",
       plain: "1: weightDecay = 0 and sign = 1 (those operations are skipped)",
+      l2: L2,
     },
   },
   {
@@ -99,8 +105,9 @@ export const update = [
     summary: "Adamax (torch.optim.Adamax), one fused pass.",
     pointers: ["p", "g", "m", "u"],
     scalars: ["clr", "beta1", "beta2", "eps", "weightDecay", "sign"],
+    flags: { l2: bool },
     splats: ["negClr = -clr", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "eps", "weightDecay", "sign"],
-    docs: { clr: "lr / (1 - beta1^t)", sign: "-1 when maximizing, else 1" },
+    docs: { clr: "lr / (1 - beta1^t)", sign: "-1 when maximizing, else 1", l2: L2 },
   },
   {
     name: "nadam",
@@ -121,7 +128,7 @@ export const update = [
       "decay",
       "sign",
     ],
-    flags: { plain: bool },
+    flags: { plain: bool, l2: bool },
     unroll: 4,
     docs: {
       gradStep: "-lr*(1 - mu_t)/(1 - mu_product)",
@@ -131,6 +138,7 @@ export const update = [
       decay: "1 - lr*weightDecay when decoupled; else 1",
       sign: "-1 when maximizing, else 1",
       plain: PLAIN_L2,
+      l2: L2,
     },
   },
   {
@@ -138,7 +146,7 @@ export const update = [
     summary: "RAdam (torch.optim.RAdam), one fused pass.",
     pointers: ["p", "g", "m", "v"],
     scalars: ["step", "beta1", "beta2", "eps", "weightDecay", "decay", "sign"],
-    flags: { rectified: bool, plain: bool },
+    flags: { rectified: bool, plain: bool, l2: bool },
     unroll: 4,
     splats: ["step", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2", "eps", "weightDecay", "decay", "sign"],
     docs: {
@@ -148,6 +156,7 @@ export const update = [
       sign: "-1 when maximizing, else 1",
       rectified: "1: the rho_t > 5 step (else eps is unused)",
       plain: PLAIN_L2,
+      l2: L2,
     },
   },
   {
@@ -155,8 +164,9 @@ export const update = [
     summary: "Adadelta (torch.optim.Adadelta), one fused pass.",
     pointers: ["p", "g", "v", "acc"],
     scalars: ["lr", "rho", "eps", "weightDecay", "sign"],
+    flags: { l2: bool },
     splats: ["negLr = -lr", "rho", "oneMinusRho = 1 - rho", "eps", "weightDecay", "sign"],
-    docs: { sign: "-1 when maximizing, else 1" },
+    docs: { sign: "-1 when maximizing, else 1", l2: L2 },
   },
   {
     name: "lion",
@@ -169,13 +179,13 @@ export const update = [
       "oneMinusBeta1 = 1 - beta1",
       "beta2",
       "oneMinusBeta2 = 1 - beta2",
-      "weightDecay",
+      "decay = 1 - lr * weightDecay",
       "sign",
       "zero = 0",
       "one = 1",
       "signBit = -0.0",
     ],
-    docs: { weightDecay: "decoupled: p = p - lr*(u + weightDecay*p)", sign: "-1 when maximizing, else 1" },
+    docs: { weightDecay: "decoupled: p = p*(1 - lr*weightDecay) - lr*u (lion-pytorch)", sign: "-1 when maximizing, else 1" },
   },
   // ---- Rprop, ASGD, Muon (torch.optim.Rprop, ASGD: torch 1.13; Muon: torch 2.9)
   {
@@ -195,7 +205,7 @@ export const update = [
     summary: "ASGD (torch.optim.ASGD), one fused pass over p and its average ax.",
     pointers: ["p", "g", "ax"],
     scalars: ["eta", "decay", "mu", "weightDecay", "sign"],
-    flags: { average: bool },
+    flags: { average: bool, l2: bool },
     splats: ["negEta = -eta", "decay", "mu", "weightDecay", "sign"],
     docs: {
       eta: "the step size of this step (torch's state eta, set by the previous step)",
@@ -204,6 +214,7 @@ export const update = [
       weightDecay: "L2 weight decay",
       sign: "-1 when maximizing, else 1",
       average: "1: ax = ax + (p - ax)*mu (mu != 1); 0: ax = p (mu is unused)",
+      l2: L2,
     },
   },
   {
@@ -225,7 +236,7 @@ export const update = [
     summary: "Schedule-Free SGD / AdamW step (Defazio et al. 2024), one fused pass over y, g, z, x and v.",
     pointers: ["y", "g", "z", "x", "v"],
     scalars: ["lr", "weightDecay", "beta2", "bc2", "eps", "c", "beta"],
-    flags: { adam: bool },
+    flags: { adam: bool, l2: bool },
     splats: [
       "negLr = -lr",
       "weightDecay",
@@ -245,6 +256,7 @@ export const update = [
       c: "the averaging coefficient: x = (1 - c)*x + c*z",
       beta: "y = beta*x + (1 - beta)*z",
       adam: "1: the AdamW step (v is used); 0: SGD (v, beta2, bc2, eps unused, may be 0)",
+      l2: L2,
     },
   },
   {

@@ -35,18 +35,21 @@
   return v128.add<T>(v128.mul<T>(a, b), c);
 }
 
-/** torch.sign lanewise: +-1 with a's sign bit, and a itself where a is +-0 or NaN. */
+/** torch.sign lanewise (torch 1.13): +-1 with a's sign bit, and +0 where a is +-0 or NaN. */
 @inline export function sgn<T>(a: v128, zero: v128, one: v128, signBit: v128): v128 {
   const nonzero = v128.or(v128.gt<T>(a, zero), v128.lt<T>(a, zero));
-  return v128.bitselect(v128.or(v128.and(a, signBit), one), a, nonzero);
+  return v128.and(v128.or(v128.and(a, signBit), one), nonzero);
 }
 
 /**
  * The gradient as the update rules see it: sign * g + wd * p, where sign = -1 under
- * `maximize` (exact) and wd is the L2 weight decay (0 leaves g unchanged).
+ * `maximize` (exact) and wd is the L2 weight decay. `l2` (a literal: the kernel's flag,
+ * weightDecay != 0) adds the term at all: as torch, wd = 0 adds nothing, so a +-Infinity
+ * param does not turn the gradient into NaN (0 * Infinity).
  */
-@inline export function decayedGrad<T>(g: v128, p: v128, sign: v128, wd: v128): v128 {
-  return madd<T>(wd, p, mul<T>(g, sign));
+@inline export function decayedGrad<T>(g: v128, p: v128, sign: v128, wd: v128, l2: bool): v128 {
+  const d = mul<T>(g, sign);
+  return l2 ? madd<T>(wd, p, d) : d;
 }
 
 /**

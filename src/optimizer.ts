@@ -6,8 +6,8 @@ import { CheckpointError, kindOf, type Attachment, type PendingLoad, type StateT
 import { ContentKind, decodeState, encodeState } from "./checkpoint/codec.js";
 import { fromJSONForm } from "./checkpoint/json.js";
 import { InvalidOptionError, StateError } from "./errors.js";
-import { isArray, type Check, type Schema } from "./options.js";
-import { disposedError, Param, ParamState } from "./param.js";
+import { checkInDType, epsilon, isArray, type Check, type Schema } from "./options.js";
+import { disposedError, Param, ParamState, type DType } from "./param.js";
 import {
   allocateStates,
   commitStateDict,
@@ -185,6 +185,24 @@ export abstract class Optimizer<O extends object> {
 
   /** Cross-option rules (e.g. nesterov needs momentum); throw InvalidOptionError. */
   protected crossCheck(_options: O, _where: string): void {}
+
+  /**
+   * Rules between a group's options and the dtype of its params (the kernels take their scalars
+   * rounded to it): by default, with float32 params, `lr`, `weightDecay`, `momentum` and every
+   * option checked by `epsilon` must be finite in float32, and an `epsilon` must not round
+   * to 0 (`checkInDType` in options.ts). Throws InvalidOptionError naming the option as `name(key)` gives it.
+   */
+  protected dtypeCheck(options: O, dtype: DType, name: (key: string) => string): void {
+    for (const key of Object.keys(this.#schema) as (keyof O & string)[]) {
+      const nonZero = this.#schema[key].check === epsilon;
+      const v = options[key];
+      if (typeof v === "number" && (nonZero || KERNEL_SCALARS.has(key))) checkInDType(name(key), v, dtype, nonZero);
+    }
+  }
+
+  #checkDTypes(options: O, params: readonly Param[], name: (key: string) => string): void {
+    for (const dtype of new Set(params.map((p) => p.dtype))) this.dtypeCheck(options, dtype, name);
+  }
 
   // ---- checkpoints (docs/checkpoints.md; the format is in state-dict.ts)
 
@@ -409,6 +427,7 @@ export abstract class Optimizer<O extends object> {
       seen.add(p);
     });
     const values = this.#validate({ ...this.defaults, ...this.#known(input, where) }, where);
+    this.#checkDTypes(values, input.params, (k) => (Object.hasOwn(input, k) ? `${where}.${k}` : k));
     const keys = Object.keys(this.#schema) as (keyof O & string)[];
     const group = {};
     Object.defineProperties(group, {
@@ -429,9 +448,13 @@ export abstract class Optimizer<O extends object> {
     const checked = schema[key]!.check(key, value);
     const candidate = Object.fromEntries(keys.map((k, j) => [k, j === i ? checked : group[STORE][j]]));
     owner.crossCheck(candidate, "group");
+    owner.#checkDTypes(candidate, (group as unknown as ParamGroup<object>).params, (k) => k);
     group[STORE][i] = checked;
   }
 }
+
+/** Options every kernel that has them takes as a scalar of the params' dtype (see Optimizer.dtypeCheck). */
+const KERNEL_SCALARS: ReadonlySet<string> = new Set(["lr", "weightDecay", "momentum"]);
 
 // A group keeps its values in an array, in schema order, behind one getter/setter pair per
 // option shared by every group with the same option names. The groups of an optimizer then

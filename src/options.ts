@@ -54,6 +54,21 @@ export const epsilon: Check<number> = (name, v) => {
   return v;
 };
 
+/**
+ * A hyperparameter the kernels take as a scalar rounded to the params' dtype: with float32
+ * params it must stay finite there (lr = 1e308 is Infinity in float32, and Infinity · 0 = NaN)
+ * and, when `nonZero` (an `epsilon` the kernels divide by), stay > 0 (1e-50 is 0 in float32:
+ * an exactly-zero gradient then gives 0/0 = NaN, the case `eps: 0` is refused for). Only
+ * float32 can fail: a finite float64 option is itself the kernel's scalar.
+ * @throws OutOfRangeError (ERR_OUT_OF_RANGE) naming the option.
+ */
+export function checkInDType(name: string, v: number, dtype: "float32" | "float64", nonZero: boolean): void {
+  if (dtype !== "float32") return;
+  const r = Math.fround(v);
+  if (!Number.isFinite(r)) throw notNumber(name, v, `a number finite in float32 (|v| <= 3.4e38) with float32 params: ${v} overflows`);
+  if (nonZero && r === 0) throw notNumber(name, v, `a number that stays > 0 in float32 (>= 1.5e-45) with float32 params: ${v} rounds to 0`);
+}
+
 export const probability: Check<number> = range(0, 1, { hiOpen: true });
 
 export const bool: Check<boolean> = (name, v) => {

@@ -16,10 +16,10 @@ import { ld, st, add, mul, div, max, abs, madd, decayedGrad, ema } from "../simd
 
 @inline export function adamaxAt<T>(
   o: usize, p: usize, g: usize, m: usize, u: usize,
-  negClr: v128, beta1: v128, oneMinusBeta1: v128, beta2: v128, eps: v128, weightDecay: v128, sign: v128, vec: bool,
+  negClr: v128, beta1: v128, oneMinusBeta1: v128, beta2: v128, eps: v128, weightDecay: v128, sign: v128, l2: bool, vec: bool,
 ): void {
   const x = ld<T>(p + o, vec);
-  const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay);
+  const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay, l2);
   const mt = ema<T>(m + o, d, beta1, oneMinusBeta1, vec);
   const ut = maxNonNegative<T>(mul<T>(ld<T>(u + o, vec), beta2), add<T>(abs<T>(d), eps));
   st<T>(u + o, ut, vec);

@@ -10,10 +10,10 @@ import { ld, st, mul, sub, madd, decayedGrad } from "../simd";
 @inline export function asgdAt<T>(
   o: usize, p: usize, g: usize, ax: usize,
   negEta: v128, decay: v128, mu: v128, weightDecay: v128, sign: v128,
-  average: bool, vec: bool,
+  average: bool, l2: bool, vec: bool,
 ): void {
   const x = ld<T>(p + o, vec);
-  const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay);
+  const d = decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay, l2);
   const y = madd<T>(negEta, d, mul<T>(x, decay));
   st<T>(p + o, y, vec);
   if (average) {

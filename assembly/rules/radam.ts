@@ -13,10 +13,10 @@ import { ld, st, add, mul, div, sqrt, madd, decayedGrad, ema, emaSquare } from "
   o: usize, p: usize, g: usize, m: usize, v: usize,
   step: v128, beta1: v128, oneMinusBeta1: v128, beta2: v128, oneMinusBeta2: v128,
   eps: v128, weightDecay: v128, decay: v128, sign: v128,
-  rectified: bool, plain: bool, vec: bool,
+  rectified: bool, plain: bool, l2: bool, vec: bool,
 ): void {
   const x = mul<T>(ld<T>(p + o, vec), decay);
-  const d = plain ? ld<T>(g + o, vec) : decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay);
+  const d = plain ? ld<T>(g + o, vec) : decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay, l2);
   const mt = ema<T>(m + o, d, beta1, oneMinusBeta1, vec);
   const vt = emaSquare<T>(v + o, d, beta2, oneMinusBeta2, vec);
   const dir = rectified ? div<T>(mt, add<T>(sqrt<T>(vt), eps)) : mt;

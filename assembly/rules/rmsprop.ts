@@ -12,10 +12,10 @@ import { ld, st, add, sub, mul, div, sqrt, madd, decayedGrad, ema, emaSquare } f
 @inline export function rmspropAt<T>(
   o: usize, p: usize, g: usize, v: usize, gavg: usize, buf: usize,
   negLr: v128, alpha: v128, oneMinusAlpha: v128, eps: v128, weightDecay: v128, momentum: v128, sign: v128,
-  centered: bool, withMomentum: bool, plain: bool, vec: bool,
+  centered: bool, withMomentum: bool, plain: bool, l2: bool, vec: bool,
 ): void {
   const x = ld<T>(p + o, vec);
-  const d = plain ? ld<T>(g + o, vec) : decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay);
+  const d = plain ? ld<T>(g + o, vec) : decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay, l2);
   const vt = emaSquare<T>(v + o, d, alpha, oneMinusAlpha, vec);
   let avg = vt;
   if (centered) {

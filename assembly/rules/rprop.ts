@@ -2,11 +2,11 @@ import { ld, st, mul, sub, max, min, sgn } from "../simd";
 
 // Rprop (Riedmiller & Braun 1993), as torch.optim.Rprop in torch 1.13 (no weight decay):
 //   g = sign*g                                   (-1 under maximize)
-//   s = g*prev                                   (torch takes sign(s))
-//   f = etaplus where s > 0, etaminus where s < 0, 1 where s = 0, NaN where s is NaN
-//   stepSize = min(max(stepSize*f, stepSizeMin), stepSizeMax)   (NaN stays NaN, as torch.clamp)
+//   s = g*prev                                   (torch takes sign(s): sign(NaN) = 0)
+//   f = etaplus where s > 0, etaminus where s < 0, else 1 (s = 0 or NaN)
+//   stepSize = min(max(stepSize*f, stepSizeMin), stepSizeMax)
 //   g = 0 where s < 0                            (a sign flip: shrink the step, do not move)
-//   p = p - sgn(g)*stepSize                      (sgn(0) = 0, as torch.sign)
+//   p = p - sgn(g)*stepSize                      (sgn(+-0) = sgn(NaN) = +0, as torch.sign)
 //   prev = g
 
 @inline export function rpropAt<T>(
@@ -17,8 +17,7 @@ import { ld, st, mul, sub, max, min, sgn } from "../simd";
   const d = mul<T>(ld<T>(g + o, vec), sign);
   const s = mul<T>(d, ld<T>(prev + o, vec));
   const neg = v128.lt<T>(s, zero);
-  const same = v128.bitselect(s, one, v128.ne<T>(s, s)); // NaN stays NaN, else 1
-  const f = v128.bitselect(etaplus, v128.bitselect(etaminus, same, neg), v128.gt<T>(s, zero));
+  const f = v128.bitselect(etaplus, v128.bitselect(etaminus, one, neg), v128.gt<T>(s, zero));
   const size = min<T>(max<T>(mul<T>(ld<T>(stepSize + o, vec), f), stepSizeMin), stepSizeMax);
   const kept = v128.andnot(d, neg); // +0 where the sign flipped
   st<T>(stepSize + o, size, vec);

@@ -11,10 +11,10 @@ import { ld, st, add, mul, madd, decayedGrad, ema } from "../simd";
 @inline export function sgdAt<T>(
   o: usize, p: usize, g: usize, buf: usize,
   negLr: v128, sign: v128, weightDecay: v128, bufMomentum: v128, oneMinusDampening: v128, momentum: v128,
-  kind: i32, plain: bool, vec: bool,
+  kind: i32, plain: bool, l2: bool, vec: bool,
 ): void {
   const x = ld<T>(p + o, vec);
-  let d = plain ? ld<T>(g + o, vec) : decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay);
+  let d = plain ? ld<T>(g + o, vec) : decayedGrad<T>(ld<T>(g + o, vec), x, sign, weightDecay, l2);
   if (kind != 0) {
     let b: v128;
     if (plain) {

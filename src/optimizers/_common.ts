@@ -31,6 +31,12 @@ export function l2Coefficient(weightDecay: number, decoupled: boolean): number {
   return decoupled ? 0 : weightDecay;
 }
 
+/**
+ * The kernels' `l2` flag: 1 when the L2 coefficient is not 0. torch adds `weightDecay · p` to
+ * the gradient only then, so with 0 a ±Infinity param stays ±Infinity (0 · Infinity is NaN).
+ */
+export const l2Flag = (l2: number): number => +(l2 !== 0);
+
 /** The kernels' `decay` argument: the factor the params are multiplied by first (1 when coupled). */
 export function decayFactor(lr: number, weightDecay: number, decoupled: boolean): number {
   return decoupled ? 1 - lr * weightDecay : 1;

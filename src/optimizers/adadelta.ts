@@ -2,6 +2,7 @@ import { bool, epsilon, nonNegative, range, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link Adadelta}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface AdadeltaOptions {
@@ -85,6 +86,18 @@ export class Adadelta extends FirstOrderOptimizer<AdadeltaOptions> {
     r.advance();
     const v = r.buffer("square_avg");
     const acc = r.buffer("acc_delta");
-    adadelta[r.dtype](r.dataPtr, r.gradPtr, v, acc, r.size, group.lr, group.rho, group.eps, group.weightDecay, signOf(group.maximize));
+    adadelta[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
+      v,
+      acc,
+      r.size,
+      group.lr,
+      group.rho,
+      group.eps,
+      group.weightDecay,
+      signOf(group.maximize),
+      l2Flag(group.weightDecay),
+    );
   }
 }

@@ -149,6 +149,20 @@ export class Adafactor extends FirstOrderOptimizer<AdafactorOptions> {
   }
 
   /** The lengths checked when a checkpoint is loaded: those of buffersOf(p). */
+  /** eps1 enters the kernels squared, rounded to the params' dtype: eps1² must not be 0 there (1e-30 in float32). */
+  protected override dtypeCheck(options: AdafactorOptions, dtype: DType, name: (key: string) => string): void {
+    super.dtypeCheck(options, dtype, name);
+    const eps1 = options.eps[0];
+    const square = eps1 === null ? 1 : eps1 * eps1;
+    if ((dtype === "float32" ? Math.fround(square) : square) === 0)
+      throw new InvalidOptionError(
+        `${name("eps")}[0]`,
+        eps1,
+        `null or an eps1 whose square stays > 0 in ${dtype} (${eps1}² rounds to 0)`,
+        "range",
+      );
+  }
+
   protected override stateBufferLength(p: Param, name: string): number | null {
     return buffersOf(p).find((b) => b.name === name)?.length ?? null;
   }

@@ -2,6 +2,7 @@ import { bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link Adagrad}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface AdagradOptions {
@@ -87,6 +88,16 @@ export class Adagrad extends FirstOrderOptimizer<AdagradOptions> {
   protected update(r: Run, group: ParamGroup<AdagradOptions>): void {
     const t = r.advance();
     const clr = group.lr / (1 + (t - 1) * group.lrDecay);
-    adagrad[r.dtype](r.dataPtr, r.gradPtr, r.buffer("sum"), r.size, clr, group.eps, group.weightDecay, signOf(group.maximize));
+    adagrad[r.dtype](
+      r.dataPtr,
+      r.gradPtr,
+      r.buffer("sum"),
+      r.size,
+      clr,
+      group.eps,
+      group.weightDecay,
+      signOf(group.maximize),
+      l2Flag(group.weightDecay),
+    );
   }
 }

@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
+import { cachedPow, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /**
  * The hyperparameters of {@link Adam} and {@link AdamW}: the constructor's defaults, and each group's own values (settable between steps, validated).
@@ -105,6 +105,7 @@ export function adamUpdate(r: Run, group: ParamGroup<AdamOptions>, c: AdamScalar
     c.sign,
     +group.amsgrad,
     plainOf(c.l2, group.maximize),
+    l2Flag(c.l2),
   );
 }
 

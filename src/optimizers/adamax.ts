@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
-import { cachedPow } from "./_common.js";
+import { cachedPow, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link Adamax}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface AdamaxOptions {
@@ -96,6 +96,7 @@ export class Adamax extends FirstOrderOptimizer<AdamaxOptions> {
       group.eps,
       group.weightDecay,
       signOf(group.maximize),
+      l2Flag(group.weightDecay),
     );
   }
 }

@@ -3,6 +3,7 @@ import { InvalidOptionError } from "../errors.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
+import { l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link ASGD}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface ASGDOptions {
@@ -111,6 +112,7 @@ export class ASGD extends FirstOrderOptimizer<ASGDOptions> {
       group.weightDecay,
       signOf(group.maximize),
       mu !== 1 ? 1 : 0,
+      l2Flag(group.weightDecay),
     );
     r.setScalar("eta", Math.fround(group.lr / (1 + group.lambd * group.lr * t) ** group.alpha));
     r.setScalar("mu", Math.fround(1 / Math.max(1, t - group.t0)));

@@ -16,7 +16,7 @@ export interface LionOptions {
    */
   betas: readonly [number, number];
   /**
-   * Decoupled weight decay, ≥ 0: `p ← p − lr · weightDecay · p` with the sign update; use a value 3–10× larger than AdamW's.
+   * Decoupled weight decay, ≥ 0: `p ← p · (1 − lr · weightDecay)` before the sign update; use a value 3–10× larger than AdamW's.
    * @defaultValue `0`
    */
   weightDecay: number;
@@ -42,13 +42,14 @@ const BUFFERS = ["exp_avg"];
  *
  * For each element (g negated first under `maximize`):
  * ```text
- * u ← sgn(β₁ · m + (1 − β₁) · g)          (sgn(0) = 0, as torch.sign)
- * p ← p − lr · (u + weightDecay · p)
+ * u ← sgn(β₁ · m + (1 − β₁) · g)          (sgn(±0) = sgn(NaN) = 0, as torch.sign in torch 1.13)
+ * p ← p · (1 − lr · weightDecay) − lr · u  (the decay first, as lion-pytorch: weightDecay 0 keeps ±Infinity)
  * m ← β₂ · m + (1 − β₂) · g
  * ```
  * Every element moves by about `lr`, so Lion wants an lr 3–10× smaller than AdamW's and a
  * weightDecay 3–10× larger. State per param: `exp_avg` (the param's size and dtype).
- * Tested against the paper's Algorithm 2 (no torch class): see [oracle versions](../../docs/oracle-versions.md).
+ * Tested against the paper's Algorithm 2 in lion-pytorch's order (no torch class): see [oracle versions](../../docs/oracle-versions.md).
+ * @see lion-pytorch (the update as torch ops): https://github.com/lucidrains/lion-pytorch
  *
  * @see Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023: https://arxiv.org/abs/2302.06675
  */

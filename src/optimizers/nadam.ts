@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
+import { cachedPow, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link NAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface NAdamOptions {
@@ -84,8 +84,8 @@ function nadamScalars(group: ParamGroup<NAdamOptions>, t: number) {
  * Differs from torch 1.13, which counted μₜ twice in the last product (fixed in torch 2.0; the
  * 1.13 goldens are used where the two agree). Differs from torch 2.x in rounding only: the
  * kernel multiplies by reciprocals instead of torch's three divisions (an ulp or two; ~1.5×
- * faster). `decoupledWeightDecay` and `maximize` are torch 2.x options. `mu_product` is kept in
- * the param's precision, as torch keeps it in a tensor.
+ * faster). `decoupledWeightDecay` and `maximize` are torch 2.x options. `mu_product` is a float32
+ * number whatever the param's dtype, rounded where torch rounds its float32 0-dim tensor.
  *
  * State per param: `exp_avg`, `exp_avg_sq` (the param's size and dtype), scalar `mu_product`.
  * Shared notes on `maximize`, `weightDecay` and `eps`: [conventions](../../docs/conventions.md); the oracle this class is tested against: [oracle versions](../../docs/oracle-versions.md).
@@ -118,10 +118,11 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
 
   protected update(r: Run, group: ParamGroup<NAdamOptions>): void {
     const c = this.stepScalars(group, r.advance(), nadamScalars);
-    const round = r.dtype === "float32" ? Math.fround : (x: number) => x;
-    const muProduct = round((r.scalar("mu_product") ?? 1) * c.mu);
+    // torch keeps mu_product in a float32 0-dim tensor whatever the param's dtype: `mu_product *= mu`
+    // rounds mu to float32, multiplies in float32; mu_product_next = mu_product.item() * mu_next in float64.
+    const muProduct = Math.fround((r.scalar("mu_product") ?? 1) * Math.fround(c.mu));
     r.setScalar("mu_product", muProduct);
-    const muProductNext = round(muProduct * c.muNext);
+    const muProductNext = muProduct * c.muNext;
     const gradStep = (-group.lr * (1 - c.mu)) / (1 - muProduct);
     const momStep = (-group.lr * c.muNext) / (1 - muProductNext);
     nadam[r.dtype](
@@ -140,6 +141,7 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
       c.decay,
       c.sign,
       plainOf(c.l2, group.maximize),
+      l2Flag(c.l2),
     );
   }
 }

@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, decayFactor, l2Coefficient } from "./_common.js";
+import { cachedPow, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link RAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface RAdamOptions {
@@ -124,6 +124,7 @@ export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
       c.sign,
       +c.rectified,
       plainOf(c.l2, group.maximize),
+      l2Flag(c.l2),
     );
   }
 }

@@ -2,6 +2,7 @@ import { bool, epsilon, nonNegative, range, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
+import { l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link RMSprop}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface RMSpropOptions {
@@ -122,6 +123,7 @@ export class RMSprop extends FirstOrderOptimizer<RMSpropOptions> {
       +group.centered,
       +withMomentum,
       plainOf(group.weightDecay, group.maximize),
+      l2Flag(group.weightDecay),
     );
   }
 }

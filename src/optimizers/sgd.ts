@@ -3,6 +3,7 @@ import { bool, nonNegative, range, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
+import { l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link SGD}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface SGDOptions {
@@ -118,8 +119,9 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
     r.advance();
     const sign = signOf(group.maximize);
     const plain = plainOf(group.weightDecay, group.maximize);
+    const l2 = l2Flag(group.weightDecay);
     if (group.momentum === 0) {
-      sgd[r.dtype](r.dataPtr, r.gradPtr, 0, r.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.NoMomentum, plain);
+      sgd[r.dtype](r.dataPtr, r.gradPtr, 0, r.size, group.lr, sign, group.weightDecay, 0, 1, 0, Kind.NoMomentum, plain, l2);
       return;
     }
     // The first momentum step copies d into the buffer (no dampening): with the buffer
@@ -139,6 +141,7 @@ export class SGD extends FirstOrderOptimizer<SGDOptions> {
       group.momentum,
       kind,
       plain && +(first || group.dampening === 0),
+      l2,
     );
   }
 }

@@ -8,7 +8,7 @@
 // treated as "step too long" (the line search backs off); the iterate is always a point
 // where the loss and gradient were finite.
 import { InvalidOptionError } from "../errors.js";
-import type { DType, FloatArray } from "../param.js";
+import type { DType, FloatArray, WasmBuffer } from "../param.js";
 import { sharedMemory } from "../runtime/memory.js";
 import { vectorKernels } from "../vector.js";
 import { History } from "./history.js";
@@ -111,15 +111,21 @@ export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Set
   const s: Settings = { ...defaults, ...options };
   const dtype: DType = x0 instanceof Float32Array ? "float32" : "float64";
   const n = x0.length;
+  // Every vector is the history's: one dispose() in `finally` frees each once, whatever fails.
+  const history = new History(dtype, n);
+  try {
+    return iterate(obj, x0, s, history);
+  } finally {
+    history.dispose();
+  }
+}
+
+function iterate(obj: Objective, x0: FloatArray, s: Settings, history: History): MinimizeResult<FloatArray> {
+  const { dtype, n } = history;
   const K = vectorKernels[dtype];
   const lbfgs = s.method === "lbfgs";
-  const history = new History(dtype, n);
   // x, g: the current point and its gradient; xt, gt: the line search's trial point; d: direction
-  let x = history.take(),
-    g = history.take(),
-    xt = history.take(),
-    gt = history.take(),
-    d = history.take();
+  let [x, g, xt, gt, d] = history.takeMany(5) as [WasmBuffer, WasmBuffer, WasmBuffer, WasmBuffer, WasmBuffer];
   const newton = lbfgs ? null : new NewtonScratch(n, obj);
   let evaluations = 0,
     iterations = 0;
@@ -154,81 +160,76 @@ export function runMinimize(obj: Objective, x0: FloatArray, options: Partial<Set
     reason,
     message: MESSAGES[reason],
   });
-  try {
-    x.view.set(x0);
-    f = call(x, g);
-    gnorm = K.maxabs(g.ptr, n);
-    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) return result("nonFinite");
-    if (gnorm <= s.gradTol) return result("gradTol");
-    const eps = dtype === "float32" ? 2 ** -23 : 2 ** -52;
-    const ls = new MoreThuente(1e-4, 0.9);
-    let hDiag = 1;
-    for (;;) {
-      // search direction and first trial step
-      let t0 = 1;
-      if (!lbfgs) {
-        if (!newton!.direction(x.view, g.view, d.view)) return result("nonFinite");
-      } else if (history.length === 0) {
-        K.scale(d.ptr, g.ptr, n, -1);
-        t0 = 1 / Math.sqrt(K.sumsq(g.ptr, n));
-      } else history.twoLoop(g.ptr, d.ptr, hDiag);
-      const gtd = K.dot(g.ptr, d.ptr, n);
-      if (!(gtd < 0)) {
-        if (history.length > 0) {
-          history.reset();
-          continue;
-        }
-        return result(Number.isFinite(gtd) ? "lineSearch" : "nonFinite");
+  x.view.set(x0);
+  f = call(x, g);
+  gnorm = K.maxabs(g.ptr, n);
+  if (!Number.isFinite(f) || !Number.isFinite(gnorm)) return result("nonFinite");
+  if (gnorm <= s.gradTol) return result("gradTol");
+  const eps = dtype === "float32" ? 2 ** -23 : 2 ** -52;
+  const ls = new MoreThuente(1e-4, 0.9);
+  let hDiag = 1;
+  for (;;) {
+    // search direction and first trial step
+    let t0 = 1;
+    if (!lbfgs) {
+      if (!newton!.direction(x.view, g.view, d.view)) return result("nonFinite");
+    } else if (history.length === 0) {
+      K.scale(d.ptr, g.ptr, n, -1);
+      t0 = 1 / Math.sqrt(K.sumsq(g.ptr, n));
+    } else history.twoLoop(g.ptr, d.ptr, hDiag);
+    const gtd = K.dot(g.ptr, d.ptr, n);
+    if (!(gtd < 0)) {
+      if (history.length > 0) {
+        history.reset();
+        continue;
       }
-
-      // strong-Wolfe line search along d
-      let status = ls.start(f, gtd, t0);
-      let ft = NaN,
-        gtdt = NaN,
-        nonFinite = false;
-      for (let trial = 0; status === "evaluate" && trial < MAX_TRIALS; trial++) {
-        if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
-        K.axpby(xt.ptr, x.ptr, d.ptr, n, 1, ls.t);
-        ft = call(xt, gt);
-        gtdt = Number.isFinite(ft) ? K.dot(gt.ptr, d.ptr, n) : NaN;
-        nonFinite = !Number.isFinite(gtdt);
-        status = nonFinite ? ls.exclude() : ls.next(ft, gtdt);
-      }
-      const t = ls.t;
-      const accepted = !nonFinite && (status === "converged" || (status === "warning" && ft <= f + 1e-4 * t * gtd));
-      if (!accepted) {
-        if (history.length > 0) {
-          history.reset(); // forget the memory, retry along -g
-          continue;
-        }
-        return result(nonFinite ? "nonFinite" : "lineSearch");
-      }
-
-      // accept x + t d; update the memory with s = t d, y = g_new - g_old
-      iterations++;
-      const fPrev = f;
-      const ys = t * (gtdt - gtd);
-      if (lbfgs && ys > eps * t * -gtd) {
-        hDiag = ys / K.axpbyDot(g.ptr, gt.ptr, g.ptr, n, -1, 1); // y = g_new - g_old in place, returns y'y
-        history.push(d, g, ys, t, s.memory);
-        d = history.take();
-        g = gt;
-        gt = history.take();
-      } else [g, gt] = [gt, g];
-      [x, xt] = [xt, x];
-      f = ft;
-      gnorm = K.maxabs(g.ptr, n);
-
-      if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: gnorm, evaluations, x: x.view }) === false)
-        return result("callback");
-      if (gnorm <= s.gradTol) return result("gradTol");
-      if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
-      if (iterations >= s.maxIterations) return result("maxIterations");
-      if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
+      return result(Number.isFinite(gtd) ? "lineSearch" : "nonFinite");
     }
-  } finally {
-    for (const b of [x, g, xt, gt, d]) history.give(b);
-    history.dispose();
+
+    // strong-Wolfe line search along d
+    let status = ls.start(f, gtd, t0);
+    let ft = NaN,
+      gtdt = NaN,
+      nonFinite = false;
+    for (let trial = 0; status === "evaluate" && trial < MAX_TRIALS; trial++) {
+      if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
+      K.axpby(xt.ptr, x.ptr, d.ptr, n, 1, ls.t);
+      ft = call(xt, gt);
+      gtdt = Number.isFinite(ft) ? K.dot(gt.ptr, d.ptr, n) : NaN;
+      nonFinite = !Number.isFinite(gtdt);
+      status = nonFinite ? ls.exclude() : ls.next(ft, gtdt);
+    }
+    const t = ls.t;
+    const accepted = !nonFinite && (status === "converged" || (status === "warning" && ft <= f + 1e-4 * t * gtd));
+    if (!accepted) {
+      if (history.length > 0) {
+        history.reset(); // forget the memory, retry along -g
+        continue;
+      }
+      return result(nonFinite ? "nonFinite" : "lineSearch");
+    }
+
+    // accept x + t d; update the memory with s = t d, y = g_new - g_old
+    iterations++;
+    const fPrev = f;
+    const ys = t * (gtdt - gtd);
+    if (lbfgs && ys > eps * t * -gtd) {
+      hDiag = ys / K.axpbyDot(g.ptr, gt.ptr, g.ptr, n, -1, 1); // y = g_new - g_old in place, returns y'y
+      history.push(d, g, ys, t, s.memory);
+      d = history.take();
+      g = gt;
+      gt = history.take();
+    } else [g, gt] = [gt, g];
+    [x, xt] = [xt, x];
+    f = ft;
+    gnorm = K.maxabs(g.ptr, n);
+
+    if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: gnorm, evaluations, x: x.view }) === false)
+      return result("callback");
+    if (gnorm <= s.gradTol) return result("gradTol");
+    if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
+    if (iterations >= s.maxIterations) return result("maxIterations");
+    if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
   }
 }
 

@@ -13,7 +13,7 @@ import { WasmBuffer, bytesPer, type DType, type FloatArray, type Param, type Par
 import { vectorKernels } from "../vector.js";
 import { flatParams } from "./flat.js";
 import { History, type Pair } from "./history.js";
-import { TorchStrongWolfe, type LineObjective } from "./line-search.js";
+import { TorchArith, TorchStrongWolfe, float, type LineObjective, type TorchScalar } from "./line-search.js";
 
 /** The hyperparameters of {@link LBFGS} (torch's, camelCase). */
 export interface LBFGSOptions {
@@ -150,7 +150,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     this.#offsets = flat.offsets;
     this.numel = flat.numel;
     this.#round = this.dtype === "float32" ? Math.fround : (x) => x;
-    this.#history = new History(this.dtype, this.numel);
+    this.#history = new History(this.dtype, this.numel, this.#round);
   }
 
   /** Frees the history and every buffer (the params stay). */
@@ -252,7 +252,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
       const d = state.buffer("d", 0, n);
       const prev = state.buffer("prev_flat_grad", 0, n);
-      let t = sc.t ?? lr;
+      // torch's t: a float, or a 0-dim tensor of the params' dtype after the first iteration's
+      // min(1., 1. / |g|_1) * lr and the line search (their arithmetic is torch's: TorchArith)
+      const T = new TorchArith(this.#round);
+      let t: TorchScalar = float(sc.t ?? lr);
       let hDiag = sc.H_diag ?? 1;
       let prevLoss = sc.prev_loss ?? loss;
       let nIter = 0;
@@ -267,14 +270,13 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           hDiag = 1;
         } else {
           // y = g - g_prev, s = d*t; keep the pair only when y's > 1e-10
-          const y = this.#history.take(),
-            s = this.#history.take();
+          const [y, s] = this.#history.takeMany(2) as [WasmBuffer, WasmBuffer];
           K.axpby(y.ptr, gp, prev.ptr, n, 1, -1);
-          K.scale(s.ptr, d.ptr, n, t);
-          const ys = K.dot(y.ptr, s.ptr, n);
-          if (ys > 1e-10) {
+          K.scale(s.ptr, d.ptr, n, t.v);
+          const ys = this.#round(K.dot(y.ptr, s.ptr, n)); // torch: 0-dim tensors of the params' dtype
+          if (T.lt(float(1e-10), { v: ys, tensor: true })) {
             this.#history.push(s, y, ys, 1, historySize);
-            hDiag = ys / K.sumsq(y.ptr, n);
+            hDiag = this.#round(ys / this.#round(K.sumsq(y.ptr, n)));
           } else {
             this.#history.give(s);
             this.#history.give(y);
@@ -285,9 +287,12 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         prevLoss = loss;
 
         // step length
-        t = sc.n_iter === 1 ? Math.min(1, 1 / K.sumabs(gp, n)) * lr : lr;
+        t =
+          sc.n_iter === 1
+            ? T.mul(T.min(float(1), T.div(float(1), { v: this.#round(K.sumabs(gp, n)), tensor: true })), float(lr))
+            : float(lr);
         const gtd = this.#round(K.dot(gp, d.ptr, n));
-        if (gtd > -toleranceChange) break;
+        if (T.lt(float(-toleranceChange), { v: gtd, tensor: true })) break;
 
         let lsEvals = 0;
         if (strongWolfe) {
@@ -295,10 +300,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           this.#saveParams(x0);
           this.#search.search(this.#objective, t, loss, g, gtd, K.maxabs(d.ptr, n), this.#round);
           ({ f: loss, slot: g, t, evals: lsEvals } = this.#search);
-          this.#paramsFrom(x0, d, t);
+          this.#paramsFrom(x0, d, t.v);
           optCond = K.maxabs(this.#slot(g).ptr, n) <= toleranceGrad;
         } else {
-          this.#paramsFrom(null, d, t);
+          this.#paramsFrom(null, d, t.v);
           if (nIter !== maxIter) {
             // re-evaluate only if this is not the last iteration
             loss = this.#evaluateHere(g);
@@ -313,10 +318,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         if (nIter === maxIter) break;
         if (currentEvals >= maxEval) break;
         if (optCond) break;
-        if (K.maxabs(d.ptr, n) * t <= toleranceChange) break;
+        if (T.le(T.mul({ v: this.#round(K.maxabs(d.ptr, n)), tensor: true }, t), float(toleranceChange))) break;
         if (Math.abs(loss - prevLoss) < toleranceChange) break;
       }
-      sc.t = t;
+      sc.t = t.v;
       sc.H_diag = hDiag;
       sc.prev_loss = prevLoss;
       return origLoss;

@@ -9,9 +9,10 @@
 // matrices of the compact form are plain Float64Arrays (src/second-order/cauchy.ts).
 import { InvalidOptionError } from "../errors.js";
 import { isArray } from "../options.js";
-import { WasmBuffer } from "../param.js";
+import type { WasmBuffer } from "../param.js";
 import { vectorKernels } from "../vector.js";
 import { type Box, BoundedWork, CompactBfgs, cauchyPoint, freeVariables, projectedGradientNorm, subspaceStep } from "./cauchy.js";
+import { BufferPool } from "./history.js";
 import { MoreThuente } from "./line-search.js";
 import type { IterationInfo, MinimizeResult, StopReason } from "./driver.js";
 
@@ -120,6 +121,23 @@ export function minimizeBounded(
     throw new InvalidOptionError("x0", x0, "a Float64Array or array of numbers (bounds run in float64)");
   const n = x0.length;
   const box = checkBounds(bounds, n);
+  // Every vector is the pool's: one dispose() in `finally` frees each once, whatever fails.
+  const buffers = new BufferPool<Float64Array>("float64", n);
+  try {
+    return iterateBounded(fn, x0, box, s, buffers);
+  } finally {
+    buffers.dispose();
+  }
+}
+
+function iterateBounded(
+  fn: (x: Float64Array, grad: Float64Array) => number,
+  x0: Float64Array | readonly number[],
+  box: Box,
+  s: BoundedSettings,
+  buffers: BufferPool<Float64Array>,
+): BoundedResult {
+  const n = buffers.n;
   const { lower, upper, kind } = box;
   const K = vectorKernels.float64;
   const constrained = kind.some((k) => k !== 0);
@@ -129,16 +147,18 @@ export function minimizeBounded(
   const m = s.memory;
   const B = new CompactBfgs(m);
   const work = new BoundedWork(n, m);
-  const pool: WasmBuffer<Float64Array>[] = [];
-  const take = (): WasmBuffer<Float64Array> => pool.pop() ?? new WasmBuffer<Float64Array>("float64", n);
   const pairs: { s: WasmBuffer<Float64Array>; y: WasmBuffer<Float64Array> }[] = [];
   // x, g: the iterate and its gradient; xt, gt: the line search's trial; z: Cauchy point, then the subspace minimiser; d = z - x
-  let x = take(),
-    g = take(),
-    xt = take(),
-    gt = take();
-  const z = take(),
-    d = take();
+  const taken = buffers.takeMany(6) as [
+    WasmBuffer<Float64Array>,
+    WasmBuffer<Float64Array>,
+    WasmBuffer<Float64Array>,
+    WasmBuffer<Float64Array>,
+    WasmBuffer<Float64Array>,
+    WasmBuffer<Float64Array>,
+  ];
+  let [x, g, xt, gt] = taken;
+  const [, , , , z, d] = taken;
   let evaluations = 0,
     iterations = 0;
   let f = NaN,
@@ -158,7 +178,10 @@ export function minimizeBounded(
     B.y = pairs.map((p) => p.y.view);
   };
   const forget = (): void => {
-    for (const p of pairs.splice(0)) pool.push(p.s, p.y);
+    for (const p of pairs.splice(0)) {
+      buffers.give(p.s);
+      buffers.give(p.y);
+    }
     B.reset();
   };
   const result = (reason: StopReason): BoundedResult => {
@@ -177,125 +200,121 @@ export function minimizeBounded(
       activeBounds,
     };
   };
-  try {
-    const xv0 = x.view;
-    for (let i = 0; i < n; i++) xv0[i] = Math.min(Math.max(x0[i]!, lower[i]!), upper[i]!);
-    f = call(x, g);
-    pgNorm = projectedGradientNorm(x.view, g.view, box);
-    if (!Number.isFinite(f) || !Number.isFinite(pgNorm)) return result("nonFinite");
-    if (pgNorm <= s.gradTol) return result("gradTol");
-    for (;;) {
-      // the point z to move toward: Cauchy point + subspace minimization (unconstrained
-      // problems with a memory skip the Cauchy point: z = x, every coordinate free)
-      const xv = x.view,
-        gv = g.view,
-        zv = z.view;
-      refresh();
-      let nfree: number;
-      if (!constrained && B.col > 0) {
-        zv.set(xv);
-        work.c.fill(0);
-        nfree = freeVariables(where, work);
-      } else {
-        cauchyPoint(xv, gv, box, where, pgNorm, B, zv, work);
-        nfree = freeVariables(where, work);
-      }
-      if (nfree > 0 && B.col > 0 && !subspaceStep(xv, gv, box, B, zv, work)) {
-        forget();
-        continue;
-      }
-      K.axpby(d.ptr, z.ptr, x.ptr, n, 1, -1);
+  const xv0 = x.view;
+  for (let i = 0; i < n; i++) xv0[i] = Math.min(Math.max(x0[i]!, lower[i]!), upper[i]!);
+  f = call(x, g);
+  pgNorm = projectedGradientNorm(x.view, g.view, box);
+  if (!Number.isFinite(f) || !Number.isFinite(pgNorm)) return result("nonFinite");
+  if (pgNorm <= s.gradTol) return result("gradTol");
+  for (;;) {
+    // the point z to move toward: Cauchy point + subspace minimization (unconstrained
+    // problems with a memory skip the Cauchy point: z = x, every coordinate free)
+    const xv = x.view,
+      gv = g.view,
+      zv = z.view;
+    refresh();
+    let nfree: number;
+    if (!constrained && B.col > 0) {
+      zv.set(xv);
+      work.c.fill(0);
+      nfree = freeVariables(where, work);
+    } else {
+      cauchyPoint(xv, gv, box, where, pgNorm, B, zv, work);
+      nfree = freeVariables(where, work);
+    }
+    if (nfree > 0 && B.col > 0 && !subspaceStep(xv, gv, box, B, zv, work)) {
+      forget();
+      continue;
+    }
+    K.axpby(d.ptr, z.ptr, x.ptr, n, 1, -1);
 
-      // line search along d, the step capped at the box
-      const dtd = K.sumsq(d.ptr, n);
-      let stpmx = BIG;
-      if (constrained) {
-        if (iterations === 0) stpmx = 1;
-        else {
-          const dv = d.view;
-          for (let i = 0; i < n; i++) {
-            const a1 = dv[i]!,
-              k = kind[i]!;
-            if (k === 0) continue;
-            if (a1 < 0 && k <= 2) {
-              const a2 = lower[i]! - xv[i]!;
-              if (a2 >= 0) stpmx = 0;
-              else if (a1 * stpmx < a2) stpmx = a2 / a1;
-            } else if (a1 > 0 && k >= 2) {
-              const a2 = upper[i]! - xv[i]!;
-              if (a2 <= 0) stpmx = 0;
-              else if (a1 * stpmx > a2) stpmx = a2 / a1;
-            }
+    // line search along d, the step capped at the box
+    const dtd = K.sumsq(d.ptr, n);
+    let stpmx = BIG;
+    if (constrained) {
+      if (iterations === 0) stpmx = 1;
+      else {
+        const dv = d.view;
+        for (let i = 0; i < n; i++) {
+          const a1 = dv[i]!,
+            k = kind[i]!;
+          if (k === 0) continue;
+          if (a1 < 0 && k <= 2) {
+            const a2 = lower[i]! - xv[i]!;
+            if (a2 >= 0) stpmx = 0;
+            else if (a1 * stpmx < a2) stpmx = a2 / a1;
+          } else if (a1 > 0 && k >= 2) {
+            const a2 = upper[i]! - xv[i]!;
+            if (a2 <= 0) stpmx = 0;
+            else if (a1 * stpmx > a2) stpmx = a2 / a1;
           }
         }
       }
-      const t0 = iterations === 0 && !boxed ? Math.min(1 / Math.sqrt(dtd), stpmx) : 1;
-      const gd = K.dot(g.ptr, d.ptr, n);
-      const ls = new MoreThuente(1e-3, 0.9, 0.1, 0, stpmx);
-      let status = gd < 0 && stpmx > 0 ? ls.start(f, gd, t0) : "error";
-      let ft = NaN,
-        gdt = NaN,
-        nonFinite = false,
-        trials = 0;
-      while (status === "evaluate" && trials < MAX_LS) {
-        if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
-        trials++;
-        const t = ls.t;
-        if (t === 1) K.copy(xt.ptr, z.ptr, n);
-        else K.axpby(xt.ptr, x.ptr, d.ptr, n, 1, t);
-        const xtv = xt.view;
-        for (let i = 0; i < n; i++) if (kind[i] !== 0) xtv[i] = Math.min(Math.max(xtv[i]!, lower[i]!), upper[i]!); // rounding of x + t d
-        ft = call(xt, gt);
-        gdt = Number.isFinite(ft) ? K.dot(gt.ptr, d.ptr, n) : NaN;
-        nonFinite = !Number.isFinite(gdt);
-        status = nonFinite ? ls.exclude() : ls.next(ft, gdt);
-      }
-      const stp = ls.t;
-      const accepted = trials > 0 && !nonFinite && (status === "converged" || (status === "warning" && ft <= f));
-      if (!accepted) {
-        if (B.col > 0) {
-          forget(); // L-BFGS-B: refresh the memory and restart from the Cauchy point
-          continue;
-        }
-        return result(nonFinite ? "nonFinite" : Number.isFinite(gd) ? "lineSearch" : "nonFinite");
-      }
-
-      // accept the trial point
-      iterations++;
-      const fPrev = f;
-      [x, xt] = [xt, x];
-      [g, gt] = [gt, g];
-      f = ft;
-      pgNorm = projectedGradientNorm(x.view, g.view, box);
-      if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: pgNorm, evaluations, x: x.view }) === false)
-        return result("callback");
-      if (pgNorm <= s.gradTol) return result("gradTol");
-      if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
-      if (iterations >= s.maxIterations) return result("maxIterations");
-      if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
-
-      // the pair s = stp d, y = g - g_old, kept when s'y > eps * |s'g_old|
-      const sy = (gdt - gd) * stp;
-      if (!(sy > 2 ** -52 * -gd * stp)) continue;
-      if (B.col === m) {
-        B.dropOldest();
-        const old = pairs.shift()!;
-        pool.push(old.s, old.y);
-      }
-      const sb = take(),
-        yb = take();
-      K.scale(sb.ptr, d.ptr, n, stp);
-      K.copy(yb.ptr, g.ptr, n);
-      const yy = K.axpbyDot(yb.ptr, gt.ptr, yb.ptr, n, 1, -1); // y = g - g_old, returns y'y
-      refresh();
-      if (B.push(sb.view, yb.view, stp * stp * dtd, sy, yy, dot)) pairs.push({ s: sb, y: yb });
-      else {
-        pool.push(sb, yb);
-        forget();
-      }
     }
-  } finally {
-    forget();
-    for (const b of [x, g, xt, gt, z, d, ...pool]) b.free();
+    const t0 = iterations === 0 && !boxed ? Math.min(1 / Math.sqrt(dtd), stpmx) : 1;
+    const gd = K.dot(g.ptr, d.ptr, n);
+    const ls = new MoreThuente(1e-3, 0.9, 0.1, 0, stpmx);
+    let status = gd < 0 && stpmx > 0 ? ls.start(f, gd, t0) : "error";
+    let ft = NaN,
+      gdt = NaN,
+      nonFinite = false,
+      trials = 0;
+    while (status === "evaluate" && trials < MAX_LS) {
+      if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
+      trials++;
+      const t = ls.t;
+      if (t === 1) K.copy(xt.ptr, z.ptr, n);
+      else K.axpby(xt.ptr, x.ptr, d.ptr, n, 1, t);
+      const xtv = xt.view;
+      for (let i = 0; i < n; i++) if (kind[i] !== 0) xtv[i] = Math.min(Math.max(xtv[i]!, lower[i]!), upper[i]!); // rounding of x + t d
+      ft = call(xt, gt);
+      gdt = Number.isFinite(ft) ? K.dot(gt.ptr, d.ptr, n) : NaN;
+      nonFinite = !Number.isFinite(gdt);
+      status = nonFinite ? ls.exclude() : ls.next(ft, gdt);
+    }
+    const stp = ls.t;
+    const accepted = trials > 0 && !nonFinite && (status === "converged" || (status === "warning" && ft <= f));
+    if (!accepted) {
+      if (B.col > 0) {
+        forget(); // L-BFGS-B: refresh the memory and restart from the Cauchy point
+        continue;
+      }
+      return result(nonFinite ? "nonFinite" : Number.isFinite(gd) ? "lineSearch" : "nonFinite");
+    }
+
+    // accept the trial point
+    iterations++;
+    const fPrev = f;
+    [x, xt] = [xt, x];
+    [g, gt] = [gt, g];
+    f = ft;
+    pgNorm = projectedGradientNorm(x.view, g.view, box);
+    if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: pgNorm, evaluations, x: x.view }) === false)
+      return result("callback");
+    if (pgNorm <= s.gradTol) return result("gradTol");
+    if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
+    if (iterations >= s.maxIterations) return result("maxIterations");
+    if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
+
+    // the pair s = stp d, y = g - g_old, kept when s'y > eps * |s'g_old|
+    const sy = (gdt - gd) * stp;
+    if (!(sy > 2 ** -52 * -gd * stp)) continue;
+    if (B.col === m) {
+      B.dropOldest();
+      const old = pairs.shift()!;
+      buffers.give(old.s);
+      buffers.give(old.y);
+    }
+    const [sb, yb] = buffers.takeMany(2) as [WasmBuffer<Float64Array>, WasmBuffer<Float64Array>];
+    K.scale(sb.ptr, d.ptr, n, stp);
+    K.copy(yb.ptr, g.ptr, n);
+    const yy = K.axpbyDot(yb.ptr, gt.ptr, yb.ptr, n, 1, -1); // y = g - g_old, returns y'y
+    refresh();
+    if (B.push(sb.view, yb.view, stp * stp * dtd, sy, yy, dot)) pairs.push({ s: sb, y: yb });
+    else {
+      buffers.give(sb);
+      buffers.give(yb);
+      forget();
+    }
   }
 }

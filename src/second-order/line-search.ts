@@ -6,26 +6,108 @@
 //   scipy's L-BFGS-B and libLBFGS, for minimize() and Newton.
 
 /**
- * torch's cubic interpolation (_cubic_interpolate): the minimiser of the cubic through
- * (x1, f1, g1) and (x2, f2, g2), clamped to [lo, hi] (default: between x1 and x2).
+ * A scalar of torch's line search: a Python float (`tensor` false: float64 arithmetic) or a
+ * 0-dim tensor of the params' dtype (`tensor` true: its value is already rounded to the dtype).
  */
-export function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, lo?: number, hi?: number): number {
-  const xmin = lo ?? Math.min(x1, x2);
-  const xmax = hi ?? (x1 <= x2 ? x2 : x1);
-  const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
-  const d2sq = d1 * d1 - g1 * g2;
-  if (d2sq >= 0) {
-    const d2 = Math.sqrt(d2sq);
-    const minPos =
-      x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
-    return pyMin(pyMax(minPos, xmin), xmax);
-  }
-  return (xmin + xmax) / 2;
+export interface TorchScalar {
+  readonly v: number;
+  readonly tensor: boolean;
 }
 
-// Python's min/max of two floats (a NaN first argument wins, as in torch's code).
-const pyMax = (a: number, b: number): number => (b > a ? b : a);
-const pyMin = (a: number, b: number): number => (b < a ? b : a);
+/** A Python float. */
+export const float = (v: number): TorchScalar => ({ v, tensor: false });
+
+/**
+ * Python's arithmetic on floats and 0-dim tensors, as torch 1.13 does it on the CPU: an
+ * operation with a tensor operand rounds a Python float operand to the tensor's dtype, computes
+ * in that dtype and gives a tensor; `float / tensor` is `tensor.reciprocal() * float`
+ * (Tensor.__rtruediv__); comparisons with a tensor compare in its dtype; Python's min/max
+ * return an operand as it is. `r` rounds to the params' dtype (Math.fround or the identity).
+ */
+export class TorchArith {
+  constructor(readonly r: Round) {}
+
+  #in(a: TorchScalar, tensor: boolean): number {
+    return tensor && !a.tensor ? this.r(a.v) : a.v;
+  }
+
+  #op(a: TorchScalar, b: TorchScalar, f: (x: number, y: number) => number): TorchScalar {
+    const tensor = a.tensor || b.tensor;
+    const v = f(this.#in(a, tensor), this.#in(b, tensor));
+    return { v: tensor ? this.r(v) : v, tensor };
+  }
+
+  add(a: TorchScalar, b: TorchScalar): TorchScalar {
+    return this.#op(a, b, (x, y) => x + y);
+  }
+  sub(a: TorchScalar, b: TorchScalar): TorchScalar {
+    return this.#op(a, b, (x, y) => x - y);
+  }
+  mul(a: TorchScalar, b: TorchScalar): TorchScalar {
+    return this.#op(a, b, (x, y) => x * y);
+  }
+  div(a: TorchScalar, b: TorchScalar): TorchScalar {
+    if (b.tensor && !a.tensor) return this.mul({ v: this.r(1 / b.v), tensor: true }, a); // b.reciprocal() * a
+    return this.#op(a, b, (x, y) => x / y);
+  }
+  abs(a: TorchScalar): TorchScalar {
+    return { v: Math.abs(a.v), tensor: a.tensor };
+  }
+  sqrt(a: TorchScalar): TorchScalar {
+    return { v: this.r(Math.sqrt(a.v)), tensor: true };
+  }
+  /** a < b */
+  lt(a: TorchScalar, b: TorchScalar): boolean {
+    const tensor = a.tensor || b.tensor;
+    return this.#in(a, tensor) < this.#in(b, tensor);
+  }
+  /** a <= b */
+  le(a: TorchScalar, b: TorchScalar): boolean {
+    const tensor = a.tensor || b.tensor;
+    return this.#in(a, tensor) <= this.#in(b, tensor);
+  }
+  /** Python's max(a, b): b only when b > a. */
+  max(a: TorchScalar, b: TorchScalar): TorchScalar {
+    return this.lt(a, b) ? b : a;
+  }
+  /** Python's min(a, b): b only when b < a. */
+  min(a: TorchScalar, b: TorchScalar): TorchScalar {
+    return this.lt(b, a) ? b : a;
+  }
+
+  /**
+   * torch's cubic interpolation (_cubic_interpolate, torch 1.13), op for op: the minimiser of
+   * the cubic through (x1, f1, g1) and (x2, f2, g2), clamped to [lo, hi] (default: between x1
+   * and x2). f1, f2 are floats (the losses), g1, g2 tensors (the slopes).
+   */
+  cubicInterpolate(
+    x1: TorchScalar,
+    f1: number,
+    g1: TorchScalar,
+    x2: TorchScalar,
+    f2: number,
+    g2: TorchScalar,
+    bounds?: readonly [TorchScalar, TorchScalar],
+  ): TorchScalar {
+    const ordered = this.le(x1, x2);
+    const [xmin, xmax] = bounds ?? (ordered ? [x1, x2] : [x2, x1]);
+    const d1 = this.sub(this.add(g1, g2), this.div(float(3 * (f1 - f2)), this.sub(x1, x2)));
+    const d2sq = this.sub(this.mul(d1, d1), this.mul(g1, g2));
+    if (this.le(float(0), d2sq)) {
+      const d2 = this.sqrt(d2sq);
+      const two = float(2);
+      const [a, ga, b, gb] = ordered ? [x2, g2, x1, g1] : [x1, g1, x2, g2];
+      const ratio = this.div(this.sub(this.add(ga, d2), d1), this.add(this.sub(ga, gb), this.mul(two, d2)));
+      const minPos = this.sub(a, this.mul(this.sub(a, b), ratio));
+      return this.min(this.max(minPos, xmin), xmax);
+    }
+    return this.div(this.add(xmin, xmax), float(2));
+  }
+}
+
+/** Rounds a scalar to the params' precision (Math.fround for float32, identity for float64). */
+export type Round = (x: number) => number;
+const exact: Round = (x) => x;
 
 /** What a line search needs from its caller. */
 export interface LineObjective {
@@ -34,10 +116,6 @@ export interface LineObjective {
   /** The directional derivative g·d of the gradient in `slot`. */
   slope(slot: number): number;
 }
-
-/** Rounds a scalar to the params' precision (Math.fround for float32, identity for float64). */
-export type Round = (x: number) => number;
-const exact: Round = (x) => x;
 
 /**
  * torch.optim.lbfgs._strong_wolfe (PyTorch 1.13): bracketing with cubic extrapolation,
@@ -48,15 +126,14 @@ const exact: Round = (x) => x;
  */
 export class TorchStrongWolfe {
   static readonly SLOTS = 6;
-  t = 0;
+  /** The accepted step: a float or a 0-dim tensor, as torch's `t` (the caller keeps computing with it). */
+  t: TorchScalar = float(0);
   f = 0;
   slot = 0;
   evals = 0;
   // the live slots: g0 (start), gPrev, gNew, bracket[0], bracket[1]
   readonly #live = new Int32Array(5);
-  readonly #br = new Float64Array(2);
   readonly #brF = new Float64Array(2);
-  readonly #brGtd = new Float64Array(2);
   readonly #brG = new Int32Array(2);
 
   constructor(
@@ -72,34 +149,43 @@ export class TorchStrongWolfe {
   }
 
   /**
-   * Searches from (t = 0, f, gradient in slot g0, slope gtd) with first trial step t. With
-   * float32 params torch evaluates the sufficient-decrease and curvature bounds in float32
-   * 0-dim tensors (f + c1*t*gtd, -c2*gtd); `r` = Math.fround does the same here, so a loss
-   * that stalls at float32 resolution takes torch's branch.
+   * Searches from (t = 0, f, gradient in slot g0, slope gtd) with first trial step t, op for
+   * op as torch: the losses are floats, the slopes gtd and dNorm 0-dim tensors of the params'
+   * dtype (`r` rounds to it), t a float or a tensor as the caller's (see {@link TorchArith}),
+   * so a float32 loss that stalls at float32 resolution takes torch's branch and the steps are
+   * torch's to the last bit where the slopes are.
    */
-  search(obj: LineObjective, t: number, f: number, g0: number, gtd: number, dNorm: number, r: Round = exact): void {
-    const { c1, c2, maxLs } = this;
-    const armijo = (step: number) => r(f + r(r(c1 * step) * gtd));
-    const curvature = r(r(-c2) * gtd);
+  search(obj: LineObjective, t0: TorchScalar, f: number, g0: number, gtd: number, dNorm: number, r: Round = exact): void {
+    const { maxLs } = this;
+    const T = new TorchArith(r);
+    const tensor = (v: number): TorchScalar => ({ v, tensor: true });
+    const gtd0 = tensor(gtd),
+      norm = tensor(dNorm),
+      tol = float(this.toleranceChange);
+    const c1 = float(this.c1);
+    // f_new > f + c1*t*gtd
+    const armijoFails = (fNew: number, step: TorchScalar) => T.lt(T.add(float(f), T.mul(T.mul(c1, step), gtd0)), float(fNew));
+    const curvature = T.mul(float(-this.c2), gtd0);
     const live = this.#live,
-      br = this.#br,
       brF = this.#brF,
-      brG = this.#brG,
-      brGtd = this.#brGtd;
+      brG = this.#brG;
+    const br: TorchScalar[] = [float(0), float(0)];
+    const brGtd: TorchScalar[] = [gtd0, gtd0];
     live.fill(g0);
+    let t = t0;
     let gNew = (live[2] = this.#free());
-    let fNew = obj.evaluate(t, gNew);
+    let fNew = obj.evaluate(t.v, gNew);
     let evals = 1;
-    let gtdNew = obj.slope(gNew);
-    let tPrev = 0,
+    let gtdNew = tensor(obj.slope(gNew));
+    let tPrev = float(0),
       fPrev = f,
       gPrev = g0,
-      gtdPrev = gtd;
+      gtdPrev = gtd0;
     let done = false;
     let lsIter = 0;
     while (lsIter < maxLs) {
-      const armijoFails = fNew > armijo(t) || (lsIter > 1 && fNew >= fPrev);
-      if (!armijoFails && Math.abs(gtdNew) <= curvature) {
+      const fails = armijoFails(fNew, t) || (lsIter > 1 && fNew >= fPrev);
+      if (!fails && T.le(T.abs(gtdNew), curvature)) {
         // a strong-Wolfe point: a bracket of one point
         br[0] = br[1] = t;
         brF[0] = brF[1] = fNew;
@@ -107,7 +193,7 @@ export class TorchStrongWolfe {
         done = true;
         break;
       }
-      if (armijoFails || gtdNew >= 0) {
+      if (fails || T.le(float(0), gtdNew)) {
         br[0] = tPrev;
         br[1] = t;
         brF[0] = fPrev;
@@ -119,22 +205,22 @@ export class TorchStrongWolfe {
         break;
       }
       // extrapolate: cubic step in [t + 0.01(t - tPrev), 10t]
-      const minStep = t + 0.01 * (t - tPrev);
-      const maxStep = t * 10;
+      const minStep = T.add(t, T.mul(float(0.01), T.sub(t, tPrev)));
+      const maxStep = T.mul(t, float(10));
       const tmp = t;
-      t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, minStep, maxStep);
+      t = T.cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, [minStep, maxStep]);
       tPrev = tmp;
       fPrev = fNew;
       gPrev = live[1] = gNew;
       gtdPrev = gtdNew;
       gNew = live[2] = this.#free();
-      fNew = obj.evaluate(t, gNew);
+      fNew = obj.evaluate(t.v, gNew);
       evals++;
-      gtdNew = obj.slope(gNew);
+      gtdNew = tensor(obj.slope(gNew));
       lsIter++;
     }
     if (lsIter === maxLs) {
-      br[0] = 0;
+      br[0] = float(0);
       br[1] = t;
       brF[0] = f;
       brF[1] = fNew;
@@ -148,24 +234,24 @@ export class TorchStrongWolfe {
     let low = brF[0]! <= brF[1]! ? 0 : 1;
     let high = 1 - low;
     while (!done && lsIter < maxLs) {
-      if (Math.abs(br[1]! - br[0]!) * dNorm < this.toleranceChange) break;
-      t = cubicInterpolate(br[0]!, brF[0]!, brGtd[0]!, br[1]!, brF[1]!, brGtd[1]!);
+      if (T.lt(T.mul(T.abs(T.sub(br[1]!, br[0]!)), norm), tol)) break;
+      t = T.cubicInterpolate(br[0]!, brF[0]!, brGtd[0]!, br[1]!, brF[1]!, brGtd[1]!);
       // move t away from the ends when it keeps landing near one (torch's rule)
-      const bmax = Math.max(br[0]!, br[1]!),
-        bmin = Math.min(br[0]!, br[1]!);
-      const eps = 0.1 * (bmax - bmin);
-      if (Math.min(bmax - t, t - bmin) < eps) {
-        if (insufProgress || t >= bmax || t <= bmin) {
-          t = Math.abs(t - bmax) < Math.abs(t - bmin) ? bmax - eps : bmin + eps;
+      const bmax = T.max(br[0]!, br[1]!),
+        bmin = T.min(br[0]!, br[1]!);
+      const eps = T.mul(float(0.1), T.sub(bmax, bmin));
+      if (T.lt(T.min(T.sub(bmax, t), T.sub(t, bmin)), eps)) {
+        if (insufProgress || T.le(bmax, t) || T.le(t, bmin)) {
+          t = T.lt(T.abs(T.sub(t, bmax)), T.abs(T.sub(t, bmin))) ? T.sub(bmax, eps) : T.add(bmin, eps);
           insufProgress = false;
         } else insufProgress = true;
       } else insufProgress = false;
       gNew = live[2] = this.#free();
-      fNew = obj.evaluate(t, gNew);
+      fNew = obj.evaluate(t.v, gNew);
       evals++;
-      gtdNew = obj.slope(gNew);
+      gtdNew = tensor(obj.slope(gNew));
       lsIter++;
-      if (fNew > armijo(t) || fNew >= brF[low]!) {
+      if (armijoFails(fNew, t) || fNew >= brF[low]!) {
         br[high] = t;
         brF[high] = fNew;
         brG[high] = gNew;
@@ -173,8 +259,8 @@ export class TorchStrongWolfe {
         low = brF[0]! <= brF[1]! ? 0 : 1;
         high = 1 - low;
       } else {
-        if (Math.abs(gtdNew) <= curvature) done = true;
-        else if (gtdNew * (br[high]! - br[low]!) >= 0) {
+        if (T.le(T.abs(gtdNew), curvature)) done = true;
+        else if (T.le(float(0), T.mul(gtdNew, T.sub(br[high]!, br[low]!)))) {
           br[high] = br[low]!;
           brF[high] = brF[low]!;
           brG[high] = brG[low]!;

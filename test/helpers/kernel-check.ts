@@ -25,8 +25,11 @@ export interface KernelSpec<N extends UpdateKernelName, S extends Scalars<N>> {
   name: N;
   /** Which specialisation the flags select (for the test's title). */
   variant?: string;
-  /** The flag arguments (every flag of the kernel, each an allowed value). */
-  flags?: Flags<N>;
+  /**
+   * The flag arguments (every flag of the kernel, each an allowed value). `l2` may be left out:
+   * it then follows the scalars, 1 when weightDecay != 0 (as the optimizers pass it).
+   */
+  flags?: Partial<Flags<N>>;
   /** Buffers that hold non-negative values (second moments): filled with squares. */
   squares?: readonly Entry<N>["pointers"][number][];
   scalars: fc.Arbitrary<S>;
@@ -42,10 +45,10 @@ export function kernelSpec<N extends UpdateKernelName, S extends Scalars<N>>(spe
   return spec as unknown as KernelSpec<never, never>;
 }
 
-/** The flag values in the kernel's order, checked against the table. */
-function flagArgs<N extends UpdateKernelName>(spec: KernelSpec<N, Scalars<N>>): number[] {
+/** The flag values in the kernel's order for the scalars `s`, checked against the table. */
+function flagArgs<N extends UpdateKernelName>(spec: KernelSpec<N, Scalars<N>>, s: Record<string, number>): number[] {
   const allowed = kernelTable[spec.name].flags as Readonly<Record<string, readonly number[]>>;
-  const given = (spec.flags ?? {}) as Record<string, number>;
+  const given = { ...("l2" in allowed ? { l2: +(s["weightDecay"] !== 0) } : {}), ...spec.flags } as Record<string, number>;
   const extra = Object.keys(given).filter((f) => !(f in allowed));
   if (extra.length > 0) throw new Error(`${spec.name} has no flag ${extra.join(", ")}`);
   return Object.entries(allowed).map(([f, values]) => {
@@ -59,7 +62,6 @@ export function itMatchesReference<N extends UpdateKernelName, S extends Scalars
   const entry = kernelTable[spec.name];
   const pointers: readonly string[] = entry.pointers;
   const scalarNames: readonly string[] = entry.scalars;
-  const flags = flagArgs(spec as unknown as KernelSpec<N, Scalars<N>>);
   const squares: readonly string[] = spec.squares ?? [];
   for (const dtype of ["float32", "float64"] as DType[]) {
     it(`${spec.name}${spec.variant ? ` ${spec.variant}` : ""} (${dtype}) equals its scalar reference bit for bit, guards intact`, () => {
@@ -77,6 +79,7 @@ export function itMatchesReference<N extends UpdateKernelName, S extends Scalars
           const guarded = pointers.map((name) => new Guarded(dtype, n, init[name]!, offset));
           try {
             const values = s as Record<string, number>;
+            const flags = flagArgs(spec as unknown as KernelSpec<N, Scalars<N>>, values);
             k(...guarded.map((g) => g.ptr), n, ...scalarNames.map((name) => values[name]!), ...flags);
             const want: Record<string, Float64Array> = {};
             for (const name of pointers) want[name] = Float64Array.from(init[name]!);

@@ -1,5 +1,6 @@
 // Readable scalar Adadelta step (torch.optim.Adadelta), rounded after every operation in
 // the kernel's order: the ground truth the SIMD kernel must match bit for bit.
+import { decayedGrad } from "./decayed-grad.js";
 export interface AdadeltaScalars {
   lr: number;
   rho: number;
@@ -26,7 +27,7 @@ export function adadeltaReference(
   ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
-    const d = r(r(wd * x) + r(g[i]! * sign));
+    const d = decayedGrad(r, g[i]!, x, sign, wd);
     v[i] = r(r(r(c * d) * d) + r(v[i]! * rho));
     // eps inside both roots: sqrt(acc + eps) / sqrt(v + eps), taken as one root
     const delta = r(r(Math.sqrt(r(r(acc[i]! + eps) / r(v[i]! + eps)))) * d);

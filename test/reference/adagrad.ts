@@ -1,4 +1,5 @@
 // Readable scalar Adagrad step (the kernel's order; `r` rounds after every operation).
+import { decayedGrad } from "./decayed-grad.js";
 export interface AdagradScalars {
   clr: number; // lr / (1 + (t - 1) * lrDecay)
   eps: number;
@@ -16,7 +17,7 @@ export function adagradReference(
   const [nclr, eps, wd, sign] = [-k.clr, k.eps, k.weightDecay, k.sign].map(r) as [number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
-    const d = r(r(wd * x) + r(g[i]! * sign));
+    const d = decayedGrad(r, g[i]!, x, sign, wd);
     sum[i] = r(r(d * d) + sum[i]!);
     p[i] = r(r(nclr * r(d / r(r(Math.sqrt(sum[i]!)) + eps))) + x);
   }

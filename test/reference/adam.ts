@@ -2,6 +2,7 @@
 // `r` rounds to the buffer's precision after every operation, in the kernel's order, so a
 // correct kernel agrees to the bit. `plain` is the kernel's specialisation for no L2 term and
 // not maximizing: the gradient is used as it is, as torch does when weight_decay = 0.
+import { decayedGrad } from "./decayed-grad.js";
 export interface AdamScalars {
   stepSize: number; // lr / (1 - beta1^t)
   beta1: number;
@@ -37,7 +38,7 @@ export function adamReference(
   ].map(r) as [number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
-    const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
+    const d = plain ? g[i]! : decayedGrad(r, g[i]!, x, sign, wd);
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
     let vt = v[i]!;

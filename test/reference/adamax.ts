@@ -1,5 +1,6 @@
 // Readable scalar Adamax step (torch.optim.Adamax), rounded after every operation in the
 // kernel's order: the ground truth the SIMD kernel must match bit for bit.
+import { decayedGrad } from "./decayed-grad.js";
 export interface AdamaxScalars {
   clr: number; // lr / (1 - beta1^t)
   beta1: number;
@@ -28,7 +29,7 @@ export function adamaxReference(
   ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
-    const d = r(r(wd * x) + r(g[i]! * sign));
+    const d = decayedGrad(r, g[i]!, x, sign, wd);
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     u[i] = Math.max(r(u[i]! * b2), r(Math.abs(d) + eps)); // eps inside the max
     p[i] = r(r(nclr * r(m[i]! / u[i]!)) + x);

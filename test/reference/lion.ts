@@ -1,7 +1,8 @@
 // Lion, written straight from the paper (Chen et al. 2023, Algorithm 2), one element at a
 // time and rounded after every operation:
-//   c = b1*m + (1 - b1)*g;  p = p - lr*(sign(c) + wd*p);  m = b2*m + (1 - b2)*g
-// sign is torch.sign: sign(0) = 0.
+//   c = b1*m + (1 - b1)*g;  p = p*(1 - lr*wd) - lr*sign(c);  m = b2*m + (1 - b2)*g
+// (the decoupled decay first, as lion-pytorch: wd = 0 leaves a ±Infinity param as it is).
+// sign is torch.sign (torch 1.13): sign(±0) = sign(NaN) = +0.
 import fc from "fast-check";
 import { scalar } from "../helpers/arbitraries.js";
 import { kernelSpec } from "../helpers/kernel-check.js";
@@ -14,10 +15,10 @@ export interface LionScalars {
   sign: number; // -1 when maximizing (g is negated first)
 }
 
-export const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : x);
+export const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
 export function lionReference(r: (x: number) => number, p: Float64Array, g: ArrayLike<number>, m: Float64Array, k: LionScalars): void {
-  const [lr, b1, c1, b2, c2, wd, s] = [k.lr, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.weightDecay, k.sign].map(r) as [
+  const [lr, b1, c1, b2, c2, decay, s] = [k.lr, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, 1 - k.lr * k.weightDecay, k.sign].map(r) as [
     number,
     number,
     number,
@@ -29,7 +30,7 @@ export function lionReference(r: (x: number) => number, p: Float64Array, g: Arra
   for (let i = 0; i < p.length; i++) {
     const gi = r(g[i]! * s);
     const c = r(r(b1 * m[i]!) + r(c1 * gi));
-    p[i] = r(p[i]! - r(lr * r(sign(c) + r(wd * p[i]!))));
+    p[i] = r(r(p[i]! * decay) - r(lr * sign(c)));
     m[i] = r(r(b2 * m[i]!) + r(c2 * gi));
   }
 }

@@ -1,5 +1,6 @@
 // Readable scalar NAdam step (torch >= 2.0 rule), rounded after every operation in the
 // kernel's order: the ground truth the SIMD kernel must match bit for bit.
+import { decayedGrad } from "./decayed-grad.js";
 export interface NAdamScalars {
   gradStep: number; // -lr*(1 - mu_t)/(1 - mu_product)
   momStep: number; // -lr*mu_{t+1}/(1 - mu_product*mu_{t+1})
@@ -36,7 +37,7 @@ export function nadamReference(
   ].map(r) as [number, number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
-    const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
+    const d = plain ? g[i]! : decayedGrad(r, g[i]!, x, sign, wd);
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
     const inv = r(1 / r(r(Math.sqrt(r(v[i]! * invBc2))) + eps)); // torch: sqrt(v / bc2) + eps, divided by

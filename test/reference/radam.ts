@@ -1,5 +1,6 @@
 // Readable scalar RAdam step, rounded after every operation in the kernel's order: the
 // ground truth the SIMD kernels (rectified or not) must match bit for bit.
+import { decayedGrad } from "./decayed-grad.js";
 export interface RAdamScalars {
   step: number; // rectified: -lr*r_t*sqrt(bc2)/bc1; else -lr/bc1
   beta1: number;
@@ -33,7 +34,7 @@ export function radamReference(
   ].map(r) as [number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
-    const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
+    const d = plain ? g[i]! : decayedGrad(r, g[i]!, x, sign, wd);
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
     const dir = rectified ? r(m[i]! / r(r(Math.sqrt(v[i]!)) + eps)) : m[i]!;

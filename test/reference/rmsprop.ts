@@ -1,5 +1,6 @@
 // Readable scalar RMSprop step (the kernel's order; `r` rounds after every operation). `plain`
 // is the kernel's specialisation for no weight decay, not maximizing: the gradient as it is.
+import { decayedGrad } from "./decayed-grad.js";
 export interface RMSpropScalars {
   lr: number;
   alpha: number;
@@ -30,7 +31,7 @@ export function rmspropReference(
   ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
-    const d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
+    const d = plain ? g[i]! : decayedGrad(r, g[i]!, x, sign, wd);
     v[i] = r(r(r(c * d) * d) + r(v[i]! * a));
     let avg = v[i]!;
     if (gavg) {

@@ -28,8 +28,8 @@ export function rpropReference(
   for (let i = 0; i < p.length; i++) {
     const d = r(g[i]! * s);
     const prod = r(d * prev[i]!);
-    const f = prod > 0 ? plus : prod < 0 ? minus : prod === 0 ? 1 : NaN; // NaN: as torch.sign(NaN)
-    const size = Math.min(Math.max(r(stepSize[i]! * f), lo), hi); // NaN stays NaN (torch.clamp)
+    const f = prod > 0 ? plus : prod < 0 ? minus : 1; // 0 or NaN: torch.sign gives 0 for both
+    const size = Math.min(Math.max(r(stepSize[i]! * f), lo), hi);
     const kept = prod < 0 ? 0 : d;
     stepSize[i] = size;
     p[i] = r(p[i]! - r(sign(kept) * size));

@@ -43,7 +43,7 @@ export function scheduleFreeReference(
       v[i] = r(r(r(c2 * u) * u) + r(v[i]! * b2));
       u = r(u / r(r(Math.sqrt(r(v[i]! * invBc2))) + eps)); // v / bc2, by the reciprocal
     }
-    u = r(r(wd * y[i]!) + u);
+    if (wd !== 0) u = r(r(wd * y[i]!) + u); // the reference adds the term only when wd != 0
     z[i] = r(r(nlr * u) + z[i]!);
     x[i] = r(r(c * z[i]!) + r(x[i]! * cc));
     y[i] = interpolateReference(r, x[i]!, z[i]!, k.beta);

@@ -1,6 +1,7 @@
 // Readable scalar SGD step (the kernel's order; `r` rounds after every operation). `plain` is
 // the kernel's specialisation for torch's defaults (no weight decay, not maximizing, no
 // dampening): the gradient as it is, added to momentum*buf unscaled.
+import { decayedGrad } from "./decayed-grad.js";
 export interface SGDScalars {
   lr: number;
   sign: number;
@@ -29,7 +30,7 @@ export function sgdReference(
   ];
   for (let i = 0; i < p.length; i++) {
     const x = p[i]!;
-    let d = plain ? g[i]! : r(r(wd * x) + r(g[i]! * sign));
+    let d = plain ? g[i]! : decayedGrad(r, g[i]!, x, sign, wd);
     if (buf) {
       buf[i] = r((plain ? d : r(damp * d)) + r(buf[i]! * bm));
       d = nesterov ? r(r(mu * buf[i]!) + d) : buf[i]!;

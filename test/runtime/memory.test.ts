@@ -31,7 +31,7 @@ function adamBytes({ exports, memory }: ReturnType<typeof instantiate>): number[
   }
   for (let t = 1; t <= 3; t++) {
     const bc1 = 1 - 0.9 ** t;
-    exports.adam_f32(at(0), at(1), at(2), at(3), at(4), n, 1e-2 / bc1, 0.9, 0.999, Math.sqrt(1 - 0.999 ** t), 1e-8, 0.01, 0, 0, 1, 0);
+    exports.adam_f32(at(0), at(1), at(2), at(3), at(4), n, 1e-2 / bc1, 0.9, 0.999, Math.sqrt(1 - 0.999 ** t), 1e-8, 0.01, 0, 0, 1, 0, 1);
   }
   return Array.from(new Uint8Array(memory.buffer, 65536, 4 * n));
 }

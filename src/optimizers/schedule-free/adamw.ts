@@ -2,7 +2,7 @@ import type { Run, StateBufferSpec } from "../../first-order.js";
 import type { ParamGroup, ParamsInput } from "../../optimizer.js";
 import { betaPair, epsilon, integer, nonNegative, oneOf, type Schema } from "../../options.js";
 import { kernelsByDType } from "../../runtime/kernels.js";
-import { cachedPow } from "../_common.js";
+import { cachedPow, l2Flag } from "../_common.js";
 import { SCHEDULE_FREE_BUFFERS, ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./base.js";
 
 const WITH_SECOND_MOMENT: readonly StateBufferSpec[] = [...SCHEDULE_FREE_BUFFERS, "exp_avg_sq"];
@@ -105,6 +105,7 @@ export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOp
       now.c,
       b1,
       1,
+      l2Flag(group.weightDecay),
     );
   }
 }

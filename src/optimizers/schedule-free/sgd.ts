@@ -2,6 +2,7 @@ import type { ParamGroup, ParamsInput } from "../../optimizer.js";
 import { integer, nonNegative, probability, type Schema } from "../../options.js";
 import type { Run } from "../../first-order.js";
 import { kernelsByDType } from "../../runtime/kernels.js";
+import { l2Flag } from "../_common.js";
 import { ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./base.js";
 
 /** The hyperparameters of {@link SGDScheduleFree}. */
@@ -72,6 +73,7 @@ export class SGDScheduleFree extends ScheduleFreeOptimizer<SGDScheduleFreeOption
       now.c,
       group.momentum,
       0,
+      l2Flag(group.weightDecay),
     );
   }
 }
