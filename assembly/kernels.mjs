@@ -26,6 +26,12 @@ const PLAIN_L2 = "1: weightDecay = 0 and sign = 1, the L2 term and the sign skip
 /** The flag of every kernel with an L2 term: torch adds weightDecay*p only when weightDecay != 0 (0*Infinity would be NaN). */
 const L2 = "1: weightDecay != 0, the L2 term weightDecay*p is added; 0: skipped (a +-Infinity param stays, as in torch)";
 
+/**
+ * Pairs of bool flags that are never both 1 (`plain` means weightDecay = 0, so no L2 term): the
+ * generated dispatch compiles no specialisation for that combination (it would be dead code).
+ */
+export const exclusive = [["plain", "l2"]];
+
 /** Elementwise update kernels: driver and exports generated. */
 export const update = [
   {
