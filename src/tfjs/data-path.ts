@@ -42,7 +42,7 @@ function assign(v: Variable, values: Float32Array): void {
 /** Any backend: TF.js's public API only, copying on both sides. */
 const copying: DataPath = {
   name: "copy",
-  read: (t, into) => into.set(t.dataSync() as Float32Array),
+  read: (t, into) => into.set(t.dataSync()),
   write: (v, values) => assign(v, values.slice()),
 };
 

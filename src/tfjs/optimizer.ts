@@ -300,7 +300,9 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
   /**
    * Replaces the optimizer's state with getWeights()'s form: the first tensor is the iteration
    * count, the others `<variable>/<slot>`. Variables known to the optimizer get exactly the
-   * state given (none: not stepped yet); variables not seen yet get theirs on their first step.
+   * state given (none: not stepped yet); variables not seen yet get theirs on their first step,
+   * matched by name or, when no name matches, by position (as TF.js's optimizers match slots:
+   * `tf.loadLayersModel` gives the variables new names).
    * The tensors stay the caller's (copied).
    * @throws InvalidOptionError for a malformed entry; CheckpointError (from loadStateDict)
    * when a state does not fit its variable's rule (a missing or wrongly sized buffer).
@@ -394,11 +396,31 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
         if (old) old.param.requiresGrad = false; // a variable of the same name was disposed: its param is left frozen
         this.#slots.set(v.name, { variable: v, param: params[i]!, part, dataId: v.dataId });
       });
-      if (vars.some((v) => this.#pending.has(v.name))) {
-        this.#load(part, this.#pending, false);
-        for (const v of vars) this.#pending.delete(v.name);
-      }
     }
+    if (this.#pending.size > 0) this.#loadPending(made.flatMap(({ vars }) => vars.map((v) => v.name)));
+  }
+
+  /**
+   * Gives the new variables `names` (in the order getWeights lists them) their state saved by
+   * setWeights: by name, or, when no name matches, by position, as TF.js's own optimizers
+   * match their slots (a model loaded by tf.loadLayersModel has new variable names).
+   */
+  #loadPending(names: readonly string[]): void {
+    const state = new Map<string, SavedState>();
+    const take = (name: string, key: string): void => {
+      state.set(name, this.#pending.get(key)!);
+      this.#pending.delete(key);
+    };
+    const named = names.filter((n) => this.#pending.has(n));
+    if (named.length > 0) for (const n of named) take(n, n);
+    else {
+      const keys = [...this.#pending.keys()];
+      names.forEach((n, i) => {
+        if (i < keys.length) take(n, keys[i]!);
+      });
+    }
+    for (const part of this.#parts)
+      if (names.some((n) => this.#slots.get(n)!.part === part && state.has(n))) this.#load(part, state, false);
   }
 
   /** Loads `saved` into `part`'s optimizer (all-or-nothing, by its loadStateDict); `reset`: the params not in it lose their state. */
@@ -435,7 +457,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** The registered float32 tf.Variable called `name`. */
 function variableNamed(name: string, where: string): Variable {
-  const v = tf.engine().registeredVariables[name] as Variable | undefined;
+  const v = tf.engine().registeredVariables[name];
   if (!v || v.dtype !== "float32") throw new InvalidOptionError(where, name, "the name of a registered float32 tf.Variable", "value");
   return v;
 }

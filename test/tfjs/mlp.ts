@@ -1,6 +1,7 @@
 // A small MLP in plain TF.js ops for the adapter's tests: variables made from seeded numbers
 // (the same initial weights for every optimizer compared) and seeded batches.
 import * as tf from "@tensorflow/tfjs-core";
+import { WasmOptimizer } from "../../src/tfjs/index.js";
 import { lcg } from "../helpers/random.js";
 
 /** Dense layers `sizes[0] -> sizes[1] -> ...` (tanh between), Glorot-scaled weights from `seed`; the names are unique per call. */
@@ -43,8 +44,15 @@ export function batches(count: number, size: number, inputs: number, classes: nu
       }
       return best;
     });
-    return { x: tf.tensor2d(x, [size, inputs]), y: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, "int32"), classes), "float32")) };
+    return { x: tf.tensor2d(x, [size, inputs]), y: oneHot(labels, classes) };
   });
+}
+
+/** One-hot float32 rows of `labels` (integers in [0, classes)). */
+export function oneHot(labels: ArrayLike<number>, classes: number): tf.Tensor2D {
+  const y = new Float32Array(labels.length * classes);
+  for (let r = 0; r < labels.length; r++) y[r * classes + labels[r]!] = 1;
+  return tf.tensor2d(y, [labels.length, classes]);
 }
 
 /** The mean of `xs[from..to)`. */
@@ -59,4 +67,10 @@ export function maxDiff(a: readonly Float32Array[], b: readonly Float32Array[]):
   let m = 0;
   a.forEach((x, i) => x.forEach((v, j) => (m = Math.max(m, Math.abs(v - b[i]![j]!)))));
   return m;
+}
+
+/** `o` as the adapter's class, checked by its constructor (tf.Optimizer's `instanceof` is duck typing). */
+export function asAdapter(o: unknown): WasmOptimizer {
+  if (typeof o !== "object" || o === null || o.constructor !== WasmOptimizer) throw new Error(`not a WasmOptimizer: ${String(o)}`);
+  return o;
 }
