@@ -109,6 +109,22 @@ describe("steps", () => {
     await tf.setBackend("cpu");
   });
 
+  it("steps a scalar variable, and variables and gradients made on the cpu backend after a switch to wasm", async () => {
+    const v = tf.variable(tf.tensor1d([1, 2]), true, fresh());
+    const s = tf.variable(tf.scalar(3), true, fresh());
+    const g = tf.tensor1d([1, 1]);
+    const one = tf.scalar(1);
+    const opt = sgd({ lr: 1 });
+    opt.applyGradients({ [v.name]: g, [s.name]: one });
+    expect([...v.dataSync(), ...s.dataSync()]).toEqual([0, 1, 2]);
+    await tf.setBackend("wasm"); // TF.js moves the tensors' data to the wasm backend on first access
+    opt.applyGradients({ [v.name]: g, [s.name]: one });
+    expect([...v.dataSync(), ...s.dataSync()]).toEqual([-1, 0, 1]);
+    tf.dispose([g, one]);
+    opt.dispose();
+    await tf.setBackend("cpu");
+  });
+
   it.each(["cpu", "wasm"])("leaks no tensor over 1,000 steps (%s backend), and dispose() frees its wasm memory", async (backend) => {
     await tf.setBackend(backend);
     const vars = mlpVariables([6, 16, 3], 5, fresh());

