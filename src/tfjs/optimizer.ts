@@ -330,7 +330,18 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
     }
     for (const [variable, st] of saved)
       if (st.step === undefined) throw new InvalidOptionError(`weightValues["${variable}/step"]`, undefined, "the step count (int32)");
-    for (const part of this.#parts) if (part.optimizer) this.#load(part, saved, true);
+    const loaded: [FirstOrderOptimizer<object>, OptimizerStateDict][] = [];
+    try {
+      for (const part of this.#parts) {
+        if (!part.optimizer) continue;
+        const before = part.optimizer.stateDict();
+        this.#load(part, saved, true);
+        loaded.push([part.optimizer, before]);
+      }
+    } catch (e) {
+      for (const [opt, before] of loaded) opt.loadStateDict(before, { attachments: false }); // all or nothing (Muon's two rules)
+      throw e;
+    }
     this.#pending.clear();
     for (const [name, st] of saved) if (!this.#slots.has(name)) this.#pending.set(name, st);
     this.iterations_ = iterations;

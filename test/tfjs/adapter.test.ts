@@ -8,7 +8,7 @@ import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { heapStats, InvalidOptionError, skipNonFinite, StateError, StepLR, type SkipNonFinite } from "../../src/index.js";
+import { CheckpointError, heapStats, InvalidOptionError, skipNonFinite, StateError, StepLR, type SkipNonFinite } from "../../src/index.js";
 import { adafactor, adam, muon, nadam, sgd, WasmOptimizer, type NamedTensor } from "../../src/tfjs/index.js";
 import { asAdapter, batches, mlpLoss, mlpVariables, valuesOf } from "./mlp.js";
 
@@ -199,6 +199,26 @@ describe("getWeights / setWeights", () => {
     }
     tf.dispose(weights.map((w) => w.tensor));
     a.dispose();
+  });
+
+  it("a state that does not fit is refused whole: Muon's matrices keep theirs when a bias's state is bad", async () => {
+    const vars = mlpVariables([6, 16, 3], 5, fresh());
+    const opt = muon({ lr: 0.02 });
+    run(opt, vars, 1);
+    const early = await opt.getWeights();
+    run(opt, vars, 2, 4);
+    const now = await opt.getWeights();
+    const bias = vars[1]!.name;
+    const bad = early.map((w) => (w.name === `${bias}/exp_avg` ? { name: w.name, tensor: tf.zeros([15]) } : w));
+    await expect(opt.setWeights(bad)).rejects.toThrow(CheckpointError);
+    const after = await opt.getWeights();
+    expect(after.map((w) => w.name)).toEqual(now.map((w) => w.name));
+    after.forEach((w, i) => {
+      expect(w.tensor.dataSync()).toEqual(now[i]!.tensor.dataSync());
+    });
+    expect(opt.iterations).toBe(3);
+    tf.dispose([...early, ...now, ...after, ...bad].map((w) => w.tensor));
+    opt.dispose();
   });
 
   it("getWeights gives copies: iter first, then <variable>/step and the state buffers under torch's names", async () => {
