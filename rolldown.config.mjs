@@ -11,9 +11,10 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "rolldown";
 
 const main = defineConfig({
-  input: { index: "src/index.ts", unsafe: "src/unsafe.ts" },
-  // Node built-ins (worker_threads for the thread pool) are imported, never bundled.
-  external: [/^node:/],
+  input: { index: "src/index.ts", unsafe: "src/unsafe.ts", tfjs: "src/tfjs/index.ts" },
+  // Node built-ins (worker_threads for the thread pool) are imported, never bundled; so is
+  // TensorFlow.js (wasm-optim/tfjs's optional peer dependency, the user's own copy).
+  external: [/^node:/, /^@tensorflow\//],
   // No Node-only shims: the same file runs in browsers, Deno, Bun and edge runtimes.
   platform: "neutral",
   output: {
