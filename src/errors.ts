@@ -98,15 +98,15 @@ export interface InvalidOptionErrorConstructor {
   readonly prototype: InvalidOptionError;
 }
 
+/** An `expected` that asks for a number: a number given for it is out of range, not of the wrong type. */
+const NUMERIC = /^(null or )?(an? )?((finite|positive|non-negative|negative) )?(number|integer|group index)\b|^at most /;
+
 /**
  * A bad option or argument (wrong type, unacceptable value, or out of range). Constructing it
  * gives an InvalidArgTypeError (a TypeError), an InvalidArgValueError (a TypeError) or an
  * OutOfRangeError (a RangeError); `err instanceof InvalidOptionError` is true for all three.
  * Nothing was modified when one is thrown.
  */
-/** An `expected` that asks for a number: a number given for it is out of range, not of the wrong type. */
-const NUMERIC = /^(null or )?(an? )?((finite|positive|non-negative|negative) )?(number|integer|group index)\b|^at most /;
-
 export const InvalidOptionError = function InvalidOptionError(option: string, value: unknown, expected: string, kind?: InvalidOptionKind) {
   const k = kind ?? (typeof value === "number" && NUMERIC.test(expected) ? "range" : "type");
   return k === "range"
