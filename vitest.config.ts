@@ -1,8 +1,33 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects over one suite (`npm test` runs both): "shared", the default runtime, and
+// "unshared", the same tests in forks started with --no-harmony-sharedarraybuffer, where the
+// library falls back to an ordinary (unshared) memory whose growth detaches every view made
+// before (issue 11 item 7). Each project's WASM_OPTIM_PROJECT says which one a test is in
+// (test/hardening/unshared-memory.test.ts checks the flag took effect).
+const SUITE = ["test/**/*.test.ts"];
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "demo/test/**/*.test.ts"],
     testTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "shared", include: [...SUITE, "demo/test/**/*.test.ts"], env: { WASM_OPTIM_PROJECT: "shared" } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "unshared",
+          include: SUITE,
+          // worker threads need shared memory: their tests are the shared project's (unshared-memory.test.ts
+          // checks that threads are off here); the browser and other-runtime tests run the package in
+          // another process whose memory this Node flag does not change (they cover both memories there)
+          exclude: ["test/runtime/threads.test.ts", "test/browser/**", "test/runtimes/**"],
+          pool: "forks",
+          execArgv: ["--no-harmony-sharedarraybuffer"],
+          env: { WASM_OPTIM_PROJECT: "unshared" },
+        },
+      },
+    ],
   },
 });

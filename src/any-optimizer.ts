@@ -1,6 +1,6 @@
 // What the training toolkit (schedulers, transforms) is bound to: any optimizer, whatever its
 // options type, checked at the boundary.
-import { InvalidOptionError } from "./errors.js";
+import { InvalidOptionError, StateError } from "./errors.js";
 import { Optimizer } from "./optimizer.js";
 
 /** An optimizer of any kind (the toolkit reads and sets its groups, never its option type). */
@@ -11,6 +11,7 @@ export type AnyOptimizer = Optimizer<object>;
  * @throws InvalidOptionError naming `name` when `value` is not an Optimizer.
  */
 export function checkOptimizer(value: unknown, name = "optimizer", expected = "an Optimizer"): AnyOptimizer {
-  if (!(value instanceof Optimizer)) throw new InvalidOptionError(name, value, expected);
+  if (!(value instanceof Optimizer)) throw new InvalidOptionError(name, value, expected, "type");
+  if (value.disposed) throw new StateError(`wasm-optim: ${name} (${value.kind}) was disposed`);
   return value as AnyOptimizer;
 }

@@ -3,12 +3,13 @@
 // exponential moving average (EMA, torch >= 2.1's get_ema_multi_avg_fn). The averages live
 // in wasm memory and are updated by the vector kernels of src/vector.ts (axpby, copy).
 import { InvalidOptionError, StateError } from "./errors.js";
-import { isArray, range } from "./options.js";
+import { isArray, optionsObject, range } from "./options.js";
 import { disposedError, Param, WasmBuffer, type FloatArray } from "./param.js";
 import { type Attachment, type PendingLoad, type StateTree, type StateValue } from "./checkpoint/attachment.js";
 import { asArray, asFloatArray, asInteger, asTree, expectSame } from "./checkpoint/read.js";
 import { fromJSONForm, withJSONForm } from "./checkpoint/json.js";
-import { Optimizer } from "./optimizer.js";
+import type { Optimizer } from "./optimizer.js";
+import { checkOptimizer } from "./any-optimizer.js";
 import { vectorKernels } from "./vector.js";
 
 /** Options of {@link AveragedModel}. */
@@ -89,11 +90,9 @@ export class AveragedModel implements Attachment {
       p.checkWrapped();
       seen.add(p);
     });
-    const o = (options as AveragedModelOptions | null) ?? {}; // null: from JavaScript
-    if (typeof o !== "object" || Array.isArray(o)) throw new InvalidOptionError("options", o, "an object { decay?, optimizer? }");
+    const o = optionsObject((options as AveragedModelOptions | null) ?? {}, "options", ["decay", "optimizer"], ["decay"]); // null: from JavaScript
     const decay = o.decay === undefined || o.decay === null ? null : range(0, 1)("decay", o.decay);
-    if (o.optimizer !== undefined && !(o.optimizer instanceof Optimizer))
-      throw new InvalidOptionError("optimizer", o.optimizer, "an Optimizer");
+    if (o.optimizer !== undefined) checkOptimizer(o.optimizer);
     this.params = Object.freeze([...params]);
     this.decay = decay;
     const buffers: WasmBuffer[] = [];

@@ -89,13 +89,17 @@ export type InvalidOptionError = (InvalidArgTypeError | InvalidArgValueError | O
 export interface InvalidOptionErrorConstructor {
   /**
    * The bad-argument error for `option`: nothing was modified. `kind` picks the class; left
-   * out, a number (NaN and ±Infinity included) is out of range and anything else is of the
-   * wrong type.
+   * out, a number (NaN and ±Infinity included) where a number is expected (`expected` starts
+   * "a number", "a finite number", "an integer", ...) is out of range, and anything else,
+   * a number where something else is expected included, is of the wrong type.
    */
   new (option: string, value: unknown, expected: string, kind?: InvalidOptionKind): InvalidOptionError;
   /** The prototype `instanceof` would consult; the three classes are recognised through Symbol.hasInstance instead. */
   readonly prototype: InvalidOptionError;
 }
+
+/** An `expected` that asks for a number: a number given for it is out of range, not of the wrong type. */
+const NUMERIC = /^(null or )?(an? )?((finite|positive|non-negative|negative) )?(number|integer|group index)\b|^at most /;
 
 /**
  * A bad option or argument (wrong type, unacceptable value, or out of range). Constructing it
@@ -104,7 +108,7 @@ export interface InvalidOptionErrorConstructor {
  * Nothing was modified when one is thrown.
  */
 export const InvalidOptionError = function InvalidOptionError(option: string, value: unknown, expected: string, kind?: InvalidOptionKind) {
-  const k = kind ?? (typeof value === "number" ? "range" : "type");
+  const k = kind ?? (typeof value === "number" && NUMERIC.test(expected) ? "range" : "type");
   return k === "range"
     ? new OutOfRangeError(option, value, expected)
     : k === "value"

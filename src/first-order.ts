@@ -197,6 +197,7 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     this.checkStep(closure);
     const loss = closure ? closure() : undefined;
     if (closure) this.checkStep(); // the closure may have disposed something
+    this.beforeStep();
     const plan = this.#valid() ? this.#plan! : (this.#plan = this.#makePlan());
     for (const p of plan.wrapped) if (p.requiresGrad) p.syncIn();
     this.#serial++;
@@ -240,6 +241,14 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     const buffers = this.stateBuffers({ ...options, params: [] }, p).map(nameOf);
     return { buffers, scalars: Object.fromEntries(this.stateScalars().map((k) => [k, true])), allScalars: true };
   }
+
+  /**
+   * Called once per step after every check (and the closure), before any state is made or
+   * param updated: memory a rule needs besides its state buffers (Muon's scratch) is made
+   * here, so that running out of it changes nothing, and so that growing the memory cannot
+   * fail the check of views read before the step (unshared memory, see Param.checkViews).
+   */
+  protected beforeStep(): void {}
 
   /** Called once per group per step before its runs (group-level scalars). */
   protected beforeGroup(_group: ParamGroup<O>): void {}

@@ -6,7 +6,7 @@ import { CheckpointError, kindOf, type Attachment, type PendingLoad, type StateT
 import { ContentKind, decodeState, encodeState } from "./checkpoint/codec.js";
 import { fromJSONForm } from "./checkpoint/json.js";
 import { InvalidOptionError, StateError } from "./errors.js";
-import { checkInDType, epsilon, isArray, type Check, type Schema } from "./options.js";
+import { bool, checkInDType, epsilon, isArray, optionsObject, type Check, type Schema } from "./options.js";
 import { disposedError, Param, ParamState, type DType } from "./param.js";
 import {
   allocateStates,
@@ -77,7 +77,9 @@ export abstract class Optimizer<O extends object> {
     const defaults = {} as O;
     for (const key of Object.keys(schema) as (keyof O & string)[]) defaults[key] = schema[key].default as O[keyof O & string];
     // a required option (no default, as SGD's lr) may be left out here when every group gives it (torch's `required`)
-    this.defaults = Object.freeze(this.#validate({ ...defaults, ...this.#known(options ?? {}, "options") }, "options", false, true));
+    this.defaults = Object.freeze(
+      this.#validate({ ...defaults, ...this.#known(options === undefined ? {} : options, "options") }, "options", false, true),
+    );
     const input: unknown = params; // anything, from JavaScript
     const list =
       input !== null && typeof input === "object" && Symbol.iterator in input ? [...(input as Iterable<Param | GroupInput<O>>)] : [];
@@ -130,7 +132,7 @@ export abstract class Optimizer<O extends object> {
       for (const p of group.params) {
         if (p.disposed) throw disposedError(p, "a Param of this optimizer", "nothing was stepped");
         p.checkWrapped();
-        p.checkViews();
+        if (p.requiresGrad) p.checkViews(); // a frozen param's gradient is never read
       }
     }
   }
@@ -213,6 +215,21 @@ export abstract class Optimizer<O extends object> {
 
   /** Saves and loads `a`'s state with this optimizer's, after those attached before it. */
   attach(a: Attachment): void {
+    const x = a as Partial<Attachment> | null; // anything, from JavaScript
+    if (
+      x === null ||
+      typeof x !== "object" ||
+      typeof x.kind !== "string" ||
+      typeof x.stateDict !== "function" ||
+      typeof x.prepareLoad !== "function"
+    ) {
+      throw new InvalidOptionError(
+        "attachment",
+        a,
+        "an Attachment { kind, stateDict(), prepareLoad() } (a scheduler, a transform, an AveragedModel)",
+        "type",
+      );
+    }
     if (!this.#attachments.includes(a)) this.#attachments.push(a);
   }
 
@@ -247,7 +264,8 @@ export abstract class Optimizer<O extends object> {
    */
   loadStateDict(stateDict: StateValue, options: LoadOptions = {}): void {
     this.#checkLive();
-    const attachments = (options.attachments ?? true) ? [...this.#attachments] : null;
+    const load = bool("attachments", optionsObject(options, "options", ["attachments"]).attachments ?? true);
+    const attachments = load ? [...this.#attachments] : null;
     const parsed = parseStateDict(fromJSONForm(stateDict), this.#source(), attachments && attachments.map((a) => a.kind));
     const pending: PendingLoad[] = [];
     try {

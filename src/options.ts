@@ -24,6 +24,32 @@ export type Schema<O> = {
  */
 export const isArray = (v: unknown): v is readonly unknown[] => Array.isArray(v);
 
+/**
+ * An options argument: a plain object (not null, not an array) whose own keys are all in
+ * `names` — names every object inherits (`toString`, `constructor`, a JSON `"__proto__"`) are
+ * not options — and whose values are not null unless the key is in `nullable` (an option left
+ * out, or given as undefined, takes its default). Returned as is.
+ * @throws InvalidOptionError: the wrong type for `where` or a null value, an unacceptable value for an unknown name.
+ */
+export function optionsObject<T>(
+  value: T,
+  where: string,
+  names: readonly (keyof NonNullable<T> & string)[],
+  nullable: readonly (keyof NonNullable<T> & string)[] = [],
+): NonNullable<T> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InvalidOptionError(where, value, `an object of options (${names.join(", ")})`, "type");
+  }
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (!(names as readonly string[]).includes(key))
+      throw new InvalidOptionError(`${where}.${key}`, v, `an option: ${names.join(", ")}`, "value");
+    if (v === null && !(nullable as readonly string[]).includes(key))
+      throw new InvalidOptionError(key, v, "a value (leave the option out for its default)", "type");
+  }
+  return value;
+}
+
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 /** The error for a value that is not an acceptable number: wrong type, or a number out of range. */

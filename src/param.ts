@@ -4,7 +4,7 @@
 import { ALIGN, SharedBlock } from "./runtime/allocator.js";
 import { memory, sharedMemory } from "./runtime/memory.js";
 import { InvalidOptionError, StateError } from "./errors.js";
-import { bool } from "./options.js";
+import { bool, optionsObject } from "./options.js";
 
 /** The element type of a {@link Param} and of its optimizer state. */
 export type DType = "float32" | "float64";
@@ -61,15 +61,17 @@ function checkShape(shape: unknown, where = "shape"): readonly number[] {
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
 
-/** The options object of `new Param` / `Param.from` / `Param.wrap`: a plain object whose fields have the right types. */
-function checkOptions(options: unknown): void {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new InvalidOptionError("options", options, "an object { dtype?, shape?, requiresGrad?, name? }");
-  }
-  const o = options as ParamOptions;
+/** The options object of `new Param` / `Param.from` / `Param.wrap` (no dtype): a plain object of known fields with the right types. */
+function checkOptions(options: unknown, names: readonly (keyof ParamOptions)[] = ["dtype", "shape", "requiresGrad", "name"]): void {
+  const o = optionsObject(options as ParamOptions, "options", names);
   if (o.requiresGrad !== undefined) bool("options.requiresGrad", o.requiresGrad);
-  if (o.name !== undefined && typeof o.name !== "string") throw new InvalidOptionError("options.name", o.name, "a string");
+  if (o.name !== undefined) checkName("options.name", o.name);
 }
+
+const checkName = (where: string, name: unknown): string | undefined => {
+  if (name !== undefined && typeof name !== "string") throw new InvalidOptionError(where, name, "a string, or undefined for none", "type");
+  return name;
+};
 
 function checkDType(dtype: unknown): DType {
   if (dtype !== "float32" && dtype !== "float64") throw new InvalidOptionError("dtype", dtype, '"float32" or "float64"');
@@ -179,8 +181,7 @@ export class Param<A extends FloatArray = FloatArray> {
   readonly shape: readonly number[];
   /** The element type of `data`, `grad` and every state buffer. */
   readonly dtype: DType;
-  /** A label shown in error messages (optional). */
-  name: string | undefined;
+  #name: string | undefined;
   #requiresGrad: boolean;
   #data: WasmBuffer<A> | null;
   #grad: WasmBuffer<A> | null;
@@ -212,7 +213,7 @@ export class Param<A extends FloatArray = FloatArray> {
     }
     this.dtype = checkDType(options.dtype ?? "float32");
     this.#requiresGrad = options.requiresGrad ?? true;
-    this.name = options.name;
+    this.#name = options.name;
     const slots = adopted;
     adopted = null;
     if (slots) {
@@ -251,8 +252,7 @@ export class Param<A extends FloatArray = FloatArray> {
     options: { dtype?: D; requiresGrad?: boolean; names?: readonly (string | undefined)[] } = {},
   ): Param<ArrayOf<D>>[] {
     if (!Array.isArray(shapes)) throw new InvalidOptionError("shapes", shapes, "an array of shapes (arrays of dimensions) or sizes");
-    if ((options as unknown) === null || typeof options !== "object")
-      throw new InvalidOptionError("options", options, "an object of options");
+    optionsObject(options, "options", ["dtype", "requiresGrad", "names"]);
     const dims = shapes.map((s: unknown, i) => (typeof s === "number" ? [checkSize(s, `shapes[${i}]`)] : checkShape(s, `shapes[${i}]`)));
     const dtype = checkDType(options.dtype ?? "float32");
     const { requiresGrad = true, names } = options;
@@ -291,8 +291,9 @@ export class Param<A extends FloatArray = FloatArray> {
   static from(values: ArrayLike<number> | null, options: ParamOptions = {}): Param {
     checkOptions(options);
     if (values === null || typeof values !== "object" || typeof values.length !== "number") {
-      throw new InvalidOptionError("values", values, "an array or typed array of numbers");
+      throw new InvalidOptionError("values", values, "an array or typed array of numbers", "type");
     }
+    checkSize(values.length, "values.length");
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`values[${i}]`, v, "a finite number");
@@ -312,7 +313,7 @@ export class Param<A extends FloatArray = FloatArray> {
    * @throws {@link InvalidOptionError} when the arrays differ in type or length.
    */
   static wrap<B extends FloatArray>(data: B, grad: B, options: Omit<ParamOptions, "dtype"> = {}): Param<B> {
-    checkOptions(options);
+    checkOptions(options, ["shape", "requiresGrad", "name"]);
     if (!(data instanceof Float32Array || data instanceof Float64Array))
       throw new InvalidOptionError("data", data, "a Float32Array or Float64Array");
     const dtype: DType = data instanceof Float64Array ? "float64" : "float32";
@@ -322,6 +323,15 @@ export class Param<A extends FloatArray = FloatArray> {
     const p = new Param<B>(data.length, { ...options, dtype });
     p.#external = { data, grad };
     return p;
+  }
+
+  /** A label shown in error messages (optional). */
+  get name(): string | undefined {
+    return this.#name;
+  }
+  /** Sets the label: a string, or undefined for none (anything else is refused). */
+  set name(value: string | undefined) {
+    this.#name = checkName("name", value);
   }
 
   /**

@@ -89,6 +89,23 @@ export interface StateDictSource {
   readonly groupStateKeys: readonly string[];
 }
 
+/**
+ * torch's state buffers that hold running squares, norms or step sizes: no run makes an element
+ * negative (a negative second moment's square root is NaN), so a checkpoint with one is refused.
+ */
+const NON_NEGATIVE = new Set([
+  "exp_avg_sq",
+  "max_exp_avg_sq",
+  "square_avg",
+  "acc_delta",
+  "sum",
+  "exp_inf",
+  "step_size",
+  "variance",
+  "row_var",
+  "col_var",
+]);
+
 /** The names a param's saved state must have: exactly these buffers, and these scalars (true: must be finite). */
 export interface ExpectedState {
   /** Exactly these buffer names (null: any the optimizer keeps, see stateBufferLength). */
@@ -228,7 +245,16 @@ function parseParamState(
   const buffers = Object.entries(asTree(s.buffers, `${where}.state.buffers`)).map(([k, b]) => {
     const length = src.stateBufferLength(p, k);
     if (length === null) throw new CheckpointError("mismatch", `${where}.state.buffers has ${k}, which ${src.kind} does not keep`);
-    return [k, asFloatArray(b, `${where}.state.buffers.${k}`, p.dtype, length)] as const;
+    const data = asFloatArray(b, `${where}.state.buffers.${k}`, p.dtype, length);
+    if (NON_NEGATIVE.has(k)) {
+      const i = data.findIndex((x) => x < 0); // NaN passes: a run with NaN gradients reaches it
+      if (i >= 0)
+        throw new CheckpointError(
+          "invalid",
+          `${where}.state.buffers.${k}[${i}] is ${data[i]}; it holds squares or step sizes, never negative`,
+        );
+    }
+    return [k, data] as const;
   });
   const expected = src.expectedState(p, values);
   const scalarTree = asTree(s.scalars, `${where}.state.scalars`);

@@ -1,7 +1,7 @@
 // The binary container for state trees (optimizer state, params, any plain state): header,
 // tree, CRC-32. The layout is described in docs/checkpoints.md; every multi-byte field is
 // little-endian (wasm memory is little-endian, and so is every host this library runs on).
-import { show } from "../errors.js";
+import { InvalidOptionError, show } from "../errors.js";
 import { isArray } from "../options.js";
 import { CheckpointError, isTree, type StateValue } from "./attachment.js";
 
@@ -36,6 +36,7 @@ const CRC_TABLES = (() => {
 
 /** CRC-32 (IEEE 802.3, the one zlib and PNG use) of `bytes`. */
 export function crc32(bytes: Uint8Array): number {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidOptionError("bytes", bytes, "a Uint8Array", "type");
   const t = CRC_TABLES;
   let c = 0xffffffff;
   let i = 0;

@@ -5,8 +5,10 @@
 // restores the state bit for bit. The form (docs/checkpoints.md):
 //   Float32Array / Float64Array  ->  { "$float32": [numbers] } / { "$float64": [numbers] }
 //   NaN, Infinity, -Infinity, -0 ->  { "$number": "NaN" | "Infinity" | "-Infinity" | "-0" }
-// (inside a typed array too: [1, { "$number": "NaN" }, 2]). Every finite float32 or float64
-// value survives JSON's shortest round-trip decimal exactly.
+// (inside a typed array too: [1, { "$number": "NaN" }, 2]; there a NaN other than the canonical
+// quiet one — wasm arithmetic gives x86's negative NaN — keeps its bits in hex, as
+// { "$number": "NaN:ffc00000" } in a $float32 or "NaN:fff8000000000000" in a $float64). Every
+// finite float32 or float64 value survives JSON's shortest round-trip decimal exactly.
 import { CheckpointError, type StateTree, type StateValue } from "./attachment.js";
 
 type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
@@ -26,7 +28,14 @@ export function toJSONForm(tree: StateValue): JSONValue {
   if (typeof tree === "number") return number(tree);
   if (tree === null || typeof tree !== "object") return tree;
   if (tree instanceof Float32Array || tree instanceof Float64Array) {
-    return { [tree instanceof Float32Array ? "$float32" : "$float64"]: Array.from(tree, number) };
+    const bits = bitsOf(tree);
+    const hex = tree instanceof Float32Array ? 8 : 16;
+    const canonical = tree instanceof Float32Array ? NAN32 : NAN64;
+    return {
+      [tree instanceof Float32Array ? "$float32" : "$float64"]: Array.from(tree, (x, i) =>
+        Number.isNaN(x) && bits[i] !== canonical ? { $number: `NaN:${bits[i]!.toString(16).padStart(hex, "0")}` } : number(x),
+      ),
+    };
   }
   if (Array.isArray(tree)) return tree.map(toJSONForm);
   const out: Record<string, JSONValue> = {};
@@ -38,6 +47,26 @@ export function toJSONForm(tree: StateValue): JSONValue {
 export function withJSONForm<T extends StateTree>(tree: T): T {
   Object.defineProperty(tree, "toJSON", { value: () => toJSONForm(tree), enumerable: false, configurable: true });
   return tree;
+}
+
+/** The canonical quiet NaNs (what JavaScript writes for NaN): other NaNs keep their bits in the JSON form. */
+const NAN32 = 0x7fc00000;
+const NAN64 = 0x7ff8000000000000n;
+const bitsOf = (a: Float32Array | Float64Array): Uint32Array | BigUint64Array =>
+  a instanceof Float32Array ? new Uint32Array(a.buffer, a.byteOffset, a.length) : new BigUint64Array(a.buffer, a.byteOffset, a.length);
+
+/** The bits of a `"NaN:<hex>"` element of a typed array of `hex` digits per element, or undefined when `v` is not one. */
+function nanBits(v: unknown, hex: number, where: string): bigint | undefined {
+  const name = v !== null && typeof v === "object" && !Array.isArray(v) ? (v as { $number?: unknown }).$number : undefined;
+  if (typeof name !== "string" || !name.startsWith("NaN:")) return undefined;
+  const digits = name.slice(4);
+  const bits = digits.length === hex && /^[0-9a-f]+$/.test(digits) ? BigInt(`0x${digits}`) : -1n;
+  const exponent = hex === 8 ? 0x7f800000n : 0x7ff0000000000000n;
+  const mantissa = hex === 8 ? 0x007fffffn : 0x000fffffffffffffn;
+  if (bits < 0n || (bits & exponent) !== exponent || (bits & mantissa) === 0n) {
+    throw new CheckpointError("invalid", `${where}.$number must be "NaN:" and the ${hex} lowercase hex digits of a NaN`);
+  }
+  return bits;
 }
 
 function special(v: unknown, where: string): number | undefined {
@@ -75,8 +104,16 @@ export function fromJSONForm(value: StateValue, where = "state"): StateValue {
     const data = (value as Record<string, unknown>)[keys[0]];
     if (!Array.isArray(data)) throw new CheckpointError("invalid", `${where}.${keys[0]} must be an array of numbers`);
     const out = keys[0] === "$float32" ? new Float32Array(data.length) : new Float64Array(data.length);
+    const hex = out instanceof Float32Array ? 8 : 16;
     for (let i = 0; i < data.length; i++) {
       const x: unknown = data[i];
+      const nan = typeof x === "number" ? undefined : nanBits(x, hex, `${where}.${keys[0]}[${i}]`);
+      if (nan !== undefined) {
+        const bits = bitsOf(out);
+        if (bits instanceof Uint32Array) bits[i] = Number(nan);
+        else bits[i] = nan;
+        continue;
+      }
       const n = typeof x === "number" ? x : special(x, `${where}.${keys[0]}[${i}]`);
       if (n === undefined) throw new CheckpointError("invalid", `${where}.${keys[0]}[${i}] is not a number`);
       out[i] = n;

@@ -71,7 +71,7 @@ const nsSteps: Check<number> = (name, v) => {
 
 const adjustLrFn: Check<MuonAdjustLr> = (name, v) => {
   if (v !== null && v !== "original" && v !== "match_rms_adamw") {
-    throw new InvalidOptionError(name, v, 'null, "original" or "match_rms_adamw"');
+    throw new InvalidOptionError(name, v, 'null, "original" or "match_rms_adamw"', typeof v === "string" ? "value" : "type");
   }
   return v;
 };
@@ -197,11 +197,9 @@ export class Muon extends FirstOrderOptimizer<MuonOptions> {
     super.addParamGroup(group);
   }
 
-  /** One Muon step of every param with requiresGrad (all-or-nothing: scratch memory is made first). */
-  override step(closure?: () => number): number | undefined {
-    this.checkStep();
+  /** Makes the scratch memory of every param with requiresGrad before any is updated (all-or-nothing). */
+  protected override beforeStep(): void {
     for (const group of this.paramGroups) for (const p of group.params) if (p.requiresGrad) this.#workspace(p);
-    return super.step(closure);
   }
 
   override dispose(): void {

@@ -29,9 +29,10 @@ export interface RpropOptions {
 }
 
 const pair = (name: string, v: unknown, desc: string): [number, number] => {
-  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === "number" && !Number.isNaN(x))) {
-    throw new InvalidOptionError(name, v, desc);
-  }
+  if (!Array.isArray(v) || v.length !== 2) throw new InvalidOptionError(name, v, desc, Array.isArray(v) ? "value" : "type");
+  v.forEach((x: unknown, i) => {
+    if (typeof x !== "number") throw new InvalidOptionError(`${name}[${i}]`, x, "a number", "type"); // NaN: out of range, below
+  });
   return [v[0] as number, v[1] as number];
 };
 

@@ -62,10 +62,25 @@ export function checkSchedule(name: string, s: unknown): Schedule {
   return s as Schedule;
 }
 
-export function checkIncreasing(name: string, v: unknown, min: number, strict = true): number[] {
-  if (!Array.isArray(v) || v.some((x, i) => !Number.isSafeInteger(x) || x < min || (i > 0 && (strict ? x <= v[i - 1] : x < v[i - 1])))) {
-    throw new InvalidOptionError(name, v, `${strict ? "an increasing" : "a non-decreasing"} array of integers >= ${min}`);
-  }
+/**
+ * An increasing (or, not `strict`, non-decreasing) array of integers >= min, of `length`
+ * elements when given; an element that is not such an integer is named (`milestones[1]`).
+ */
+export function checkIncreasing(name: string, v: unknown, min: number, strict = true, length?: number): number[] {
+  const desc = `${length ?? "an"} ${strict ? "increasing" : "non-decreasing"} array of integers >= ${min}`;
+  if (!Array.isArray(v)) throw new InvalidOptionError(name, v, desc, "type");
+  if (length !== undefined && v.length !== length) throw new InvalidOptionError(name, v, `${desc} (${length} elements)`, "value");
+  v.forEach((x: unknown, i) => {
+    if (typeof x !== "number") throw new InvalidOptionError(`${name}[${i}]`, x, `an integer >= ${min}`, "type");
+    const prev = i > 0 ? (v[i - 1] as number) : -Infinity;
+    if (!Number.isSafeInteger(x) || x < min || (strict ? x <= prev : x < prev))
+      throw new InvalidOptionError(
+        `${name}[${i}]`,
+        x,
+        `an integer >= ${min}${i > 0 ? `, ${strict ? ">" : ">="} ${name}[${i - 1}]` : ""}`,
+        "range",
+      );
+  });
   return [...(v as number[])];
 }
 

@@ -1,6 +1,6 @@
 // Drives one hyperparameter of some groups by a pure schedule (optax.inject_hyperparams).
 import { InvalidOptionError } from "../errors.js";
-import { isArray } from "../options.js";
+import { isArray, optionsObject } from "../options.js";
 import type { AnyOptimizer } from "../any-optimizer.js";
 import type { PendingLoad, StateTree } from "../checkpoint/attachment.js";
 import { asInteger } from "../checkpoint/read.js";
@@ -33,6 +33,7 @@ export class HyperparameterScheduler extends Scheduler {
     readonly schedule: Schedule,
     options: ScheduleHyperparameterOptions = {},
   ) {
+    optionsObject(options, "options", ["group"]);
     super(optimizer);
     try {
       checkSchedule("schedule", schedule);
@@ -45,7 +46,12 @@ export class HyperparameterScheduler extends Scheduler {
         list.some((i) => !Number.isSafeInteger(i) || i < 0 || i >= n) ||
         new Set(list).size !== list.length
       ) {
-        throw new InvalidOptionError("group", options.group, `a group index in [0, ${n - 1}] or an array of distinct ones`);
+        throw new InvalidOptionError(
+          "group",
+          options.group,
+          `a group index in [0, ${n - 1}] or an array of distinct ones`,
+          isArray(options.group) ? "value" : undefined,
+        );
       }
       for (const i of list) readGroupValue(optimizer.paramGroups[i]!, key, `paramGroups[${i}]`);
       this.key = key;

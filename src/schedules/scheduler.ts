@@ -97,8 +97,14 @@ export function setGroupValues(updates: readonly GroupUpdate[]): void {
 
 /** "betas[1]" -> { base: "betas", index: 1 }; "lr" -> { base: "lr" }. */
 export function parseKey(key: string): { base: string; index?: number } {
-  const m = /^([A-Za-z_$][\w$]*)(?:\[(\d+)\])?$/.exec(key);
-  if (!m) throw new InvalidOptionError("hyperparameter", key, 'a hyperparameter name such as "lr", "momentum" or "betas[0]"');
+  const m = typeof key === "string" ? /^([A-Za-z_$][\w$]*)(?:\[(\d+)\])?$/.exec(key) : null;
+  if (!m)
+    throw new InvalidOptionError(
+      "hyperparameter",
+      key,
+      'a hyperparameter name such as "lr", "momentum" or "betas[0]"',
+      typeof key === "string" ? "value" : "type",
+    );
   return m[2] === undefined ? { base: m[1]! } : { base: m[1]!, index: Number(m[2]) };
 }
 
@@ -106,7 +112,7 @@ export function parseKey(key: string): { base: string; index?: number } {
 export function readGroupValue(group: ParamGroup<object>, key: string, where: string): number {
   const { base, index } = parseKey(key);
   const g = group as unknown as Record<string, unknown>;
-  const v = base in g ? g[base] : undefined;
+  const v = Object.hasOwn(g, base) ? g[base] : undefined; // own options only: not toString, not __proto__
   const x = index === undefined ? v : isArray(v) ? v[index] : undefined;
   if (typeof x !== "number")
     throw new InvalidOptionError(
@@ -115,6 +121,7 @@ export function readGroupValue(group: ParamGroup<object>, key: string, where: st
       `a numeric hyperparameter of ${where} (it has ${Object.keys(g)
         .filter((k) => k !== "params")
         .join(", ")})`,
+      "value",
     );
   return x;
 }

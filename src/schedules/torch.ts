@@ -16,23 +16,15 @@
 // optimizer's state into a fresh optimizer (`{ attachments: false }` when the checkpoint
 // also holds the old scheduler), then build the scheduler with `lastEpoch: N`.
 import { InvalidOptionError, StateError } from "../errors.js";
-import { bool, integer, isArray, nonNegative, oneOf, positive, range, type Check } from "../options.js";
+import { bool, integer, isArray, nonNegative, oneOf, optionsObject, positive, range, type Check } from "../options.js";
 import { CheckpointError, type PendingLoad, type StateTree, type StateValue } from "../checkpoint/attachment.js";
 import { asArray, asInteger, asNumber } from "../checkpoint/read.js";
 import type { ParamGroup } from "../optimizer.js";
 import { checkOptimizer, type AnyOptimizer } from "../any-optimizer.js";
-import { countAtMost, cyclePhases, finite, type Anneal, type Schedule } from "./core.js";
+import { checkIncreasing, countAtMost, cyclePhases, finite, type Anneal, type Schedule } from "./core.js";
 import { readGroupValue, Scheduler, setGroupValues, type GroupUpdate } from "./scheduler.js";
 
 type Group = ParamGroup<object>;
-
-/** A scheduler's options argument: a plain object (not null, not an array), returned as is. */
-function optionsObject<T>(options: T, name = "options"): T {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new InvalidOptionError(name, options, "an object of scheduler options", "type");
-  }
-  return options;
-}
 
 /** The key of torch's group["initial_lr"] in optimizer.groupState. */
 export const INITIAL_LR = "initial_lr";
@@ -324,7 +316,9 @@ function lambdaArgs(
 ): { lambdas: GroupOption<LrLambda>; lastEpoch: number } {
   const n = checkOptimizer(optimizer).paramGroups.length;
   const isOptions = arg !== null && typeof arg === "object" && !Array.isArray(arg);
-  const o = isOptions ? (arg as LambdaLROptions) : { lrLambda: arg as LrLambda | readonly LrLambda[], lastEpoch };
+  const o = isOptions
+    ? optionsObject(arg as LambdaLROptions, "options", ["lrLambda", "lastEpoch"])
+    : { lrLambda: arg as LrLambda | readonly LrLambda[], lastEpoch };
   if (isOptions && lastEpoch !== undefined)
     throw new InvalidOptionError("lastEpoch", lastEpoch, "no third argument with the options form (put lastEpoch in the options)");
   return { lambdas: new GroupOption("lrLambda", o.lrLambda, n, lambdaCheck, owner), lastEpoch: o.lastEpoch ?? -1 };
@@ -435,7 +429,7 @@ export class StepLR extends LRScheduler {
   /** The `gamma` option (see {@link StepLROptions.gamma}). */
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: StepLROptions) {
-    const { stepSize, gamma = 0.1, lastEpoch = -1 } = optionsObject(options);
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = optionsObject(options, "options", ["stepSize", "gamma", "lastEpoch"]);
     integer(1)("stepSize", stepSize);
     finite("gamma", gamma);
     super(optimizer, lastEpoch);
@@ -488,9 +482,9 @@ export class MultiStepLR extends LRScheduler {
   /** The `gamma` option (see {@link MultiStepLROptions.gamma}). */
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
-    const { milestones, gamma = 0.1, lastEpoch = -1 } = optionsObject(options);
-    if (!isArray(milestones) || milestones.some((m) => !Number.isSafeInteger(m) || m < 0))
-      throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0");
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = optionsObject(options, "options", ["milestones", "gamma", "lastEpoch"]);
+    if (!isArray(milestones)) throw new InvalidOptionError("milestones", milestones, "an array of integers >= 0", "type");
+    milestones.forEach((m, i) => integer(0)(`milestones[${i}]`, m)); // in any order, repeats counting twice (torch's Counter)
     finite("gamma", gamma);
     super(optimizer, lastEpoch);
     this.milestones = Object.freeze([...milestones].sort((a, b) => a - b));
@@ -535,7 +529,7 @@ export class ExponentialLR extends LRScheduler {
   /** The `gamma` option (see {@link ExponentialLROptions.gamma}). */
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
-    const { gamma, lastEpoch = -1 } = optionsObject(options);
+    const { gamma, lastEpoch = -1 } = optionsObject(options, "options", ["gamma", "lastEpoch"]);
     finite("gamma", gamma);
     super(optimizer, lastEpoch);
     this.gamma = gamma;
@@ -593,7 +587,12 @@ export class LinearLR extends LRScheduler {
   /** The `totalIters` option (see {@link LinearLROptions.totalIters}). */
   readonly totalIters: number;
   constructor(optimizer: AnyOptimizer, options: LinearLROptions = {}) {
-    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } = optionsObject(options);
+    const {
+      startFactor = 1 / 3,
+      endFactor = 1,
+      totalIters = 5,
+      lastEpoch = -1,
+    } = optionsObject(options, "options", ["startFactor", "endFactor", "totalIters", "lastEpoch"]);
     // torch rejects 0 only implicitly (a division by zero); a factor must be in (0, 1] here
     range(0, 1, { loOpen: true })("startFactor", startFactor);
     range(0, 1)("endFactor", endFactor);
@@ -652,7 +651,7 @@ export class CosineAnnealingLR extends LRScheduler {
   /** The `etaMin` option (see {@link CosineAnnealingLROptions.etaMin}). */
   readonly etaMin: number;
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
-    const { tMax, etaMin = 0, lastEpoch = -1 } = optionsObject(options);
+    const { tMax, etaMin = 0, lastEpoch = -1 } = optionsObject(options, "options", ["tMax", "etaMin", "lastEpoch"]);
     integer(1)("tMax", tMax);
     nonNegative("etaMin", etaMin);
     super(optimizer, lastEpoch);
@@ -710,7 +709,7 @@ export class ConstantLR extends LRScheduler {
   /** The `totalIters` option (see {@link ConstantLROptions.totalIters}). */
   readonly totalIters: number;
   constructor(optimizer: AnyOptimizer, options: ConstantLROptions = {}) {
-    const { factor = 1 / 3, totalIters = 5, lastEpoch = -1 } = optionsObject(options);
+    const { factor = 1 / 3, totalIters = 5, lastEpoch = -1 } = optionsObject(options, "options", ["factor", "totalIters", "lastEpoch"]);
     // torch accepts 0 and then divides by it at totalIters; (0, 1] here
     range(0, 1, { loOpen: true })("factor", factor);
     integer(0)("totalIters", totalIters);
@@ -766,7 +765,7 @@ export class PolynomialLR extends LRScheduler {
   /** The `power` option (see {@link PolynomialLROptions.power}). */
   readonly power: number;
   constructor(optimizer: AnyOptimizer, options: PolynomialLROptions = {}) {
-    const { totalIters = 5, power = 1, lastEpoch = -1 } = optionsObject(options);
+    const { totalIters = 5, power = 1, lastEpoch = -1 } = optionsObject(options, "options", ["totalIters", "power", "lastEpoch"]);
     integer(1)("totalIters", totalIters);
     nonNegative("power", power);
     super(optimizer, lastEpoch);
@@ -887,7 +886,21 @@ export class OneCycleLR extends LRScheduler {
   readonly #schedules: { lr: Schedule; final: number; momentum: Schedule | null }[] = [];
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
-    const o = optionsObject(options);
+    const o = optionsObject(options, "options", [
+      "maxLr",
+      "totalSteps",
+      "epochs",
+      "stepsPerEpoch",
+      "pctStart",
+      "annealStrategy",
+      "cycleMomentum",
+      "baseMomentum",
+      "maxMomentum",
+      "divFactor",
+      "finalDivFactor",
+      "threePhase",
+      "lastEpoch",
+    ]);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const lastEpoch = lastEpochCheck("lastEpoch", o.lastEpoch ?? -1);
     const totalSteps =
@@ -898,7 +911,8 @@ export class OneCycleLR extends LRScheduler {
           : (() => {
               throw new InvalidOptionError("totalSteps", undefined, "totalSteps, or epochs and stepsPerEpoch");
             })();
-    const phase = { pctStart: o.pctStart ?? 0.3, anneal: o.annealStrategy ?? "cos", threePhase: bool("threePhase", o.threePhase ?? false) };
+    const anneal = oneOf<Anneal>("cos", "linear")("annealStrategy", o.annealStrategy ?? "cos");
+    const phase = { pctStart: o.pctStart ?? 0.3, anneal, threePhase: bool("threePhase", o.threePhase ?? false) };
     cyclePhases(totalSteps, phase, 0, 1, 0); // checks pctStart and annealStrategy
     const divFactor = positive("divFactor", o.divFactor ?? 25);
     const finalDivFactor = positive("finalDivFactor", o.finalDivFactor ?? 1e4);
@@ -1060,7 +1074,25 @@ export class CyclicLR extends LRScheduler {
   readonly scaleMode: "cycle" | "iterations";
 
   constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
-    const o = optionsObject(options);
+    const o = optionsObject(
+      options,
+      "options",
+      [
+        "baseLr",
+        "maxLr",
+        "stepSizeUp",
+        "stepSizeDown",
+        "mode",
+        "gamma",
+        "scaleFn",
+        "scaleMode",
+        "cycleMomentum",
+        "baseMomentum",
+        "maxMomentum",
+        "lastEpoch",
+      ],
+      ["stepSizeDown", "scaleFn"],
+    );
     const n = checkOptimizer(optimizer).paramGroups.length;
     const baseLr = new GroupOption("baseLr", o.baseLr, n, nonNegative, "CyclicLR");
     const maxLr = new GroupOption("maxLr", o.maxLr, n, nonNegative, "CyclicLR");
@@ -1071,11 +1103,8 @@ export class CyclicLR extends LRScheduler {
     const custom = o.scaleFn ?? null;
     if (custom !== null && typeof custom !== "function")
       throw new InvalidOptionError("scaleFn", custom, "a function of the cycle or iteration returning a factor, or null");
-    const scaleMode = custom
-      ? oneOf("cycle", "iterations")("scaleMode", o.scaleMode ?? "cycle")
-      : mode === "exp_range"
-        ? "iterations"
-        : "cycle";
+    const givenMode = oneOf("cycle", "iterations")("scaleMode", o.scaleMode ?? "cycle"); // checked even where unused
+    const scaleMode = custom ? givenMode : mode === "exp_range" ? "iterations" : "cycle";
     const scaleFn =
       custom ?? (mode === "triangular" ? () => 1 : mode === "triangular2" ? (x: number) => 1 / 2 ** (x - 1) : (x: number) => gamma ** x);
     const cycleMomentum = bool("cycleMomentum", o.cycleMomentum ?? true);
@@ -1188,7 +1217,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   tCur: number;
 
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingWarmRestartsOptions) {
-    const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = optionsObject(options);
+    const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = optionsObject(options, "options", ["t0", "tMult", "etaMin", "lastEpoch"]);
     integer(1)("t0", t0);
     integer(1)("tMult", tMult);
     finite("etaMin", etaMin);
@@ -1300,7 +1329,7 @@ export class SWALR extends LRScheduler {
   readonly annealStrategy: Anneal;
 
   constructor(optimizer: AnyOptimizer, options: SWALROptions) {
-    const o = optionsObject(options);
+    const o = optionsObject(options, "options", ["swaLr", "annealEpochs", "annealStrategy", "lastEpoch"]);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const swaLr = new GroupOption("swaLr", o.swaLr, n, nonNegative, "SWALR");
     const annealEpochs = integer(0)("annealEpochs", o.annealEpochs ?? 10);
@@ -1366,19 +1395,9 @@ export class SequentialLR extends LRScheduler {
   readonly milestones: readonly number[];
   #seqLastLr: number[] = [];
   constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
-    const { schedulers, milestones, lastEpoch = -1 } = optionsObject(options);
+    const { schedulers, milestones, lastEpoch = -1 } = optionsObject(options, "options", ["schedulers", "milestones", "lastEpoch"]);
     checkChildren(optimizer, schedulers);
-    if (
-      !isArray(milestones) ||
-      milestones.length !== schedulers.length - 1 ||
-      milestones.some((m, i) => !Number.isSafeInteger(m) || m < 1 || (i > 0 && m <= milestones[i - 1]!))
-    ) {
-      throw new InvalidOptionError(
-        "milestones",
-        milestones,
-        `${schedulers.length - 1} increasing integers >= 1 (one fewer than the schedulers)`,
-      );
-    }
+    checkIncreasing("milestones", milestones, 1, true, schedulers.length - 1); // one fewer than the schedulers
     super(optimizer, lastEpoch);
     this.schedulers = Object.freeze([...schedulers]);
     this.milestones = Object.freeze([...milestones]);
@@ -1395,7 +1414,17 @@ export class SequentialLR extends LRScheduler {
     return [...this.#seqLastLr];
   }
 
-  override step(): void {
+  /** Moves every child on by one epoch (torch's SequentialLR.step takes no epoch: one given is refused). */
+  override step(...args: unknown[]): void {
+    if (args.length > 0 && args[0] !== undefined) {
+      const epoch = args[0];
+      throw new InvalidOptionError(
+        "epoch",
+        epoch,
+        "nothing: SequentialLR steps one epoch at a time",
+        typeof epoch === "number" ? "value" : "type",
+      );
+    }
     const t = this.lastEpoch + 1;
     const i = countAtMost(this.milestones, t);
     const s = this.schedulers[i]!;
@@ -1464,7 +1493,7 @@ export class ChainedScheduler extends Scheduler {
   #lastLr: number[];
 
   constructor(optimizer: AnyOptimizer, options: ChainedSchedulerOptions) {
-    const { schedulers } = optionsObject(options);
+    const { schedulers } = optionsObject(options, "options", ["schedulers"]);
     checkChildren(checkOptimizer(optimizer), schedulers);
     super(optimizer);
     this.schedulers = Object.freeze([...schedulers]);
@@ -1590,7 +1619,7 @@ export class ReduceLROnPlateau extends Scheduler {
   #lastLr: number[] = [];
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
-    const o = optionsObject(options);
+    const o = optionsObject(options, "options", ["mode", "factor", "patience", "threshold", "thresholdMode", "cooldown", "minLr", "eps"]);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const mode = oneOf("min", "max")("mode", o.mode ?? "min");
     const factor = range(0, 1, { hiOpen: true })("factor", o.factor ?? 0.1);

@@ -66,7 +66,8 @@ const schema: Schema<LBFGSOptions> = {
 
 /** torch: max_eval = max_iter * 5 // 4 when not given. */
 function withMaxEval(options: Partial<LBFGSOptions> | null | undefined): Partial<LBFGSOptions> | undefined {
-  if (options === null || typeof options !== "object" || options.maxEval !== undefined) return options ?? undefined;
+  if (options === null || typeof options !== "object" || Array.isArray(options) || options.maxEval !== undefined)
+    return options as undefined; // refused by Optimizer
   const maxIter = options.maxIter ?? schema.maxIter.default!;
   return Number.isSafeInteger(maxIter) ? { ...options, maxEval: Math.floor((maxIter * 5) / 4) } : options;
 }

@@ -2,7 +2,7 @@
 // scipy.optimize.minimize — L-BFGS (default) or damped Newton. This file checks the
 // arguments; the iteration is in driver.ts (the L-BFGS-B / libLBFGS recipe, not torch's).
 import { InvalidOptionError } from "../errors.js";
-import { integer, nonNegative, oneOf } from "../options.js";
+import { integer, nonNegative, oneOf, optionsObject } from "../options.js";
 import type { FloatArray } from "../param.js";
 import { defaults, runMinimize, type IterationInfo, type MinimizeResult, type Objective, type Settings } from "./driver.js";
 import { type Bounds, minimizeBounded } from "./lbfgsb.js";
@@ -139,11 +139,10 @@ export function minimize(
   for (let i = 0; i < x0.length; i++) {
     if (!Number.isFinite(x0[i])) throw new InvalidOptionError(`x0[${i}]`, x0[i], "a finite number");
   }
-  if (options === null || typeof options !== "object") throw new InvalidOptionError("options", options, "an object of options");
+  options = optionsObject(options, "options", Object.keys(checks) as (keyof MinimizeOptions)[]); // own, known keys only
   const settings: Settings = { ...defaults };
   for (const [key, value] of Object.entries(options)) {
-    const check = (checks as Partial<Record<string, (name: string, v: unknown) => unknown>>)[key]; // any key a caller wrote
-    if (!check) throw new InvalidOptionError(`options.${key}`, value, `an option of minimize: ${Object.keys(checks).join(", ")}`);
+    const check = (checks as Record<string, (name: string, v: unknown) => unknown>)[key]!;
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = check(key, value);
   }
   const newton = settings.method === "newton";

@@ -2,7 +2,7 @@
 // gradients of several params together. The norm is one SIMD reduction pass per param
 // (f64 accumulation, src/vector.ts), the scaling one more, only when the coefficient is below 1.
 import { InvalidOptionError, NonFiniteGradientError } from "../errors.js";
-import { nonNegative, type Check } from "../options.js";
+import { bool, nonNegative, optionsObject, type Check } from "../options.js";
 import { trainable, withGrad, type Param } from "../param.js";
 import { allFinite, clamp, maxabs, powsum, scale, sumabs, sumsq } from "../vector.js";
 
@@ -72,9 +72,10 @@ export interface ClipGradNormOptions {
 export function clipGradNorm(params: Iterable<Param>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {}): number {
   nonNegative("maxNorm", maxNorm);
   checkNormType("normType", normType);
+  const errorIfNonfinite = bool("errorIfNonfinite", optionsObject(options, "options", ["errorIfNonfinite"]).errorIfNonfinite ?? false);
   const list = trainable(params);
   const total = gradNorm(list, normType);
-  if (!Number.isFinite(total) && options.errorIfNonfinite) {
+  if (!Number.isFinite(total) && errorIfNonfinite) {
     throw new NonFiniteGradientError(`wasm-optim: the total ${normType}-norm of the gradients is ${total}; nothing was clipped`);
   }
   clipToNorm(list, maxNorm, total);

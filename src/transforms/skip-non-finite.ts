@@ -1,8 +1,8 @@
 // Skip non-finite steps: checks every gradient before the step and, on a NaN or an infinity,
 // skips the whole step (params, state and gradients untouched) and counts it, or throws. With
 // maxNorm it also clips the global gradient norm, and the norm pass is the check.
-import { InvalidOptionError, NonFiniteGradientError } from "../errors.js";
-import { bool, nonNegative } from "../options.js";
+import { NonFiniteGradientError } from "../errors.js";
+import { bool, nonNegative, optionsObject } from "../options.js";
 import { checkOptimizer, type AnyOptimizer } from "../any-optimizer.js";
 import type { PendingLoad, StateTree, StateValue } from "../checkpoint/attachment.js";
 import { asInteger, asTree } from "../checkpoint/read.js";
@@ -55,8 +55,7 @@ export class SkipNonFinite extends Transform {
    */
   constructor(optimizer: AnyOptimizer, options: SkipNonFiniteOptions = {}) {
     super(checkOptimizer(optimizer));
-    if ((options as SkipNonFiniteOptions | null) === null || typeof options !== "object")
-      throw new InvalidOptionError("options", options, "an object of options");
+    optionsObject(options, "options", ["throw", "maxNorm", "normType"]);
     this.throws = bool("throw", options.throw ?? false);
     this.maxNorm = options.maxNorm === undefined ? undefined : nonNegative("maxNorm", options.maxNorm);
     this.normType = checkNormType("normType", options.normType ?? 2);

@@ -77,7 +77,47 @@ describe("a checkpoint that loads is whole", () => {
   });
 });
 
+describe("buffers that hold squares or step sizes are never negative", () => {
+  it("exp_avg_sq = -1 (a finite number, but no state a run reaches: its square root is NaN) is refused; NaN (reachable) loads", () => {
+    const { p, opt, sd } = stepped();
+    const before = opt.saveState();
+    const bad = structuredClone(sd);
+    (bad.paramGroups[0]!.params[0]!.state.buffers.exp_avg_sq as Float32Array)[1] = -1;
+    refusedWith(() => opt.loadStateDict(bad as unknown as StateValue), /exp_avg_sq\[1\] is -1/);
+    expect(sameBytes(opt.saveState(), before)).toBe(true);
+    const nan = structuredClone(sd);
+    (nan.paramGroups[0]!.params[0]!.state.buffers.exp_avg_sq as Float32Array)[1] = NaN;
+    opt.loadStateDict(nan as unknown as StateValue);
+    expect(Number.isNaN(opt.state.get(p)!.buffers.get("exp_avg_sq")!.view[1])).toBe(true);
+    p.dispose();
+  });
+});
+
 describe("every reachable state round-trips through saveState/loadState and through JSON", () => {
+  it("a NaN with other bits than JavaScript's (x86's negative NaN from wasm's 0/0) keeps them through JSON", () => {
+    const p = Param.from([0, 1, 2]);
+    const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
+    p.grad.set([1, 1, 1]);
+    opt.step();
+    const view = opt.state.get(p)!.buffers.get("momentum_buffer")!.view;
+    const bits = new Uint32Array(view.buffer, view.byteOffset, view.length);
+    bits[0] = 0xffc00000; // -NaN
+    bits[1] = 0x7fc00001; // a NaN with a payload
+    const bytes = opt.saveState();
+    const text = JSON.stringify(opt.stateDict());
+    expect(text).toContain('{"$number":"NaN:ffc00000"}');
+    opt.loadStateDict(JSON.parse(text) as StateValue);
+    expect(sameBytes(opt.saveState(), bytes)).toBe(true);
+    expect([...new Uint32Array(view.buffer, view.byteOffset, 2)]).toEqual([0xffc00000, 0x7fc00001]);
+    for (const bad of ["NaN:ffc0000", "NaN:3f800000", "NaN:FFC00000"]) {
+      const sd = JSON.parse(text) as { paramGroups: { params: { state: { buffers: { momentum_buffer: { $float32: unknown[] } } } }[] }[] };
+      sd.paramGroups[0]!.params[0]!.state.buffers.momentum_buffer.$float32[0] = { $number: bad };
+      refusedWith(() => opt.loadStateDict(sd as unknown as StateValue), /NaN:/);
+    }
+    expect(sameBytes(opt.saveState(), bytes)).toBe(true);
+    p.dispose();
+  });
+
   for (const { info, config, title } of CONFIGS) {
     it(title, () => {
       const ps = [

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { getNumThreads, Param, setNumThreads, SGD, sharedMemory, StateError } from "../../src/index.js";
 
 function run(code: string): string {
   if (!existsSync("dist/index.js")) throw new Error("dist/index.js is missing: run `npm run build` first");
@@ -49,5 +50,39 @@ describe("under --no-harmony-sharedarraybuffer", () => {
     expect(r.reason).toBe("gradTol");
     expect(r.x[0]).toBeCloseTo(3, 6);
     expect(r.x[1]).toBeCloseTo(-1, 6);
+  });
+});
+
+// vitest.config.ts runs the whole suite twice: here, which project this is and that its runtime is the one it claims
+describe(`this process (project ${process.env.WASM_OPTIM_PROJECT})`, () => {
+  const unshared = process.env.WASM_OPTIM_PROJECT === "unshared";
+
+  it("has SharedArrayBuffer exactly when the project is 'shared', and the library reports it", () => {
+    expect(["shared", "unshared"]).toContain(process.env.WASM_OPTIM_PROJECT);
+    expect(typeof SharedArrayBuffer === "undefined").toBe(unshared);
+    expect(sharedMemory).toBe(!unshared);
+  });
+
+  it.runIf(unshared)("without shared memory kernels run on one thread whatever setNumThreads is given", () => {
+    setNumThreads(4);
+    expect(getNumThreads()).toBe(1);
+  });
+
+  it.runIf(unshared)("a hoisted gradient view detached by growth: step() refuses; a frozen param's old view does not matter", () => {
+    const p = Param.from(new Float32Array(4).fill(1));
+    const frozen = Param.from([1, 2], { requiresGrad: false });
+    frozen.grad.fill(1);
+    const opt = new SGD([p, frozen], { lr: 0.5 });
+    const g = p.grad;
+    g.fill(1);
+    const grow = new Param(1 << 21); // 16 MB: memory grows, g and frozen's view are detached
+    expect(g.length).toBe(0); // writes through it would be lost ...
+    expect(() => opt.step()).toThrow(StateError); // ... so the step refuses
+    expect([...p.data]).toEqual([1, 1, 1, 1]);
+    p.grad.fill(1); // read again: steps, the frozen param's stale view notwithstanding
+    opt.step();
+    expect([...p.data]).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect([...frozen.data]).toEqual([1, 2]);
+    for (const x of [p, frozen, grow]) x.dispose();
   });
 });
