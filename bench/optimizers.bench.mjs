@@ -294,8 +294,8 @@ function table({ machine, threads, rounds, bandwidth, results, notes, kernels })
   const ratio = (x) => (x === undefined || !Number.isFinite(x) ? "-" : `${short(x)}x`);
   const pair = ["plain JS", "TF.js wasm", "TF.js cpu"];
   const lines = [
-    `One optimizer step, float32, ns per element (fastest of ${rounds} batches), wasm-optim`,
-    `on 1 thread; ${threads} thr: its speed-up on ${threads} threads (the default here); x: the`,
+    `One optimizer step, float32: wasm-optim's ns per element on 1 thread (fastest of`,
+    `${rounds} batches) and its speed-up on ${threads} threads (the default here); x: a`,
     `peer's time / wasm-optim's on 1 thread (above 1: wasm-optim is faster). GB/s:`,
     `wasm-optim's traffic / in-place-update bandwidth (p += g, wasm SIMD), same size.`,
     machine,
@@ -303,7 +303,7 @@ function table({ machine, threads, rounds, bandwidth, results, notes, kernels })
   for (const name of Object.keys(OPTIMIZERS)) {
     lines.push(
       "",
-      `${name.padEnd(12)} 1 thread${`${threads} thr`.padStart(6)}     GB/s${pair.map((p) => p.padStart(11)).join("")}${"C".padStart(6)}${"torch".padStart(6)}`,
+      `${name.padEnd(13)}${"1 thr".padStart(6)}${`${threads} thr`.padStart(6)}${"GB/s".padStart(10)}${pair.map((p) => p.padStart(11)).join("")}${"C".padStart(6)}${"torch".padStart(6)}`,
     );
     for (const { n, model, ns } of results.filter((r) => r.optimizer === name)) {
       const w = ns["wasm-optim"];
@@ -311,16 +311,17 @@ function table({ machine, threads, rounds, bandwidth, results, notes, kernels })
       const cells = pair.map((p) => (ns[p] === undefined ? "-".padStart(11) : `${num(ns[p]).padStart(5)}${ratio(ns[p] / w).padStart(6)}`));
       const label = model ? "model" : n.toExponential(0);
       lines.push(
-        `  ${label.padEnd(7)}${num(w).padStart(11)}${ratio(w / ns["all threads"]).padStart(6)}${gbs.padStart(9)}${cells.join("")}${ratio(ns.C / w).padStart(6)}${ratio(ns.torch / w).padStart(6)}`,
+        `${`  ${label}`.padEnd(13)}${num(w).padStart(6)}${ratio(w / ns["all threads"]).padStart(6)}${gbs.padStart(10)}${cells.join("")}${ratio(ns.C / w).padStart(6)}${ratio(ns.torch / w).padStart(6)}`,
       );
     }
   }
   lines.push(
     "",
-    `model: 200 tensors of 10 .. 1e5 elements (${results.find((r) => r.model)?.n ?? "-"} in all), Param.many;`,
-    `peers over the same tensors (TF.js: a variable each). TF.js: ${notes.tfjs}`,
-    `(no AdamW; cpu backend up to ${TF_CPU_MAX.toExponential(0)} elements). C: ${notes.c}.`,
-    `torch: ${notes.torch}. C and torch: one param, ratio only.`,
+    `model: 200 tensors of 10 .. 1e5 elements (${results.find((r) => r.model)?.n ?? "-"} in all) laid out`,
+    `with Param.many; the peers step the same tensors (TF.js: a variable each).`,
+    `TF.js: ${notes.tfjs} (no AdamW; cpu backend up to ${TF_CPU_MAX.toExponential(0)} elements).`,
+    `C (one param): ${notes.c}.`,
+    `torch (one param): ${notes.torch}.`,
   );
   if (kernels) lines.push("", kernelTable(kernels, [1e3, 4e3, 1e4, 1e6]));
   return lines.join("\n");
