@@ -31,3 +31,23 @@ export function machine() {
   }
   return `${os.availableParallelism()} CPUs, ${cpu ?? os.cpus()[0]?.model}, Node ${process.version}`;
 }
+
+/** A model's tensor sizes: 200 tensors from 10 to 1e5 elements, log-spaced (~2.2M in all). */
+export const MODEL_SIZES = Array.from({ length: 200 }, (_, i) => Math.round(10 * 10 ** ((4 * i) / 199)));
+
+/** Initial values and gradients of a model's tensors, the same for every variant (seeded). */
+export function modelData(sizes) {
+  return sizes.map((n, k) => ({ init: randomArray(n, 2 * k + 1, 1), grad: randomArray(n, 2 * k + 2, 1e-2) }));
+}
+
+/** Sets each param's values and gradient from `data` (modelData's); returns the params. */
+export function fillParams(params, data) {
+  params.forEach((p, k) => {
+    p.data.set(data[k].init);
+    p.grad.set(data[k].grad);
+  });
+  return params;
+}
+
+/** A model laid out with `lib.Param.many` (float32, one block), values and gradients from `data`. */
+export const manyParams = (lib, data) => fillParams(lib.Param.many(data.map((d) => d.init.length)), data);

@@ -118,9 +118,11 @@ export function measureKernels({ sizes, rounds, progress = () => {} }) {
     // reps per batch: ~0.5 ms of Adam at ~0.5 ns/element
     const reps = Math.max(1, Math.round(1e6 / n));
     const samples = Object.fromEntries(live.map(([k]) => [k, []]));
-    for (const [, s] of live) s.run(reps); // warm-up
+    // warm-up: a few batches each, so that every kernel has reached V8's optimizing tier (the
+    // tier-up compiles in the background; one batch was sometimes not enough at 1e3)
+    for (let w = 0; w < 5; w++) for (const [, s] of live) s.run(reps);
     for (let r = 0; r < rounds; r++) {
-      progress(`kernels: n=${n.toExponential(0)} round ${r + 1}/${rounds}`);
+      progress(`kernels: n=${label(n)} round ${r + 1}/${rounds}`);
       for (const [k, s] of live) samples[k].push((s.run(reps) * 1e9) / (reps * n));
     }
     dispose();
@@ -135,6 +137,9 @@ export function measureKernels({ sizes, rounds, progress = () => {} }) {
   return { rows, native: native.note };
 }
 
+/** A size as 1e+3, or 3.5e+3 when one digit does not say it. */
+const label = (n) => (Number(n.toExponential(0)) === n ? n.toExponential(0) : n.toExponential(1));
+
 /** The table, 80 columns: ns/element per size and the ratio to the limit, grouped by limit. */
 export function kernelTable({ rows, native }, sizes) {
   const cell = (r) => (r ? `${r.ns.toFixed(3)}${r.ratio ? ` ${r.ratio.toFixed(2)}x` : ""}` : "-");
@@ -143,7 +148,7 @@ export function kernelTable({ rows, native }, sizes) {
   const lines = [
     `Kernels, float32, ns/element (fastest batch) and x = ns / the limit's ns.`,
     `C loops: ${native}.`,
-    `${"".padEnd(26)}${sizes.map((n) => n.toExponential(0).padStart(13)).join("")}`,
+    `${"".padEnd(26)}${sizes.map((n) => label(n).padStart(13)).join("")}`,
   ];
   const limits = [...new Set(rows.filter((r) => r.limit).map((r) => r.limit))];
   for (const limit of limits) {

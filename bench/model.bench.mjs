@@ -7,7 +7,7 @@
 //
 //   npm run build && node bench/model.bench.mjs [--rounds 3] [--before /tmp/many-before]
 import { Bench } from "tinybench";
-import { arg, machine, median, randomArray } from "./common.mjs";
+import { arg, fillParams, machine, manyParams, median, MODEL_SIZES, modelData, randomArray } from "./common.mjs";
 import * as after from "../dist/index.js";
 
 const ROUNDS = Number(arg("--rounds", "3"));
@@ -35,29 +35,16 @@ function jsAdamModel(tensors, t) {
   }
 }
 
-/** The same initial values and gradients for every variant of a model with these tensor sizes. */
-function arrays(sizes) {
-  return sizes.map((n, k) => ({ init: randomArray(n, 2 * k + 1, 1), grad: randomArray(n, 2 * k + 2, 1e-2) }));
-}
-
-function fill(params, data) {
-  params.forEach((p, k) => {
-    p.data.set(data[k].init);
-    p.grad.set(data[k].grad);
-  });
-  return params;
-}
-
 /** The variants of one model: name -> { step, dispose }. */
 function variants(sizes, which) {
-  const data = arrays(sizes);
+  const data = modelData(sizes);
   const total = sizes.reduce((a, n) => a + n, 0);
   const out = {};
   const adam = (lib, params) => {
     const opt = new lib.Adam(params, { lr: LR });
     return { step: () => opt.step(), dispose: () => (opt.dispose(), params.forEach((p) => p.dispose())) };
   };
-  if (which.includes("many")) out["Param.many"] = adam(after, fill(after.Param.many(sizes), data));
+  if (which.includes("many")) out["Param.many"] = adam(after, manyParams(after, data));
   if (which.includes("js")) {
     const tensors = data.map(({ init, grad }) => ({
       p: init.slice(),
@@ -71,7 +58,7 @@ function variants(sizes, which) {
   if (which.includes("separate"))
     out["separate params"] = adam(
       after,
-      fill(
+      fillParams(
         sizes.map((n) => new after.Param(n)),
         data,
       ),
@@ -79,7 +66,7 @@ function variants(sizes, which) {
   if (which.includes("separate") && before)
     out["separate params, before"] = adam(
       before,
-      fill(
+      fillParams(
         sizes.map((n) => new before.Param(n)),
         data,
       ),
@@ -111,10 +98,8 @@ async function measure(title, sizes, which) {
   return { title, tensors: sizes.length, total, ms };
 }
 
-// 200 tensors from 10 to 1e5 elements, log-spaced (~2.2M in all)
-const modelSizes = Array.from({ length: 200 }, (_, i) => Math.round(10 * 10 ** ((4 * i) / 199)));
 const results = [
-  await measure("200-tensor model", modelSizes, ["many", "js", "separate", "floor"]),
+  await measure("200-tensor model", MODEL_SIZES, ["many", "js", "separate", "floor"]),
   await measure("10,000 x 10", Array(10000).fill(10), ["many", "js", "separate", "floor"]),
   await measure("200 x 10", Array(200).fill(10), ["many", "js", "separate"]),
 ];

@@ -2,29 +2,35 @@
 // wasm-optim against what a user could use instead: the plain-JS loop, TF.js's wasm and cpu
 // backends (bench/peers, installed on first use), the same loop in C (gcc, bench/native) and
 // torch.optim (Debian's python3-torch, bench/torch-peer.py, its own process). For Adam, AdamW,
-// SGD with momentum and RMSprop at 1e3 .. 1e7 elements: ns per element (the fastest of R
-// interleaved batches), each peer's time as a multiple of wasm-optim's, and wasm-optim's
-// effective GB/s beside the in-place-update bandwidth (p += g, wasm SIMD) measured in the same
-// run. The kernels against their limits: bench/kernels.bench.mjs (--kernels adds it here).
-//
-// Rows are workloads: a size, or (to come, from bench/model.bench.mjs) "model (200 tensors)";
-// a thread column will sit beside "wasm-optim" (bench/threads.bench.mjs).
+// SGD with momentum and RMSprop at 1e3 .. 1e7 elements and on a 200-tensor model (~2.2M
+// elements laid out with Param.many, bench/common.mjs, as in bench/model.bench.mjs): ns per
+// element (the fastest of R interleaved batches) with 1 thread, the speed-up with all threads
+// (the library's default thread count), each peer's time as a multiple of wasm-optim's on 1
+// thread, and wasm-optim's effective GB/s beside the in-place-update bandwidth (p += g, wasm
+// SIMD) measured in the same run. The kernels against their limits: bench/kernels.bench.mjs
+// (--kernels adds it here); threads in detail: bench/threads.bench.mjs.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { arg, machine, randomArray } from "./common.mjs";
+import { arg, machine, manyParams, MODEL_SIZES, modelData, randomArray } from "./common.mjs";
 import { build } from "./native/build.mjs";
 import { kernelTable, measureKernels } from "./kernels.bench.mjs";
-import { Adam, AdamW, Param, RMSprop, SGD } from "../dist/index.js";
+import * as lib from "../dist/index.js";
+
+const { Adam, AdamW, RMSprop, SGD, getNumThreads, setNumThreads } = lib;
+/** All threads: the library's default thread count on this machine. */
+const ALL_THREADS = getNumThreads();
 
 export const HELP = `usage: npm run bench -- [options]   (or: npx wasm-optim bench [options])
 
-  one optimizer step (float32) of Adam, AdamW, SGD with momentum and RMSprop:
-  wasm-optim, the plain-JS loop, TF.js (wasm and cpu backends), C (gcc -O3), torch
+  one optimizer step (float32) of Adam, AdamW, SGD with momentum and RMSprop, per
+  size and on a 200-tensor model: wasm-optim (1 thread and all threads), the
+  plain-JS loop, TF.js (wasm and cpu backends), C (gcc -O3), torch
 
   --quick         sizes 1e3,1e5,1e6, fewer rounds (under 30 s)
   --sizes N,...   element counts (default 1e3,1e4,1e5,1e6,1e7)
+  --no-model      skip the 200-tensor model row
   --rounds R      interleaved batches per size, the fastest taken (default 5; quick 3)
   --kernels       also the kernels against their limits (bench/kernels.bench.mjs)
   --no-peers      skip TF.js and torch
@@ -43,6 +49,7 @@ const SIZES = arg("--sizes", QUICK ? "1e3,1e5,1e6" : "1e3,1e4,1e5,1e6,1e7")
 const ROUNDS = Number(arg("--rounds", QUICK ? "3" : "5"));
 const BATCH_S = QUICK ? 0.012 : 0.04; // seconds per timed batch
 const PEERS = !has("--no-peers");
+const MODEL = !has("--no-model");
 const SLOW_S = 0.5; // a peer slower than this per step runs one step per round
 const TF_CPU_MAX = 1e6; // TF.js cpu takes seconds per step above this: skipped
 const progress = (s) => process.stderr.isTTY && process.stderr.write(`\r\x1b[K${s}`);
@@ -155,43 +162,63 @@ const timed = (step) => (reps) => {
   return Number(process.hrtime.bigint() - t0) * 1e-9;
 };
 
-/** The contestants for one optimizer at size n: name -> run(reps) -> seconds, and a dispose. */
-function contestants(name, n, tf, loops, probe) {
+/** wasm-optim's step timed on `threads` threads (set before each batch: the setting is library-wide). */
+const onThreads = (threads, run) => (reps) => {
+  setNumThreads(threads);
+  return run(reps);
+};
+
+/**
+ * The contestants for one optimizer on a workload: `sizes`, the tensors' element counts (one
+ * param of n, or a model's tensors, laid out with Param.many). name -> run(reps) -> seconds,
+ * and a dispose. C and torch: one param only.
+ */
+function contestants(name, sizes, tf, loops, probe) {
   const o = OPTIMIZERS[name];
-  const init = randomArray(n, 1, 1),
-    grad = randomArray(n, 2, 1e-2);
-  const param = Param.from(init);
-  param.grad.set(grad);
-  const opt = o.make([param]);
-  const state = { p: init.slice(), g: grad, m: new Float32Array(n), v: new Float32Array(n), t: 0 };
+  const data = modelData(sizes);
+  const params = manyParams(lib, data);
+  const opt = o.make(params);
+  const step = timed(() => opt.step());
+  const tensors = data.map(({ init, grad }) => ({
+    p: init.slice(),
+    g: grad,
+    m: new Float32Array(init.length),
+    v: new Float32Array(init.length),
+  }));
+  let t = 0;
   const list = {
-    "wasm-optim": timed(() => opt.step()),
-    "plain JS": timed(() => js[name](state, ++state.t)),
+    "wasm-optim": onThreads(1, step),
+    "all threads": onThreads(ALL_THREADS, step),
+    "plain JS": timed(() => {
+      t++;
+      for (const s of tensors) js[name](s, t);
+    }),
   };
-  const disposers = [() => opt.dispose(), () => param.dispose()];
+  const disposers = [() => opt.dispose(), () => params.forEach((p) => p.dispose()), () => setNumThreads(ALL_THREADS)];
+  const total = sizes.reduce((a, n) => a + n, 0);
   if (tf && o.tf) {
-    for (const backend of n > TF_CPU_MAX ? ["wasm"] : ["wasm", "cpu"]) {
+    for (const backend of total > TF_CPU_MAX ? ["wasm"] : ["wasm", "cpu"]) {
       const label = `TF.js ${backend}`;
       list[label] = (reps) => {
         tf.setBackend(backend);
         return run(reps);
       };
-      // one variable and optimizer per backend, made while that backend is active
+      // one optimizer and a variable per tensor for each backend, made while that backend is active
       tf.setBackend(backend);
-      const v = tf.variable(tf.tensor1d(init));
-      const gr = tf.tensor1d(grad);
+      const vs = data.map(({ init }) => tf.variable(tf.tensor1d(init)));
+      const grads = Object.fromEntries(vs.map((v, k) => [v.name, tf.tensor1d(data[k].grad)]));
       const to = o.tf(tf);
-      const run = timed(() => to.applyGradients({ [v.name]: gr }));
+      const run = timed(() => to.applyGradients(grads));
       disposers.push(() => {
         tf.setBackend(backend);
         to.dispose();
-        v.dispose();
-        gr.dispose();
+        vs.forEach((v) => v.dispose());
+        Object.values(grads).forEach((g) => g.dispose());
       });
     }
   }
-  if (loops) {
-    const arrays = [init.slice(), grad, new Float32Array(n), randomArray(n, 4, 1e-4).map(Math.abs)];
+  if (loops && sizes.length === 1) {
+    const arrays = [data[0].init.slice(), data[0].grad, new Float32Array(total), randomArray(total, 4, 1e-4).map(Math.abs)];
     list["C"] = (reps) => loops.time(OPTIMIZERS[name].c, reps, arrays, cScalars[OPTIMIZERS[name].c]);
   }
   list["p += g"] = probe;
@@ -219,74 +246,82 @@ async function main() {
   // warm-up: the kernels reach V8's optimizing tier (compiled in the background) before timing
   for (const name of Object.keys(OPTIMIZERS)) {
     progress(`warming up ${name} ...`);
-    const { list, dispose } = contestants(name, 1e4, null, null, () => 0);
+    const { list, dispose } = contestants(name, [1e4], null, null, () => 0);
     const until = performance.now() + (QUICK ? 150 : 400);
     while (performance.now() < until) (list["wasm-optim"](10), list["plain JS"](10));
     dispose();
   }
-  const results = []; // { optimizer, n, ns: { contestant: ns/element } }
+  const results = []; // { optimizer, n, model?, ns: { contestant: ns/element } }
   const bandwidth = {}; // n -> GB/s of p += g (12 bytes per element)
-  const total = SIZES.length * Object.keys(OPTIMIZERS).length;
+  const workloads = [...SIZES.map((n) => ({ n, sizes: [n] })), ...(MODEL ? [{ n: 0, model: true, sizes: MODEL_SIZES }] : [])];
+  const total = workloads.length * Object.keys(OPTIMIZERS).length;
   let done = 0;
-  for (const n of SIZES) {
-    const probe = updateProbe(native.probe, n);
+  for (const w of workloads) {
+    const elements = w.sizes.reduce((a, n) => a + n, 0);
+    const probe = updateProbe(native.probe, elements);
     for (const name of Object.keys(OPTIMIZERS)) {
-      progress(`[${++done}/${total}] ${name}, n = ${n.toExponential(0)} ...`);
-      const { list, dispose } = contestants(name, n, tf, loops, probe);
+      progress(`[${++done}/${total}] ${name}, ${w.model ? "200-tensor model" : `n = ${w.n.toExponential(0)}`} ...`);
+      const { list, dispose } = contestants(name, w.sizes, tf, loops, probe);
       const entries = Object.entries(list);
       const reps = Object.fromEntries(entries.map(([k, run]) => [k, repsFor(run)]));
       const best = Object.fromEntries(entries.map(([k]) => [k, Infinity]));
       for (let r = 0; r < ROUNDS; r++) {
         for (const [k, run] of entries) {
           if (reps[k] === null && r > 0) continue; // a slow peer: one step, once
-          best[k] = Math.min(best[k], (run(reps[k] ?? 1) * 1e9) / ((reps[k] ?? 1) * n));
+          best[k] = Math.min(best[k], (run(reps[k] ?? 1) * 1e9) / ((reps[k] ?? 1) * elements));
         }
       }
       dispose();
       const { "p += g": update, ...ns } = best;
-      bandwidth[n] = Math.max(bandwidth[n] ?? 0, 12 / update);
-      results.push({ optimizer: name, n, ns });
+      bandwidth[w.n] = Math.max(bandwidth[w.n] ?? 0, 12 / update);
+      results.push({ optimizer: name, n: w.model ? elements : w.n, ...(w.model ? { model: true } : {}), ns });
+      if (w.model) bandwidth.model = bandwidth[0];
     }
   }
+  delete bandwidth[0];
   const torch = runTorch();
-  if (torch) for (const r of results) r.ns.torch = torch[r.optimizer]?.[String(r.n)];
+  if (torch) for (const r of results) if (!r.model) r.ns.torch = torch[r.optimizer]?.[String(r.n)];
   const kernels = has("--kernels") ? measureKernels({ sizes: [1e3, 4e3, 1e4, 1e6], rounds: QUICK ? 10 : 30, progress }) : null;
   progress("");
-  const report = { machine: machine(), rounds: ROUNDS, sizes: SIZES, bandwidth, results, notes, kernels };
+  const report = { machine: machine(), threads: ALL_THREADS, rounds: ROUNDS, sizes: SIZES, bandwidth, results, notes, kernels };
   console.log(has("--json") ? JSON.stringify(report, null, 2) : table(report));
 }
 
 /** The tables, 80 columns wide. */
-function table({ machine, rounds, bandwidth, results, notes, kernels }) {
+function table({ machine, threads, rounds, bandwidth, results, notes, kernels }) {
   const short = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x < 1e4 ? x.toFixed(0) : `${(x / 1e3).toFixed(0)}k`);
   const num = (x) => (x === undefined || !Number.isFinite(x) ? "-" : short(x));
   const ratio = (x) => (x === undefined || !Number.isFinite(x) ? "-" : `${short(x)}x`);
   const pair = ["plain JS", "TF.js wasm", "TF.js cpu"];
   const lines = [
-    `One optimizer step, float32, ns per element (fastest of ${rounds} batches); x: the`,
-    `peer's time / wasm-optim's (above 1: wasm-optim is faster). GB/s: wasm-optim's`,
-    `effective traffic / in-place-update bandwidth (p += g, wasm SIMD), same size.`,
+    `One optimizer step, float32: wasm-optim's ns per element on 1 thread (fastest of`,
+    `${rounds} batches) and its speed-up on ${threads} threads (the default here); x: a`,
+    `peer's time / wasm-optim's on 1 thread (above 1: wasm-optim is faster). GB/s:`,
+    `wasm-optim's traffic / in-place-update bandwidth (p += g, wasm SIMD), same size.`,
     machine,
   ];
   for (const name of Object.keys(OPTIMIZERS)) {
     lines.push(
       "",
-      `${name.padEnd(12)} wasm-optim      GB/s${pair.map((p) => p.padStart(11)).join("")}${"C".padStart(7)}${"torch".padStart(6)}`,
+      `${name.padEnd(13)}${"1 thr".padStart(6)}${`${threads} thr`.padStart(6)}${"GB/s".padStart(10)}${pair.map((p) => p.padStart(11)).join("")}${"C".padStart(6)}${"torch".padStart(6)}`,
     );
-    for (const { n, ns } of results.filter((r) => r.optimizer === name)) {
+    for (const { n, model, ns } of results.filter((r) => r.optimizer === name)) {
       const w = ns["wasm-optim"];
-      const gbs = `${num(OPTIMIZERS[name].bytes / w)}/${num(bandwidth[n])}`;
+      const gbs = `${num(OPTIMIZERS[name].bytes / w)}/${num(bandwidth[model ? "model" : n])}`;
       const cells = pair.map((p) => (ns[p] === undefined ? "-".padStart(11) : `${num(ns[p]).padStart(5)}${ratio(ns[p] / w).padStart(6)}`));
+      const label = model ? "model" : n.toExponential(0);
       lines.push(
-        `  ${n.toExponential(0).padEnd(10)} ${num(w).padStart(10)} ${gbs.padStart(9)}${cells.join("")}${ratio(ns.C / w).padStart(7)}${ratio(ns.torch / w).padStart(6)}`,
+        `${`  ${label}`.padEnd(13)}${num(w).padStart(6)}${ratio(w / ns["all threads"]).padStart(6)}${gbs.padStart(10)}${cells.join("")}${ratio(ns.C / w).padStart(6)}${ratio(ns.torch / w).padStart(6)}`,
       );
     }
   }
   lines.push(
     "",
-    `TF.js: ${notes.tfjs} (no AdamW; cpu backend up to ${TF_CPU_MAX.toExponential(0)}).`,
-    `C: ${notes.c}. torch: ${notes.torch}.`,
-    `C and torch: ratio only. Model (200 tensors) and thread rows: to be added.`,
+    `model: 200 tensors of 10 .. 1e5 elements (${results.find((r) => r.model)?.n ?? "-"} in all) laid out`,
+    `with Param.many; the peers step the same tensors (TF.js: a variable each).`,
+    `TF.js: ${notes.tfjs} (no AdamW; cpu backend up to ${TF_CPU_MAX.toExponential(0)} elements).`,
+    `C (one param): ${notes.c}.`,
+    `torch (one param): ${notes.torch}.`,
   );
   if (kernels) lines.push("", kernelTable(kernels, [1e3, 4e3, 1e4, 1e6]));
   return lines.join("\n");

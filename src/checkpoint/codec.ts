@@ -21,8 +21,10 @@ const kindName = (k: number): string => Object.entries(ContentKind).find(([, v])
 // compared as the number it is (an unknown one falls to the switch's default).
 const Tag = { Null: 0, False: 1, True: 2, Number: 3, String: 4, Array: 5, Object: 6, Float32: 7, Float64: 8 } as const;
 
-// slicing-by-8: table k maps a byte to its CRC contribution k bytes further on
-const CRC_TABLES = (() => {
+// slicing-by-8: table k maps a byte to its CRC contribution k bytes further on. Made on the
+// first checksum, not at import (process start pays only for what it uses).
+let crcTables: Uint32Array | undefined;
+function makeCrcTables(): Uint32Array {
   const t = new Uint32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
@@ -32,12 +34,12 @@ const CRC_TABLES = (() => {
   for (let n = 0; n < 256; n++)
     for (let k = 1; k < 8; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n]! >>> 8) ^ t[t[(k - 1) * 256 + n]! & 0xff]!;
   return t;
-})();
+}
 
 /** CRC-32 (IEEE 802.3, the one zlib and PNG use) of `bytes`. */
 export function crc32(bytes: Uint8Array): number {
   if (!(bytes instanceof Uint8Array)) throw new InvalidOptionError("bytes", bytes, "a Uint8Array", "type");
-  const t = CRC_TABLES;
+  const t = (crcTables ??= makeCrcTables());
   let c = 0xffffffff;
   let i = 0;
   for (const end = bytes.length - 7; i < end; i += 8) {

@@ -94,9 +94,14 @@ function workerThreads(): WorkerThreads | null {
   return wt && typeof wt.Worker === "function" ? wt : null;
 }
 
-const threadsModule = workerThreads();
+// Looked up on first use, not at import: loading node:worker_threads costs ~1.5-3 ms of
+// process start (bench/cold-start.mjs), and a script that never asks for threads never needs it.
+/** worker_threads, or null where threads are off; undefined until first asked. */
+let threadsModule: WorkerThreads | null | undefined;
 /** true when this runtime can run kernels on more than one thread. */
-export const threadsAvailable = threadsModule !== null;
+export function threadsAvailable(): boolean {
+  return (threadsModule ??= workerThreads()) !== null;
+}
 
 function defaultThreads(): number {
   const os = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.("node:os") as
@@ -104,7 +109,8 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(os?.availableParallelism?.() ?? 1, 4));
 }
 
-let numThreads = threadsAvailable ? defaultThreads() : 1;
+/** The thread count; undefined until first asked (then the default, see {@link getNumThreads}). */
+let numThreads: number | undefined;
 
 /**
  * Sets the number of threads the library's elementwise kernels use (torch.set_num_threads),
@@ -119,7 +125,7 @@ export function setNumThreads(n: number): void {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
     throw new InvalidOptionError("numThreads", n, `an integer from 1 to ${MAX_THREADS}`);
   }
-  if (threadsAvailable) numThreads = n;
+  if (threadsAvailable()) numThreads = n;
 }
 
 /**
@@ -128,7 +134,7 @@ export function setNumThreads(n: number): void {
  * where threads are unavailable.
  */
 export function getNumThreads(): number {
-  return numThreads;
+  return (numThreads ??= threadsAvailable() ? defaultThreads() : 1);
 }
 
 // ---- falling back to one thread when threads do not pay (another process holds a core)
@@ -175,7 +181,7 @@ let warned = false;
 const mainArgs: number[] = [];
 
 function startWorkers(p: Pool, wanted: number): void {
-  const Worker = threadsModule!.Worker;
+  const Worker = threadsModule!.Worker; // looked up by getNumThreads() > 1
   for (; p.workers < wanted; p.workers++) {
     const w = new Worker(SOURCE, {
       eval: true,
@@ -238,7 +244,7 @@ export function parallelKernel(
   flags: readonly number[],
 ): void {
   const index = exportIndex.get(`${name}_${SUFFIX[dtype]}`)!;
-  const threads = numThreads;
+  const threads = getNumThreads();
   mainArgs.length = 0;
   mainArgs.push(...pointers, n, ...scalars, ...flags);
   if (threads === 1 || n < PARALLEL_THRESHOLD) {

@@ -22,26 +22,27 @@ export function nadamReference(
   k: NAdamScalars,
   plain = false,
 ): void {
-  const [gs, ms, b1, c1, b2, c2, invBc2, eps, wd, decay, sign] = [
-    k.gradStep,
-    k.momStep,
+  const s = Math.sqrt(k.bc2); // folded into the scalars (assembly/rules/nadam.ts)
+  const [gs, ratio, b1, c1, b2, c2, epsS, wd, decay, sign] = [
+    k.gradStep * s,
+    k.gradStep < 0 || k.gradStep > 0 ? k.momStep / k.gradStep : 0,
     k.beta1,
     1 - k.beta1,
     k.beta2,
     1 - k.beta2,
-    1 / k.bc2,
-    k.eps,
+    k.eps * s,
     k.weightDecay,
     k.decay,
     k.sign,
-  ].map(r) as [number, number, number, number, number, number, number, number, number, number, number];
+  ].map(r) as [number, number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
     const d = plain ? g[i]! : decayedGrad(r, g[i]!, x, sign, wd);
     m[i] = r(r(c1 * d) + r(m[i]! * b1));
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
-    const inv = r(1 / r(r(Math.sqrt(r(v[i]! * invBc2))) + eps)); // torch: sqrt(v / bc2) + eps, divided by
-    const x1 = r(r(gs * r(d * inv)) + x); // the gradient part first ...
-    p[i] = r(r(ms * r(m[i]! * inv)) + x1); // ... then the momentum part
+    // torch: denom = sqrt(v / bc2) + eps; p += gradStep*g/denom; p += momStep*m/denom
+    const stepG = r(gs / r(r(Math.sqrt(v[i]!)) + epsS));
+    const x1 = r(r(d * stepG) + x); // the gradient part first ...
+    p[i] = r(r(m[i]! * r(stepG * ratio)) + x1); // ... then the momentum part
   }
 }

@@ -13,7 +13,7 @@ afterAll(() => {
   setFallback(true);
 });
 
-describe.runIf(threadsAvailable)("threaded steps equal single-threaded ones byte for byte", () => {
+describe.runIf(threadsAvailable())("threaded steps equal single-threaded ones byte for byte", () => {
   for (const dtype of ["float32", "float64"] as const) {
     for (const { info, config, title } of CONFIGS.filter((c) => !c.info.name.startsWith("Adafactor") && !c.info.name.startsWith("Muon"))) {
       it(`${title} (${dtype})`, () => {

@@ -90,7 +90,7 @@ describe("parallelKernel", () => {
   let before = 1;
   beforeAll(() => {
     before = getNumThreads();
-    expect(threadsAvailable).toBe(true);
+    expect(threadsAvailable()).toBe(true);
     // every call at or above the threshold split, whatever it costs on a busy machine
     setFallback(false);
     // the workers start on the first parallel call and join within a few ms: call until one has run a chunk
