@@ -22,7 +22,7 @@ export default defineConfig({
           // worker threads need shared memory: their tests are the shared project's (unshared-memory.test.ts
           // checks that threads are off here); the browser and other-runtime tests run the package in
           // another process whose memory this Node flag does not change (they cover both memories there)
-          exclude: ["test/runtime/threads.test.ts", "test/browser/**", "test/runtimes/**"],
+          exclude: ["test/runtime/threads.test.ts", "test/runtime/threads-optimizers.test.ts", "test/browser/**", "test/runtimes/**"],
           pool: "forks",
           execArgv: ["--no-harmony-sharedarraybuffer"],
           env: { WASM_OPTIM_PROJECT: "unshared" },
