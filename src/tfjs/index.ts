@@ -4,9 +4,9 @@
 // One factory per first-order rule, with PyTorch's option names:
 //   import { adamw } from "wasm-optim/tfjs";
 //   model.compile({ optimizer: adamw({ lr: 1e-3, weightDecay: 1e-2 }), loss: "categoricalCrossentropy" });
-// Left out: SGDScheduleFree / AdamWScheduleFree (the variables would have to be swapped for
-// evaluation, which model.fit/evaluate do not do), LBFGS / Newton (a step re-evaluates the loss
-// and gradients through a closure; TF.js's optimizers get one gradient per step).
+// Schedule-Free rules: call opt.eval() before model.evaluate/predict/save, opt.train() before fit.
+// Left out: LBFGS / Newton (a step re-evaluates the loss and gradients through a closure;
+// TF.js's optimizers get one gradient per step).
 import type { Rule, RuleOptions, AdapterSettings } from "./optimizer.js";
 import { WasmOptimizer } from "./optimizer.js";
 
@@ -44,6 +44,16 @@ export const rprop: Factory<"Rprop"> = factory("Rprop");
 export const asgd: Factory<"ASGD"> = factory("ASGD");
 /** Adafactor (factored over the last two dimensions of each variable, TF.js's shapes) as a TF.js optimizer. See wasm-optim's `Adafactor`. */
 export const adafactor: Factory<"Adafactor"> = factory("Adafactor");
+
+/**
+ * SGDScheduleFree (Defazio et al., 2024; no lr schedule: lr 1 by default, momentum 0.9) as a TF.js
+ * optimizer. Call `opt.eval()` before `model.evaluate` / `predict` / `save` (the variables get x,
+ * the averaged point) and `opt.train()` before fitting again (applyGradients throws a StateError
+ * in eval mode). See {@link WasmOptimizer.eval} and wasm-optim's `SGDScheduleFree`.
+ */
+export const sgdScheduleFree: Factory<"SGDScheduleFree"> = factory("SGDScheduleFree");
+/** AdamWScheduleFree (lr 0.0025 by default) as a TF.js optimizer; `opt.eval()` / `opt.train()` as for {@link sgdScheduleFree}. See wasm-optim's `AdamWScheduleFree`. */
+export const adamwScheduleFree: Factory<"AdamWScheduleFree"> = factory("AdamWScheduleFree");
 
 /**
  * Muon for the 2-D variables (Dense kernels, in TF.js's [inputs, units] layout) and another

@@ -20,6 +20,9 @@ import { RAdam, type RAdamOptions } from "../optimizers/radam.js";
 import { RMSprop, type RMSpropOptions } from "../optimizers/rmsprop.js";
 import { Rprop, type RpropOptions } from "../optimizers/rprop.js";
 import { SGD, type SGDOptions } from "../optimizers/sgd.js";
+import { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "../optimizers/schedule-free/adamw.js";
+import { ScheduleFreeOptimizer, type Mode } from "../optimizers/schedule-free/base.js";
+import { SGDScheduleFree, type SGDScheduleFreeOptions } from "../optimizers/schedule-free/sgd.js";
 import { dataPath } from "./data-path.js";
 
 /** A tensor with a name: TF.js's `NamedTensor` (which @tensorflow/tfjs-core does not export from its index). */
@@ -44,6 +47,8 @@ export interface RuleOptions {
   ASGD: ASGDOptions;
   Muon: MuonOptions;
   Adafactor: AdafactorOptions;
+  SGDScheduleFree: SGDScheduleFreeOptions;
+  AdamWScheduleFree: AdamWScheduleFreeOptions;
 }
 
 /** A rule's name: a key of {@link RuleOptions}. */
@@ -65,7 +70,12 @@ const RULES: Readonly<Record<Rule, Make>> = {
   ASGD: (p, o) => new ASGD(p, o),
   Muon: (p, o) => new Muon(p, o),
   Adafactor: (p, o) => new Adafactor(p, o),
+  SGDScheduleFree: (p, o) => new SGDScheduleFree(p, o),
+  AdamWScheduleFree: (p, o) => new AdamWScheduleFree(p, o),
 };
+
+/** The prefix of getWeights' entries that belong to an inner optimizer, not to a variable: `wasm-optim/<part>/...`. */
+const OWN = "wasm-optim/";
 
 /** What steps an inner optimizer: itself, or a transform around it (e.g. `skipNonFinite(opt)`). */
 export interface StepTarget {
@@ -116,6 +126,12 @@ interface SavedState {
   scalars: Record<string, number>;
 }
 
+/** An inner optimizer's own state as getWeights writes it: its groups' scalar state (by group index) and Schedule-Free's mode. */
+interface SavedExtra {
+  groups: Map<number, Record<string, number>>;
+  mode?: Mode;
+}
+
 /** A float64 as the two int32 words of its bits (TF.js tensors have no float64: the round trip stays exact). */
 function wordsOf(x: number): Int32Array {
   return new Int32Array(new Float64Array([x]).buffer);
@@ -150,6 +166,8 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
   readonly #slots = new Map<string, Slot>();
   /** setWeights() state of variables not seen yet, by variable name: applied when they are. */
   readonly #pending = new Map<string, SavedState>();
+  /** setWeights() group state and mode of inner optimizers (by part index) not applied yet: applied with the pending variables' state. */
+  readonly #pendingExtra = new Map<number, SavedExtra>();
   #disposed = false;
 
   /**
@@ -224,12 +242,35 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
   }
 
   /**
+   * Schedule-Free rules: puts x, the averaged point, in the params and assigns every variable
+   * the optimizer knows its new values — call it before `model.evaluate`, `predict` or `save`;
+   * applyGradients then throws a StateError until {@link train}. A variable assigned outside
+   * is read first. No-op in eval mode, before the first step, and for the other rules (which,
+   * as torch's, have no modes).
+   * @throws StateError after dispose().
+   */
+  eval(): void {
+    this.#setMode("eval");
+  }
+
+  /**
+   * Schedule-Free rules: puts y back in the params (where gradients are taken) and assigns
+   * every variable the optimizer knows its new values — call it before `model.fit` again
+   * after {@link eval}. No-op in train mode, before the first step, and for the other rules.
+   * @throws StateError after dispose().
+   */
+  train(): void {
+    this.#setMode("train");
+  }
+
+  /**
    * One step: the gradients (`{ [variableName]: gradient }` or `[{ name, tensor }]`, as
    * TF.js's own optimizers take them; a null gradient is skipped) are copied into wasm memory,
    * the rule updates the params, and each variable is assigned its new values. The gradients
    * stay the caller's (not disposed).
    * @throws InvalidOptionError for a name that is no registered float32 variable, or a
-   * gradient of another shape; StateError after dispose(); what the inner optimizer or
+   * gradient of another shape; StateError after dispose() or in eval mode (Schedule-Free: see
+   * {@link eval}); what the inner optimizer or
    * `settings.wrap`'s transform throws (then no variable is changed).
    */
   override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
@@ -276,7 +317,10 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
    * (int32 scalar), each state buffer under PyTorch's name (`<name>/exp_avg`, float32, the
    * variable's shape, or flat where its length differs, as Adafactor's `row_var`), and each
    * float64 scalar (`<name>/mu_product`) as an int32 tensor of its two 32-bit words (exact).
-   * The tensors are new copies: the caller disposes them.
+   * Last, the inner optimizers' own state under `wasm-optim/<part>/` (part 0, and 1 for Muon's
+   * other variables): each group's scalar state (`wasm-optim/0/<group>/k`, Schedule-Free's `k`,
+   * `weight_sum`, `lr_max`, as words) and Schedule-Free's mode (`wasm-optim/0/mode`, int32
+   * scalar: 0 train, 1 eval). The tensors are new copies: the caller disposes them.
    */
   override async getWeights(): Promise<NamedTensor[]> {
     this.#checkLive();
@@ -294,6 +338,15 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
       }
       for (const [k, x] of Object.entries(st.scalars)) out.push({ name: `${name}/${k}`, tensor: tf.tensor(wordsOf(x), [2], "int32") });
     }
+    this.#parts.forEach(({ optimizer }, pi) => {
+      if (!optimizer) return;
+      optimizer.stateDict().paramGroups.forEach(({ state }, gi) => {
+        for (const [k, x] of Object.entries(state ?? {}))
+          out.push({ name: `${OWN}${pi}/${gi}/${k}`, tensor: tf.tensor(wordsOf(x), [2], "int32") });
+      });
+      if (optimizer instanceof ScheduleFreeOptimizer)
+        out.push({ name: `${OWN}${pi}/mode`, tensor: tf.scalar(optimizer.mode === "eval" ? 1 : 0, "int32") });
+    });
     return out;
   }
 
@@ -302,8 +355,10 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
    * count, the others `<variable>/<slot>`. Variables known to the optimizer get exactly the
    * state given (none: not stepped yet); variables not seen yet get theirs on their first step,
    * matched by name or, when no name matches, by position (as TF.js's optimizers match slots:
-   * `tf.loadLayersModel` gives the variables new names).
-   * The tensors stay the caller's (copied).
+   * `tf.loadLayersModel` gives the variables new names). The `wasm-optim/<part>/` entries
+   * (group state, Schedule-Free's mode) go to the inner optimizers, now or when they are made.
+   * After loading an eval-mode state, call {@link train} before the next step (on a new adapter,
+   * `build(variables)` first). The tensors stay the caller's (copied).
    * @throws InvalidOptionError for a malformed entry; CheckpointError (from loadStateDict)
    * when a state does not fit its variable's rule (a missing or wrongly sized buffer).
    */
@@ -314,9 +369,14 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
       throw new InvalidOptionError("weightValues", weightValues, "the iteration count first, then the slots", "value");
     const iterations = (await first.tensor.data())[0]!;
     const saved = new Map<string, SavedState>();
+    const extras = new Map<number, SavedExtra>();
     for (const [i, { name, tensor }] of weightValues.slice(1).entries()) {
       const cut = name.lastIndexOf("/");
       const where = `weightValues[${i + 1}] ("${name}")`;
+      if (name.startsWith(OWN)) {
+        await readExtra(name.slice(OWN.length).split("/"), tensor, where, extras, this.#parts.length);
+        continue;
+      }
       if (cut <= 0) throw new InvalidOptionError(where, name, "a name <variable>/<slot>", "value");
       const variable = name.slice(0, cut);
       const slot = name.slice(cut + 1);
@@ -332,10 +392,11 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
       if (st.step === undefined) throw new InvalidOptionError(`weightValues["${variable}/step"]`, undefined, "the step count (int32)");
     const loaded: [FirstOrderOptimizer<object>, OptimizerStateDict][] = [];
     try {
-      for (const part of this.#parts) {
+      for (const [pi, part] of this.#parts.entries()) {
         if (!part.optimizer) continue;
         const before = part.optimizer.stateDict();
-        this.#load(part, saved, true);
+        this.#load(part, saved, true, extras.get(pi));
+        extras.delete(pi);
         loaded.push([part.optimizer, before]);
       }
     } catch (e) {
@@ -344,6 +405,8 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
     }
     this.#pending.clear();
     for (const [name, st] of saved) if (!this.#slots.has(name)) this.#pending.set(name, st);
+    this.#pendingExtra.clear();
+    for (const [pi, extra] of extras) this.#pendingExtra.set(pi, extra);
     this.iterations_ = iterations;
   }
 
@@ -370,6 +433,7 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
     for (const s of this.#slots.values()) s.param.dispose();
     this.#slots.clear();
     this.#pending.clear();
+    this.#pendingExtra.clear();
     this.#disposed = true;
     super.dispose();
   }
@@ -430,12 +494,18 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
         if (i < keys.length) take(n, keys[i]!);
       });
     }
-    for (const part of this.#parts)
-      if (names.some((n) => this.#slots.get(n)!.part === part && state.has(n))) this.#load(part, state, false);
+    this.#parts.forEach((part, pi) => {
+      if (!names.some((n) => this.#slots.get(n)!.part === part && state.has(n))) return;
+      this.#load(part, state, false, this.#pendingExtra.get(pi));
+      this.#pendingExtra.delete(pi);
+    });
   }
 
-  /** Loads `saved` into `part`'s optimizer (all-or-nothing, by its loadStateDict); `reset`: the params not in it lose their state. */
-  #load(part: Part, saved: ReadonlyMap<string, SavedState>, reset: boolean): void {
+  /**
+   * Loads `saved` into `part`'s optimizer (all-or-nothing, by its loadStateDict); `reset`: the
+   * params not in it lose their state. `extra`: group scalars (by group index) and the mode to set.
+   */
+  #load(part: Part, saved: ReadonlyMap<string, SavedState>, reset: boolean, extra?: SavedExtra): void {
     const opt = part.optimizer!;
     const names = new Map<Param, string>();
     for (const [name, s] of this.#slots) if (s.part === part) names.set(s.param, name);
@@ -444,6 +514,7 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
       ...dict,
       paramGroups: dict.paramGroups.map((g, gi) => ({
         ...g,
+        state: extra?.groups.has(gi) ? { ...g.state, ...extra.groups.get(gi) } : g.state,
         params: g.params.map((entry, pi) => {
           const st = saved.get(names.get(opt.paramGroups[gi]!.params[pi]!) ?? "");
           if (!st) return reset ? { ...entry, state: null } : entry;
@@ -451,8 +522,32 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
           return { ...entry, state };
         }),
       })),
+      extra: extra?.mode ? { ...dict.extra, mode: extra.mode } : dict.extra,
     };
     opt.loadStateDict(patched, { attachments: false });
+  }
+
+  /** eval() / train(): switches the Schedule-Free inner optimizers and assigns their variables the new values. */
+  #setMode(mode: Mode): void {
+    this.#checkLive();
+    const path = dataPath();
+    for (const part of this.#parts) {
+      const opt = part.optimizer;
+      if (!(opt instanceof ScheduleFreeOptimizer) || opt.mode === mode) continue;
+      const slots = [...this.#slots.values()].filter((s) => s.part === part);
+      for (const s of slots) {
+        if (s.variable.dataId !== s.dataId) {
+          path.read(s.variable, s.param.data); // assigned outside since our last write
+          s.dataId = s.variable.dataId;
+        }
+      }
+      if (mode === "eval") opt.eval();
+      else opt.train();
+      for (const s of slots) {
+        path.write(s.variable, s.param.data);
+        s.dataId = s.variable.dataId;
+      }
+    }
   }
 
   #checkLive(): void {
@@ -461,6 +556,49 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
 }
 
 tf.serialization.registerClass(WasmOptimizer);
+
+/**
+ * Reads one `wasm-optim/` entry of setWeights (`path`: after the prefix) into `extras`:
+ * `<part>/<group>/<key>` (int32[2], a float64's words) or `<part>/mode` (int32 scalar, 0 train, 1 eval).
+ */
+async function readExtra(
+  path: readonly string[],
+  tensor: Tensor,
+  where: string,
+  extras: Map<number, SavedExtra>,
+  parts: number,
+): Promise<void> {
+  const index = (s: string | undefined, below: number): number | null => {
+    const i = Number(s);
+    return s !== undefined && /^\d+$/.test(s) && i < below ? i : null;
+  };
+  const pi = index(path[0], parts);
+  const values = await tensor.data();
+  const ok = tensor.dtype === "int32";
+  const extra = (): SavedExtra => {
+    let e = extras.get(pi!);
+    if (!e) extras.set(pi!, (e = { groups: new Map() }));
+    return e;
+  };
+  if (pi !== null && path.length === 2 && path[1] === "mode" && ok && values.length === 1 && (values[0] === 0 || values[0] === 1)) {
+    extra().mode = values[0] === 1 ? "eval" : "train";
+    return;
+  }
+  const gi = index(path[1], Infinity);
+  if (pi !== null && gi !== null && path.length === 3 && ok && values.length === 2) {
+    const e = extra();
+    let g = e.groups.get(gi);
+    if (!g) e.groups.set(gi, (g = {}));
+    g[path[2]!] = numberOf(values);
+    return;
+  }
+  throw new InvalidOptionError(
+    where,
+    tensor.dtype,
+    "wasm-optim/<part>/<group>/<key> (int32[2]) or wasm-optim/<part>/mode (int32 0 or 1)",
+    "value",
+  );
+}
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);

