@@ -608,6 +608,9 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 function variableNamed(name: string, where: string): Variable {
   const v = tf.engine().registeredVariables[name];
   if (!v || v.dtype !== "float32") throw new InvalidOptionError(where, name, "the name of a registered float32 tf.Variable", "value");
+  // getWeights() names the adapter's own entries OWN + ...: a variable there would be read back as one
+  if (name.startsWith(OWN))
+    throw new InvalidOptionError(where, name, `a variable whose name does not start with "${OWN}" (reserved)`, "value");
   return v;
 }
 

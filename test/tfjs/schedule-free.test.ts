@@ -175,3 +175,16 @@ it("eval() / train() are no-ops for the other rules, and setWeights refuses a ma
   opt.dispose();
   sf.dispose();
 });
+
+it("a variable whose name starts with the reserved wasm-optim/ prefix is refused, nothing made", () => {
+  const v = tf.variable(tf.zeros([2]), true, "wasm-optim/0/mode");
+  const opt = sgd({ lr: 0.1 });
+  const grad = tf.ones([2]);
+  expect(() => {
+    opt.applyGradients({ [v.name]: grad });
+  }).toThrow(/reserved/);
+  expect(opt.optimizers).toHaveLength(0);
+  expect(Array.from(v.dataSync())).toEqual([0, 0]);
+  tf.dispose([v, grad]);
+  opt.dispose();
+});
