@@ -1,7 +1,8 @@
 import { InvalidOptionError } from "../errors.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import { bool, nonNegative, positive, type Check, type Schema } from "../options.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
+import { decayAtEveryStep } from "./_common.js";
 import type { DType, Param } from "../param.js";
 import { kernelsByDType, signOf, vectorKernels } from "../runtime/kernels.js";
 
@@ -144,6 +145,10 @@ export class Adafactor extends FirstOrderOptimizer<AdafactorOptions> {
     super(params, options, schema);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: AdafactorOptions): readonly StepScalar[] {
+    return [decayAtEveryStep(o.lr, o.weightDecay)];
+  }
   protected stateBuffers(_group: ParamGroup<AdafactorOptions>, p: Param): readonly StateBufferSpec[] {
     return buffersOf(p);
   }
