@@ -147,7 +147,13 @@ export class Adafactor extends FirstOrderOptimizer<AdafactorOptions> {
 
   /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
   protected override worstStepScalars(o: AdafactorOptions): readonly StepScalar[] {
-    return [decayAtEveryStep(o.lr, o.weightDecay)];
+    // the update's RMS is at most eps2 · rho · d (rho = min(lr, 1) at step 1, its largest); the
+    // next step sums the squares of the params for their RMS: that square must stay finite
+    const sizeSq = (o.eps[1] * Math.min(o.lr, 1) * o.d) ** 2;
+    return [
+      decayAtEveryStep(o.lr, o.weightDecay),
+      { option: "eps", what: "Adafactor's squared step size (eps[1] · min(lr, 1) · d)², summed in the params' RMS", value: sizeSq },
+    ];
   }
   protected stateBuffers(_group: ParamGroup<AdafactorOptions>, p: Param): readonly StateBufferSpec[] {
     return buffersOf(p);

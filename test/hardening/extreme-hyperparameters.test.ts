@@ -56,7 +56,10 @@ const TABLE: Record<string, Table> = {
   },
   Lion: { refused: [hugeDecay()], accepted: { lr: 1e300, weightDecay: 1e-10 } },
   Muon: { refused: [hugeDecay()], accepted: { lr: 1e300, weightDecay: 1e-10 } },
-  Adafactor: { refused: [hugeDecay()], accepted: { lr: 1e300, weightDecay: 1e-10 } },
+  Adafactor: {
+    refused: [hugeDecay(), { refused: { eps: [null, 1e308] }, named: "eps", scalar: /squared step size/ }],
+    accepted: { lr: 1e300, weightDecay: 1e-10, eps: [null, 1e150] },
+  },
   Rprop: {
     refused: [{ refused: { lr: 1.6e308 }, named: "etas", scalar: /grown step size/ }],
     accepted: { lr: 1e300, etas: [0.5, 1.2] },
