@@ -1,6 +1,6 @@
 // wasm-optim: PyTorch's optimizers for Node, with their update loops in SIMD WebAssembly.
 export { Param, ParamState, type DType, type FloatArray, type ArrayOf, type ParamOptions, type WasmBuffer } from "./param.js";
-export { Optimizer, type ParamGroup, type GroupInput, type ParamsInput } from "./optimizer.js";
+export { Optimizer, type ParamGroup, type GroupInput, type ParamsInput, type StepScalar } from "./optimizer.js";
 export type { AnyOptimizer } from "./any-optimizer.js";
 export type { Schema, Check } from "./options.js";
 export { FirstOrderOptimizer, type Run, type StateBufferSpec } from "./first-order.js";

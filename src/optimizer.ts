@@ -202,8 +202,32 @@ export abstract class Optimizer<O extends object> {
     }
   }
 
+  /**
+   * The scalars the rule computes each step from the hyperparameters alone (step sizes,
+   * bias-corrected lrs, decay factors), each at its worst step count (usually t = 1), in float64
+   * as the rule computes them. Every one must be finite, or the option it names is
+   * refused (docs/conventions.md, "Numbers"): a valid but extreme value never gives NaN silently.
+   * Default: none.
+   */
+  protected worstStepScalars(_options: O): readonly StepScalar[] {
+    return [];
+  }
+
   #checkDTypes(options: O, params: readonly Param[], name: (key: string) => string): void {
-    for (const dtype of new Set(params.map((p) => p.dtype))) this.dtypeCheck(options, dtype, name);
+    const dtypes = new Set(params.map((p) => p.dtype));
+    for (const dtype of dtypes) this.dtypeCheck(options, dtype, name);
+    if (dtypes.size === 0) return;
+    for (const s of this.worstStepScalars(options)) {
+      if (!Number.isFinite(s.value)) {
+        const given = (options as Record<string, unknown>)[s.option];
+        throw new InvalidOptionError(
+          name(s.option),
+          given,
+          `a value for which ${s.what} stays finite: it is ${s.value} in float64`,
+          "range",
+        );
+      }
+    }
   }
 
   // ---- checkpoints (docs/checkpoints.md; the format is in state-dict.ts)
@@ -469,6 +493,20 @@ export abstract class Optimizer<O extends object> {
     owner.#checkDTypes(candidate, (group as unknown as ParamGroup<object>).params, (k) => k);
     group[STORE][i] = checked;
   }
+}
+
+/**
+ * A scalar a rule computes per step from hyperparameters only, at its worst step count
+ * (Optimizer.worstStepScalars): `what` describes it in the error (e.g. "Adam's step size
+ * lr / (1 − β₁)"), `option` is the option refused when `value` is not finite.
+ */
+export interface StepScalar {
+  /** The option refused when `value` is not finite (a key of the optimizer's options). */
+  readonly option: string;
+  /** The scalar, as the error message names it. */
+  readonly what: string;
+  /** Its value at the worst step count, in float64. */
+  readonly value: number;
 }
 
 /** Options every kernel that has them takes as a scalar of the params' dtype (see Optimizer.dtypeCheck). */

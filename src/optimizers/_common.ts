@@ -1,3 +1,4 @@
+import type { StepScalar } from "../optimizer.js";
 // Per-step scalar helpers the optimizer files share.
 // base ** exp for the per-step scalars (bias corrections, NAdam's mu), remembered: every
 // param of a group asks for the same powers in a step, and Math.pow costs about 50 ns here —
@@ -41,3 +42,19 @@ export const l2Flag = (l2: number): number => +(l2 !== 0);
 export function decayFactor(lr: number, weightDecay: number, decoupled: boolean): number {
   return decoupled ? 1 - lr * weightDecay : 1;
 }
+
+// Worst-case per-step scalars (Optimizer.worstStepScalars) several rules share.
+
+/** lr / (1 − β₁): a bias-corrected step size at t = 1, its largest (it falls to lr as t grows). */
+export const correctedLrAtFirstStep = (kind: string, lr: number, beta1: number): StepScalar => ({
+  option: "lr",
+  what: `${kind}'s step size lr / (1 − beta1) at step 1`,
+  value: lr / (1 - beta1),
+});
+
+/** 1 − lr · weightDecay: the factor decoupled weight decay multiplies the params by each step. */
+export const decayAtEveryStep = (lr: number, weightDecay: number): StepScalar => ({
+  option: "weightDecay",
+  what: `the decay factor 1 − lr · weightDecay (lr ${lr})`,
+  value: 1 - lr * weightDecay,
+});

@@ -1,7 +1,8 @@
 import { InvalidOptionError } from "../errors.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import { bool, nonNegative, positive, type Check, type Schema } from "../options.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
+import { decayAtEveryStep } from "./_common.js";
 import type { DType, Param } from "../param.js";
 import { kernelsByDType, signOf, vectorKernels } from "../runtime/kernels.js";
 
@@ -144,6 +145,16 @@ export class Adafactor extends FirstOrderOptimizer<AdafactorOptions> {
     super(params, options, schema);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: AdafactorOptions): readonly StepScalar[] {
+    // the update's RMS is at most eps2 · rho · d (rho = min(lr, 1) at step 1, its largest); the
+    // next step sums the squares of the params for their RMS: that square must stay finite
+    const sizeSq = (o.eps[1] * Math.min(o.lr, 1) * o.d) ** 2;
+    return [
+      decayAtEveryStep(o.lr, o.weightDecay),
+      { option: "eps", what: "Adafactor's squared step size (eps[1] · min(lr, 1) · d)², summed in the params' RMS", value: sizeSq },
+    ];
+  }
   protected stateBuffers(_group: ParamGroup<AdafactorOptions>, p: Param): readonly StateBufferSpec[] {
     return buffersOf(p);
   }

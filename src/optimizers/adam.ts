@@ -1,8 +1,8 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
+import { cachedPow, correctedLrAtFirstStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /**
  * The hyperparameters of {@link Adam} and {@link AdamW}: the constructor's defaults, and each group's own values (settable between steps, validated).
@@ -154,6 +154,10 @@ export class Adam extends FirstOrderOptimizer<AdamOptions> {
    */
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super(params, options, schema);
+  }
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: AdamOptions): readonly StepScalar[] {
+    return [correctedLrAtFirstStep("Adam", o.lr, o.betas[0])];
   }
   protected stateBuffers(group: ParamGroup<AdamOptions>): readonly StateBufferSpec[] {
     return adamBuffers(group);

@@ -1,8 +1,8 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
-import { cachedPow, l2Flag } from "./_common.js";
+import { cachedPow, correctedLrAtFirstStep, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link Adamax}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface AdamaxOptions {
@@ -77,6 +77,10 @@ export class Adamax extends FirstOrderOptimizer<AdamaxOptions> {
     super(params, options, schema);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: AdamaxOptions): readonly StepScalar[] {
+    return [correctedLrAtFirstStep("Adamax", o.lr, o.betas[0])];
+  }
   protected stateBuffers(_group: ParamGroup<AdamaxOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }

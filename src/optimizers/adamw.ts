@@ -1,5 +1,6 @@
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
+import { correctedLrAtFirstStep, decayAtEveryStep } from "./_common.js";
 import { adamBuffers, adamSchema, adamUpdate, adamWScalars, type AdamOptions } from "./adam.js";
 
 /**
@@ -37,6 +38,10 @@ export class AdamW extends FirstOrderOptimizer<AdamWOptions> {
    */
   constructor(params: ParamsInput<AdamWOptions>, options: Partial<AdamWOptions> = {}) {
     super(params, options, schema);
+  }
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: AdamWOptions): readonly StepScalar[] {
+    return [correctedLrAtFirstStep("AdamW", o.lr, o.betas[0]), decayAtEveryStep(o.lr, o.weightDecay)];
   }
   protected stateBuffers(group: ParamGroup<AdamWOptions>): readonly StateBufferSpec[] {
     return adamBuffers(group);

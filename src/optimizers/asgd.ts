@@ -1,7 +1,7 @@
 import { bool, nonNegative, type Check, type Schema } from "../options.js";
 import { InvalidOptionError } from "../errors.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 import { l2Flag } from "./_common.js";
 
@@ -89,6 +89,17 @@ export class ASGD extends FirstOrderOptimizer<ASGDOptions> {
     super(params, options, schema);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: ASGDOptions): readonly StepScalar[] {
+    // eta is kept in float32 (torch's ASGD keeps it as a float32 tensor): eta_0 = lr, eta_1 after step 1
+    const eta0 = Math.fround(o.lr);
+    const eta1 = Math.fround(o.lr / (1 + o.lambd * o.lr) ** o.alpha);
+    return [
+      { option: "lr", what: "ASGD's eta (lr in float32)", value: eta0 },
+      { option: "alpha", what: "ASGD's eta lr / (1 + lambd · lr)^alpha at step 1 (in float32)", value: eta1 },
+      { option: "lambd", what: "ASGD's decay factor 1 − lambd · eta", value: 1 - o.lambd * Math.max(eta0, eta1) },
+    ];
+  }
   protected stateBuffers(_group: ParamGroup<ASGDOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }

@@ -1,6 +1,7 @@
 import { betaPair, bool, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
+import { decayAtEveryStep } from "./_common.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link Lion}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -66,6 +67,10 @@ export class Lion extends FirstOrderOptimizer<LionOptions> {
     super(params, options, schema);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: LionOptions): readonly StepScalar[] {
+    return [decayAtEveryStep(o.lr, o.weightDecay)];
+  }
   protected stateBuffers(_group: ParamGroup<LionOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }

@@ -1,7 +1,8 @@
 import { InvalidOptionError } from "../errors.js";
 import { bool, epsilon, nonNegative, type Check, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { GroupInput, ParamGroup, ParamsInput } from "../optimizer.js";
+import type { GroupInput, ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
+import { decayAtEveryStep } from "./_common.js";
 import { Param, WasmBuffer } from "../param.js";
 import { kernelsByDType, vectorKernels } from "../runtime/kernels.js";
 import { wasmExports } from "../runtime/memory.js";
@@ -197,6 +198,10 @@ export class Muon extends FirstOrderOptimizer<MuonOptions> {
     super.addParamGroup(group);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: MuonOptions): readonly StepScalar[] {
+    return [decayAtEveryStep(o.lr, o.weightDecay)];
+  }
   /** Makes the scratch memory of every param with requiresGrad before any is updated (all-or-nothing). */
   protected override beforeStep(): void {
     for (const group of this.paramGroups) for (const p of group.params) if (p.requiresGrad) this.#workspace(p);

@@ -1,8 +1,8 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
+import { cachedPow, decayAtEveryStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link NAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface NAdamOptions {
@@ -108,6 +108,21 @@ export class NAdam extends FirstOrderOptimizer<NAdamOptions> {
     super(params, options, schema);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: NAdamOptions): readonly StepScalar[] {
+    // step 1 has the smallest 1 - mu_product, so the largest steps (lr for the gradient). The kernel
+    // divides the steps by sqrt(v) + eps: for an exactly-zero gradient (v = 0) by eps alone, so
+    // step / eps must be finite too (or 0 · Infinity = NaN where torch gets 0)
+    const mu1 = o.betas[0] * (1 - 0.5 * 0.96 ** o.momentumDecay);
+    const mu2 = o.betas[0] * (1 - 0.5 * 0.96 ** (2 * o.momentumDecay));
+    const mom = (o.lr * mu2) / (1 - mu1 * mu2);
+    const scalars: StepScalar[] = [
+      { option: "lr", what: "NAdam's momentum step lr · mu2 / (1 − mu1 · mu2) at step 1", value: mom },
+      { option: "lr", what: "NAdam's step factor lr / eps of a zero gradient at step 1", value: o.lr / o.eps },
+      { option: "lr", what: "NAdam's momentum step factor of a zero gradient at step 1, divided by eps", value: mom / o.eps },
+    ];
+    return o.decoupledWeightDecay ? [...scalars, decayAtEveryStep(o.lr, o.weightDecay)] : scalars;
+  }
   protected stateBuffers(_group: ParamGroup<NAdamOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }

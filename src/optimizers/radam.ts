@@ -1,8 +1,8 @@
 import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
+import { cachedPow, correctedLrAtFirstStep, decayAtEveryStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link RAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface RAdamOptions {
@@ -102,6 +102,13 @@ export class RAdam extends FirstOrderOptimizer<RAdamOptions> {
     super(params, options, schema);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: RAdamOptions): readonly StepScalar[] {
+    // step 1 is never rectified (rho_1 = 1 <= 5) and gives the largest step: the rectified
+    // factor is below 1 and 1 - beta1^t grows with t
+    const decay = o.decoupledWeightDecay ? [decayAtEveryStep(o.lr, o.weightDecay)] : [];
+    return [correctedLrAtFirstStep("RAdam", o.lr, o.betas[0]), ...decay];
+  }
   protected stateBuffers(_group: ParamGroup<RAdamOptions>): readonly StateBufferSpec[] {
     return BUFFERS;
   }

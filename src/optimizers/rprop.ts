@@ -1,7 +1,7 @@
 import { InvalidOptionError } from "../errors.js";
 import { bool, nonNegative, type Check, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import type { ParamGroup, ParamsInput } from "../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
 
 /** The hyperparameters of {@link Rprop}: the constructor's defaults, and each group's own values (settable between steps, validated). */
@@ -91,6 +91,12 @@ export class Rprop extends FirstOrderOptimizer<RpropOptions> {
     super(params, options, schema);
   }
 
+  /** The scalars checked finite at validation (Optimizer.worstStepScalars). */
+  protected override worstStepScalars(o: RpropOptions): readonly StepScalar[] {
+    // a step size grows by etaplus from at most max(lr, the upper bound) before it is clamped
+    const grown = Math.max(o.lr, o.stepSizes[1]) * o.etas[1];
+    return [{ option: "etas", what: "Rprop's grown step size max(lr, stepSizes[1]) · etas[1]", value: grown }];
+  }
   protected stateBuffers(group: ParamGroup<RpropOptions>): readonly StateBufferSpec[] {
     return ["prev", { name: "step_size", init: group.lr }];
   }

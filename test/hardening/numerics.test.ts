@@ -199,6 +199,8 @@ describe("lr, weightDecay and momentum that overflow float32 are refused with fl
         expect((err as OutOfRangeError).message).toContain("1e+39");
         if (key === "momentum" && info.name === "SGDScheduleFree") continue; // in [0, 1): refused by its range
         expect(() => make("float32", { [key]: 3e38 }), key).not.toThrow();
+        // ASGD keeps eta = lr in float32 whatever the params' dtype: refused with float64 params too (extreme-hyperparameters.test.ts)
+        if (info.name === "ASGD" && key === "lr") continue;
         expect(() => make("float64", { [key]: 1e39 }), key).not.toThrow();
       }
     });

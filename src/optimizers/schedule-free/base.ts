@@ -10,7 +10,7 @@ import { CheckpointError, type PendingLoad, type StateTree } from "../../checkpo
 import { asString } from "../../checkpoint/read.js";
 import { InvalidOptionError, StateError } from "../../errors.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../../first-order.js";
-import type { ParamGroup, ParamsInput } from "../../optimizer.js";
+import type { ParamGroup, ParamsInput, StepScalar } from "../../optimizer.js";
 import type { Schema } from "../../options.js";
 import { disposedError, type FloatArray, type Param, type ParamState } from "../../param.js";
 import { kernelsByDType } from "../../runtime/kernels.js";
@@ -155,6 +155,11 @@ export abstract class ScheduleFreeOptimizer<O extends ScheduleFreeOptions> exten
       );
     }
     super.checkStep(closure);
+  }
+
+  /** The weight of step 1, lr^weightLrPower (lr_max <= lr): Infinity would make every averaging coefficient Infinity / Infinity = NaN. */
+  protected override worstStepScalars(o: O): readonly StepScalar[] {
+    return [{ option: "lr", what: "the averaging weight lr^weightLrPower", value: o.lr ** o.weightLrPower }];
   }
 
   /** The interpolation coefficient beta (y = beta*x + (1 - beta)*z) of a group. */
