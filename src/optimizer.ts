@@ -205,7 +205,8 @@ export abstract class Optimizer<O extends object> {
   /**
    * The scalars the rule computes each step from the hyperparameters alone (step sizes,
    * bias-corrected lrs, decay factors), each at its worst step count (usually t = 1), in float64
-   * as the rule computes them. Every one must be finite, or the option it names is
+   * as the rule computes them. Every one must be finite in the params' dtype (the kernels take
+   * it rounded to float32 for float32 params), or the option it names is
    * refused (docs/conventions.md, "Numbers"): a valid but extreme value never gives NaN silently.
    * Default: none.
    */
@@ -217,13 +218,16 @@ export abstract class Optimizer<O extends object> {
     const dtypes = new Set(params.map((p) => p.dtype));
     for (const dtype of dtypes) this.dtypeCheck(options, dtype, name);
     if (dtypes.size === 0) return;
+    // the kernels take the scalars rounded to the params' dtype: with float32 params they must be finite there
+    const dtype: DType = dtypes.has("float32") ? "float32" : "float64";
     for (const s of this.worstStepScalars(options)) {
-      if (!Number.isFinite(s.value)) {
+      const value = dtype === "float32" ? Math.fround(s.value) : s.value;
+      if (!Number.isFinite(value)) {
         const given = (options as Record<string, unknown>)[s.option];
         throw new InvalidOptionError(
           name(s.option),
           given,
-          `a value for which ${s.what} stays finite: it is ${s.value} in float64`,
+          `a value for which ${s.what} stays finite: it is ${value} in ${dtype}`,
           "range",
         );
       }

@@ -151,3 +151,26 @@ describe("extreme hyperparameters with float64 params (issue 11, item 10)", () =
     });
   }
 });
+
+describe("with float32 params the step scalars must be finite in float32 (the kernels take them rounded)", () => {
+  it("Adam: lr 3e38 is finite in float32 but its step size lr / (1 - beta1) is not: refused; lr 1e37 steps to finite params", async () => {
+    const { Adam } = await import("../../src/index.js");
+    const p = Param.from([0.5, -1.5, 0, 2]);
+    let err: unknown = null;
+    try {
+      new Adam([p], { lr: 3e38 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OutOfRangeError);
+    expect((err as OutOfRangeError).option).toBe("lr");
+    expect((err as Error).message).toMatch(/step size .* is Infinity in float32/);
+    const opt = new Adam([p], { lr: 1e37 });
+    p.grad.set([1, -1, 0.25, 3]);
+    opt.step();
+    expect(Array.from(p.data).every(Number.isFinite)).toBe(true);
+    expect(p.data[0]).not.toBe(0.5);
+    opt.dispose();
+    p.dispose();
+  });
+});
