@@ -116,10 +116,11 @@ export function race(surface: Surface, racers: readonly Racer[], steps: number):
     y > y1 + LEASH * h;
   for (const racer of racers) {
     const p = Param.from(Float64Array.of(...surface.start));
-    const at = p.data,
-      grad = p.grad;
+    // p.data / p.grad read afresh at each use: without shared memory (a page that is not
+    // cross-origin isolated) a memory growth detaches the views made before it
+    const at = (i: number): number => p.data[i]!;
     const hessian = (): Float64Array => {
-      const [a, b, c] = surface.hessian(at[0]!, at[1]!);
+      const [a, b, c] = surface.hessian(at(0), at(1));
       return Float64Array.of(a, b, b, c);
     };
     const opt = racer.make([p], { ...surface.tuning, hessian });
@@ -128,19 +129,18 @@ export function race(surface: Surface, racers: readonly Racer[], steps: number):
       continue;
     }
     const closure = (): number => {
-      const [gx, gy] = surface.grad(at[0]!, at[1]!);
-      grad[0] = gx;
-      grad[1] = gy;
-      return surface.f(at[0]!, at[1]!);
+      const [gx, gy] = surface.grad(at(0), at(1));
+      p.grad.set([gx, gy]);
+      return surface.f(at(0), at(1));
     };
-    const points: Vec2[] = [[at[0]!, at[1]!]];
+    const points: Vec2[] = [[at(0), at(1)]];
     let divergedStep: number | null = null;
     let exitStep: number | null = null;
     let moved = 0;
     for (let t = 1; t <= steps && divergedStep === null; t++) {
       opt.step(closure, t - 1, steps);
-      const x = at[0]!,
-        y = at[1]!;
+      const x = at(0),
+        y = at(1);
       const [px, py] = points[points.length - 1]!;
       if (x !== px || y !== py) moved = t;
       if (exitStep === null && !(x >= x0 && x <= x1 && y >= y0 && y <= y1)) exitStep = t;
