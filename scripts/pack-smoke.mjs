@@ -91,7 +91,8 @@ try {
   // the edge build (the "workerd" / "edge-light" export) imports its wasm module as a file
   if (!files.includes("dist/edge.js") || !files.includes("dist/wasm-optim.wasm"))
     throw new Error("the tarball has no dist/edge.js or dist/wasm-optim.wasm (the edge build)");
-  if (!readFileSync(join(root, "dist/edge.js"), "utf8").includes(`from "./wasm-optim.wasm"`))
+  // (minified: `from"./wasm-optim.wasm"`)
+  if (!/from\s*"\.\/wasm-optim\.wasm"/.test(readFileSync(join(root, "dist/edge.js"), "utf8")))
     throw new Error("dist/edge.js does not import ./wasm-optim.wasm");
   const demo = files.filter((f) => /(^|\/)demo(\/|\.)/.test(f));
   if (demo.length > 0) throw new Error(`the tarball ships demo code: ${demo.join(", ")}`);
