@@ -51,3 +51,7 @@ export function fillParams(params, data) {
 
 /** A model laid out with `lib.Param.many` (float32, one block), values and gradients from `data`. */
 export const manyParams = (lib, data) => fillParams(lib.Param.many(data.map((d) => d.init.length)), data);
+
+/** The same model for a plain-JS loop: per tensor its values (a copy), gradient and two zeroed moments m, v. */
+export const jsTensors = (data) =>
+  data.map(({ init, grad }) => ({ p: init.slice(), g: grad, m: new Float32Array(init.length), v: new Float32Array(init.length) }));

@@ -7,7 +7,7 @@
 //
 //   npm run build && node bench/model.bench.mjs [--rounds 3] [--before /tmp/many-before]
 import { Bench } from "tinybench";
-import { arg, fillParams, machine, manyParams, median, MODEL_SIZES, modelData, randomArray } from "./common.mjs";
+import { arg, fillParams, jsTensors, machine, manyParams, median, MODEL_SIZES, modelData, randomArray } from "./common.mjs";
 import * as after from "../dist/index.js";
 
 const ROUNDS = Number(arg("--rounds", "3"));
@@ -46,12 +46,7 @@ function variants(sizes, which) {
   };
   if (which.includes("many")) out["Param.many"] = adam(after, manyParams(after, data));
   if (which.includes("js")) {
-    const tensors = data.map(({ init, grad }) => ({
-      p: init.slice(),
-      g: grad,
-      m: new Float32Array(init.length),
-      v: new Float32Array(init.length),
-    }));
+    const tensors = jsTensors(data);
     let t = 0;
     out["plain JS"] = { step: () => jsAdamModel(tensors, ++t), dispose() {} };
   }

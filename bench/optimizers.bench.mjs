@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { arg, machine, manyParams, MODEL_SIZES, modelData, randomArray } from "./common.mjs";
+import { arg, machine, jsTensors, manyParams, MODEL_SIZES, modelData, randomArray } from "./common.mjs";
 import { build } from "./native/build.mjs";
 import { kernelTable, measureKernels } from "./kernels.bench.mjs";
 import * as lib from "../dist/index.js";
@@ -179,12 +179,7 @@ function contestants(name, sizes, tf, loops, probe) {
   const params = manyParams(lib, data);
   const opt = o.make(params);
   const step = timed(() => opt.step());
-  const tensors = data.map(({ init, grad }) => ({
-    p: init.slice(),
-    g: grad,
-    m: new Float32Array(init.length),
-    v: new Float32Array(init.length),
-  }));
+  const tensors = jsTensors(data);
   let t = 0;
   const list = {
     "wasm-optim": onThreads(1, step),
