@@ -214,8 +214,7 @@ export abstract class Optimizer<O extends object> {
     return [];
   }
 
-  #checkDTypes(options: O, params: readonly Param[], name: (key: string) => string): void {
-    const dtypes = new Set(params.map((p) => p.dtype));
+  #checkDTypes(options: O, dtypes: ReadonlySet<DType>, name: (key: string) => string): void {
     for (const dtype of dtypes) this.dtypeCheck(options, dtype, name);
     if (dtypes.size === 0) return;
     // the kernels take the scalars rounded to the params' dtype: with float32 params they must be finite there
@@ -473,13 +472,16 @@ export abstract class Optimizer<O extends object> {
       seen.add(p);
     });
     const values = this.#validate({ ...this.defaults, ...this.#known(input, where) }, where);
-    this.#checkDTypes(values, input.params, (k) => (Object.hasOwn(input, k) ? `${where}.${k}` : k));
+    // the params' dtypes, found once: a scheduler's `group.lr = ...` each step checks against them
+    const dtypes: ReadonlySet<DType> = new Set(input.params.map((p) => p.dtype));
+    this.#checkDTypes(values, dtypes, (k) => (Object.hasOwn(input, k) ? `${where}.${k}` : k));
     const keys = Object.keys(this.#schema) as (keyof O & string)[];
     const group = {};
     Object.defineProperties(group, {
       params: { value: Object.freeze([...input.params]), enumerable: true },
       [STORE]: { value: keys.map((k) => values[k]) },
       [OWNER]: { value: this },
+      [DTYPES]: { value: dtypes },
       [INSPECT]: { value: inspectGroup },
     });
     for (const [key, accessors] of accessorsOf(keys)) Object.defineProperty(group, key, accessors);
@@ -494,7 +496,7 @@ export abstract class Optimizer<O extends object> {
     const checked = schema[key]!.check(key, value);
     const candidate = Object.fromEntries(keys.map((k, j) => [k, j === i ? checked : group[STORE][j]]));
     owner.crossCheck(candidate, "group");
-    owner.#checkDTypes(candidate, (group as unknown as ParamGroup<object>).params, (k) => k);
+    owner.#checkDTypes(candidate, group[DTYPES], (k) => k);
     group[STORE][i] = checked;
   }
 }
@@ -521,6 +523,7 @@ const KERNEL_SCALARS: ReadonlySet<string> = new Set(["lr", "weightDecay", "momen
 // share one hidden class, and reading `group.lr` in the step loop is a fast indexed load.
 const STORE = Symbol("values");
 const OWNER = Symbol("optimizer");
+const DTYPES = Symbol("dtypes");
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** console.log(group) shows the values, not [Getter/Setter]. */
 function inspectGroup(this: object): object {
@@ -529,6 +532,8 @@ function inspectGroup(this: object): object {
 interface GroupInternals {
   [STORE]: unknown[];
   [OWNER]: Optimizer<object>;
+  /** The dtypes of the group's params (which never change). */
+  [DTYPES]: ReadonlySet<DType>;
 }
 
 const accessorCache = new Map<string, [string, PropertyDescriptor][]>();
