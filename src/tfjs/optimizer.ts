@@ -23,7 +23,7 @@ import { SGD, type SGDOptions } from "../optimizers/sgd.js";
 import { AdamWScheduleFree, type AdamWScheduleFreeOptions } from "../optimizers/schedule-free/adamw.js";
 import { ScheduleFreeOptimizer, type Mode } from "../optimizers/schedule-free/base.js";
 import { SGDScheduleFree, type SGDScheduleFreeOptions } from "../optimizers/schedule-free/sgd.js";
-import { dataPath } from "./data-path.js";
+import { dataPath, type DataPath } from "./data-path.js";
 
 /** A tensor with a name: TF.js's `NamedTensor` (which @tensorflow/tfjs-core does not export from its index). */
 export interface NamedTensor {
@@ -297,17 +297,11 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
     for (const s of this.#slots.values()) if (s.param.requiresGrad !== stepped.has(s)) s.param.requiresGrad = stepped.has(s);
     const path = dataPath();
     slots.forEach((s, i) => {
-      if (s.variable.dataId !== s.dataId) {
-        path.read(s.variable, s.param.data); // assigned outside since our last write
-        s.dataId = s.variable.dataId;
-      }
+      readIfAssigned(s, path);
       path.read(work[i]!.grad, s.param.grad);
     });
     for (const part of this.#parts) if (part.stepper && slots.some((s) => s.part === part)) part.stepper.step();
-    for (const s of slots) {
-      path.write(s.variable, s.param.data);
-      s.dataId = s.variable.dataId;
-    }
+    for (const s of slots) writeBack(s, path);
     this.incrementIterations();
   }
 
@@ -535,18 +529,10 @@ export class WasmOptimizer<R extends Rule = Rule> extends tf.Optimizer {
       const opt = part.optimizer;
       if (!(opt instanceof ScheduleFreeOptimizer) || opt.mode === mode) continue;
       const slots = [...this.#slots.values()].filter((s) => s.part === part);
-      for (const s of slots) {
-        if (s.variable.dataId !== s.dataId) {
-          path.read(s.variable, s.param.data); // assigned outside since our last write
-          s.dataId = s.variable.dataId;
-        }
-      }
+      for (const s of slots) readIfAssigned(s, path);
       if (mode === "eval") opt.eval();
       else opt.train();
-      for (const s of slots) {
-        path.write(s.variable, s.param.data);
-        s.dataId = s.variable.dataId;
-      }
+      for (const s of slots) writeBack(s, path);
     }
   }
 
@@ -598,6 +584,19 @@ async function readExtra(
     "wasm-optim/<part>/<group>/<key> (int32[2]) or wasm-optim/<part>/mode (int32 0 or 1)",
     "value",
   );
+}
+
+/** Reads a variable assigned outside the optimizer since the adapter last wrote or read it into its param. */
+function readIfAssigned(s: Slot, path: DataPath): void {
+  if (s.variable.dataId === s.dataId) return;
+  path.read(s.variable, s.param.data);
+  s.dataId = s.variable.dataId;
+}
+
+/** Assigns the variable its param's values (a copy: see data-path.ts) and records its new storage. */
+function writeBack(s: Slot, path: DataPath): void {
+  path.write(s.variable, s.param.data);
+  s.dataId = s.variable.dataId;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
