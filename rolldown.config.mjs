@@ -52,6 +52,10 @@ const main = defineConfig({
     // about 1 ms less process start (bench/RESULTS.md, cold start).
     minify,
     comments: false,
+    // Non-ASCII characters (the "−", "·", "…" of error messages) escaped: a file of ASCII alone
+    // is a one-byte string in V8, half the memory of the two-byte string one "…" makes of the
+    // whole file, and Node decodes it ~0.25 ms faster at import.
+    charset: "ascii",
   },
 });
 
@@ -81,7 +85,15 @@ const edge = defineConfig({
       },
     },
   ],
-  output: { dir: "dist", format: "esm", entryFileNames: "[name].js", chunkFileNames: "edge-[name]-[hash].js", minify, comments: false },
+  output: {
+    dir: "dist",
+    format: "esm",
+    entryFileNames: "[name].js",
+    chunkFileNames: "edge-[name]-[hash].js",
+    minify,
+    comments: false,
+    charset: "ascii",
+  },
 });
 
 export default [main, edge];
