@@ -28,8 +28,21 @@ const minify = {
   codegen: { removeWhitespace: true },
 };
 
+// The embedded wasm's base64 as a "..." string literal, not the template literal the minifier
+// prints: V8 scans the 163 KB of a string literal in ~0.35 ms, of a template literal in ~0.6 ms
+// (its cooked and raw values). Base64 has no quote, backslash or line break, so the value is
+// the same.
+const quoteWasm = {
+  name: "wasm-optim-quote-wasm",
+  generateBundle(_, bundle) {
+    for (const chunk of Object.values(bundle))
+      if (chunk.type === "chunk") chunk.code = chunk.code.replace(/`(AGFzbQ[A-Za-z0-9+/=]*)`/, '"$1"');
+  },
+};
+
 const main = defineConfig({
   input,
+  plugins: [quoteWasm],
   // Node built-ins (worker_threads for the thread pool) are imported, never bundled; so is
   // TensorFlow.js (wasm-optim/tfjs's optional peer dependency, the user's own copy).
   external: [/^node:/, /^@tensorflow\//],
