@@ -140,7 +140,9 @@ export class NonFiniteGradientError extends StateError {
   override readonly code = "ERR_WASM_OPTIM_NON_FINITE_GRADIENT";
 }
 
-const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
 
 /** Elements shown of an array or typed array, and characters of a string. */
 const PREVIEW_ITEMS = 4;

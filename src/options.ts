@@ -22,7 +22,9 @@ export type Schema<O> = {
  * `Array.isArray` that keeps the element type: TypeScript's own narrows a `readonly T[]` to
  * `any[]`, which would switch the type checks off for every element read after it.
  */
-export const isArray = (v: unknown): v is readonly unknown[] => Array.isArray(v);
+export function isArray(v: unknown): v is readonly unknown[] {
+  return Array.isArray(v);
+}
 
 /**
  * An options argument: a plain object (not null, not an array) whose own keys are all in
@@ -50,11 +52,14 @@ export function optionsObject<T>(
   return value;
 }
 
-const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+function finite(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v);
+}
 
 /** The error for a value that is not an acceptable number: wrong type, or a number out of range. */
-const notNumber = (name: string, v: unknown, desc: string) =>
-  new InvalidOptionError(name, v, desc, typeof v === "number" ? "range" : "type");
+function notNumber(name: string, v: unknown, desc: string): InvalidOptionError {
+  return new InvalidOptionError(name, v, desc, typeof v === "number" ? "range" : "type");
+}
 /** A finite number in [lo, hi] (or (lo, hi] / [lo, hi) with the open flags). */
 export function range(lo: number, hi: number, { loOpen = false, hiOpen = false } = {}): Check<number> {
   const desc = `a finite number in ${loOpen ? "(" : "["}${lo}, ${hi}${hiOpen ? ")" : "]"}`;
@@ -64,21 +69,21 @@ export function range(lo: number, hi: number, { loOpen = false, hiOpen = false }
   };
 }
 
-export const nonNegative: Check<number> = (name, v) => {
+export function nonNegative(name: string, v: unknown): number {
   if (!finite(v) || v < 0) throw notNumber(name, v, "a finite number >= 0");
   return v;
-};
+}
 
-export const positive: Check<number> = (name, v) => {
+export function positive(name: string, v: unknown): number {
   if (!finite(v) || v <= 0) throw notNumber(name, v, "a finite number > 0");
   return v;
-};
+}
 
 /** eps > 0: with eps = 0 an element whose gradient is exactly 0 becomes 0/0 = NaN. */
-export const epsilon: Check<number> = (name, v) => {
+export function epsilon(name: string, v: unknown): number {
   if (!finite(v) || v <= 0) throw notNumber(name, v, "a finite number > 0 (with 0, an exactly-zero gradient gives 0/0 = NaN)");
   return v;
-};
+}
 
 /**
  * A hyperparameter the kernels take as a scalar rounded to the params' dtype: with float32
@@ -97,10 +102,10 @@ export function checkInDType(name: string, v: number, dtype: "float32" | "float6
 
 export const probability: Check<number> = range(0, 1, { hiOpen: true });
 
-export const bool: Check<boolean> = (name, v) => {
+export function bool(name: string, v: unknown): boolean {
   if (typeof v !== "boolean") throw new InvalidOptionError(name, v, "true or false", "type");
   return v;
-};
+}
 
 /** A positive integer (>= min). */
 export function integer(min: number): Check<number> {
@@ -111,13 +116,13 @@ export function integer(min: number): Check<number> {
 }
 
 /** Adam-style betas: two numbers, each in [0, 1). Returned frozen. */
-export const betaPair: Check<readonly [number, number]> = (name, v) => {
+export function betaPair(name: string, v: unknown): readonly [number, number] {
   if (!Array.isArray(v) || v.length !== 2)
     throw new InvalidOptionError(name, v, "a pair [beta1, beta2], each in [0, 1)", Array.isArray(v) ? "value" : "type");
   probability(`${name}[0]`, v[0]);
   probability(`${name}[1]`, v[1]);
   return Object.freeze([v[0], v[1]] as [number, number]);
-};
+}
 
 export function oneOf<V extends string>(...values: V[]): Check<V> {
   return (name, v) => {

@@ -59,7 +59,9 @@ function checkShape(shape: unknown, where = "shape"): readonly number[] {
   return Object.freeze([...(shape as number[])]);
 }
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, d) => a * d, 1);
+}
 
 /** The options object of `new Param` / `Param.from` / `Param.wrap` (no dtype): a plain object of known fields with the right types. */
 function checkOptions(options: unknown, names: readonly (keyof ParamOptions)[] = ["dtype", "shape", "requiresGrad", "name"]): void {
@@ -68,10 +70,10 @@ function checkOptions(options: unknown, names: readonly (keyof ParamOptions)[] =
   if (o.name !== undefined) checkName("options.name", o.name);
 }
 
-const checkName = (where: string, name: unknown): string | undefined => {
+function checkName(where: string, name: unknown): string | undefined {
   if (name !== undefined && typeof name !== "string") throw new InvalidOptionError(where, name, "a string, or undefined for none", "type");
   return name;
-};
+}
 
 function checkDType(dtype: unknown): DType {
   if (dtype !== "float32" && dtype !== "float64") throw new InvalidOptionError("dtype", dtype, '"float32" or "float64"');
@@ -89,7 +91,9 @@ export function viewOf(dtype: DType, ptr: number, n: number): FloatArray {
 // is unchanged.
 let layoutVersion = 0;
 /** @internal the current layout version (see above). */
-export const currentLayoutVersion = (): number => layoutVersion;
+export function currentLayoutVersion(): number {
+  return layoutVersion;
+}
 /** @internal records a change of the layout (see above). */
 export function layoutChanged(): void {
   layoutVersion++;
@@ -149,7 +153,9 @@ export function disposedError(p: Param, where = "Param", then = ""): StateError 
   return new StateError(`wasm-optim: ${where}${p.name ? ` "${p.name}"` : ""} was disposed${then ? `; ${then}` : ""}`);
 }
 
-export const bytesPer = (dtype: DType): number => (dtype === "float64" ? 8 : 4);
+export function bytesPer(dtype: DType): number {
+  return dtype === "float64" ? 8 : 4;
+}
 
 /**
  * One tensor of the model: `size` elements of `dtype`, stored flat in row-major (C) order in

@@ -15,7 +15,9 @@ const MAX_DEPTH = 64;
 /** What a container holds (byte 4 of the header). */
 export const ContentKind = { optimizer: 1, params: 2, state: 3 } as const;
 export type ContentKind = (typeof ContentKind)[keyof typeof ContentKind];
-const kindName = (k: number): string => Object.entries(ContentKind).find(([, v]) => v === k)?.[0] ?? `unknown kind ${k}`;
+function kindName(k: number): string {
+  return Object.entries(ContentKind).find(([, v]) => v === k)?.[0] ?? `unknown kind ${k}`;
+}
 
 // A plain object like ContentKind, not an enum: the tag is a byte read from untrusted data,
 // compared as the number it is (an unknown one falls to the switch's default).
@@ -61,7 +63,9 @@ export function crc32(bytes: Uint8Array): number {
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
-const align8 = (n: number) => (n + 7) & ~7;
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
 
 /** Byte size of `v` encoded at offset `at` (typed arrays are 8-byte aligned in the file). */
 function sizeOf(v: StateValue, at: number, depth: number): number {

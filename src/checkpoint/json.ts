@@ -52,8 +52,11 @@ export function withJSONForm<T extends StateTree>(tree: T): T {
 /** The canonical quiet NaNs (what JavaScript writes for NaN): other NaNs keep their bits in the JSON form. */
 const NAN32 = 0x7fc00000;
 const NAN64 = 0x7ff8000000000000n;
-const bitsOf = (a: Float32Array | Float64Array): Uint32Array | BigUint64Array =>
-  a instanceof Float32Array ? new Uint32Array(a.buffer, a.byteOffset, a.length) : new BigUint64Array(a.buffer, a.byteOffset, a.length);
+function bitsOf(a: Float32Array | Float64Array): Uint32Array | BigUint64Array {
+  return a instanceof Float32Array
+    ? new Uint32Array(a.buffer, a.byteOffset, a.length)
+    : new BigUint64Array(a.buffer, a.byteOffset, a.length);
+}
 
 /** The bits of a `"NaN:<hex>"` element of a typed array of `hex` digits per element, or undefined when `v` is not one. */
 function nanBits(v: unknown, hex: number, where: string): bigint | undefined {

@@ -5,8 +5,9 @@ import { isArray } from "../options.js";
 import type { DType, FloatArray } from "../param.js";
 import { CheckpointError, isTree, type StateTree, type StateValue } from "./attachment.js";
 
-const invalid = (where: string, v: unknown, expected: string) =>
-  new CheckpointError("invalid", `${where} is ${describe(v)}, expected ${expected}`);
+function invalid(where: string, v: unknown, expected: string): CheckpointError {
+  return new CheckpointError("invalid", `${where} is ${describe(v)}, expected ${expected}`);
+}
 function describe(v: unknown): string {
   if (v instanceof Float32Array || v instanceof Float64Array) return `a ${v.constructor.name} of length ${v.length}`;
   const s = show(v);

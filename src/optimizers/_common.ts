@@ -36,7 +36,9 @@ export function l2Coefficient(weightDecay: number, decoupled: boolean): number {
  * The kernels' `l2` flag: 1 when the L2 coefficient is not 0. torch adds `weightDecay · p` to
  * the gradient only then, so with 0 a ±Infinity param stays ±Infinity (0 · Infinity is NaN).
  */
-export const l2Flag = (l2: number): number => +(l2 !== 0);
+export function l2Flag(l2: number): number {
+  return +(l2 !== 0);
+}
 
 /** The kernels' `decay` argument: the factor the params are multiplied by first (1 when coupled). */
 export function decayFactor(lr: number, weightDecay: number, decoupled: boolean): number {
@@ -46,15 +48,19 @@ export function decayFactor(lr: number, weightDecay: number, decoupled: boolean)
 // Worst-case per-step scalars (Optimizer.worstStepScalars) several rules share.
 
 /** lr / (1 − β₁): a bias-corrected step size at t = 1, its largest (it falls to lr as t grows). */
-export const correctedLrAtFirstStep = (kind: string, lr: number, beta1: number): StepScalar => ({
-  option: "lr",
-  what: `${kind}'s step size lr / (1 − beta1) at step 1`,
-  value: lr / (1 - beta1),
-});
+export function correctedLrAtFirstStep(kind: string, lr: number, beta1: number): StepScalar {
+  return {
+    option: "lr",
+    what: `${kind}'s step size lr / (1 − beta1) at step 1`,
+    value: lr / (1 - beta1),
+  };
+}
 
 /** 1 − lr · weightDecay: the factor decoupled weight decay multiplies the params by each step. */
-export const decayAtEveryStep = (lr: number, weightDecay: number): StepScalar => ({
-  option: "weightDecay",
-  what: `the decay factor 1 − lr · weightDecay (lr ${lr})`,
-  value: 1 - lr * weightDecay,
-});
+export function decayAtEveryStep(lr: number, weightDecay: number): StepScalar {
+  return {
+    option: "weightDecay",
+    what: `the decay factor 1 − lr · weightDecay (lr ${lr})`,
+    value: 1 - lr * weightDecay,
+  };
+}

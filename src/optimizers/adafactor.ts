@@ -1,6 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
-import { bool, nonNegative, positive, type Check, type Schema } from "../options.js";
+import { bool, nonNegative, positive, type Schema } from "../options.js";
 import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { decayAtEveryStep } from "./_common.js";
 import type { DType, Param } from "../param.js";
@@ -44,7 +44,7 @@ export interface AdafactorOptions {
 }
 
 /** eps: [eps1 > 0 or null, eps2 >= 0], returned frozen. */
-const epsPair: Check<readonly [number | null, number]> = (name, v) => {
+function epsPair(name: string, v: unknown): readonly [number | null, number] {
   const desc = "a pair [eps1, eps2]: eps1 > 0 or null (the dtype's machine epsilon), eps2 >= 0";
   if (!Array.isArray(v) || v.length !== 2) throw new InvalidOptionError(name, v, desc);
   const eps1: unknown = v[0];
@@ -52,13 +52,13 @@ const epsPair: Check<readonly [number | null, number]> = (name, v) => {
     throw new InvalidOptionError(`${name}[0]`, eps1, "null or a finite number > 0 (with 0, an exactly-zero gradient gives 0/0 = NaN)");
   }
   return Object.freeze([eps1, nonNegative(`${name}[1]`, v[1])] as [number | null, number]);
-};
+}
 
 /** beta2Decay <= 0 (torch: "beta2_decay should be <= 0"): the weight t^beta2Decay of the new value stays in (0, 1]. */
-const nonPositive: Check<number> = (name, v) => {
+function nonPositive(name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v > 0) throw new InvalidOptionError(name, v, "a finite number <= 0");
   return v;
-};
+}
 
 const schema: Schema<AdafactorOptions> = {
   lr: { default: 1e-2, check: nonNegative },

@@ -40,14 +40,16 @@ export interface AdamOptions {
   maximize: boolean;
 }
 
-export const adamSchema = (weightDecay: number): Schema<AdamOptions> => ({
-  lr: { default: 1e-3, check: nonNegative },
-  betas: { default: [0.9, 0.999], check: betaPair },
-  eps: { default: 1e-8, check: epsilon },
-  weightDecay: { default: weightDecay, check: nonNegative },
-  amsgrad: { default: false, check: bool },
-  maximize: { default: false, check: bool },
-});
+export function adamSchema(weightDecay: number): Schema<AdamOptions> {
+  return {
+    lr: { default: 1e-3, check: nonNegative },
+    betas: { default: [0.9, 0.999], check: betaPair },
+    eps: { default: 1e-8, check: epsilon },
+    weightDecay: { default: weightDecay, check: nonNegative },
+    amsgrad: { default: false, check: bool },
+    maximize: { default: false, check: bool },
+  };
+}
 
 const adam = kernelsByDType("adam");
 const schema = adamSchema(0);
@@ -56,7 +58,9 @@ const MOMENTS = ["exp_avg", "exp_avg_sq"];
 const MOMENTS_AMSGRAD = [...MOMENTS, "max_exp_avg_sq"];
 
 /** The state buffers of Adam and AdamW. */
-export const adamBuffers = (group: ParamGroup<AdamOptions>): readonly StateBufferSpec[] => (group.amsgrad ? MOMENTS_AMSGRAD : MOMENTS);
+export function adamBuffers(group: ParamGroup<AdamOptions>): readonly StateBufferSpec[] {
+  return group.amsgrad ? MOMENTS_AMSGRAD : MOMENTS;
+}
 
 /** The per-step scalars of the Adam kernel for a group at step count t. */
 export interface AdamScalars {
@@ -71,15 +75,15 @@ export interface AdamScalars {
  * Adam's scalars at step t (1-based), computed in float64 as torch does; `decoupled`
  * selects AdamW's weight decay (p *= 1 - lr*wd first) over Adam's L2 term.
  */
-const adamScalarsOf =
-  (decoupled: boolean) =>
-  (group: ParamGroup<AdamOptions>, t: number): AdamScalars => ({
+function adamScalarsOf(decoupled: boolean): (group: ParamGroup<AdamOptions>, t: number) => AdamScalars {
+  return (group: ParamGroup<AdamOptions>, t: number): AdamScalars => ({
     stepSize: group.lr / (1 - cachedPow(group.betas[0], t)),
     bc2sqrt: Math.sqrt(1 - cachedPow(group.betas[1], t)),
     l2: l2Coefficient(group.weightDecay, decoupled),
     decay: decayFactor(group.lr, group.weightDecay, decoupled),
     sign: signOf(group.maximize),
   });
+}
 /** Adam's per-step scalars (L2 weight decay). */
 export const adamScalars = adamScalarsOf(false);
 /** AdamW's per-step scalars (decoupled weight decay). */

@@ -45,7 +45,9 @@ const adamax = kernelsByDType("adamax");
 const BUFFERS = ["exp_avg", "exp_inf"];
 
 /** lr / (1 - beta1^t): only the first moment is bias-corrected. */
-const correctedLr = (group: ParamGroup<AdamaxOptions>, t: number): number => group.lr / (1 - cachedPow(group.betas[0], t));
+function correctedLr(group: ParamGroup<AdamaxOptions>, t: number): number {
+  return group.lr / (1 - cachedPow(group.betas[0], t));
+}
 
 /**
  * Adamax (Kingma & Ba, 2015, §7): Adam with the infinity norm, as `torch.optim.Adamax`.

@@ -1,4 +1,4 @@
-import { bool, nonNegative, type Check, type Schema } from "../options.js";
+import { bool, nonNegative, type Schema } from "../options.js";
 import { InvalidOptionError } from "../errors.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
@@ -39,10 +39,10 @@ export interface ASGDOptions {
   maximize: boolean;
 }
 
-const finite: Check<number> = (name, v) => {
+function finite(name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(name, v, "a finite number");
   return v;
-};
+}
 
 const schema: Schema<ASGDOptions> = {
   lr: { default: 1e-2, check: nonNegative },

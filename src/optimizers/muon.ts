@@ -1,5 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
-import { bool, epsilon, nonNegative, type Check, type Schema } from "../options.js";
+import { bool, epsilon, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { GroupInput, ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { decayAtEveryStep } from "./_common.js";
@@ -55,27 +55,27 @@ export interface MuonOptions {
   adjustLrFn: MuonAdjustLr;
 }
 
-const triple: Check<readonly [number, number, number]> = (name, v) => {
+function triple(name: string, v: unknown): readonly [number, number, number] {
   if (!Array.isArray(v) || v.length !== 3) throw new InvalidOptionError(name, v, "three numbers [a, b, c]");
   v.forEach((x: unknown, i) => {
     if (typeof x !== "number" || !Number.isFinite(x)) throw new InvalidOptionError(`${name}[${i}]`, x, "a finite number");
   });
   return Object.freeze([v[0], v[1], v[2]] as [number, number, number]);
-};
+}
 
-const nsSteps: Check<number> = (name, v) => {
+function nsSteps(name: string, v: unknown): number {
   if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) >= 100) {
     throw new InvalidOptionError(name, v, "an integer in [0, 100) (torch refuses 100 or more)");
   }
   return v as number;
-};
+}
 
-const adjustLrFn: Check<MuonAdjustLr> = (name, v) => {
+function adjustLrFn(name: string, v: unknown): MuonAdjustLr {
   if (v !== null && v !== "original" && v !== "match_rms_adamw") {
     throw new InvalidOptionError(name, v, 'null, "original" or "match_rms_adamw"', typeof v === "string" ? "value" : "type");
   }
   return v;
-};
+}
 
 const schema: Schema<MuonOptions> = {
   lr: { default: 1e-3, check: nonNegative },

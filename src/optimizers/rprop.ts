@@ -1,5 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
-import { bool, nonNegative, type Check, type Schema } from "../options.js";
+import { bool, nonNegative, type Schema } from "../options.js";
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
@@ -28,27 +28,27 @@ export interface RpropOptions {
   maximize: boolean;
 }
 
-const pair = (name: string, v: unknown, desc: string): [number, number] => {
+function pair(name: string, v: unknown, desc: string): [number, number] {
   if (!Array.isArray(v) || v.length !== 2) throw new InvalidOptionError(name, v, desc, Array.isArray(v) ? "value" : "type");
   v.forEach((x: unknown, i) => {
     if (typeof x !== "number") throw new InvalidOptionError(`${name}[${i}]`, x, "a number", "type"); // NaN: out of range, below
   });
   return [v[0] as number, v[1] as number];
-};
+}
 
-const etas: Check<readonly [number, number]> = (name, v) => {
+function etas(name: string, v: unknown): readonly [number, number] {
   const [minus, plus] = pair(name, v, "a pair [etaminus, etaplus] with 0 < etaminus < 1 < etaplus");
   if (!(minus > 0 && minus < 1)) throw new InvalidOptionError(`${name}[0]`, minus, "a number in (0, 1) (etaminus)");
   if (!(plus > 1 && Number.isFinite(plus))) throw new InvalidOptionError(`${name}[1]`, plus, "a finite number > 1 (etaplus)");
   return Object.freeze([minus, plus] as [number, number]);
-};
+}
 
-const stepSizes: Check<readonly [number, number]> = (name, v) => {
+function stepSizes(name: string, v: unknown): readonly [number, number] {
   const [lo, hi] = pair(name, v, "a pair [min, max] with 0 <= min <= max");
   nonNegative(`${name}[0]`, lo);
   if (!(hi >= lo)) throw new InvalidOptionError(`${name}[1]`, hi, `a number >= stepSizes[0] (${lo})`);
   return Object.freeze([lo, hi] as [number, number]);
-};
+}
 
 const schema: Schema<RpropOptions> = {
   lr: { default: 1e-2, check: nonNegative },

@@ -14,7 +14,9 @@ interface Block {
 
 const free: Block[] = []; // sorted by start, never adjacent (merged on release)
 const live = new Map<number, number>(); // start -> size
-const roundUp = (n: number) => Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
+function roundUp(n: number): number {
+  return Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
+}
 
 // below the heap base: the module's static data (Math tables); byte 0..63 reserved in any
 // case, so that no block starts at address 0. Asked for by the first allocation, not at import

@@ -2,7 +2,7 @@
 // Schedule and Anneal types, argument checks, bisect, and torch OneCycleLR's phases. Not part
 // of the public `schedules` namespace.
 import { InvalidOptionError } from "../errors.js";
-import { integer, oneOf, type Check } from "../options.js";
+import { integer, oneOf } from "../options.js";
 
 /** A value for every step t = 0, 1, 2, ... (t = 0 before the first optimizer step). */
 export type Schedule = (step: number) => number;
@@ -10,10 +10,10 @@ export type Schedule = (step: number) => number;
 /** How a 1cycle phase moves between its two ends: half a cosine, or a straight line. */
 export type Anneal = "cos" | "linear";
 
-export const finite: Check<number> = (name, v) => {
+export function finite(name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(name, v, "a finite number");
   return v;
-};
+}
 export const positiveInt = integer(1);
 
 /**

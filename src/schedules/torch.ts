@@ -289,10 +289,10 @@ function readLastLr(v: StateValue | undefined, where: string, groups: number): n
 
 /** A factor of the initial lr as a function of the epoch (`lastEpoch`), as torch's `lr_lambda`. */
 export type LrLambda = (epoch: number) => number;
-const lambdaCheck: Check<LrLambda> = (name, v) => {
+function lambdaCheck(name: string, v: unknown): LrLambda {
   if (typeof v !== "function") throw new InvalidOptionError(name, v, "a function of the epoch returning a factor");
   return v as LrLambda;
-};
+}
 
 /** The options of {@link LambdaLR} (torch's keyword arguments, camelCase). */
 export interface LambdaLROptions {

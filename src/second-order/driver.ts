@@ -101,7 +101,9 @@ const MESSAGES: Record<StopReason, string> = {
 };
 
 /** Whether `v` is one of the StopReason names (checkpoints check Newton's lastReason with it). */
-export const isStopReason = (v: string): v is StopReason => Object.hasOwn(MESSAGES, v);
+export function isStopReason(v: string): v is StopReason {
+  return Object.hasOwn(MESSAGES, v);
+}
 
 /** Trials per line search (non-finite back-offs included). */
 const MAX_TRIALS = 40;

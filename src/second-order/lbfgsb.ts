@@ -54,7 +54,7 @@ const MAX_LS = 20;
 /** The step cap when nothing bounds the segment (L-BFGS-B's `big`). */
 const BIG = 1e10;
 
-const boundSide = (name: string, v: unknown, n: number, fill: number): Float64Array => {
+function boundSide(name: string, v: unknown, n: number, fill: number): Float64Array {
   if (v === undefined) return new Float64Array(n).fill(fill);
   if (typeof v === "number") {
     if (Number.isNaN(v)) throw new InvalidOptionError(name, v, "a number or an array of numbers (±Infinity for none), not NaN");
@@ -72,7 +72,7 @@ const boundSide = (name: string, v: unknown, n: number, fill: number): Float64Ar
     out[i] = b;
   }
   return out;
-};
+}
 
 /**
  * Validates `bounds` for an x0 of length n and returns the box with L-BFGS-B's bound kinds.

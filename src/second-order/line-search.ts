@@ -15,7 +15,9 @@ export interface TorchScalar {
 }
 
 /** A Python float. */
-export const float = (v: number): TorchScalar => ({ v, tensor: false });
+export function float(v: number): TorchScalar {
+  return { v, tensor: false };
+}
 
 /**
  * Python's arithmetic on floats and 0-dim tensors, as torch 1.13 does it on the CPU: an

@@ -64,10 +64,10 @@ export interface MinimizeOptions<A extends FloatArray = Float64Array> {
   bounds?: Bounds;
 }
 
-const fnOrUndefined = (name: string, v: unknown): unknown => {
+function fnOrUndefined(name: string, v: unknown): unknown {
   if (v !== undefined && typeof v !== "function") throw new InvalidOptionError(name, v, "a function");
   return v;
-};
+}
 
 const checks: Record<keyof MinimizeOptions, (name: string, v: unknown) => unknown> = {
   method: oneOf("lbfgs", "newton"),

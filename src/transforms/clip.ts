@@ -2,14 +2,14 @@
 // gradients of several params together. The norm is one SIMD reduction pass per param
 // (f64 accumulation, src/vector.ts), the scaling one more, only when the coefficient is below 1.
 import { InvalidOptionError, NonFiniteGradientError } from "../errors.js";
-import { bool, nonNegative, optionsObject, type Check } from "../options.js";
+import { bool, nonNegative, optionsObject } from "../options.js";
 import { trainable, withGrad, type Param } from "../param.js";
 import { allFinite, clamp, maxabs, powsum, scale, sumabs, sumsq } from "../vector.js";
 
-export const checkNormType: Check<number> = (name, v) => {
+export function checkNormType(name: string, v: unknown): number {
   if (typeof v !== "number" || !(v > 0)) throw new InvalidOptionError(name, v, "a number > 0 or Infinity");
   return v;
-};
+}
 
 /**
  * The norm of all gradients of `params` taken together (as one vector): one reduction pass.

@@ -43,8 +43,9 @@ const scheduleFree = kernelsByDType("scheduleFree");
  * 1 - beta2^t, the second moment's bias correction at step t; the paper variant divides by
  * sqrt(v) + eps: bc2 = 1 leaves v unchanged, exactly.
  */
-const secondMomentCorrection = (group: ParamGroup<AdamWScheduleFreeOptions>, t: number): number =>
-  group.variant === "paper" ? 1 : 1 - cachedPow(group.betas[1], t);
+function secondMomentCorrection(group: ParamGroup<AdamWScheduleFreeOptions>, t: number): number {
+  return group.variant === "paper" ? 1 : 1 - cachedPow(group.betas[1], t);
+}
 
 /**
  * Schedule-Free AdamW (Defazio et al., 2024), as `schedulefree.AdamWScheduleFree`: no
