@@ -61,8 +61,16 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
+// Made on first use, not at import, like the CRC tables.
+let utf8: TextEncoder | undefined;
+let fromUtf8: TextDecoder | undefined;
+function encodeUtf8(s: string): Uint8Array {
+  return (utf8 ??= new TextEncoder()).encode(s);
+}
+/** @throws TypeError when `bytes` are not UTF-8. */
+function decodeUtf8(bytes: Uint8Array): string {
+  return (fromUtf8 ??= new TextDecoder("utf-8", { fatal: true })).decode(bytes);
+}
 function align8(n: number): number {
   return (n + 7) & ~7;
 }
@@ -72,7 +80,7 @@ function sizeOf(v: StateValue, at: number, depth: number): number {
   if (depth > MAX_DEPTH) throw new CheckpointError("format", `state nested deeper than ${MAX_DEPTH} levels`);
   if (v === null || typeof v === "boolean") return at + 1;
   if (typeof v === "number") return at + 9;
-  if (typeof v === "string") return at + 5 + utf8.encode(v).length;
+  if (typeof v === "string") return at + 5 + encodeUtf8(v).length;
   if (v instanceof Float32Array || v instanceof Float64Array) return align8(at + 5) + v.byteLength;
   if (isArray(v)) {
     let end = at + 5;
@@ -81,7 +89,7 @@ function sizeOf(v: StateValue, at: number, depth: number): number {
   }
   if (isTree(v)) {
     let end = at + 5;
-    for (const [k, x] of Object.entries(v)) end = sizeOf(x, end + 4 + utf8.encode(k).length, depth + 1);
+    for (const [k, x] of Object.entries(v)) end = sizeOf(x, end + 4 + encodeUtf8(k).length, depth + 1);
     return end;
   }
   throw new CheckpointError("format", `cannot store ${show(v)} (${typeof v}) in a checkpoint`);
@@ -101,7 +109,7 @@ class Writer {
     this.at += 4;
   }
   str(s: string) {
-    const b = utf8.encode(s);
+    const b = encodeUtf8(s);
     this.u32(b.length);
     this.bytes.set(b, this.at);
     this.at += b.length;
@@ -203,7 +211,7 @@ class Reader {
     const n = this.u32("a string length");
     this.need(n, "a string");
     try {
-      return fromUtf8.decode(this.bytes.subarray(this.at, (this.at += n)));
+      return decodeUtf8(this.bytes.subarray(this.at, (this.at += n)));
     } catch (e) {
       throw new CheckpointError("format", `a string at byte ${this.at - n} is not UTF-8`, { cause: e });
     }
