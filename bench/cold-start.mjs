@@ -14,8 +14,10 @@
 //   step     Param + Adam construction + the first step, after the import
 // Both children print a checksum of the stepped params; the run fails if they disagree.
 //
-// Usage: npm run build && node bench/cold-start.mjs [--rounds 20] [--entry PATH] [--json]
-//   --entry  the module to import (default dist/index.js; e.g. another build's dist/index.js to compare)
+// Usage: npm run build && node bench/cold-start.mjs [--rounds 20] [--entry PATH] [--before PATH] [--json]
+//   --entry   the module to import (default dist/index.js; e.g. another build's dist/index.js to compare)
+//   --before  another build's dist/index.js, run in the same rounds (the order of the three children
+//             alternates): the table adds it, and its paired difference from --entry, the A/B of a change
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -33,7 +35,9 @@ const json = args.includes("--json");
 const root = resolve(import.meta.dirname, "..");
 const entry = resolve(option("--entry", join(root, "dist/index.js")));
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-const entryUrl = pathToFileURL(entry).href;
+const beforeArg = option("--before", "");
+const before = beforeArg ? resolve(beforeArg) : null;
+if (before && !existsSync(before)) throw new Error(`${before} is missing`);
 
 // The same step in both: torch's Adam, defaults but lr 1e-3, t = 1, from zero state.
 const FILL = `for (let i = 0; i < n; i++) { p[i] = Math.sin(i); g[i] = Math.cos(i); }`;
@@ -51,13 +55,15 @@ for (let i = 0; i < n; i++) {
   p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2sqrt + eps);
 }
 ${REPORT}`;
-const WASM = `import { Adam, Param } from ${JSON.stringify(entryUrl)};
+/** The child that imports the package at `file` and takes the step. @param {string} file */
+const wasmChild = (file) => `import { Adam, Param } from ${JSON.stringify(pathToFileURL(file).href)};
 const start = performance.now();
 const n = 1000;
 const param = new Param(n), p = param.data, g = param.grad;
 ${FILL}
 new Adam([param], { lr: 1e-3 }).step();
 ${REPORT}`;
+const entryUrl = pathToFileURL(entry).href;
 const PARTS = `import { readdirSync, readFileSync } from "node:fs";
 // in one of the bundle's chunks beside the entry, or (an unbundled tsc build) in runtime/wasm-binary.js
 const dir = new URL(".", ${JSON.stringify(entryUrl)});
@@ -76,7 +82,7 @@ const t3 = performance.now();
 console.log(JSON.stringify({ decode: t1 - t0, compile: t2 - t1, instantiate: t3 - t2 }));`;
 
 const dir = mkdtempSync(join(tmpdir(), "wasm-optim-cold-"));
-const scripts = { plain: PLAIN, wasm: WASM, parts: PARTS };
+const scripts = { plain: PLAIN, wasm: wasmChild(entry), parts: PARTS, ...(before ? { before: wasmChild(before) } : {}) };
 for (const [name, text] of Object.entries(scripts)) writeFileSync(join(dir, `${name}.mjs`), text);
 
 /**
@@ -103,27 +109,49 @@ try {
   /** @type {Sample[]} */ const plain = [];
   /** @type {Sample[]} */ const wasm = [];
   /** @type {Sample[]} */ const parts = [];
+  /** @type {Sample[]} */ const old = [];
+  /** @type {Record<string, Sample[]>} */ const samples = { plain, wasm, before: old };
+  const order = before ? ["plain", "before", "wasm"] : ["plain", "wasm"];
   for (let r = 0; r < rounds; r++) {
-    if (r % 2) (wasm.push(run("wasm")), plain.push(run("plain")));
-    else (plain.push(run("plain")), wasm.push(run("wasm")));
+    for (const name of r % 2 ? [...order].reverse() : order) samples[name]?.push(run(name));
     parts.push(run("parts"));
     if (!json) process.stderr.write(`\rround ${r + 1}/${rounds}`);
   }
   if (!json) process.stderr.write("\n");
-  const sums = new Set([...plain, ...wasm].map((x) => x.sum.toPrecision(5)));
+  const sums = new Set([...plain, ...wasm, ...old].map((x) => x.sum.toPrecision(5)));
   if (sums.size !== 1) throw new Error(`the two steps disagree: checksums ${[...sums].join(", ")}`);
   /** The median over rounds of f(sample) @param {Sample[]} xs @param {(x: Sample) => number} f */
   const med = (xs, f) => median(xs.map(f));
-  /** The median over rounds of wasm minus plain JS, each round's pair @param {(x: Sample) => number} f */
-  const paired = (f) => median(wasm.map((x, i) => f(x) - f(/** @type {Sample} */ (plain[i]))));
+  /** The median over rounds of `xs` minus `ys`, each round's pair @param {(x: Sample) => number} f */
+  const pairedOf = (/** @type {Sample[]} */ xs, /** @type {Sample[]} */ ys, f) =>
+    median(xs.map((x, i) => f(x) - f(/** @type {Sample} */ (ys[i]))));
+  /** wasm minus plain JS @param {(x: Sample) => number} f */
+  const paired = (f) => pairedOf(wasm, plain, f);
+  const row3 = (/** @type {Sample[]} */ xs) => ({
+    wall: med(xs, (x) => x.wall),
+    toStep: med(xs, (x) => x.done),
+    cpu: med(xs, (x) => x.cpu),
+  });
   const result = {
     entry,
     rounds,
     node: process.version,
     cpu: `${cpus().length} x ${cpus()[0]?.model}`,
-    plain: { wall: med(plain, (x) => x.wall), toStep: med(plain, (x) => x.done), cpu: med(plain, (x) => x.cpu) },
-    wasm: { wall: med(wasm, (x) => x.wall), toStep: med(wasm, (x) => x.done), cpu: med(wasm, (x) => x.cpu) },
+    plain: row3(plain),
+    wasm: row3(wasm),
     over: { wall: paired((x) => x.wall), toStep: paired((x) => x.done), cpu: paired((x) => x.cpu) },
+    ...(before
+      ? {
+          before: { entry: before, ...row3(old), import: pairedOf(old, plain, (x) => x.start) },
+          // this build minus the one before, each round's pair (negative: this one is faster)
+          change: {
+            wall: pairedOf(wasm, old, (x) => x.wall),
+            toStep: pairedOf(wasm, old, (x) => x.done),
+            cpu: pairedOf(wasm, old, (x) => x.cpu),
+            import: pairedOf(wasm, old, (x) => x.start),
+          },
+        }
+      : {}),
     breakdown: {
       import: paired((x) => x.start),
       decode: med(parts, (x) => x.decode),
@@ -139,13 +167,22 @@ try {
     const f = (/** @type {number} */ x) => x.toFixed(2).padStart(7);
     const b = result.breakdown;
     console.log(`cold start, median of ${rounds} interleaved rounds (${result.node}, ${result.cpu})`);
-    console.log(`entry: ${entry}\n`);
+    console.log(`entry: ${entry}${before ? `\nbefore: ${before}` : ""}\n`);
     console.log(`                     wall ms   to step ms   cpu ms`);
     const row = (/** @type {string} */ label, /** @type {{ wall: number; toStep: number; cpu: number }} */ x) =>
       console.log(`${label.padEnd(20)}${f(x.wall)}      ${f(x.toStep)}  ${f(x.cpu)}`);
     row("plain JS", result.plain);
     row("wasm-optim", result.wasm);
     row("difference (paired)", result.over);
+    if (result.before && result.change) {
+      row("before", result.before);
+      row("before - plain JS", {
+        wall: pairedOf(old, plain, (x) => x.wall),
+        toStep: pairedOf(old, plain, (x) => x.done),
+        cpu: pairedOf(old, plain, (x) => x.cpu),
+      });
+      row("entry - before", result.change);
+    }
     console.log();
     console.log(`where the difference goes (ms):`);
     console.log(`  import (load + evaluate the package)   ${f(b.import)}`);
@@ -154,6 +191,10 @@ try {
     console.log(`    of which wasm instantiate            ${f(b.instantiate)}`);
     console.log(`    the rest: JS parse + evaluate        ${f(b.import - b.decode - b.compile - b.instantiate)}`);
     console.log(`  Param + Adam + first step              ${f(b.step)}   (plain JS: ${b.plainStep.toFixed(2)})`);
+    if (result.before && result.change)
+      console.log(
+        `  import, entry - before (paired)        ${f(result.change.import)}   (before - plain JS: ${result.before.import.toFixed(2)})`,
+      );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
