@@ -212,9 +212,12 @@ export class Param<A extends FloatArray = FloatArray> {
       }
     } else {
       this.size = checkSize(sizeOrShape);
-      this.shape = options.shape === undefined ? Object.freeze([this.size]) : checkShape(options.shape);
-      if (sizeOf(this.shape) !== this.size) {
-        throw new InvalidOptionError("shape", options.shape, `dimensions whose product is the number of elements, ${this.size}`);
+      if (options.shape === undefined) this.shape = Object.freeze([this.size]);
+      else {
+        this.shape = checkShape(options.shape);
+        if (sizeOf(this.shape) !== this.size) {
+          throw new InvalidOptionError("shape", options.shape, `dimensions whose product is the number of elements, ${this.size}`);
+        }
       }
     }
     this.dtype = checkDType(options.dtype ?? "float32");
