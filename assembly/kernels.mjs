@@ -10,7 +10,12 @@
 // flags: integers that select a specialisation (each allowed value is compiled as a literal,
 // so the flag costs nothing inside the loop). A `plain` flag selects torch's default option
 // set (no weight decay, not maximizing, ...): the operations those options need vanish.
-// `unroll` (default 2): how many 16-byte blocks one iteration of the main loop updates.
+// `unroll` (default 2): how many 16-byte blocks one iteration of the float32 main loop updates;
+// `unrollGeneral` (default: unroll) the same for the float32 specialisations with plain = 0;
+// `unrollF64` (default 1) for float64. Each unrolled copy of the rule costs bytes in the module
+// (whose base64 is part of the import's cold start), so a kernel is unrolled only where it
+// measured faster (npm run bench:kernels): the memory-speed loops (SGD, accumulation) and the
+// default-option Adam/NAdam; the other sqrt-and-divide rules wait on the divider either way.
 //
 // Update kernels (`update`) are elementwise: the rule file assembly/rules/<file>.ts holds the
 // formula and `@inline <at><T>(o, ...pointers, ...splats, ...flags, vec)`, the update of the
@@ -41,6 +46,7 @@ export const update = [
     scalars: ["lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     flags: { kind: [0, 1, 2], plain: bool, l2: bool },
     unroll: 8,
+    unrollF64: 4,
     splats: ["negLr = -lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     docs: {
       sign: "-1 when maximizing, else 1",
@@ -58,6 +64,7 @@ export const update = [
     scalars: ["stepSize", "beta1", "beta2", "bc2sqrt", "eps", "weightDecay", "decay", "sign"],
     flags: { amsgrad: bool, plain: bool, l2: bool },
     unroll: 4,
+    unrollGeneral: 1,
     splats: [
       "negStep = -stepSize",
       "beta1",
@@ -96,7 +103,7 @@ export const update = [
     pointers: ["p", "g", "v", "gavg", "buf"],
     scalars: ["lr", "alpha", "eps", "weightDecay", "momentum", "sign"],
     flags: { centered: bool, withMomentum: bool, plain: bool, l2: bool },
-    unroll: 4,
+    unroll: 1,
     splats: ["negLr = -lr", "alpha", "oneMinusAlpha = 1 - alpha", "eps", "weightDecay", "momentum", "sign"],
     docs: {
       sign: "-1 when maximizing, else 1",
@@ -134,6 +141,7 @@ export const update = [
     ],
     flags: { plain: bool, l2: bool },
     unroll: 4,
+    unrollGeneral: 1,
     docs: {
       gradStep: "-lr*(1 - mu_t)/(1 - mu_product)",
       momStep: "-lr*mu_{t+1}/(1 - mu_product*mu_{t+1})",
@@ -151,7 +159,7 @@ export const update = [
     pointers: ["p", "g", "m", "v"],
     scalars: ["step", "beta1", "beta2", "eps", "weightDecay", "decay", "sign"],
     flags: { rectified: bool, plain: bool, l2: bool },
-    unroll: 4,
+    unroll: 1,
     splats: ["step", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2", "eps", "weightDecay", "decay", "sign"],
     docs: {
       step: "rectified: -lr*r_t*sqrt(1 - beta2^t)/(1 - beta1^t); else -lr/(1 - beta1^t)",
@@ -276,6 +284,7 @@ export const update = [
     summary: "Gradient accumulation, micro-batches 2 .. k-1: acc = acc + g.",
     pointers: ["acc", "g"],
     unroll: 4,
+    unrollF64: 4,
     scalars: [],
     splats: [],
   },

@@ -34,43 +34,59 @@ function check(k) {
     if (k.pointers.includes(name) || flagsOf(k).some(([f]) => f === name))
       throw new Error(`kernels.mjs: ${k.name}: splat ${name} shadows an argument`);
   }
-  if (![1, 2, 4, 8].includes(unrollOf(k))) throw new Error(`kernels.mjs: ${k.name}: unroll must be 1, 2, 4 or 8`);
+  for (const u of [k.unroll, k.unrollGeneral, k.unrollF64])
+    if (![undefined, 1, 2, 4, 8].includes(u)) throw new Error(`kernels.mjs: ${k.name}: an unroll must be 1, 2, 4 or 8`);
   for (const d of Object.keys(k.docs ?? {}))
     if (!names.includes(d)) throw new Error(`kernels.mjs: ${k.name}: docs for unknown argument ${d}`);
 }
 
 // ---- assembly/generated/exports.ts
-/** A kernel's unroll factor: how many 16-byte blocks one main-loop iteration updates. */
-const unrollOf = (k) => k.unroll ?? 2;
+/**
+ * How many 16-byte blocks one main-loop iteration updates in one specialisation (`chosen`: its
+ * flag literals by name; none: the largest): float32 `unroll` (default 2), or `unrollGeneral`
+ * when the kernel's `plain` flag is 0; float64 `unrollF64` (default 1).
+ */
+const unrollOf = (k, type, chosen) => {
+  if (type === "f64") return k.unrollF64 ?? 1;
+  const unroll = k.unroll ?? 2;
+  return chosen?.plain === "false" ? (k.unrollGeneral ?? unroll) : unroll;
+};
 
 /**
- * The one loop driver: a loop over `unroll` 16-byte blocks per iteration, one 16-byte block
- * at a time for the rest, then a scalar tail that runs the same rule on one lane (so the tail
- * rounds like the main loop). In the unrolled loop each pointer is offset once per iteration
- * and the blocks at literal offsets from it, which binaryen folds into the loads' and stores'
- * immediate offsets (no address arithmetic per block).
+ * The one loop driver: a loop over `unroll` 16-byte blocks per iteration (a literal from the
+ * dispatch: the dtype's unroll factor), one 16-byte block at a time for the rest, then a scalar
+ * tail that runs the same rule on one lane (so the tail rounds like the main loop). In the
+ * unrolled loop each pointer is offset once per iteration and the blocks at literal offsets from
+ * it, which binaryen folds into the loads' and stores' immediate offsets (no address arithmetic
+ * per block). Unroll 1 has no unrolled loop (the 16-byte loop is the main loop).
  */
 function driver(k) {
   const at = `${k.name}At`;
   const splats = (k.splats ?? []).map(parseSplat).map(([name]) => name);
   const flags = flagsOf(k);
-  const block = 16 * unrollOf(k);
   const params = [
     ...k.pointers.map((p) => `${p}: usize`),
     "n: usize",
     ...splats.map((s) => `${s}: v128`),
     ...flags.map(([f, values]) => `${f}: ${isBool(values) ? "bool" : "i32"}`),
+    "unroll: i32",
   ].join(", ");
   const call = (o, pointers, vec) => `${at}<T>(${[o, ...pointers, ...splats, ...flags.map(([f]) => f), vec].join(", ")});`;
   const cursors = k.pointers.map((p) => `_${p}`);
+  const unrolled = (u) => [
+    `  if (unroll == ${u})`,
+    `    for (; o < endOf(bytes, ${16 * u}); o += ${16 * u}) {`,
+    `      const ${k.pointers.map((p) => `_${p} = ${p} + o`).join(", ")};`,
+    ...Array.from({ length: u }, (_, i) => `      ${call(16 * i, cursors, true)}`),
+    `    }`,
+  ];
   return [
     `@inline function ${k.name}<T>(${params}): void {`,
     `  const bytes = bytesOf<T>(n);`,
     `  let o: usize = 0;`,
-    `  for (; o < endOf(bytes, ${block}); o += ${block}) {`,
-    `    const ${k.pointers.map((p) => `_${p} = ${p} + o`).join(", ")};`,
-    ...Array.from({ length: unrollOf(k) }, (_, i) => `    ${call(16 * i, cursors, true)}`),
-    `  }`,
+    ...[...new Set([unrollOf(k, "f32"), unrollOf(k, "f32", { plain: "false" }), unrollOf(k, "f64")])]
+      .filter((u) => u > 1)
+      .flatMap(unrolled),
     `  for (; o < endOf(bytes, 16); o += 16) ${call("o", k.pointers, true)}`,
     `  for (; o < bytes; o += sizeof<T>()) ${call("o", k.pointers, false)}`,
     `}`,
@@ -82,7 +98,8 @@ function dispatch(k, type, flags, chosen, indent, on = new Set()) {
   const pad = "  ".repeat(indent);
   if (flags.length === 0) {
     const splats = (k.splats ?? []).map(parseSplat).map(([, expr]) => `splat<${type}>(${expr})`);
-    return `${pad}${k.name}<${type}>(${[...k.pointers, "n", ...splats, ...chosen].join(", ")});`;
+    const unroll = unrollOf(k, type, Object.fromEntries(flagsOf(k).map(([f], i) => [f, chosen[i]])));
+    return `${pad}${k.name}<${type}>(${[...k.pointers, "n", ...splats, ...chosen, unroll].join(", ")});`;
   }
   const [[f, values], ...rest] = flags;
   // a bool flag excluded by one already set to 1 (see `exclusive`) is 0 without a branch
