@@ -10,11 +10,13 @@
 // flags: integers that select a specialisation (each allowed value is compiled as a literal,
 // so the flag costs nothing inside the loop). A `plain` flag selects torch's default option
 // set (no weight decay, not maximizing, ...): the operations those options need vanish.
+// `derived` flags are bools the export computes from the scalars (`test`, float64), not arguments:
+// each is tested only in the float32 specialisations where its flag `when` is 1, and is 1 elsewhere.
 // `unroll` (default 2): how many 16-byte blocks one iteration of the float32 main loop updates;
-// `unrollGeneral` (default: unroll) the same for the float32 specialisations with plain = 0;
-// `unrollF64` (default 1) for float64. Each unrolled copy of the rule costs bytes in the module
-// (whose base64 is part of the import's cold start), so a kernel is unrolled only where it
-// measured faster (npm run bench:kernels): the memory-speed loops (SGD, accumulation) and the
+// the float32 specialisations matching a `cold` flag setting (rarely used option sets) have no
+// unrolled loop; `unrollF64` (default 1) for float64. Each unrolled copy of the rule costs bytes in
+// the module (whose base64 is part of the import's cold start), so a kernel is unrolled only where
+// it measured faster (npm run bench:kernels): the memory-speed loops (SGD, accumulation) and the
 // default-option Adam/NAdam; the other sqrt-and-divide rules wait on the divider either way.
 //
 // Update kernels (`update`) are elementwise: the rule file assembly/rules/<file>.ts holds the
@@ -28,6 +30,8 @@
 
 const bool = [0, 1];
 const PLAIN_L2 = "1: weightDecay = 0 and sign = 1, the L2 term and the sign skipped (the defaults; decay stays)";
+/** A derived flag: decay != 1 (1 - lr*weightDecay, decoupled weight decay), tested under `plain`; p*1 = p exactly, so the multiply is skipped. */
+const DECAYED = { test: "decay != 1", when: "plain" };
 /** The flag of every kernel with an L2 term: torch adds weightDecay*p only when weightDecay != 0 (0*Infinity would be NaN). */
 const L2 = "1: weightDecay != 0, the L2 term weightDecay*p is added; 0: skipped (a +-Infinity param stays, as in torch)";
 
@@ -63,8 +67,9 @@ export const update = [
     pointers: ["p", "g", "m", "v", "vmax"],
     scalars: ["stepSize", "beta1", "beta2", "bc2sqrt", "eps", "weightDecay", "decay", "sign"],
     flags: { amsgrad: bool, plain: bool, l2: bool },
+    derived: { decayed: DECAYED },
     unroll: 4,
-    unrollGeneral: 1,
+    cold: [{ plain: 0 }, { amsgrad: 1 }],
     splats: [
       "negStep = -stepSize",
       "beta1",
@@ -140,8 +145,9 @@ export const update = [
       "sign",
     ],
     flags: { plain: bool, l2: bool },
-    unroll: 4,
-    unrollGeneral: 1,
+    derived: { decayed: DECAYED },
+    unroll: 8,
+    cold: [{ plain: 0 }, { decayed: 1 }],
     docs: {
       gradStep: "-lr*(1 - mu_t)/(1 - mu_product)",
       momStep: "-lr*mu_{t+1}/(1 - mu_product*mu_{t+1})",
