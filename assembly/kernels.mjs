@@ -13,8 +13,8 @@
 // `derived` flags are bools the export computes from the scalars (`test`, float64), not arguments:
 // each is tested only in the float32 specialisations where its flag `when` is 1, and is 1 elsewhere.
 // `unroll` (default 2): how many 16-byte blocks one iteration of the float32 main loop updates;
-// the float32 specialisations matching a `cold` flag setting (rarely used option sets) have no
-// unrolled loop; `unrollF64` (default 1) for float64. Each unrolled copy of the rule costs bytes in
+// `unrollF64` (default 1) the same for float64; the specialisations matching a `cold` flag
+// setting (rarely used option sets) have no unrolled loop. Each unrolled copy of the rule costs bytes in
 // the module (whose base64 is part of the import's cold start), so a kernel is unrolled only where
 // it measured faster (npm run bench:kernels): the memory-speed loops (SGD, accumulation) and the
 // default-option Adam/NAdam; the other sqrt-and-divide rules wait on the divider either way.
@@ -50,6 +50,7 @@ export const update = [
     scalars: ["lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     flags: { kind: [0, 1, 2], plain: bool, l2: bool },
     unroll: 8,
+    cold: [{ plain: 0, l2: 0 }],
     unrollF64: 4,
     splats: ["negLr = -lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     docs: {
@@ -99,6 +100,7 @@ export const update = [
     pointers: ["p", "g", "sum"],
     scalars: ["clr", "eps", "weightDecay", "sign"],
     flags: { l2: bool },
+    unroll: 1,
     splats: ["negClr = -clr", "eps", "weightDecay", "sign"],
     docs: { clr: "lr / (1 + (t - 1)*lrDecay)", sign: "-1 when maximizing, else 1", l2: L2 },
   },

@@ -50,14 +50,14 @@ function check(k) {
 // ---- assembly/generated/exports.ts
 /**
  * How many 16-byte blocks one main-loop iteration updates in one specialisation (`chosen`: its
- * flag literals by name): float32 `unroll` (default 2), or 1 when the specialisation matches one
- * of the kernel's `cold` flag settings; float64 `unrollF64` (default 1).
+ * flag literals by name): 1 when it matches one of the kernel's `cold` flag settings, else
+ * `unroll` (default 2) for float32 and `unrollF64` (default 1) for float64.
  */
 const unrollOf = (k, type, chosen) => {
-  if (type === "f64") return k.unrollF64 ?? 1;
   const values = Object.fromEntries(ruleFlagsOf(k));
   const matches = (setting) => Object.entries(setting).every(([f, v]) => chosen[f] === literal(values[f], v));
-  return (k.cold ?? []).some(matches) ? 1 : (k.unroll ?? 2);
+  if ((k.cold ?? []).some(matches)) return 1;
+  return type === "f64" ? (k.unrollF64 ?? 1) : (k.unroll ?? 2);
 };
 
 /**
