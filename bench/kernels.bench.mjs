@@ -19,16 +19,10 @@ import { build } from "./native/build.mjs";
 import { Param } from "../dist/index.js";
 import { wasmExports as K } from "../dist/unsafe.js";
 
-/**
- * The probe module with a memory of its own; `count` arrays of n float32 from byte 1024. It
- * imports the library's sgd_f32 (which runs on the library's memory).
- */
+/** The probe module with a memory of its own; `count` arrays of n float32 from byte 1024. */
 function probeModule(path, n, count) {
   const mem = new WebAssembly.Memory({ initial: Math.ceil((1024 + count * (n * 4 + 64)) / 65536), maximum: 65536 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {
-    env: { memory: mem, abort() {} },
-    probe: { sgd_f32: K.sgd_f32 },
-  });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory: mem, abort() {} } });
   const ptrs = Array.from({ length: count }, (_, i) => 1024 + i * (n * 4 + 64));
   ptrs.forEach((ptr, i) => new Float32Array(mem.buffer, ptr, n).set(randomArray(n, 11 + i, 1).map((x) => 1 + Math.abs(x))));
   return { e: instance.exports, ptrs };
@@ -60,9 +54,14 @@ const cArrays = (n) => [randomArray(n, 1, 1), randomArray(n, 2, 1e-2), randomArr
  * The variants at size n: name -> { run(reps) -> seconds }. `limit` names the variant it is
  * compared with. Adam scalars at step 10 of the defaults.
  */
-function variants(n, probePath, loops) {
+function variants(n, native, loops) {
   const w = wasmBuffers(n);
-  const pr = probeModule(probePath, n, 3);
+  const pr = probeModule(native.probe, n, 3);
+  // the library's sgd_f32 called from wasm (bench/native/repeat.ts; its memory is unused)
+  const repeat = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(native.repeat)), {
+    env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 65536 }), abort() {} },
+    repeat: { sgd_f32: K.sgd_f32 },
+  }).exports;
   const c = loops ? cArrays(n) : null;
   const t = 10,
     b1 = 0.9,
@@ -118,7 +117,7 @@ function variants(n, probePath, loops) {
     "SGD momentum (defaults)": { limit: "C SGD momentum", run: timed(() => K.sgd_f32(p, g, u, n, lr, 1, 0, 0.9, 1, 0.9, 1, 1, 0)) },
     "SGD momentum general": { limit: "C SGD momentum", run: timed(() => K.sgd_f32(p, g, u, n, lr, 1, 1e-4, 0.9, 0.9, 0.9, 1, 0, 1)) },
     // the same kernel on the same buffers, repeated from wasm (no JavaScript between runs)
-    "SGD momentum, wasm loop": { limit: "C SGD momentum", run: once((reps) => pr.e.sgdMomentum(p, g, u, n, lr, 0.9, reps)) },
+    "SGD momentum, wasm loop": { limit: "C SGD momentum", run: once((reps) => repeat.sgdMomentum(p, g, u, n, lr, 0.9, reps)) },
     "N-API call": { run: cCalls("sgdMomentum", c, [-lr, 0.9], -1) },
     "C SGD mom., JS call each": { limit: "C SGD momentum", minus: "N-API call", run: cCalls("sgdMomentum", c, [-lr, 0.9], 0) },
     "accumulate acc+=g": { limit: "C update p+=g", run: timed(() => K.accumulate_f32(x, g, n)) },
@@ -136,7 +135,7 @@ export function measureKernels({ sizes, rounds, progress = () => {} }) {
   const loops = native.loops ? createRequire(import.meta.url)(native.loops) : null;
   const rows = [];
   for (const n of sizes) {
-    const { list, dispose } = variants(n, native.probe, loops);
+    const { list, dispose } = variants(n, native, loops);
     const live = Object.entries(list).filter(([, s]) => s.run);
     // reps per batch: ~0.5 ms of Adam at ~0.5 ns/element
     const reps = Math.max(1, Math.round(1e6 / n));

@@ -1,27 +1,8 @@
 // The wasm probes the kernels are measured against (float32, f32x4, 4x unrolled):
 //   sqrtDiv  out = x / sqrt(v): only the f32x4.sqrt and f32x4.div an Adam step needs per
 //            element, with the least memory traffic (the floor for sqrt-and-divide rules);
-//   update   p = p + g: the in-place-update bandwidth (read two arrays, write one);
-//   sgdMomentum  the library's SGD-with-momentum kernel with its defaults (its sgd_f32 export,
-//            imported as probe.sgd_f32: the same code on the library's buffers), called `reps`
-//            times from wasm: no JavaScript between two runs, as in the C loop.
+//   update   p = p + g: the in-place-update bandwidth (read two arrays, write one).
 // Compiled by bench/native/build.mjs into bench/native/build/probe.wasm (its own memory).
-
-declare function sgd_f32(
-  p: usize,
-  g: usize,
-  buf: usize,
-  n: usize,
-  lr: f64,
-  sign: f64,
-  weightDecay: f64,
-  bufMomentum: f64,
-  oneMinusDampening: f64,
-  momentum: f64,
-  kind: i32,
-  plain: bool,
-  l2: bool,
-): void;
 
 // (out is a separate array so repeated calls see the same inputs: no drift to denormals.)
 export function sqrtDiv(out: usize, x: usize, v: usize, n: usize): void {
@@ -46,8 +27,4 @@ export function update(p: usize, g: usize, n: usize): void {
     v128.store(p + o + 48, f32x4.add(v128.load(p + o + 48), v128.load(g + o + 48)));
   }
   for (; o < bytes; o += 4) store<f32>(p + o, load<f32>(p + o) + load<f32>(g + o));
-}
-
-export function sgdMomentum(p: usize, g: usize, buf: usize, n: usize, lr: f64, momentum: f64, reps: i32): void {
-  for (let r = 0; r < reps; r++) sgd_f32(p, g, buf, n, lr, 1, 0, momentum, 1, momentum, 1, true, false);
 }
