@@ -10,7 +10,14 @@
 // flags: integers that select a specialisation (each allowed value is compiled as a literal,
 // so the flag costs nothing inside the loop). A `plain` flag selects torch's default option
 // set (no weight decay, not maximizing, ...): the operations those options need vanish.
-// `unroll` (default 2): how many 16-byte blocks one iteration of the main loop updates.
+// `derived` flags are bools the export computes from the scalars (`test`, float64), not arguments:
+// each is tested only in the float32 specialisations where its flag `when` is 1, and is 1 elsewhere.
+// `unroll` (default 2): how many 16-byte blocks one iteration of the float32 main loop updates;
+// `unrollF64` (default 1) the same for float64; the specialisations matching a `cold` flag
+// setting (rarely used option sets) have no unrolled loop. Each unrolled copy of the rule costs bytes in
+// the module (whose base64 is part of the import's cold start), so a kernel is unrolled only where
+// it measured faster (npm run bench:kernels): the memory-speed loops (SGD, accumulation) and the
+// default-option Adam/NAdam; the other sqrt-and-divide rules wait on the divider either way.
 //
 // Update kernels (`update`) are elementwise: the rule file assembly/rules/<file>.ts holds the
 // formula and `@inline <at><T>(o, ...pointers, ...splats, ...flags, vec)`, the update of the
@@ -23,6 +30,8 @@
 
 const bool = [0, 1];
 const PLAIN_L2 = "1: weightDecay = 0 and sign = 1, the L2 term and the sign skipped (the defaults; decay stays)";
+/** A derived flag: decay != 1 (1 - lr*weightDecay, decoupled weight decay), tested under `plain`; p*1 = p exactly, so the multiply is skipped. */
+const DECAYED = { test: "decay != 1", when: "plain" };
 /** The flag of every kernel with an L2 term: torch adds weightDecay*p only when weightDecay != 0 (0*Infinity would be NaN). */
 const L2 = "1: weightDecay != 0, the L2 term weightDecay*p is added; 0: skipped (a +-Infinity param stays, as in torch)";
 
@@ -41,6 +50,8 @@ export const update = [
     scalars: ["lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     flags: { kind: [0, 1, 2], plain: bool, l2: bool },
     unroll: 8,
+    cold: [{ plain: 0, l2: 0 }],
+    unrollF64: 4,
     splats: ["negLr = -lr", "sign", "weightDecay", "bufMomentum", "oneMinusDampening", "momentum"],
     docs: {
       sign: "-1 when maximizing, else 1",
@@ -57,7 +68,9 @@ export const update = [
     pointers: ["p", "g", "m", "v", "vmax"],
     scalars: ["stepSize", "beta1", "beta2", "bc2sqrt", "eps", "weightDecay", "decay", "sign"],
     flags: { amsgrad: bool, plain: bool, l2: bool },
+    derived: { decayed: DECAYED },
     unroll: 4,
+    cold: [{ plain: 0 }, { amsgrad: 1 }],
     splats: [
       "negStep = -stepSize",
       "beta1",
@@ -87,6 +100,7 @@ export const update = [
     pointers: ["p", "g", "sum"],
     scalars: ["clr", "eps", "weightDecay", "sign"],
     flags: { l2: bool },
+    unroll: 1,
     splats: ["negClr = -clr", "eps", "weightDecay", "sign"],
     docs: { clr: "lr / (1 + (t - 1)*lrDecay)", sign: "-1 when maximizing, else 1", l2: L2 },
   },
@@ -96,7 +110,7 @@ export const update = [
     pointers: ["p", "g", "v", "gavg", "buf"],
     scalars: ["lr", "alpha", "eps", "weightDecay", "momentum", "sign"],
     flags: { centered: bool, withMomentum: bool, plain: bool, l2: bool },
-    unroll: 4,
+    unroll: 1,
     splats: ["negLr = -lr", "alpha", "oneMinusAlpha = 1 - alpha", "eps", "weightDecay", "momentum", "sign"],
     docs: {
       sign: "-1 when maximizing, else 1",
@@ -133,7 +147,9 @@ export const update = [
       "sign",
     ],
     flags: { plain: bool, l2: bool },
-    unroll: 4,
+    derived: { decayed: DECAYED },
+    unroll: 8,
+    cold: [{ plain: 0 }, { decayed: 1 }],
     docs: {
       gradStep: "-lr*(1 - mu_t)/(1 - mu_product)",
       momStep: "-lr*mu_{t+1}/(1 - mu_product*mu_{t+1})",
@@ -151,7 +167,7 @@ export const update = [
     pointers: ["p", "g", "m", "v"],
     scalars: ["step", "beta1", "beta2", "eps", "weightDecay", "decay", "sign"],
     flags: { rectified: bool, plain: bool, l2: bool },
-    unroll: 4,
+    unroll: 1,
     splats: ["step", "beta1", "oneMinusBeta1 = 1 - beta1", "beta2", "oneMinusBeta2 = 1 - beta2", "eps", "weightDecay", "decay", "sign"],
     docs: {
       step: "rectified: -lr*r_t*sqrt(1 - beta2^t)/(1 - beta1^t); else -lr/(1 - beta1^t)",
@@ -276,6 +292,7 @@ export const update = [
     summary: "Gradient accumulation, micro-batches 2 .. k-1: acc = acc + g.",
     pointers: ["acc", "g"],
     unroll: 4,
+    unrollF64: 4,
     scalars: [],
     splats: [],
   },

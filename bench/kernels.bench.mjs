@@ -5,7 +5,11 @@
 //     for the same 128-bit width (bench/native/loops.c, an N-API addon loaded here).
 // Every variant runs in batches of calls (~0.5 ms) timed together, interleaved over rounds;
 // the fastest batch gives ns per element (the machine's other load only ever adds time). The wasm kernels are called from JS (a call costs a few ns);
-// the C loops time their repetitions inside C (no call cost).
+// the C loops time their repetitions inside C (no call cost). For SGD with momentum both ways are
+// also measured the other way round: the same wasm kernel on the same buffers repeated from wasm
+// ("wasm loop", bench/native/probe.ts: no JavaScript between runs, as in C), and the C loop called
+// once per JavaScript call ("JS call each", the cost of an empty N-API call subtracted). Around
+// 4e3 elements (three 16 KB arrays: the 48 KiB L1d) what runs between two calls evicts lines.
 //
 //   node bench/kernels.bench.mjs [--sizes 1e3,4e3,1e6] [--rounds 15] [--json]
 import { readFileSync } from "node:fs";
@@ -50,9 +54,14 @@ const cArrays = (n) => [randomArray(n, 1, 1), randomArray(n, 2, 1e-2), randomArr
  * The variants at size n: name -> { run(reps) -> seconds }. `limit` names the variant it is
  * compared with. Adam scalars at step 10 of the defaults.
  */
-function variants(n, probePath, loops) {
+function variants(n, native, loops) {
   const w = wasmBuffers(n);
-  const pr = probeModule(probePath, n, 3);
+  const pr = probeModule(native.probe, n, 3);
+  // the library's sgd_f32 called from wasm (bench/native/repeat.ts; its memory is unused)
+  const repeat = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(native.repeat)), {
+    env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 65536 }), abort() {} },
+    repeat: { sgd_f32: K.sgd_f32 },
+  }).exports;
   const c = loops ? cArrays(n) : null;
   const t = 10,
     b1 = 0.9,
@@ -60,12 +69,21 @@ function variants(n, probePath, loops) {
     lr = 1e-3;
   const stepSize = lr / (1 - b1 ** t),
     bc2sqrt = Math.sqrt(1 - b2 ** t);
+  /** reps calls of `call`, timed together; once: one call that runs the loop reps times itself. */
   const timed = (call) => (reps) => {
     const t0 = process.hrtime.bigint();
     for (let r = 0; r < reps; r++) call();
     return Number(process.hrtime.bigint() - t0) * 1e-9;
   };
+  const once = (run) => (reps) => {
+    const t0 = process.hrtime.bigint();
+    run(reps);
+    return Number(process.hrtime.bigint() - t0) * 1e-9;
+  };
   const cLoop = (name, arrays, scalars) => (loops ? (reps) => loops.time(name, reps, arrays, scalars) : null);
+  // the C loop called once per JavaScript call, as a wasm kernel is (the cost of the call itself,
+  // the same call doing nothing, is measured as its own variant and subtracted: `minus`)
+  const cCalls = (name, arrays, scalars, reps) => (loops ? timed(() => loops.time(name, reps, arrays, scalars)) : null);
   const { p, g, m, v, w: u, x } = w;
   const list = {
     "probe sqrt+div": { run: timed(() => pr.e.sqrtDiv(pr.ptrs[0], pr.ptrs[1], pr.ptrs[2], n)) },
@@ -98,6 +116,10 @@ function variants(n, probePath, loops) {
     "C SGD momentum": { run: cLoop("sgdMomentum", c, [-lr, 0.9]) },
     "SGD momentum (defaults)": { limit: "C SGD momentum", run: timed(() => K.sgd_f32(p, g, u, n, lr, 1, 0, 0.9, 1, 0.9, 1, 1, 0)) },
     "SGD momentum general": { limit: "C SGD momentum", run: timed(() => K.sgd_f32(p, g, u, n, lr, 1, 1e-4, 0.9, 0.9, 0.9, 1, 0, 1)) },
+    // the same kernel on the same buffers, repeated from wasm (no JavaScript between runs)
+    "SGD momentum, wasm loop": { limit: "C SGD momentum", run: once((reps) => repeat.sgdMomentum(p, g, u, n, lr, 0.9, reps)) },
+    "N-API call": { run: cCalls("sgdMomentum", c, [-lr, 0.9], -1) },
+    "C SGD mom., JS call each": { limit: "C SGD momentum", minus: "N-API call", run: cCalls("sgdMomentum", c, [-lr, 0.9], 0) },
     "accumulate acc+=g": { limit: "C update p+=g", run: timed(() => K.accumulate_f32(x, g, n)) },
     "C Adam": { run: cLoop("adam", c, [-stepSize, b1, 1 - b1, b2, 1 - b2, 1 / bc2sqrt, 1e-8]) },
     "Adam (defaults) vs C": { alias: "Adam (defaults)", limit: "C Adam" },
@@ -113,7 +135,7 @@ export function measureKernels({ sizes, rounds, progress = () => {} }) {
   const loops = native.loops ? createRequire(import.meta.url)(native.loops) : null;
   const rows = [];
   for (const n of sizes) {
-    const { list, dispose } = variants(n, native.probe, loops);
+    const { list, dispose } = variants(n, native, loops);
     const live = Object.entries(list).filter(([, s]) => s.run);
     // reps per batch: ~0.5 ms of Adam at ~0.5 ns/element
     const reps = Math.max(1, Math.round(1e6 / n));
@@ -128,8 +150,8 @@ export function measureKernels({ sizes, rounds, progress = () => {} }) {
     dispose();
     const ns = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, Math.min(...xs)]));
     for (const [name, s] of Object.entries(list)) {
-      const own = ns[s.alias ?? name];
-      if (own === undefined) continue;
+      if (ns[s.alias ?? name] === undefined) continue;
+      const own = ns[s.alias ?? name] - (s.minus ? ns[s.minus] : 0);
       const limit = s.limit && ns[s.limit];
       rows.push({ n, name, ns: own, ...(s.limit ? { limit: s.limit, ratio: limit ? own / limit : null } : {}) });
     }

@@ -23,75 +23,105 @@ const parseSplat = (s) => {
   return [name, expr];
 };
 const flagsOf = (k) => Object.entries(k.flags ?? {});
+/** The flags the rule takes: the arguments, then the derived ones (bools the export computes from the scalars). */
+const ruleFlagsOf = (k) => [...flagsOf(k), ...Object.keys(k.derived ?? {}).map((d) => [d, [0, 1]])];
 /** A flag with values 0 and 1 is a bool in AssemblyScript, any other an i32. */
 const isBool = (values) => values.length === 2 && values[0] === 0 && values[1] === 1;
 const literal = (values, v) => (isBool(values) ? String(v === 1) : String(v));
 
 function check(k) {
-  const names = [...k.pointers, "n", ...k.scalars, ...flagsOf(k).map(([f]) => f)];
+  const names = [...k.pointers, "n", ...k.scalars, ...ruleFlagsOf(k).map(([f]) => f)];
   if (new Set(names).size !== names.length) throw new Error(`kernels.mjs: ${k.name}: an argument name repeats`);
   for (const [name] of (k.splats ?? []).map(parseSplat)) {
-    if (k.pointers.includes(name) || flagsOf(k).some(([f]) => f === name))
+    if (k.pointers.includes(name) || ruleFlagsOf(k).some(([f]) => f === name))
       throw new Error(`kernels.mjs: ${k.name}: splat ${name} shadows an argument`);
   }
-  if (![1, 2, 4, 8].includes(unrollOf(k))) throw new Error(`kernels.mjs: ${k.name}: unroll must be 1, 2, 4 or 8`);
+  for (const u of [k.unroll, k.unrollF64])
+    if (![undefined, 1, 2, 4, 8].includes(u)) throw new Error(`kernels.mjs: ${k.name}: an unroll must be 1, 2, 4 or 8`);
+  for (const [d, { when }] of Object.entries(k.derived ?? {}))
+    if (!flagsOf(k).some(([f]) => f === when)) throw new Error(`kernels.mjs: ${k.name}: derived ${d}: no flag ${when}`);
+  for (const setting of k.cold ?? [])
+    for (const f of Object.keys(setting))
+      if (!ruleFlagsOf(k).some(([g]) => g === f)) throw new Error(`kernels.mjs: ${k.name}: cold names unknown flag ${f}`);
   for (const d of Object.keys(k.docs ?? {}))
     if (!names.includes(d)) throw new Error(`kernels.mjs: ${k.name}: docs for unknown argument ${d}`);
 }
 
 // ---- assembly/generated/exports.ts
-/** A kernel's unroll factor: how many 16-byte blocks one main-loop iteration updates. */
-const unrollOf = (k) => k.unroll ?? 2;
+/**
+ * How many 16-byte blocks one main-loop iteration updates in one specialisation (`chosen`: its
+ * flag literals by name): 1 when it matches one of the kernel's `cold` flag settings, else
+ * `unroll` (default 2) for float32 and `unrollF64` (default 1) for float64.
+ */
+const unrollOf = (k, type, chosen) => {
+  const values = Object.fromEntries(ruleFlagsOf(k));
+  const matches = (setting) => Object.entries(setting).every(([f, v]) => chosen[f] === literal(values[f], v));
+  if ((k.cold ?? []).some(matches)) return 1;
+  return type === "f64" ? (k.unrollF64 ?? 1) : (k.unroll ?? 2);
+};
 
 /**
- * The one loop driver: a loop over `unroll` 16-byte blocks per iteration, one 16-byte block
- * at a time for the rest, then a scalar tail that runs the same rule on one lane (so the tail
- * rounds like the main loop). In the unrolled loop each pointer is offset once per iteration
- * and the blocks at literal offsets from it, which binaryen folds into the loads' and stores'
- * immediate offsets (no address arithmetic per block).
+ * The one loop driver: a loop over `unroll` 16-byte blocks per iteration (a literal from the
+ * dispatch: the dtype's unroll factor), one 16-byte block at a time for the rest, then a scalar
+ * tail that runs the same rule on one lane (so the tail rounds like the main loop). In the
+ * unrolled loop each pointer is offset once per iteration and the blocks at literal offsets from
+ * it, which binaryen folds into the loads' and stores' immediate offsets (no address arithmetic
+ * per block). Unroll 1 has no unrolled loop (the 16-byte loop is the main loop).
  */
 function driver(k) {
   const at = `${k.name}At`;
   const splats = (k.splats ?? []).map(parseSplat).map(([name]) => name);
-  const flags = flagsOf(k);
-  const block = 16 * unrollOf(k);
+  const ruleFlags = ruleFlagsOf(k);
   const params = [
     ...k.pointers.map((p) => `${p}: usize`),
     "n: usize",
     ...splats.map((s) => `${s}: v128`),
-    ...flags.map(([f, values]) => `${f}: ${isBool(values) ? "bool" : "i32"}`),
+    ...ruleFlags.map(([f, values]) => `${f}: ${isBool(values) ? "bool" : "i32"}`),
+    "unroll: i32",
   ].join(", ");
-  const call = (o, pointers, vec) => `${at}<T>(${[o, ...pointers, ...splats, ...flags.map(([f]) => f), vec].join(", ")});`;
+  const call = (o, pointers, vec) => `${at}<T>(${[o, ...pointers, ...splats, ...ruleFlags.map(([f]) => f), vec].join(", ")});`;
   const cursors = k.pointers.map((p) => `_${p}`);
+  const unrolled = (u) => [
+    `  if (unroll == ${u})`,
+    `    for (; o < endOf(bytes, ${16 * u}); o += ${16 * u}) {`,
+    `      const ${k.pointers.map((p) => `_${p} = ${p} + o`).join(", ")};`,
+    ...Array.from({ length: u }, (_, i) => `      ${call(16 * i, cursors, true)}`),
+    `    }`,
+  ];
   return [
     `@inline function ${k.name}<T>(${params}): void {`,
     `  const bytes = bytesOf<T>(n);`,
     `  let o: usize = 0;`,
-    `  for (; o < endOf(bytes, ${block}); o += ${block}) {`,
-    `    const ${k.pointers.map((p) => `_${p} = ${p} + o`).join(", ")};`,
-    ...Array.from({ length: unrollOf(k) }, (_, i) => `    ${call(16 * i, cursors, true)}`),
-    `  }`,
+    ...[...new Set([k.unroll ?? 2, k.unrollF64 ?? 1])].filter((u) => u > 1).flatMap(unrolled),
     `  for (; o < endOf(bytes, 16); o += 16) ${call("o", k.pointers, true)}`,
     `  for (; o < bytes; o += sizeof<T>()) ${call("o", k.pointers, false)}`,
     `}`,
   ].join("\n");
 }
 
-/** The flag dispatch: one call of the driver per combination of flag values, each a literal. */
+/**
+ * The flag dispatch: one call of the driver per combination of flag values, each a literal. A
+ * derived flag is tested (its `test`, on the scalars) only in float32 specialisations where its
+ * `when` flag is 1; elsewhere it is 1 (the operation it would skip is done: float64 kernels wait on
+ * the divider or on memory, where one multiply does not show, and the copy would cost bytes).
+ */
 function dispatch(k, type, flags, chosen, indent, on = new Set()) {
   const pad = "  ".repeat(indent);
   if (flags.length === 0) {
     const splats = (k.splats ?? []).map(parseSplat).map(([, expr]) => `splat<${type}>(${expr})`);
-    return `${pad}${k.name}<${type}>(${[...k.pointers, "n", ...splats, ...chosen].join(", ")});`;
+    const unroll = unrollOf(k, type, Object.fromEntries(ruleFlagsOf(k).map(([f], i) => [f, chosen[i]])));
+    return `${pad}${k.name}<${type}>(${[...k.pointers, "n", ...splats, ...chosen, unroll].join(", ")});`;
   }
   const [[f, values], ...rest] = flags;
+  const derived = k.derived?.[f];
+  if (derived && (type === "f64" || !on.has(derived.when))) return dispatch(k, type, rest, [...chosen, literal(values, 1)], indent, on);
   // a bool flag excluded by one already set to 1 (see `exclusive`) is 0 without a branch
   if (isBool(values) && exclusive.some((pair) => pair.includes(f) && pair.some((g) => g !== f && on.has(g))))
     return dispatch(k, type, rest, [...chosen, literal(values, 0)], indent, on);
   // bool: if (f) <1> else <0>; i32: if (f == v0) <v0> else if ... else <last value>
   const cases = isBool(values)
     ? [
-        [f, 1],
+        [derived ? derived.test : f, 1],
         [null, 0],
       ]
     : values.map((v, i) => [i < values.length - 1 ? `${f} == ${v}` : null, v]);
@@ -114,7 +144,7 @@ function exports(k) {
     ...flags.map(([f, values]) => `${f}: ${isBool(values) ? "bool" : "i32"}`),
   ].join(", ");
   return ["f32", "f64"]
-    .map((type) => `export function ${k.name}_${type}(${params}): void {\n${dispatch(k, type, flags, [], 1)}\n}`)
+    .map((type) => `export function ${k.name}_${type}(${params}): void {\n${dispatch(k, type, ruleFlagsOf(k), [], 1)}\n}`)
     .join("\n");
 }
 

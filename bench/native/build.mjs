@@ -1,8 +1,9 @@
 // Builds the bench's native side into bench/native/build/ (gitignored):
 //   probe.wasm   the wasm probes (probe.ts, AssemblyScript; always built)
+//   repeat.wasm  the library's SGD-with-momentum kernel called repeatedly from wasm (repeat.ts)
 //   loops.node   the C loops as an N-API addon (loops.c), compiled with the machine's gcc
 //                against Node's headers in /usr/include/node: no node-gyp, no download.
-// `build()` returns { probe: path, loops: path | null, note } — loops is null with the reason
+// `build()` returns { probe: path, repeat: path, loops: path | null, note } — loops is null with the reason
 // in `note` when gcc or the headers are missing or the compile fails.
 //
 //   node bench/native/build.mjs     (the bench calls build() itself)
@@ -21,27 +22,30 @@ const fresh = (target, source) => existsSync(target) && statSync(target).mtimeMs
 
 export function build() {
   mkdirSync(out, { recursive: true });
-  const probe = here("build/probe.wasm");
-  if (!fresh(probe, here("probe.ts"))) {
-    const asc = createRequire(import.meta.url).resolve("assemblyscript/bin/asc.js");
-    execFileSync(
-      process.execPath,
-      [asc, here("probe.ts"), "-O3", "--runtime", "stub", "--enable", "simd", "--noAssert", "--initialMemory", "1", "--outFile", probe],
-      { stdio: "inherit" },
-    );
-  }
+  const [probe, repeat] = ["probe", "repeat"].map((name) => {
+    const wasm = here(`build/${name}.wasm`);
+    if (!fresh(wasm, here(`${name}.ts`))) {
+      const asc = createRequire(import.meta.url).resolve("assemblyscript/bin/asc.js");
+      execFileSync(
+        process.execPath,
+        [asc, here(`${name}.ts`), "-O3", "--runtime", "stub", "--enable", "simd", "--noAssert", "--initialMemory", "1", "--outFile", wasm],
+        { stdio: "inherit" },
+      );
+    }
+    return wasm;
+  });
   const loops = here("build/loops.node");
-  if (fresh(loops, here("loops.c"))) return { probe, loops, note: `gcc ${CFLAGS.join(" ")}` };
+  if (fresh(loops, here("loops.c"))) return { probe, repeat, loops, note: `gcc ${CFLAGS.join(" ")}` };
   if (!existsSync(`${HEADERS}/node_api.h`))
-    return { probe, loops: null, note: `not built: no ${HEADERS}/node_api.h (apt-get install libnode-dev)` };
+    return { probe, repeat, loops: null, note: `not built: no ${HEADERS}/node_api.h (apt-get install libnode-dev)` };
   try {
     execFileSync("gcc", [...CFLAGS, "-shared", "-fPIC", `-I${HEADERS}`, "-o", loops, here("loops.c")], {
       stdio: ["ignore", "ignore", "pipe"],
     });
-    return { probe, loops, note: `gcc ${CFLAGS.join(" ")}` };
+    return { probe, repeat, loops, note: `gcc ${CFLAGS.join(" ")}` };
   } catch (e) {
     const why = e.code === "ENOENT" ? "no gcc" : String(e.stderr ?? e.message).split("\n")[0];
-    return { probe, loops: null, note: `not built: ${why}` };
+    return { probe, repeat, loops: null, note: `not built: ${why}` };
   }
 }
 
