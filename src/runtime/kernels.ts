@@ -5,7 +5,7 @@
 import type { DType } from "../param.js";
 import { wasmExports } from "./memory.js";
 import { kernelTable, vectorKernelNames, type KernelName, type KernelSignatures, type VectorKernelName } from "./kernels.generated.js";
-import { getNumThreads, PARALLEL_THRESHOLD, parallelKernel, type ElementwiseKernelName } from "./threads.js";
+import { getNumThreads, kernelIndex, PARALLEL_THRESHOLD, splitKernel, type ElementwiseKernelName } from "./threads.js";
 
 export type { KernelName, KernelSignatures, UpdateKernelName, VectorKernelName, WasmExports } from "./kernels.generated.js";
 
@@ -41,21 +41,23 @@ function threaded<N extends KernelName>(name: N, dtype: DType): KernelSignatures
   const direct = exported(name, dtype);
   const entry = kernelTable[name];
   if (entry.returns !== "void") return direct;
-  const np = entry.pointers.length,
-    ns = entry.scalars.length;
+  const np = entry.pointers.length;
+  const index = kernelIndex(name as ElementwiseKernelName, dtype);
+  /** The arguments of a split call (splitKernel is synchronous and never calls back here: one array serves every call). */
+  const split: number[] = [];
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: a union of signatures has no common apply()
   const call = direct as unknown as (...args: number[]) => void;
   return function (this: unknown) {
     // eslint-disable-next-line prefer-rest-params -- `arguments` + apply: no array per call on the hot path
     const args = arguments as unknown as number[];
-    const n = args[np]!;
-    if (n < PARALLEL_THRESHOLD || getNumThreads() === 1) {
+    if (args[np]! < PARALLEL_THRESHOLD || getNumThreads() === 1) {
       // eslint-disable-next-line prefer-spread -- spreading would copy the arguments every call
       call.apply(null, args);
       return;
     }
-    const all = Array.prototype.slice.call(args) as number[];
-    parallelKernel(name as ElementwiseKernelName, dtype, all.slice(0, np), n, all.slice(np + 1, np + 1 + ns), all.slice(np + 1 + ns));
+    split.length = args.length;
+    for (let i = 0; i < args.length; i++) split[i] = args[i]!;
+    splitKernel(index, split, np);
   } as unknown as KernelSignatures[N];
 }
 

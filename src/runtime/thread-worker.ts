@@ -19,6 +19,8 @@ export interface ControlLayout {
   readonly error: number;
   /** Chunks run by workers since the pool started (diagnostics: proves the workers take part). */
   readonly workerChunks: number;
+  /** Workers that have started polling for jobs (the others are still starting). */
+  readonly started: number;
   /** The kernel's index in the worker's export list. */
   readonly kernel: number;
   /** Number of pointer arguments. */
@@ -117,6 +119,7 @@ export function workerMain(workerData: WorkerData, run: typeof runChunks): void 
   const job = new Float64Array(control);
   const args: number[] = [];
   let seen = Atomics.load(ctl, L.gen);
+  Atomics.add(ctl, L.started, 1);
   for (;;) {
     let polls = 0;
     while (Atomics.load(ctl, L.gen) === seen) {

@@ -7,7 +7,8 @@
 //   and steals from the others' when done; the main thread claims chunks too, so the call never
 //   waits for a worker that has not started or woken up.
 // - Contention: a chunk a preempted worker holds cannot be redone, so each split call is timed
-//   against a single-thread estimate; calls that do not pay send the next ones to one thread.
+//   against a single-thread estimate (FallBack); time lost sends the next calls to one thread
+//   for 20 times as long, so threads cost at most ~5 % whatever the stalls.
 // - Bit-identical to one thread: chunk boundaries fall on multiples of 64 bytes, so every
 //   element is computed by the same SIMD lane arithmetic (or the same one-lane tail) as in a
 //   single call over the whole range; the kernels are elementwise, so order does not matter.
@@ -30,13 +31,12 @@ export type ElementwiseKernelName = {
 
 /**
  * Below this many elements a call runs on the calling thread alone. Measured (bench/threads.bench.mjs,
- * Adam float32, worker polling, 2 vCPUs): 2 threads vs 1 is 1.06x at 8192 elements (one 4096-element
- * chunk each), 1.24x at 16384, 1.41-1.47x at 32768, 1.5-1.6x at 65536, 1.6-1.75x at 1e5. A worker
- * that sleeps needs 25-55 µs to wake (work-sharing does not wait for it, but then it helps only
- * calls longer than that), so threads start where they pay clearly: 32768 elements (~19 µs).
+ * Adam float32, workers polling, 2 vCPUs): 2 threads vs 1 is 0.87x at 5e3 elements, 1.13-1.18x at
+ * 1e4, 1.28x at 2e4, 1.6-1.75x at 1e5. A worker that sleeps needs 25-55 µs to wake, so calls this
+ * short split only while the workers poll (calls back to back: see WAKE_MS).
  */
-export const PARALLEL_THRESHOLD = 32768;
-/** Smallest chunk, in elements (~5 µs of Adam): claiming one costs ~0.1-0.3 µs; 4096 measured slower at 1e5. */
+export const PARALLEL_THRESHOLD = 8192;
+/** Smallest chunk of a large call, in elements (~5 µs of Adam): claiming one costs ~0.1-0.3 µs; 4096 measured slower at 1e5. A smaller call is one chunk a thread. */
 const MIN_CHUNK = 8192;
 /** Chunks per thread for a large job: small chunks bound the wait for a worker's last one (16 measured best at 1e6 of 4, 8, 16, 32). */
 const CHUNKS_PER_THREAD = 16;
@@ -47,13 +47,15 @@ const SPIN_POLLS = 2500;
 /** setNumThreads' upper bound (a guard against a typo starting thousands of workers). */
 export const MAX_THREADS = 256;
 
-const SUFFIX: Readonly<Record<DType, string>> = { float32: "f32", float64: "f64" };
 const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8 };
+/** Bytes per element of the kernel at index i (exportNames: each kernel as _f32, then _f64): BYTES_OF[i & 1]. */
+const BYTES_OF = [4, 8] as const;
 
 /** Every elementwise export, in a fixed order: a job names its kernel by index into this list. */
 const elementwise = (Object.keys(kernelTable) as KernelName[]).filter((k): k is ElementwiseKernelName => kernelTable[k].returns === "void");
 const exportNames = elementwise.flatMap((k) => [`${k}_f32`, `${k}_f64`]);
-const exportIndex = new Map(exportNames.map((name, i) => [name, i]));
+/** A kernel's index in exportNames (its _f32 export; _f64 is the next). */
+const exportIndex = new Map(elementwise.map((name, i) => [name, 2 * i]));
 type KernelFn = (...args: number[]) => unknown;
 const mainKernels: readonly KernelFn[] = exportNames.map((name) => (wasmExports as unknown as Record<string, KernelFn>)[name]!);
 const maxArgs = Math.max(
@@ -71,6 +73,7 @@ const LAYOUT: ControlLayout = {
   rest: 7,
   elementBytes: 8,
   workerChunks: 9,
+  started: 10,
   range0: 16, // .. 16 + MAX_THREADS - 1
   // Float64 slots (byte offset 8*slot), after the Int32 slots above
   chunkElements: (16 + MAX_THREADS) / 2,
@@ -138,24 +141,95 @@ export function getNumThreads(): number {
 }
 
 // ---- falling back to one thread when threads do not pay (another process holds a core)
-/** A parallel call must take at most this fraction of the single-thread estimate, or the next calls run on one thread. */
-const KEEP = 0.95;
-/** At most this many calls on one thread in a row before trying the workers again. */
-const MAX_BACKOFF = 64;
-/** Every this many parallel calls, one runs on one thread to refresh the estimate. */
-const PROBE_EVERY = 64;
-/** Single-thread cost, ms per element, by kernel export and size class (floor(log2 n)): a moving average. */
-const single = new Map<number, number>();
+/** Every this many split calls, one runs on one thread to refresh the single-thread estimate. */
+export const PROBE_EVERY = 64;
+/**
+ * After split calls lost time against the single-thread estimate, the next calls run on one
+ * thread for this many times the time lost: threads then lose at most 1 / (1 + LOSS_FACTOR) of the
+ * time (under 5 %), however long a stall was (a worker preempted holding a chunk: up to ~10 ms).
+ */
+export const LOSS_FACTOR = 20;
+/** Time saved by split calls that may make up for a later loss, ms (about 50 steps of 1e5 elements that pay). */
+const SAVED_CAP = 1;
+/**
+ * The first split call after calls on one thread finds the workers asleep (a wake-up takes
+ * 25-55 µs) and their caches cold (the data sits in the calling thread's cache): it is charged
+ * only for the time above this multiple of the estimate (a stall, not the cold start); a
+ * loss sends LOSS_FACTOR times (loss + what the next cold call may cost uncharged) to one thread.
+ */
+const COLD = 1.5;
+/** A call estimated shorter than this (ms) does not wake sleeping workers: they would join after it ended. */
+const WAKE_MS = 0.025;
+/** Workers poll for about this long (ms) after a job: calls closer together than this find them awake. */
+const SPIN_MS = 0.05;
+/** At most one wake-up call (Atomics.notify) for short calls per this many ms (a worker that does not get a core is not woken again and again). */
+const POKE_MS = 1;
+
+/**
+ * Decides call by call whether to split a call, from measured times: a running single-thread
+ * estimate per kernel and size class, and the balance of the time split calls saved or lost
+ * against it. Exported for its tests; the library uses one instance.
+ */
+export class FallBack {
+  /** Single-thread cost, ms per element, by key (kernel and size class), from the calls run on one thread. */
+  readonly #single = new Map<number, number>();
+  /** Time split calls saved (ms; at most SAVED_CAP), made up against losses. */
+  #balance = 0;
+  /** One-thread time (ms) still to run before splitting again. */
+  #owed = 0;
+  #sinceProbe = 0;
+  /** The last call ran on one thread (the next split call is a cold one). */
+  #afterOneThread = true;
+
+  /** The single-thread estimate for n elements of `key`, ms (undefined before its first one-thread call). */
+  estimate(key: number, n: number): number | undefined {
+    const perElement = this.#single.get(key);
+    return perElement === undefined ? undefined : perElement * n;
+  }
+
+  /** true: run this call on one thread (report it with {@link FallBack.oneThread}); false: split it (report with {@link FallBack.split}). */
+  wantsOneThread(key: number): boolean {
+    if (this.#owed > 0 || !this.#single.has(key)) return true;
+    if (++this.#sinceProbe < PROBE_EVERY) return false;
+    this.#sinceProbe = 0;
+    return true;
+  }
+
+  /**
+   * A call of n elements of `key` ran on one thread in `ms`. The estimate drops to a faster call
+   * at once and rises by at most a quarter per call: a call slowed by a preemption or by the
+   * page faults of new memory (the first step) must not make splitting look better than it is.
+   */
+  oneThread(key: number, n: number, ms: number): void {
+    const perElement = ms / n;
+    const before = this.#single.get(key);
+    this.#single.set(key, before === undefined || perElement < before ? perElement : before + 0.25 * Math.min(perElement - before, before));
+    this.#owed -= ms;
+    this.#afterOneThread = true;
+  }
+
+  /** A call of n elements of `key` was split and took `ms`. */
+  split(key: number, n: number, ms: number): void {
+    const cold = this.#afterOneThread;
+    this.#afterOneThread = false;
+    const expected = this.estimate(key, n);
+    if (expected === undefined) return;
+    const lost = cold ? Math.max(0, ms - COLD * expected) : ms - expected;
+    this.#balance = Math.min(this.#balance - lost, SAVED_CAP);
+    if (this.#balance < 0) {
+      // with what the next cold call may cost uncharged: together under 1 / LOSS_FACTOR of the time
+      this.#owed = LOSS_FACTOR * (-this.#balance + (COLD - 1) * expected);
+      this.#balance = 0;
+    }
+  }
+}
+
+const fallBack = new FallBack();
 /** false: every call at or above the threshold is split (tests and benchmarks: see {@link setFallback}). */
 let fallback = true;
-/** Calls left to run on one thread; the next backoff after a call that did not pay; calls since the last probe. */
-let skip = 0;
-let backoff = 1;
-let sinceProbe = 0;
-/** Consecutive parallel calls in which a worker took part. */
-let warm = 0;
-/** Consecutive judged calls that did not pay. */
-let slow = 0;
+/** When the last call at or above the threshold ended, and when short calls last woke the workers (performance.now(), ms). */
+let lastEnd = -Infinity;
+let lastPoke = -Infinity;
 
 /**
  * Turns the fall-back to one thread on (the default) or off. Off, every call at or above
@@ -164,10 +238,6 @@ let slow = 0;
  */
 export function setFallback(on: boolean): void {
   fallback = on;
-  skip = 0;
-  backoff = 1;
-  slow = 0;
-  warm = 0;
 }
 
 // ---- the pool (created on the first parallel call)
@@ -178,7 +248,10 @@ interface Pool {
 }
 let pool: Pool | null = null;
 let warned = false;
-const mainArgs: number[] = [];
+/** The arguments of one chunk, on the calling thread (runChunks rewrites them). */
+const chunkArgs: number[] = [];
+/** parallelKernel's arguments in the kernel's order. */
+const callArgs: number[] = [];
 
 function startWorkers(p: Pool, wanted: number): void {
   const Worker = threadsModule!.Worker; // looked up by getNumThreads() > 1
@@ -205,24 +278,35 @@ function startWorkers(p: Pool, wanted: number): void {
   }
 }
 
-function getPool(): Pool {
+/** The pool with `threads - 1` workers started (they join within ~20 ms, see docs/threads.md). */
+function getPool(threads: number): Pool {
   if (pool === null) {
     const buffer = new SharedArrayBuffer(8 * (LAYOUT.args + maxArgs));
     pool = { control: new Int32Array(buffer), job: new Float64Array(buffer), workers: 0 };
   }
+  if (pool.workers < threads - 1) startWorkers(pool, threads - 1);
   return pool;
 }
+
+/** No worker is polling for work: none started, still starting, or all asleep in Atomics.wait. */
+const asleep = (p: Pool | null): boolean =>
+  p === null || Atomics.load(p.control, LAYOUT.sleepers) >= Atomics.load(p.control, LAYOUT.started);
 
 /** Chunks run by worker threads so far (0 before the first parallel call), for tests and diagnostics. */
 export function workerChunks(): number {
   return pool === null ? 0 : Atomics.load(pool.control, LAYOUT.workerChunks);
 }
 
-/** Elements per chunk for n elements on `threads` threads: a multiple of 64 bytes. */
+/** Elements per chunk for n elements on `threads` threads: a multiple of 64 bytes; one chunk a thread for a small n. */
 export function chunkElements(n: number, threads: number, dtype: DType): number {
   const align = CHUNK_ALIGN_BYTES / BYTES[dtype];
-  const target = Math.max(MIN_CHUNK, Math.ceil(n / (threads * CHUNKS_PER_THREAD)));
+  const target = Math.max(Math.min(MIN_CHUNK, Math.ceil(n / threads)), Math.ceil(n / (threads * CHUNKS_PER_THREAD)));
   return Math.ceil(target / align) * align;
+}
+
+/** The index of the elementwise kernel `name` in `dtype` for {@link splitKernel}. */
+export function kernelIndex(name: ElementwiseKernelName, dtype: DType): number {
+  return exportIndex.get(name)! + (dtype === "float32" ? 0 : 1);
 }
 
 /**
@@ -243,76 +327,73 @@ export function parallelKernel(
   scalars: readonly number[],
   flags: readonly number[],
 ): void {
-  const index = exportIndex.get(`${name}_${SUFFIX[dtype]}`)!;
+  callArgs.length = 0;
+  callArgs.push(...pointers, n, ...scalars, ...flags);
+  splitKernel(kernelIndex(name, dtype), callArgs, pointers.length);
+}
+
+/**
+ * {@link parallelKernel} for the kernel at `index` ({@link kernelIndex}) with its whole argument
+ * list `args` (the element count at position `np`, after the pointers): the step loop's path,
+ * with nothing looked up or allocated per call.
+ */
+export function splitKernel(index: number, args: readonly number[], np: number): void {
+  const n = args[np]!;
   const threads = getNumThreads();
-  mainArgs.length = 0;
-  mainArgs.push(...pointers, n, ...scalars, ...flags);
   if (threads === 1 || n < PARALLEL_THRESHOLD) {
-    mainKernels[index]!(...mainArgs);
+    mainKernels[index]!(...args);
     return;
   }
-  // work-sharing cannot redo a chunk a preempted worker holds, and a woken worker can land on
-  // the main thread's core: each parallel call is timed against the single-thread estimate
-  // for its kernel and size; one that does not pay sends the next `backoff` calls (doubling
-  // up to MAX_BACKOFF while it keeps not paying) to one thread
+  let t0 = performance.now();
+  // size class: floor(log2 n)
   const key = index * 64 + (31 - Math.clz32(n));
-  const estimate = single.get(key);
-  if (fallback && (skip > 0 || estimate === undefined || ++sinceProbe >= PROBE_EVERY)) {
-    if (skip > 0) skip--;
-    else sinceProbe = 0;
-    warm = 0;
-    const t0 = performance.now();
-    mainKernels[index]!(...mainArgs);
-    const perElement = (performance.now() - t0) / n;
-    single.set(key, estimate === undefined ? perElement : 0.75 * estimate + 0.25 * perElement);
-    return;
+  if (fallback) {
+    let oneThread = fallBack.wantsOneThread(key);
+    if (!oneThread && asleep(pool) && fallBack.estimate(key, n)! < WAKE_MS) {
+      // a short call gains nothing from waking a worker (it would join after the call); when
+      // such calls come back to back, wake the workers for the next ones
+      oneThread = true;
+      if (t0 - lastEnd < SPIN_MS && t0 - lastPoke > POKE_MS) {
+        Atomics.notify(getPool(threads).control, LAYOUT.gen);
+        lastPoke = t0 = performance.now();
+      }
+    }
+    if (oneThread) {
+      mainKernels[index]!(...args);
+      lastEnd = performance.now();
+      fallBack.oneThread(key, n, lastEnd - t0);
+      return;
+    }
   }
-  const t0 = performance.now();
-  const p = getPool();
-  if (p.workers < threads - 1) startWorkers(p, threads - 1);
-  const { control, job } = p;
-  const chunk = chunkElements(n, threads, dtype);
+  const { control, job } = getPool(threads);
+  const elementBytes = BYTES_OF[index & 1]!;
+  const chunk = chunkElements(n, threads, elementBytes === 4 ? "float32" : "float64");
   const chunks = Math.ceil(n / chunk);
   // the descriptor first, then the range words (which open the claims), then wake the sleepers
   Atomics.store(control, LAYOUT.done, 0);
   Atomics.store(control, LAYOUT.error, 0);
   Atomics.store(control, LAYOUT.ranges, threads);
   control[LAYOUT.kernel] = index;
-  control[LAYOUT.pointers] = pointers.length;
-  control[LAYOUT.rest] = scalars.length + flags.length;
-  control[LAYOUT.elementBytes] = BYTES[dtype];
+  control[LAYOUT.pointers] = np;
+  control[LAYOUT.rest] = args.length - np - 1;
+  control[LAYOUT.elementBytes] = elementBytes;
   job[LAYOUT.chunkElements] = chunk;
   job[LAYOUT.n] = n;
-  let slot = LAYOUT.args;
-  for (const x of pointers) job[slot++] = x;
-  for (const x of scalars) job[slot++] = x;
-  for (const x of flags) job[slot++] = x;
+  for (let i = 0; i < np; i++) job[LAYOUT.args + i] = args[i]!;
+  for (let i = np + 1; i < args.length; i++) job[LAYOUT.args + i - 1] = args[i]!;
   // range k: chunks [floor(k*chunks/threads), floor((k+1)*chunks/threads)); the last word opens the job
   for (let k = threads - 1; k >= 0; k--) {
     Atomics.store(control, LAYOUT.range0 + k, Math.floor((k * chunks) / threads) | (Math.floor(((k + 1) * chunks) / threads) << 16));
   }
   Atomics.add(control, LAYOUT.gen, 1);
   if (Atomics.load(control, LAYOUT.sleepers) > 0) Atomics.notify(control, LAYOUT.gen);
-  const mine = runChunks(control, job, LAYOUT, 0, mainKernels, mainArgs);
+  runChunks(control, job, LAYOUT, 0, mainKernels, chunkArgs);
   while (Atomics.load(control, LAYOUT.done) < chunks) {
     // a worker is finishing its last chunk
   }
-  // judged only when a worker took part in this call and the one before: else the main thread
-  // did (nearly) all of it, as on one thread (workers asleep: a wake-up takes 25-55 µs, which
-  // work-sharing does not wait for), or the workers' caches are cold (after one-thread calls
-  // the data sits in the main thread's cache: at 1e5 elements the first shared call is slower)
-  warm = mine < chunks ? warm + 1 : 0;
-  if (fallback && estimate !== undefined && warm >= 2) {
-    // two slow calls in a row (one is noise: the main thread itself preempted) send the next
-    // `backoff` calls to one thread
-    if (performance.now() - t0 <= KEEP * estimate * n) {
-      slow = 0;
-      backoff = 1;
-    } else if (++slow >= 2) {
-      skip = backoff;
-      backoff = Math.min(2 * backoff, MAX_BACKOFF);
-      slow = 0;
-    }
-  }
+  lastEnd = performance.now();
+  // work-sharing cannot redo a chunk a preempted worker holds, and a woken worker can land on
+  // the calling thread's core: every split call is weighed against the single-thread estimate
+  if (fallback) fallBack.split(key, n, lastEnd - t0);
   if (Atomics.load(control, LAYOUT.error) !== 0) throw new Error(`wasm-optim: kernel ${exportNames[index]!} failed in a thread`);
 }
