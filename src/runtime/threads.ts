@@ -31,11 +31,13 @@ export type ElementwiseKernelName = {
 
 /**
  * Below this many elements a call runs on the calling thread alone. Measured (bench/threads.bench.mjs,
- * Adam float32, workers polling, 2 vCPUs): 2 threads vs 1 is 0.87x at 5e3 elements, 1.13-1.18x at
- * 1e4, 1.28x at 2e4, 1.6-1.75x at 1e5. A worker that sleeps needs 25-55 µs to wake, so calls this
- * short split only while the workers poll (calls back to back: see WAKE_MS).
+ * Adam float32, workers polling, 2 vCPUs, mean time per step): 2 threads vs 1 is 1.41-1.47x at
+ * 32768 elements, 1.5-1.6x at 65536, 1.6-1.8x at 1e5; below, 1.06-1.18x at 8192-1e4 and 1.17-1.28x
+ * at 2e4 when every call is split and the second core is free, but 0.91-1.04x with the fall-back on
+ * a loaded machine (load 3-4): the cold first call after a pause (~10 µs at 1e4) and the timing of
+ * each split call cost about what splitting saves there.
  */
-export const PARALLEL_THRESHOLD = 8192;
+export const PARALLEL_THRESHOLD = 32768;
 /** Smallest chunk of a large call, in elements (~5 µs of Adam): claiming one costs ~0.1-0.3 µs; 4096 measured slower at 1e5. A smaller call is one chunk a thread. */
 const MIN_CHUNK = 8192;
 /** Chunks per thread for a large job: small chunks bound the wait for a worker's last one (16 measured best at 1e6 of 4, 8, 16, 32). */
@@ -152,18 +154,24 @@ export const LOSS_FACTOR = 20;
 /** Time saved by split calls that may make up for a later loss, ms (about 50 steps of 1e5 elements that pay). */
 const SAVED_CAP = 1;
 /**
- * The first split call after calls on one thread finds the workers asleep (a wake-up takes
- * 25-55 µs) and their caches cold (the data sits in the calling thread's cache): it is charged
- * only for the time above this multiple of the estimate (a stall, not the cold start); a
- * loss sends LOSS_FACTOR times (loss + what the next cold call may cost uncharged) to one thread.
+ * The first split call after calls on one thread finds the workers just woken (a wake-up takes
+ * 25-55 µs) and their caches cold (the data sits in the calling thread's cache: ~10 µs to fetch
+ * at 1e4 elements): it is charged only for the time above COLD times the estimate plus COLD_MS
+ * (a stall, not the cold start); a loss sends LOSS_FACTOR times (loss + that allowance) to one
+ * thread, so that the next cold call's allowance is made up too.
  */
 const COLD = 1.5;
+const COLD_MS = 0.02;
 /** A call estimated shorter than this (ms) does not wake sleeping workers: they would join after it ended. */
 const WAKE_MS = 0.025;
-/** Workers poll for about this long (ms) after a job: calls closer together than this find them awake. */
-const SPIN_MS = 0.05;
-/** At most one wake-up call (Atomics.notify) for short calls per this many ms (a worker that does not get a core is not woken again and again). */
-const POKE_MS = 1;
+/** While short calls find the workers asleep, every this many of them wakes them (Atomics.notify, ~1-2 µs) for the next ones. */
+const POKE_EVERY = 64;
+
+/** How {@link FallBack.decide} runs a call: on one thread untimed, on one thread timed, or split. */
+export const ONE_THREAD = 0;
+export const TIMED = 1;
+export const SPLIT = 2;
+export type Decision = typeof ONE_THREAD | typeof TIMED | typeof SPLIT;
 
 /**
  * Decides call by call whether to split a call, from measured times: a running single-thread
@@ -187,12 +195,28 @@ export class FallBack {
     return perElement === undefined ? undefined : perElement * n;
   }
 
-  /** true: run this call on one thread (report it with {@link FallBack.oneThread}); false: split it (report with {@link FallBack.split}). */
-  wantsOneThread(key: number): boolean {
-    if (this.#owed > 0 || !this.#single.has(key)) return true;
-    if (++this.#sinceProbe < PROBE_EVERY) return false;
+  /**
+   * How to run the next call of n elements of `key`: {@link SPLIT}, on one thread {@link TIMED}
+   * (no estimate yet, or one split call in PROBE_EVERY: report it with {@link FallBack.oneThread}),
+   * or on one thread untimed ({@link ONE_THREAD}: while time lost is being made up, counted at
+   * the estimate).
+   */
+  decide(key: number, n: number): Decision {
+    const perElement = this.#single.get(key);
+    if (perElement === undefined) return TIMED;
+    if (this.#owed > 0) {
+      this.#owed -= perElement * n;
+      this.#afterOneThread = true;
+      return ONE_THREAD;
+    }
+    if (++this.#sinceProbe < PROBE_EVERY) return SPLIT;
     this.#sinceProbe = 0;
-    return true;
+    return TIMED;
+  }
+
+  /** A call ran on one thread for another reason (the workers asleep): the next split call is a cold one. */
+  ranOneThread(): void {
+    this.#afterOneThread = true;
   }
 
   /**
@@ -204,7 +228,6 @@ export class FallBack {
     const perElement = ms / n;
     const before = this.#single.get(key);
     this.#single.set(key, before === undefined || perElement < before ? perElement : before + 0.25 * Math.min(perElement - before, before));
-    this.#owed -= ms;
     this.#afterOneThread = true;
   }
 
@@ -214,11 +237,12 @@ export class FallBack {
     this.#afterOneThread = false;
     const expected = this.estimate(key, n);
     if (expected === undefined) return;
-    const lost = cold ? Math.max(0, ms - COLD * expected) : ms - expected;
+    const allowance = COLD * expected + COLD_MS;
+    const lost = cold ? Math.max(0, ms - allowance) : ms - expected;
     this.#balance = Math.min(this.#balance - lost, SAVED_CAP);
     if (this.#balance < 0) {
       // with what the next cold call may cost uncharged: together under 1 / LOSS_FACTOR of the time
-      this.#owed = LOSS_FACTOR * (-this.#balance + (COLD - 1) * expected);
+      this.#owed = LOSS_FACTOR * (-this.#balance + allowance - expected);
       this.#balance = 0;
     }
   }
@@ -227,9 +251,8 @@ export class FallBack {
 const fallBack = new FallBack();
 /** false: every call at or above the threshold is split (tests and benchmarks: see {@link setFallback}). */
 let fallback = true;
-/** When the last call at or above the threshold ended, and when short calls last woke the workers (performance.now(), ms). */
-let lastEnd = -Infinity;
-let lastPoke = -Infinity;
+/** Short calls that found the workers asleep (every POKE_EVERY-th wakes them). */
+let asleepCalls = 0;
 
 /**
  * Turns the fall-back to one thread on (the default) or off. Off, every call at or above
@@ -250,8 +273,6 @@ let pool: Pool | null = null;
 let warned = false;
 /** The arguments of one chunk, on the calling thread (runChunks rewrites them). */
 const chunkArgs: number[] = [];
-/** parallelKernel's arguments in the kernel's order. */
-const callArgs: number[] = [];
 
 function startWorkers(p: Pool, wanted: number): void {
   const Worker = threadsModule!.Worker; // looked up by getNumThreads() > 1
@@ -304,18 +325,75 @@ export function chunkElements(n: number, threads: number, dtype: DType): number 
   return Math.ceil(target / align) * align;
 }
 
-/** The index of the elementwise kernel `name` in `dtype` for {@link splitKernel}. */
+/** The index of the elementwise kernel `name` in `dtype` (see {@link threadedKernel}). */
 export function kernelIndex(name: ElementwiseKernelName, dtype: DType): number {
   return exportIndex.get(name)! + (dtype === "float32" ? 0 : 1);
 }
 
+/** The key of a call's single-thread estimate: its kernel and size class (floor(log2 n)). */
+const keyOf = (index: number, n: number): number => index * 64 + (31 - Math.clz32(n));
+
+/** How to run a call of n elements (at or above the threshold, more than one thread set) of the kernel at `index`. */
+function decide(index: number, n: number): Decision {
+  if (!fallback) return SPLIT;
+  const key = keyOf(index, n);
+  const how = fallBack.decide(key, n);
+  if (how === SPLIT && fallBack.estimate(key, n)! < WAKE_MS && asleep(pool)) {
+    // a short call gains nothing from waking a worker (it would join after the call ended);
+    // while such calls keep coming, wake the workers now and then for the next ones
+    if (++asleepCalls % POKE_EVERY === 0) Atomics.notify(getPool(getNumThreads()).control, LAYOUT.gen);
+    fallBack.ranOneThread();
+    return ONE_THREAD;
+  }
+  return how;
+}
+
 /**
- * Runs the elementwise kernel `name` (assembly/kernels.mjs) over `n` elements, split across
- * {@link getNumThreads} threads when n is at least {@link PARALLEL_THRESHOLD} (else one call
- * on this thread). The arguments are the kernel's own, grouped: `pointers` (byte addresses,
- * in the table's order), `n`, `scalars` and `flags` (in the table's order). The result is
- * bit-identical to `kernelsByDType(name)[dtype](...pointers, n, ...scalars, ...flags)`.
- * Synchronous: returns when every element is done.
+ * The kernel at `index` ({@link kernelIndex}, a function `direct` taking its `np` pointers, n,
+ * then scalars and flags) as the step loop calls it: split across {@link getNumThreads} threads
+ * when n is at least {@link PARALLEL_THRESHOLD} and splitting pays (see {@link FallBack}), else
+ * `direct` itself, called with `apply` on `arguments` (no array is made per call; V8 makes it a
+ * direct call). Bit-identical either way: the kernels are elementwise.
+ */
+export function threadedKernel(index: number, np: number, direct: (...args: number[]) => unknown): (...args: number[]) => void {
+  /** The arguments of a split call (splitKernel is synchronous and never calls back here: one array serves every call). */
+  const split: number[] = [];
+  return function (this: unknown) {
+    // eslint-disable-next-line prefer-rest-params -- `arguments` + apply: no array per call on the hot path
+    const args = arguments as unknown as number[];
+    const n = args[np]!;
+    if (n >= PARALLEL_THRESHOLD && getNumThreads() > 1) {
+      const how = decide(index, n);
+      if (how === SPLIT) {
+        split.length = args.length;
+        for (let i = 0; i < args.length; i++) split[i] = args[i]!;
+        splitKernel(index, split, np);
+        return;
+      }
+      if (how === TIMED) {
+        const t0 = performance.now();
+        // eslint-disable-next-line prefer-spread -- spreading would copy the arguments every call
+        direct.apply(null, args);
+        fallBack.oneThread(keyOf(index, n), n, performance.now() - t0);
+        return;
+      }
+    }
+    // eslint-disable-next-line prefer-spread -- spreading would copy the arguments every call
+    direct.apply(null, args);
+  };
+}
+
+/** parallelKernel's kernels, by index (made on first use). */
+const parallelKernels: ((...args: number[]) => void)[] = [];
+
+/**
+ * Runs the elementwise kernel `name` (assembly/kernels.mjs) over `n` elements as the step loop
+ * does ({@link threadedKernel}): split across {@link getNumThreads} threads when n is at least
+ * {@link PARALLEL_THRESHOLD} and splitting pays (always, with {@link setFallback}(false)). The
+ * arguments are the kernel's own, grouped: `pointers` (byte addresses, in the table's order),
+ * `n`, `scalars` and `flags` (in the table's order). The result is bit-identical to
+ * `kernelsByDType(name)[dtype](...pointers, n, ...scalars, ...flags)`. Synchronous: returns
+ * when every element is done.
  *
  * @throws Error when a kernel failed in some thread (a pointer out of bounds: a library bug)
  */
@@ -327,44 +405,15 @@ export function parallelKernel(
   scalars: readonly number[],
   flags: readonly number[],
 ): void {
-  callArgs.length = 0;
-  callArgs.push(...pointers, n, ...scalars, ...flags);
-  splitKernel(kernelIndex(name, dtype), callArgs, pointers.length);
+  const index = kernelIndex(name, dtype);
+  (parallelKernels[index] ??= threadedKernel(index, pointers.length, mainKernels[index]!))(...pointers, n, ...scalars, ...flags);
 }
 
-/**
- * {@link parallelKernel} for the kernel at `index` ({@link kernelIndex}) with its whole argument
- * list `args` (the element count at position `np`, after the pointers): the step loop's path,
- * with nothing looked up or allocated per call.
- */
-export function splitKernel(index: number, args: readonly number[], np: number): void {
+/** Splits the call of the kernel at `index` with the argument list `args` (n at position `np`) across the threads; times it for the fall-back. */
+function splitKernel(index: number, args: readonly number[], np: number): void {
   const n = args[np]!;
   const threads = getNumThreads();
-  if (threads === 1 || n < PARALLEL_THRESHOLD) {
-    mainKernels[index]!(...args);
-    return;
-  }
-  let t0 = performance.now();
-  // size class: floor(log2 n)
-  const key = index * 64 + (31 - Math.clz32(n));
-  if (fallback) {
-    let oneThread = fallBack.wantsOneThread(key);
-    if (!oneThread && asleep(pool) && fallBack.estimate(key, n)! < WAKE_MS) {
-      // a short call gains nothing from waking a worker (it would join after the call); when
-      // such calls come back to back, wake the workers for the next ones
-      oneThread = true;
-      if (t0 - lastEnd < SPIN_MS && t0 - lastPoke > POKE_MS) {
-        Atomics.notify(getPool(threads).control, LAYOUT.gen);
-        lastPoke = t0 = performance.now();
-      }
-    }
-    if (oneThread) {
-      mainKernels[index]!(...args);
-      lastEnd = performance.now();
-      fallBack.oneThread(key, n, lastEnd - t0);
-      return;
-    }
-  }
+  const t0 = performance.now();
   const { control, job } = getPool(threads);
   const elementBytes = BYTES_OF[index & 1]!;
   const chunk = chunkElements(n, threads, elementBytes === 4 ? "float32" : "float64");
@@ -391,9 +440,8 @@ export function splitKernel(index: number, args: readonly number[], np: number):
   while (Atomics.load(control, LAYOUT.done) < chunks) {
     // a worker is finishing its last chunk
   }
-  lastEnd = performance.now();
   // work-sharing cannot redo a chunk a preempted worker holds, and a woken worker can land on
   // the calling thread's core: every split call is weighed against the single-thread estimate
-  if (fallback) fallBack.split(key, n, lastEnd - t0);
+  if (fallback) fallBack.split(keyOf(index, n), n, performance.now() - t0);
   if (Atomics.load(control, LAYOUT.error) !== 0) throw new Error(`wasm-optim: kernel ${exportNames[index]!} failed in a thread`);
 }

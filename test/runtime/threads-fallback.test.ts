@@ -3,7 +3,7 @@
 // LOSS_FACTOR times the time it lost, splitting that pays is kept, and whatever the pattern of
 // stalls, the calls take at most ~1/0.95 of the time they would take on one thread.
 import { describe, expect, it } from "vitest";
-import { FallBack, LOSS_FACTOR, PROBE_EVERY } from "../../src/runtime/threads.js";
+import { FallBack, LOSS_FACTOR, ONE_THREAD, PROBE_EVERY, SPLIT, TIMED } from "../../src/runtime/threads.js";
 import { lcg } from "../helpers/random.js";
 
 const KEY = 7;
@@ -21,16 +21,17 @@ function simulate(calls: number, split: (i: number, cold: boolean) => number, fb
   let oneThread = 0;
   let previousSplit = false;
   for (let i = 0; i < calls; i++) {
-    if (fb.wantsOneThread(KEY)) {
-      fb.oneThread(KEY, N, SINGLE_MS);
-      total += SINGLE_MS;
-      oneThread++;
-      previousSplit = false;
-    } else {
+    const how = fb.decide(KEY, N);
+    if (how === SPLIT) {
       const ms = split(i, !previousSplit);
       fb.split(KEY, N, ms);
       total += ms;
       previousSplit = true;
+    } else {
+      if (how === TIMED) fb.oneThread(KEY, N, SINGLE_MS);
+      total += SINGLE_MS;
+      oneThread++;
+      previousSplit = false;
     }
   }
   return { total, oneThread };
@@ -39,7 +40,7 @@ function simulate(calls: number, split: (i: number, cold: boolean) => number, fb
 describe("FallBack", () => {
   it("measures one thread first, then splits; when splitting pays, one call in PROBE_EVERY runs on one thread", () => {
     const fb = new FallBack();
-    expect(fb.wantsOneThread(KEY)).toBe(true); // no estimate yet
+    expect(fb.decide(KEY, N)).toBe(TIMED); // no estimate yet
     fb.oneThread(KEY, N, SINGLE_MS);
     expect(fb.estimate(KEY, N)).toBeCloseTo(SINGLE_MS, 12);
     const { oneThread } = simulate(100 * PROBE_EVERY, () => 0.6 * SINGLE_MS, fb);
@@ -49,27 +50,25 @@ describe("FallBack", () => {
   it("after a stall, runs on one thread for LOSS_FACTOR times what it lost (and the cold call's allowance), then splits again", () => {
     const fb = new FallBack();
     fb.oneThread(KEY, N, SINGLE_MS);
-    fb.split(KEY, N, 0.6 * SINGLE_MS); // cold call: saved nothing counted (charged only above 1.5x)
+    fb.split(KEY, N, 0.6 * SINGLE_MS); // cold call: its saving is not counted (charged only above the allowance)
     fb.split(KEY, N, 0.6 * SINGLE_MS); // saved 0.016 ms
     const stall = 5; // ms: a worker preempted holding a chunk
     fb.split(KEY, N, stall);
     const lost = stall - SINGLE_MS - 0.4 * SINGLE_MS;
-    const owed = LOSS_FACTOR * (lost + 0.5 * SINGLE_MS);
+    const allowance = 1.5 * SINGLE_MS + 0.02;
+    const owed = LOSS_FACTOR * (lost + allowance - SINGLE_MS);
     let calls = 0;
-    while (fb.wantsOneThread(KEY)) {
-      fb.oneThread(KEY, N, SINGLE_MS);
-      calls++;
-    }
+    while (fb.decide(KEY, N) === ONE_THREAD) calls++;
     expect(calls).toBe(Math.ceil(owed / SINGLE_MS - 1e-9));
   });
 
-  it("charges the first split call after one-thread calls only for the time above 1.5x the estimate", () => {
+  it("charges the first split call after one-thread calls only for the time above 1.5x the estimate + 20 µs", () => {
     const fb = new FallBack();
     fb.oneThread(KEY, N, SINGLE_MS);
-    fb.split(KEY, N, 1.4 * SINGLE_MS); // cold: within the allowance
-    expect(fb.wantsOneThread(KEY)).toBe(false);
+    fb.split(KEY, N, 1.5 * SINGLE_MS + 0.019); // cold: within the allowance
+    expect(fb.decide(KEY, N)).toBe(SPLIT);
     fb.split(KEY, N, 1.4 * SINGLE_MS); // warm: 0.4x lost
-    expect(fb.wantsOneThread(KEY)).toBe(true);
+    expect(fb.decide(KEY, N)).toBe(ONE_THREAD);
   });
 
   it("drops its estimate to a faster one-thread call at once and raises it by at most a quarter a call", () => {
@@ -87,7 +86,7 @@ describe("FallBack", () => {
   // notice at once), stalls of every size at every rate, cold calls at the allowance
   const patterns: [string, (rand: () => number) => (i: number, cold: boolean) => number][] = [
     ["every split call 1.2x slower", () => () => 1.2 * SINGLE_MS],
-    ["cold calls at 1.5x, the others 1.05x", () => (_, cold) => (cold ? 1.5 : 1.05) * SINGLE_MS],
+    ["cold calls at the allowance (1.5x + 20 µs), the others 1.05x", () => (_, cold) => (cold ? 1.5 * SINGLE_MS + 0.02 : 1.05 * SINGLE_MS)],
     ...[0.001, 0.01, 0.05, 0.2].flatMap((rate) =>
       [0.1, 1, 10].map((stall): [string, (rand: () => number) => (i: number, cold: boolean) => number] => [
         `a ${stall} ms stall in ${rate * 100} % of split calls, the others 0.6x`,
