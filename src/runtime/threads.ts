@@ -44,8 +44,13 @@ const MIN_CHUNK = 8192;
 const CHUNKS_PER_THREAD = 16;
 /** Chunk boundaries are multiples of this many bytes: a cache line, four v128 lanes. */
 const CHUNK_ALIGN_BYTES = 64;
-/** Polls of the job counter (~35 ns each) before a worker sleeps: ~90 µs, so the kernel calls of one step find it awake. */
-const SPIN_POLLS = 2500;
+/**
+ * How long a worker polls the job counter after a job (or a wake-up) before it sleeps, ms: calls
+ * up to ~0.1 ms apart (the kernel calls of one step, back-to-back steps up to ~2e5 elements) find
+ * it awake. Counted in time: 2,500 polls, meant as ~90 µs, measured 13-20 µs once V8 optimized the
+ * loop (5-8 ns a poll), and back-to-back steps of 1e5 elements (~45 µs) found the worker asleep.
+ */
+const SPIN_MS = 0.1;
 /** setNumThreads' upper bound (a guard against a typo starting thousands of workers). */
 export const MAX_THREADS = 256;
 
@@ -162,9 +167,14 @@ const SAVED_CAP = 1;
  */
 const COLD = 1.5;
 const COLD_MS = 0.02;
-/** A call estimated shorter than this (ms) does not wake sleeping workers: they would join after it ended. */
+/**
+ * A call estimated shorter than this (ms) does not wake sleeping workers: a worker wakes 25-55 µs
+ * after the call starts, with cold caches, and would join after it ended. (100 µs measured no
+ * better: in a loop with 0.5 ms of other work between Adam steps of 1e5 elements, 2 threads vs 1
+ * were 0.90-1.20x with 25 µs, 0.92-1.05x with 100 µs, 0.73-0.83x before this fall-back; load 3-4.)
+ */
 const WAKE_MS = 0.025;
-/** While short calls find the workers asleep, every this many of them wakes them (Atomics.notify, ~1-2 µs) for the next ones. */
+/** The first short call that finds the workers asleep, and every this many after it, wakes them (Atomics.notify, ~1-2 µs) for the next ones. */
 const POKE_EVERY = 64;
 
 /** How {@link FallBack.decide} runs a call: on one thread untimed, on one thread timed, or split. */
@@ -251,7 +261,7 @@ export class FallBack {
 const fallBack = new FallBack();
 /** false: every call at or above the threshold is split (tests and benchmarks: see {@link setFallback}). */
 let fallback = true;
-/** Short calls that found the workers asleep (every POKE_EVERY-th wakes them). */
+/** Short calls that found the workers asleep since the last split call (the first and every POKE_EVERY-th wake them). */
 let asleepCalls = 0;
 
 /**
@@ -286,7 +296,7 @@ function startWorkers(p: Pool, wanted: number): void {
         layout: LAYOUT,
         exports: exportNames,
         id: p.workers,
-        spin: SPIN_POLLS,
+        spinMs: SPIN_MS,
       },
     });
     w.unref();
@@ -339,12 +349,14 @@ function decide(index: number, n: number): Decision {
   const key = keyOf(index, n);
   const how = fallBack.decide(key, n);
   if (how === SPLIT && fallBack.estimate(key, n)! < WAKE_MS && asleep(pool)) {
-    // a short call gains nothing from waking a worker (it would join after the call ended);
-    // while such calls keep coming, wake the workers now and then for the next ones
-    if (++asleepCalls % POKE_EVERY === 0) Atomics.notify(getPool(getNumThreads()).control, LAYOUT.gen);
+    // a short call gains little or nothing from waking a worker (it would join late); wake the
+    // workers for the next calls (which find them polling if they come back to back) at the
+    // first such call and then now and then
+    if (asleepCalls++ % POKE_EVERY === 0) Atomics.notify(getPool(getNumThreads()).control, LAYOUT.gen);
     fallBack.ranOneThread();
     return ONE_THREAD;
   }
+  if (how === SPLIT) asleepCalls = 0;
   return how;
 }
 
