@@ -277,7 +277,9 @@ export function setFallback(on: boolean): void {
 interface Pool {
   readonly control: Int32Array;
   readonly job: Float64Array;
+  /** Workers created, and how many of them had started polling when last looked. */
   workers: number;
+  started: number;
 }
 let pool: Pool | null = null;
 let warned = false;
@@ -313,15 +315,14 @@ function startWorkers(p: Pool, wanted: number): void {
 function getPool(threads: number): Pool {
   if (pool === null) {
     const buffer = new SharedArrayBuffer(8 * (LAYOUT.args + maxArgs));
-    pool = { control: new Int32Array(buffer), job: new Float64Array(buffer), workers: 0 };
+    pool = { control: new Int32Array(buffer), job: new Float64Array(buffer), workers: 0, started: 0 };
   }
   if (pool.workers < threads - 1) startWorkers(pool, threads - 1);
   return pool;
 }
 
-/** No worker is polling for work: none started, still starting, or all asleep in Atomics.wait. */
-const asleep = (p: Pool | null): boolean =>
-  p === null || Atomics.load(p.control, LAYOUT.sleepers) >= Atomics.load(p.control, LAYOUT.started);
+/** Every started worker is asleep in Atomics.wait (or about to be). */
+const asleep = (p: Pool): boolean => Atomics.load(p.control, LAYOUT.sleepers) >= p.started;
 
 /** Chunks run by worker threads so far (0 before the first parallel call), for tests and diagnostics. */
 export function workerChunks(): number {
@@ -348,16 +349,23 @@ function decide(index: number, n: number): Decision {
   if (!fallback) return SPLIT;
   const key = keyOf(index, n);
   const how = fallBack.decide(key, n);
-  if (how === SPLIT && fallBack.estimate(key, n)! < WAKE_MS && asleep(pool)) {
-    // a short call gains little or nothing from waking a worker (it would join late); wake the
-    // workers for the next calls (which find them polling if they come back to back) at the
-    // first such call and then now and then
-    if (asleepCalls++ % POKE_EVERY === 0) Atomics.notify(getPool(getNumThreads()).control, LAYOUT.gen);
+  if (how !== SPLIT) return how;
+  const p = getPool(getNumThreads());
+  if (p.started < p.workers && (p.started = Atomics.load(p.control, LAYOUT.started)) < p.workers) {
+    // the workers are still starting (~20 ms, taking a core): nothing to split onto yet
     fallBack.ranOneThread();
     return ONE_THREAD;
   }
-  if (how === SPLIT) asleepCalls = 0;
-  return how;
+  if (fallBack.estimate(key, n)! < WAKE_MS && asleep(p)) {
+    // a short call gains little or nothing from waking a worker (it would join late); wake the
+    // workers for the next calls (which find them polling if they come back to back) at the
+    // first such call and then now and then
+    if (asleepCalls++ % POKE_EVERY === 0) Atomics.notify(p.control, LAYOUT.gen);
+    fallBack.ranOneThread();
+    return ONE_THREAD;
+  }
+  asleepCalls = 0;
+  return SPLIT;
 }
 
 /**
