@@ -156,8 +156,14 @@ export const PROBE_EVERY = 64;
  * time (under 5 %), however long a stall was (a worker preempted holding a chunk: up to ~10 ms).
  */
 export const LOSS_FACTOR = 20;
-/** Time saved by split calls that may make up for a later loss, ms (about 50 steps of 1e5 elements that pay). */
-const SAVED_CAP = 1;
+/**
+ * Time saved by split calls that may make up for a later loss, ms (about 300 steps of 1e5 elements
+ * that pay): an occasional stall of a few ms is paid from it, not with 20 times its length on one
+ * thread. Measured (bench/threads.bench.mjs, load 3-4 from other jobs), 2 threads vs 1 with the
+ * second core free: 1.59-1.65x at 1e5 and 1.84-1.86x at 1e6 with 5 ms, 1.42-1.45x and 1.60x with
+ * 1 ms; with a busy loop on it 0.95-0.97x and 0.97-0.98x.
+ */
+const SAVED_CAP = 5;
 /**
  * The first split call after calls on one thread finds the workers just woken (a wake-up takes
  * 25-55 µs) and their caches cold (the data sits in the calling thread's cache: ~10 µs to fetch
