@@ -6,17 +6,20 @@
 // elements laid out with Param.many, bench/common.mjs, as in bench/model.bench.mjs): ns per
 // element (the fastest of R interleaved batches) with 1 thread, the speed-up with all threads
 // (the library's default thread count), each peer's time as a multiple of wasm-optim's on 1
-// thread, and wasm-optim's effective GB/s beside the in-place-update bandwidth (p += g, wasm
-// SIMD) measured in the same run. The kernels against their limits: bench/kernels.bench.mjs
+// thread, and wasm-optim's effective GB/s on 1 thread and on all threads beside the in-place-
+// update bandwidth (p += g, wasm SIMD) on as many threads, measured in the same run; and the
+// most the memory allows: the plain-JS loop's time over the time the step's traffic takes at
+// the all-threads bandwidth. The kernels against their limits: bench/kernels.bench.mjs
 // (--kernels adds it here); threads in detail: bench/threads.bench.mjs.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { arg, machine, jsTensors, manyParams, MODEL_SIZES, modelData, randomArray } from "./common.mjs";
 import { build } from "./native/build.mjs";
 import { kernelTable, measureKernels } from "./kernels.bench.mjs";
 import * as lib from "../dist/index.js";
+import { allocate, memory, parallelKernel, release, setFallback, wasmExports } from "../dist/unsafe.js";
 
 const { Adam, AdamW, RMSprop, SGD, getNumThreads, setNumThreads } = lib;
 /** All threads: the library's default thread count on this machine. */
@@ -173,7 +176,7 @@ const onThreads = (threads, run) => (reps) => {
  * param of n, or a model's tensors, laid out with Param.many). name -> run(reps) -> seconds,
  * and a dispose. C and torch: one param only.
  */
-function contestants(name, sizes, tf, loops, probe) {
+function contestants(name, sizes, tf, loops, probes) {
   const o = OPTIMIZERS[name];
   const data = modelData(sizes);
   const params = manyParams(lib, data);
@@ -216,17 +219,34 @@ function contestants(name, sizes, tf, loops, probe) {
     const arrays = [data[0].init.slice(), data[0].grad, new Float32Array(total), randomArray(total, 4, 1e-4).map(Math.abs)];
     list["C"] = (reps) => loops.time(OPTIMIZERS[name].c, reps, arrays, cScalars[OPTIMIZERS[name].c]);
   }
-  list["p += g"] = probe;
+  list["p += g"] = probes["p += g"];
+  list["p += g, all threads"] = probes["p += g, all threads"];
   return { list, dispose: () => disposers.forEach((d) => d()) };
 }
 
-/** The in-place-update probe (p += g, wasm SIMD, its own memory) at size n. */
-function updateProbe(path, n) {
-  const mem = new WebAssembly.Memory({ initial: Math.ceil((1024 + 2 * (n * 4 + 64)) / 65536), maximum: 65536 });
-  const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory: mem, abort() {} } }).exports;
-  const q = 1024 + n * 4 + 64;
-  new Float32Array(mem.buffer, q, n).set(randomArray(n, 3, 1e-6));
-  return timed(() => e.update(1024, q, n));
+/**
+ * The in-place-update probes at size n: p += g (wasm SIMD, the library's `accumulate` kernel,
+ * 12 bytes an element) on 1 thread (the kernel itself) and on all threads (split on every call,
+ * as a step is when it pays: the fall-back is off during its batches).
+ */
+function updateProbes(n) {
+  const p = allocate(4 * n);
+  const g = allocate(4 * n);
+  new Float32Array(memory.buffer, g, n).set(randomArray(n, 3, 1e-6));
+  const accumulate = wasmExports.accumulate_f32;
+  return {
+    "p += g": timed(() => accumulate(p, g, n)),
+    "p += g, all threads": (reps) => {
+      setNumThreads(ALL_THREADS);
+      setFallback(false);
+      try {
+        return timed(() => parallelKernel("accumulate", "float32", [p, g], n, [], []))(reps);
+      } finally {
+        setFallback(true);
+      }
+    },
+    dispose: () => (release(p), release(g)),
+  };
 }
 
 async function main() {
@@ -238,25 +258,29 @@ async function main() {
   const native = build();
   const loops = native.loops ? createRequire(import.meta.url)(native.loops) : null;
   notes.c = native.note;
-  // warm-up: the kernels reach V8's optimizing tier (compiled in the background) before timing
+  // warm-up: the kernels reach V8's optimizing tier (compiled in the background) before timing,
+  // and the worker threads are started (a worker takes ~20 ms to start; the first batch on all
+  // threads would otherwise time its start)
+  const noProbes = { "p += g": () => 0, "p += g, all threads": () => 0 };
   for (const name of Object.keys(OPTIMIZERS)) {
     progress(`warming up ${name} ...`);
-    const { list, dispose } = contestants(name, [1e4], null, null, () => 0);
+    const { list, dispose } = contestants(name, [1e5], null, null, noProbes);
     const until = performance.now() + (QUICK ? 150 : 400);
-    while (performance.now() < until) (list["wasm-optim"](10), list["plain JS"](10));
+    while (performance.now() < until) (list["wasm-optim"](10), list["all threads"](10), list["plain JS"](1));
     dispose();
   }
   const results = []; // { optimizer, n, model?, ns: { contestant: ns/element } }
-  const bandwidth = {}; // n -> GB/s of p += g (12 bytes per element)
+  const bandwidth = {}; // n -> GB/s of p += g (12 bytes per element) on 1 thread
+  const bandwidthAll = {}; // the same on all threads
   const workloads = [...SIZES.map((n) => ({ n, sizes: [n] })), ...(MODEL ? [{ n: 0, model: true, sizes: MODEL_SIZES }] : [])];
   const total = workloads.length * Object.keys(OPTIMIZERS).length;
   let done = 0;
   for (const w of workloads) {
     const elements = w.sizes.reduce((a, n) => a + n, 0);
-    const probe = updateProbe(native.probe, elements);
+    const probes = updateProbes(elements);
     for (const name of Object.keys(OPTIMIZERS)) {
       progress(`[${++done}/${total}] ${name}, ${w.model ? "200-tensor model" : `n = ${w.n.toExponential(0)}`} ...`);
-      const { list, dispose } = contestants(name, w.sizes, tf, loops, probe);
+      const { list, dispose } = contestants(name, w.sizes, tf, loops, probes);
       const entries = Object.entries(list);
       const reps = Object.fromEntries(entries.map(([k, run]) => [k, repsFor(run)]));
       const best = Object.fromEntries(entries.map(([k]) => [k, Infinity]));
@@ -267,54 +291,93 @@ async function main() {
         }
       }
       dispose();
-      const { "p += g": update, ...ns } = best;
-      bandwidth[w.n] = Math.max(bandwidth[w.n] ?? 0, 12 / update);
+      const { "p += g": update, "p += g, all threads": updateAll, ...ns } = best;
+      const at = w.model ? "model" : w.n;
+      bandwidth[at] = Math.max(bandwidth[at] ?? 0, 12 / update);
+      // where splitting does not pay (small sizes) a step runs on one thread: its limit is the 1-thread bandwidth
+      bandwidthAll[at] = Math.max(bandwidthAll[at] ?? 0, 12 / updateAll, bandwidth[at]);
       results.push({ optimizer: name, n: w.model ? elements : w.n, ...(w.model ? { model: true } : {}), ns });
-      if (w.model) bandwidth.model = bandwidth[0];
     }
+    probes.dispose();
   }
-  delete bandwidth[0];
   const torch = runTorch();
   if (torch) for (const r of results) if (!r.model) r.ns.torch = torch[r.optimizer]?.[String(r.n)];
   const kernels = has("--kernels") ? measureKernels({ sizes: [1e3, 4e3, 1e4, 1e6], rounds: QUICK ? 10 : 30, progress }) : null;
   progress("");
-  const report = { machine: machine(), threads: ALL_THREADS, rounds: ROUNDS, sizes: SIZES, bandwidth, results, notes, kernels };
+  const report = {
+    machine: machine(),
+    threads: ALL_THREADS,
+    rounds: ROUNDS,
+    sizes: SIZES,
+    bandwidth,
+    bandwidthAll,
+    results,
+    notes,
+    kernels,
+  };
   console.log(has("--json") ? JSON.stringify(report, null, 2) : table(report));
 }
 
 /** The tables, 80 columns wide. */
-function table({ machine, threads, rounds, bandwidth, results, notes, kernels }) {
+function table({ machine, threads, rounds, bandwidth, bandwidthAll, results, notes, kernels }) {
   const short = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x < 1e4 ? x.toFixed(0) : `${(x / 1e3).toFixed(0)}k`);
   const num = (x) => (x === undefined || !Number.isFinite(x) ? "-" : short(x));
   const ratio = (x) => (x === undefined || !Number.isFinite(x) ? "-" : `${short(x)}x`);
+  const gbs = (traffic, limit) => `${Math.round(traffic)}/${Math.round(limit)}`;
   const pair = ["plain JS", "TF.js wasm", "TF.js cpu"];
+  const label = ({ n, model }) => (model ? "model" : n.toExponential(0));
   const lines = [
     `One optimizer step, float32: wasm-optim's ns per element on 1 thread (fastest of`,
     `${rounds} batches) and its speed-up on ${threads} threads (the default here); x: a`,
-    `peer's time / wasm-optim's on 1 thread (above 1: wasm-optim is faster). GB/s:`,
-    `wasm-optim's traffic / in-place-update bandwidth (p += g, wasm SIMD), same size.`,
+    `peer's time / wasm-optim's on 1 thread (above 1: wasm-optim is faster). GB/s 1,`,
+    `GB/s ${threads}: wasm-optim's traffic / in-place-update bandwidth (p += g, wasm SIMD),`,
+    `same size, on 1 thread and on ${threads}.`,
     machine,
   ];
+  const sizes = results.filter((r) => r.optimizer === Object.keys(OPTIMIZERS)[0]);
   for (const name of Object.keys(OPTIMIZERS)) {
+    const { bytes } = OPTIMIZERS[name];
     lines.push(
       "",
-      `${name.padEnd(13)}${"1 thr".padStart(6)}${`${threads} thr`.padStart(6)}${"GB/s".padStart(10)}${pair.map((p) => p.padStart(11)).join("")}${"C".padStart(6)}${"torch".padStart(6)}`,
+      `${name}, ${bytes} bytes an element`,
+      `${"  n".padEnd(7)}${"1 thr".padStart(6)}${`${threads} thr`.padStart(6)}${"GB/s 1".padStart(8)}${`GB/s ${threads}`.padStart(8)}${["plain JS", "TF wasm", "TF cpu"].map((p) => p.padStart(11)).join("")}${"C".padStart(6)}${"torch".padStart(6)}`,
     );
-    for (const { n, model, ns } of results.filter((r) => r.optimizer === name)) {
+    for (const r of results.filter((x) => x.optimizer === name)) {
+      const { ns } = r;
       const w = ns["wasm-optim"];
-      const gbs = `${num(OPTIMIZERS[name].bytes / w)}/${num(bandwidth[model ? "model" : n])}`;
-      const cells = pair.map((p) => (ns[p] === undefined ? "-".padStart(11) : `${num(ns[p]).padStart(5)}${ratio(ns[p] / w).padStart(6)}`));
-      const label = model ? "model" : n.toExponential(0);
+      const all = ns["all threads"];
+      const at = r.model ? "model" : r.n;
+      const cells = pair.map((p) => (ns[p] === undefined ? "-".padStart(11) : ` ${num(ns[p]).padStart(4)}${ratio(ns[p] / w).padStart(6)}`));
       lines.push(
-        `${`  ${label}`.padEnd(13)}${num(w).padStart(6)}${ratio(w / ns["all threads"]).padStart(6)}${gbs.padStart(10)}${cells.join("")}${ratio(ns.C / w).padStart(6)}${ratio(ns.torch / w).padStart(6)}`,
+        `${`  ${label(r)}`.padEnd(7)}${num(w).padStart(6)}${ratio(w / all).padStart(6)}${gbs(bytes / w, bandwidth[at]).padStart(8)}${gbs(bytes / all, bandwidthAll[at]).padStart(8)}${cells.join("")}${ratio(ns.C / w).padStart(6)}${ratio(ns.torch / w).padStart(6)}`,
       );
     }
   }
+  // the memory floor: the plain-JS loop's ns over the step's bytes at the all-threads bandwidth (bytes / (GB/s) = ns)
+  const at = (r) => (r.model ? "model" : r.n);
+  lines.push(
+    "",
+    `The memory's limit: p += g GB/s on 1 and ${threads} threads; the GB/s an Adam step`,
+    `needs to be 10x the plain-JS loop (issue 10's bar: its 28 bytes in a tenth of`,
+    `the loop's time); and at most how many times the plain-JS loop each step can be:`,
+    `its bytes at the ${threads}-thread p += g bandwidth (a bound: p += g streams 3 arrays;`,
+    `a step streams more, Adam 7, and more streams move fewer bytes a second).`,
+    `${"".padEnd(17)}${sizes.map((r) => label(r).padStart(8)).join("")}`,
+    `${"  GB/s".padEnd(17)}${sizes.map((r) => gbs(bandwidth[at(r)], bandwidthAll[at(r)]).padStart(8)).join("")}`,
+    `${"  Adam 10x needs".padEnd(17)}${results
+      .filter((x) => x.optimizer === "Adam")
+      .map((r) => num(OPTIMIZERS.Adam.bytes / (r.ns["plain JS"] / 10)).padStart(8))
+      .join("")}`,
+    ...Object.keys(OPTIMIZERS).map((name) => {
+      const rows = results.filter((x) => x.optimizer === name);
+      return `${`  ${name}`.padEnd(17)}${rows.map((r) => ratio(r.ns["plain JS"] / (OPTIMIZERS[name].bytes / bandwidthAll[at(r)])).padStart(8)).join("")}`;
+    }),
+  );
   lines.push(
     "",
     `model: 200 tensors of 10 .. 1e5 elements (${results.find((r) => r.model)?.n ?? "-"} in all) laid out`,
     `with Param.many; the peers step the same tensors (TF.js: a variable each).`,
-    `TF.js: ${notes.tfjs} (no AdamW; cpu backend up to ${TF_CPU_MAX.toExponential(0)} elements).`,
+    `TF: ${notes.tfjs} (no AdamW; cpu backend up to ${TF_CPU_MAX.toExponential(0)} elements).`,
     `C (one param): ${notes.c}.`,
     `torch (one param): ${notes.torch}.`,
   );

@@ -1,19 +1,26 @@
-// Threads: one Adam step (float32, the fused kernel) over N = 1e5, 1e6, 1e7 elements on 1
-// thread and on 2 (src/runtime/threads.ts: parallelKernel, the call the step loop makes), and
-// on 2 with the fall-back to one thread off (every call split, whatever it costs), in
-// two settings: the second core free, and a busy-loop process (`node -e "for(;;){}"`) started
-// by this script spinning for the whole measurement. Each size and setting runs `ROUNDS`
-// interleaved rounds (1 thread, 2 threads, 2 always, 1 thread, ...); the table gives the median over
-// rounds of tinybench's median latency, and the ratio 1 thread / 2 threads (> 1: faster).
+// Threads: one Adam step (float32, the fused kernel) over N = 1e4 .. 1e7 elements on 1 thread
+// and on 2 (src/runtime/threads.ts: the split the step loop makes), and on 2 with the fall-back
+// to one thread off (every call split, whatever it costs), in two settings: the second core
+// free, and a busy-loop process (`node -e "for(;;){}"`) started by this script spinning for the
+// whole measurement. Each size and setting runs `ROUNDS` interleaved rounds (1 thread, 2
+// threads, 2 always, 1 thread, ...); the table gives the median over rounds of tinybench's MEAN
+// time per step (what a training loop feels: a rare call stalled for milliseconds by a
+// preempted worker counts in full, which a median would hide), and the ratio 1 thread / 2
+// threads (> 1: faster). `--dist DIR` measures another build (e.g. an earlier commit's dist).
 //
-//   npm run build && node bench/threads.bench.mjs [--sizes 1e5,1e6] [--rounds 5] [--settings free,busy]
+//   npm run build && node bench/threads.bench.mjs [--sizes 1e4,1e5,1e6] [--rounds 5] [--settings free,busy] [--dist DIR]
 import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Bench } from "tinybench";
 import { arg, machine, median, randomArray } from "./common.mjs";
-import { allocate, memory, PARALLEL_THRESHOLD, parallelKernel, release, setFallback, workerChunks } from "../dist/unsafe.js";
-import { setNumThreads } from "../dist/index.js";
 
-const SIZES = arg("--sizes", "1e5,1e6,1e7").split(",").map(Number);
+const DIST = arg("--dist", null);
+const dist = (file) => (DIST ? pathToFileURL(resolve(DIST, file)).href : new URL(`../dist/${file}`, import.meta.url).href);
+const { allocate, memory, PARALLEL_THRESHOLD, parallelKernel, release, setFallback, workerChunks } = await import(dist("unsafe.js"));
+const { setNumThreads } = await import(dist("index.js"));
+
+const SIZES = arg("--sizes", "1e4,1e5,1e6,1e7").split(",").map(Number);
 const ROUNDS = Number(arg("--rounds", "5"));
 const SETTINGS = arg("--settings", "free,busy").split(",");
 /** The tasks: 1 thread; 2 threads (the library's behaviour); 2 threads that always split (fall-back off). */
@@ -64,7 +71,7 @@ for (const setting of SETTINGS) {
           };
           bench.add(t.name, step, { beforeAll });
           await bench.run();
-          samples[t.name].push(bench.tasks[0].result.latency.p50);
+          samples[t.name].push(bench.tasks[0].result.latency.mean);
         }
       }
       dispose();
@@ -81,7 +88,7 @@ for (const setting of SETTINGS) {
 
 const f = (x, d = 2) => x.toFixed(d);
 console.log(
-  `\nAdam float32, ${ROUNDS} interleaved rounds (median of tinybench p50 latencies); threshold ${PARALLEL_THRESHOLD} elements; ${machine()}`,
+  `\nAdam float32, ${ROUNDS} interleaved rounds (median of tinybench's mean time per step); threshold ${PARALLEL_THRESHOLD} elements; ${machine()}`,
 );
 console.log(
   `\n| second core | N | 1 thread µs | 2 threads µs | 1 thread ns/el | 2 threads ns/el | 2 threads vs 1 | 2 threads, no fall-back, vs 1 | chunks run by the worker |`,

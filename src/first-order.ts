@@ -111,6 +111,8 @@ export class Run {
 /** What a step() reuses while nothing that decides it changes. */
 interface Plan<O> {
   readonly version: number;
+  /** The optimizer's optionsVersion when the runs' buffer specs were last found unchanged. */
+  options: number;
   readonly groups: readonly ParamGroup<O>[];
   /** The state buffers of each run (the same for each of its params), by group. */
   readonly specs: readonly (readonly (readonly StateBufferSpec[])[])[];
@@ -281,16 +283,18 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
   #valid(): boolean {
     const plan = this.#plan;
     if (!plan || plan.version !== currentLayoutVersion() || plan.groups.length !== this.paramGroups.length) return false;
+    for (let i = 0; i < plan.groups.length; i++) if (plan.groups[i] !== this.paramGroups[i]) return false;
+    // stateBuffers() depends on nothing but a group's options and a param's shape, which never changes
+    if (plan.options === this.optionsVersion) return true;
     for (let i = 0; i < plan.groups.length; i++) {
-      const group = this.paramGroups[i]!;
-      if (plan.groups[i] !== group) return false;
+      const group = plan.groups[i]!;
       const specs = plan.specs[i]!;
       const runs = plan.runs[i]!;
-      // the params of a run were planned with one spec list, and stateBuffers() depends on the
-      // group's options and the param's shape, which never changes: the first param speaks for
-      // its run (so this check costs one call per run, not per param)
+      // the params of a run were planned with one spec list: the first param speaks for its run
+      // (so this check costs one call per run, not per param)
       for (let r = 0; r < runs.length; r++) if (!sameSpecs(specs[r]!, this.stateBuffers(group, runs[r]!.params[0]!))) return false;
     }
+    plan.options = this.optionsVersion;
     return true;
   }
 
@@ -302,7 +306,7 @@ export abstract class FirstOrderOptimizer<O extends object> extends Optimizer<O>
     const members = partitions.map((runs) => runs.map((r) => r.params));
     const runs = this.#prepareState(groups, specs, members);
     const wrapped = groups.flatMap((g) => g.params.filter((p) => p.wrapped));
-    return { version: currentLayoutVersion(), groups, specs, runs, wrapped };
+    return { version: currentLayoutVersion(), options: this.optionsVersion, groups, specs, runs, wrapped };
   }
 
   /** The runs of a group (with their buffers): maximal sequences of adjacent trainable params that can share one kernel call. */

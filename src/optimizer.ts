@@ -60,6 +60,8 @@ export abstract class Optimizer<O extends object> {
   readonly #attachments: Attachment[] = [];
   readonly #schema: Schema<O>;
   #disposed = false;
+  /** Counts changes of any group's hyperparameters (setters, loaded checkpoints). */
+  #optionsVersion = 0;
 
   /**
    * @param params - the params (one group), or groups `{ params, ...overrides }`.
@@ -160,6 +162,15 @@ export abstract class Optimizer<O extends object> {
   /** true after {@link Optimizer.dispose}. */
   get disposed(): boolean {
     return this.#disposed;
+  }
+
+  /**
+   * A number that changes whenever a hyperparameter of any group changes (a setter such as
+   * `group.lr = 0.1`, or a loaded checkpoint): what was derived from the options can be kept
+   * while it is the same.
+   */
+  protected get optionsVersion(): number {
+    return this.#optionsVersion;
   }
 
   /**
@@ -305,7 +316,10 @@ export abstract class Optimizer<O extends object> {
             groups: this.paramGroups,
             state: this.state,
             groupState: this.groupState,
-            setHyperparameters: (group, values) => values.forEach((v, j) => ((group as unknown as GroupInternals)[STORE][j] = v)),
+            setHyperparameters: (group, values) => {
+              values.forEach((v, j) => ((group as unknown as GroupInternals)[STORE][j] = v));
+              this.#optionsVersion++;
+            },
           }),
         abort: () => freeStates(made),
       });
@@ -498,6 +512,7 @@ export abstract class Optimizer<O extends object> {
     owner.crossCheck(candidate, "group");
     owner.#checkDTypes(candidate, group[DTYPES], (k) => k);
     group[STORE][i] = checked;
+    owner.#optionsVersion++;
   }
 }
 

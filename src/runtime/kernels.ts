@@ -5,7 +5,7 @@
 import type { DType } from "../param.js";
 import { wasmExports } from "./memory.js";
 import { kernelTable, vectorKernelNames, type KernelName, type KernelSignatures, type VectorKernelName } from "./kernels.generated.js";
-import { getNumThreads, PARALLEL_THRESHOLD, parallelKernel, type ElementwiseKernelName } from "./threads.js";
+import { kernelIndex, threadedKernel, type ElementwiseKernelName } from "./threads.js";
 
 export type { KernelName, KernelSignatures, UpdateKernelName, VectorKernelName, WasmExports } from "./kernels.generated.js";
 
@@ -31,32 +31,15 @@ export function kernelsByDType<N extends KernelName>(name: N): Record<DType, Ker
   return { float32: threaded(name, "float32"), float64: threaded(name, "float64") };
 }
 
-/**
- * The export for `name`, split across threads (./threads.ts) when a call covers at least
- * PARALLEL_THRESHOLD elements and more than one thread is set; otherwise the wasm function
- * itself is called (`apply` on `arguments`: no array is made per call). Results are
- * bit-identical either way: the update kernels are elementwise.
- */
+/** The export for `name`, split across threads when that pays (./threads.ts threadedKernel); non-void kernels as they are. */
 function threaded<N extends KernelName>(name: N, dtype: DType): KernelSignatures[N] {
   const direct = exported(name, dtype);
   const entry = kernelTable[name];
   if (entry.returns !== "void") return direct;
-  const np = entry.pointers.length,
-    ns = entry.scalars.length;
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: a union of signatures has no common apply()
-  const call = direct as unknown as (...args: number[]) => void;
-  return function (this: unknown) {
-    // eslint-disable-next-line prefer-rest-params -- `arguments` + apply: no array per call on the hot path
-    const args = arguments as unknown as number[];
-    const n = args[np]!;
-    if (n < PARALLEL_THRESHOLD || getNumThreads() === 1) {
-      // eslint-disable-next-line prefer-spread -- spreading would copy the arguments every call
-      call.apply(null, args);
-      return;
-    }
-    const all = Array.prototype.slice.call(args) as number[];
-    parallelKernel(name as ElementwiseKernelName, dtype, all.slice(0, np), n, all.slice(np + 1, np + 1 + ns), all.slice(np + 1 + ns));
-  } as unknown as KernelSignatures[N];
+  const index = kernelIndex(name as ElementwiseKernelName, dtype);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: a union of signatures is no (...args: number[]) => unknown
+  const call = direct as unknown as (...args: number[]) => unknown;
+  return threadedKernel(index, entry.pointers.length, call) as unknown as KernelSignatures[N];
 }
 
 /** The vector kernels of one dtype (assembly/vector.ts), by name. */

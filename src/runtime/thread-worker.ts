@@ -19,6 +19,8 @@ export interface ControlLayout {
   readonly error: number;
   /** Chunks run by workers since the pool started (diagnostics: proves the workers take part). */
   readonly workerChunks: number;
+  /** Workers that have started polling for jobs (the others are still starting). */
+  readonly started: number;
   /** The kernel's index in the worker's export list. */
   readonly kernel: number;
   /** Number of pointer arguments. */
@@ -47,8 +49,8 @@ export interface WorkerData {
   readonly exports: readonly string[];
   /** This worker's id: 0, 1, ... */
   readonly id: number;
-  /** Polls of the job counter before going to sleep. */
-  readonly spin: number;
+  /** How long to poll the job counter before going to sleep, ms. */
+  readonly spinMs: number;
 }
 
 type KernelFn = (...args: number[]) => unknown;
@@ -105,11 +107,11 @@ export function runChunks(
 
 /**
  * A worker's life: instantiate the module over the shared memory, then forever wait for a job
- * (poll `spin` times, then sleep on the job counter) and claim its chunks. Never returns; the
+ * (poll for `spinMs`, then sleep on the job counter) and claim its chunks. Never returns; the
  * worker is unref'd, so it never keeps the process alive.
  */
 export function workerMain(workerData: WorkerData, run: typeof runChunks): void {
-  const { module, memory, control, layout: L, exports, id, spin } = workerData;
+  const { module, memory, control, layout: L, exports, id, spinMs } = workerData;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const table = instance.exports as Record<string, KernelFn>;
   const kernels = exports.map((name) => table[name]!);
@@ -117,14 +119,17 @@ export function workerMain(workerData: WorkerData, run: typeof runChunks): void 
   const job = new Float64Array(control);
   const args: number[] = [];
   let seen = Atomics.load(ctl, L.gen);
+  Atomics.add(ctl, L.started, 1);
   for (;;) {
     let polls = 0;
+    let until = performance.now() + spinMs;
     while (Atomics.load(ctl, L.gen) === seen) {
-      if (++polls < spin) continue;
+      // the clock is read every 128 polls (~1 µs)
+      if ((++polls & 127) !== 0 || performance.now() < until) continue;
       Atomics.add(ctl, L.sleepers, 1);
       Atomics.wait(ctl, L.gen, seen);
       Atomics.sub(ctl, L.sleepers, 1);
-      polls = 0;
+      until = performance.now() + spinMs;
     }
     seen = Atomics.load(ctl, L.gen);
     if (id + 1 < Atomics.load(ctl, L.ranges)) Atomics.add(ctl, L.workerChunks, run(ctl, job, L, id + 1, kernels, args));

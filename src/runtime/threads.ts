@@ -7,7 +7,8 @@
 //   and steals from the others' when done; the main thread claims chunks too, so the call never
 //   waits for a worker that has not started or woken up.
 // - Contention: a chunk a preempted worker holds cannot be redone, so each split call is timed
-//   against a single-thread estimate; calls that do not pay send the next ones to one thread.
+//   against a single-thread estimate (FallBack); time lost sends the next calls to one thread
+//   for 20 times as long, so threads cost at most ~5 % whatever the stalls.
 // - Bit-identical to one thread: chunk boundaries fall on multiples of 64 bytes, so every
 //   element is computed by the same SIMD lane arithmetic (or the same one-lane tail) as in a
 //   single call over the whole range; the kernels are elementwise, so order does not matter.
@@ -30,30 +31,38 @@ export type ElementwiseKernelName = {
 
 /**
  * Below this many elements a call runs on the calling thread alone. Measured (bench/threads.bench.mjs,
- * Adam float32, worker polling, 2 vCPUs): 2 threads vs 1 is 1.06x at 8192 elements (one 4096-element
- * chunk each), 1.24x at 16384, 1.41-1.47x at 32768, 1.5-1.6x at 65536, 1.6-1.75x at 1e5. A worker
- * that sleeps needs 25-55 µs to wake (work-sharing does not wait for it, but then it helps only
- * calls longer than that), so threads start where they pay clearly: 32768 elements (~19 µs).
+ * Adam float32, workers polling, 2 vCPUs, mean time per step): 2 threads vs 1 is 1.41-1.47x at
+ * 32768 elements, 1.5-1.6x at 65536, 1.6-1.8x at 1e5; below, 1.06-1.18x at 8192-1e4 and 1.17-1.28x
+ * at 2e4 when every call is split and the second core is free, but 0.91-1.04x with the fall-back on
+ * a loaded machine (load 3-4): the cold first call after a pause (~10 µs at 1e4) and the timing of
+ * each split call cost about what splitting saves there.
  */
 export const PARALLEL_THRESHOLD = 32768;
-/** Smallest chunk, in elements (~5 µs of Adam): claiming one costs ~0.1-0.3 µs; 4096 measured slower at 1e5. */
+/** Smallest chunk of a large call, in elements (~5 µs of Adam): claiming one costs ~0.1-0.3 µs; 4096 measured slower at 1e5. A smaller call is one chunk a thread. */
 const MIN_CHUNK = 8192;
 /** Chunks per thread for a large job: small chunks bound the wait for a worker's last one (16 measured best at 1e6 of 4, 8, 16, 32). */
 const CHUNKS_PER_THREAD = 16;
 /** Chunk boundaries are multiples of this many bytes: a cache line, four v128 lanes. */
 const CHUNK_ALIGN_BYTES = 64;
-/** Polls of the job counter (~35 ns each) before a worker sleeps: ~90 µs, so the kernel calls of one step find it awake. */
-const SPIN_POLLS = 2500;
+/**
+ * How long a worker polls the job counter after a job (or a wake-up) before it sleeps, ms: calls
+ * up to ~0.1 ms apart (the kernel calls of one step, back-to-back steps up to ~2e5 elements) find
+ * it awake. Counted in time: 2,500 polls, meant as ~90 µs, measured 13-20 µs once V8 optimized the
+ * loop (5-8 ns a poll), and back-to-back steps of 1e5 elements (~45 µs) found the worker asleep.
+ */
+const SPIN_MS = 0.1;
 /** setNumThreads' upper bound (a guard against a typo starting thousands of workers). */
 export const MAX_THREADS = 256;
 
-const SUFFIX: Readonly<Record<DType, string>> = { float32: "f32", float64: "f64" };
 const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8 };
+/** Bytes per element of the kernel at index i (exportNames: each kernel as _f32, then _f64): BYTES_OF[i & 1]. */
+const BYTES_OF = [4, 8] as const;
 
 /** Every elementwise export, in a fixed order: a job names its kernel by index into this list. */
 const elementwise = (Object.keys(kernelTable) as KernelName[]).filter((k): k is ElementwiseKernelName => kernelTable[k].returns === "void");
 const exportNames = elementwise.flatMap((k) => [`${k}_f32`, `${k}_f64`]);
-const exportIndex = new Map(exportNames.map((name, i) => [name, i]));
+/** A kernel's index in exportNames (its _f32 export; _f64 is the next). */
+const exportIndex = new Map(elementwise.map((name, i) => [name, 2 * i]));
 type KernelFn = (...args: number[]) => unknown;
 const mainKernels: readonly KernelFn[] = exportNames.map((name) => (wasmExports as unknown as Record<string, KernelFn>)[name]!);
 const maxArgs = Math.max(
@@ -71,6 +80,7 @@ const LAYOUT: ControlLayout = {
   rest: 7,
   elementBytes: 8,
   workerChunks: 9,
+  started: 10,
   range0: 16, // .. 16 + MAX_THREADS - 1
   // Float64 slots (byte offset 8*slot), after the Int32 slots above
   chunkElements: (16 + MAX_THREADS) / 2,
@@ -138,24 +148,127 @@ export function getNumThreads(): number {
 }
 
 // ---- falling back to one thread when threads do not pay (another process holds a core)
-/** A parallel call must take at most this fraction of the single-thread estimate, or the next calls run on one thread. */
-const KEEP = 0.95;
-/** At most this many calls on one thread in a row before trying the workers again. */
-const MAX_BACKOFF = 64;
-/** Every this many parallel calls, one runs on one thread to refresh the estimate. */
-const PROBE_EVERY = 64;
-/** Single-thread cost, ms per element, by kernel export and size class (floor(log2 n)): a moving average. */
-const single = new Map<number, number>();
+/** Every this many split calls, one runs on one thread to refresh the single-thread estimate. */
+export const PROBE_EVERY = 64;
+/**
+ * After split calls lost time against the single-thread estimate, the next calls run on one
+ * thread for this many times the time lost: threads then lose at most 1 / (1 + LOSS_FACTOR) of the
+ * time (under 5 %), however long a stall was (a worker preempted holding a chunk: up to ~10 ms).
+ */
+export const LOSS_FACTOR = 20;
+/**
+ * Time saved by split calls that may make up for a later loss, ms (about 300 steps of 1e5 elements
+ * that pay): an occasional stall of a few ms is paid from it, not with 20 times its length on one
+ * thread. Measured (bench/threads.bench.mjs, load 3-4 from other jobs), 2 threads vs 1 with the
+ * second core free: 1.59-1.65x at 1e5 and 1.84-1.86x at 1e6 with 5 ms, 1.42-1.45x and 1.60x with
+ * 1 ms; with a busy loop on it 0.95-0.97x and 0.97-0.98x.
+ */
+const SAVED_CAP = 5;
+/**
+ * The first split call after calls on one thread finds the workers just woken (a wake-up takes
+ * 25-55 µs) and their caches cold (the data sits in the calling thread's cache: ~10 µs to fetch
+ * at 1e4 elements): it is charged only for the time above COLD times the estimate plus COLD_MS
+ * (a stall, not the cold start); a loss sends LOSS_FACTOR times (loss + that allowance) to one
+ * thread, so that the next cold call's allowance is made up too.
+ */
+const COLD = 1.5;
+const COLD_MS = 0.02;
+/**
+ * A call estimated shorter than this (ms) does not wake sleeping workers: a worker wakes 25-55 µs
+ * after the call starts, with cold caches, and would join after it ended. (100 µs measured no
+ * better: in a loop with 0.5 ms of other work between Adam steps of 1e5 elements, 2 threads vs 1
+ * were 0.90-1.20x with 25 µs, 0.92-1.05x with 100 µs, 0.73-0.83x before this fall-back; load 3-4.)
+ */
+const WAKE_MS = 0.025;
+/** The first short call that finds the workers asleep, and every this many after it, wakes them (Atomics.notify, ~1-2 µs) for the next ones. */
+const POKE_EVERY = 64;
+
+/** How {@link FallBack.decide} runs a call: on one thread untimed, on one thread timed, or split. */
+export const ONE_THREAD = 0;
+export const TIMED = 1;
+export const SPLIT = 2;
+export type Decision = typeof ONE_THREAD | typeof TIMED | typeof SPLIT;
+
+/**
+ * Decides call by call whether to split a call, from measured times: a running single-thread
+ * estimate per kernel and size class, and the balance of the time split calls saved or lost
+ * against it. Exported for its tests; the library uses one instance.
+ */
+export class FallBack {
+  /** Single-thread cost, ms per element, by key (kernel and size class), from the calls run on one thread. */
+  readonly #single = new Map<number, number>();
+  /** Time split calls saved (ms; at most SAVED_CAP), made up against losses. */
+  #balance = 0;
+  /** One-thread time (ms) still to run before splitting again. */
+  #owed = 0;
+  #sinceProbe = 0;
+  /** The last call ran on one thread (the next split call is a cold one). */
+  #afterOneThread = true;
+
+  /** The single-thread estimate for n elements of `key`, ms (undefined before its first one-thread call). */
+  estimate(key: number, n: number): number | undefined {
+    const perElement = this.#single.get(key);
+    return perElement === undefined ? undefined : perElement * n;
+  }
+
+  /**
+   * How to run the next call of n elements of `key`: {@link SPLIT}, on one thread {@link TIMED}
+   * (no estimate yet, or one split call in PROBE_EVERY: report it with {@link FallBack.oneThread}),
+   * or on one thread untimed ({@link ONE_THREAD}: while time lost is being made up, counted at
+   * the estimate).
+   */
+  decide(key: number, n: number): Decision {
+    const perElement = this.#single.get(key);
+    if (perElement === undefined) return TIMED;
+    if (this.#owed > 0) {
+      this.#owed -= perElement * n;
+      this.#afterOneThread = true;
+      return ONE_THREAD;
+    }
+    if (++this.#sinceProbe < PROBE_EVERY) return SPLIT;
+    this.#sinceProbe = 0;
+    return TIMED;
+  }
+
+  /** A call ran on one thread for another reason (the workers asleep): the next split call is a cold one. */
+  ranOneThread(): void {
+    this.#afterOneThread = true;
+  }
+
+  /**
+   * A call of n elements of `key` ran on one thread in `ms`. The estimate drops to a faster call
+   * at once and rises by at most a quarter per call: a call slowed by a preemption or by the
+   * page faults of new memory (the first step) must not make splitting look better than it is.
+   */
+  oneThread(key: number, n: number, ms: number): void {
+    const perElement = ms / n;
+    const before = this.#single.get(key);
+    this.#single.set(key, before === undefined || perElement < before ? perElement : before + 0.25 * Math.min(perElement - before, before));
+    this.#afterOneThread = true;
+  }
+
+  /** A call of n elements of `key` was split and took `ms`. */
+  split(key: number, n: number, ms: number): void {
+    const cold = this.#afterOneThread;
+    this.#afterOneThread = false;
+    const expected = this.estimate(key, n);
+    if (expected === undefined) return;
+    const allowance = COLD * expected + COLD_MS;
+    const lost = cold ? Math.max(0, ms - allowance) : ms - expected;
+    this.#balance = Math.min(this.#balance - lost, SAVED_CAP);
+    if (this.#balance < 0) {
+      // with what the next cold call may cost uncharged: together under 1 / LOSS_FACTOR of the time
+      this.#owed = LOSS_FACTOR * (-this.#balance + allowance - expected);
+      this.#balance = 0;
+    }
+  }
+}
+
+const fallBack = new FallBack();
 /** false: every call at or above the threshold is split (tests and benchmarks: see {@link setFallback}). */
 let fallback = true;
-/** Calls left to run on one thread; the next backoff after a call that did not pay; calls since the last probe. */
-let skip = 0;
-let backoff = 1;
-let sinceProbe = 0;
-/** Consecutive parallel calls in which a worker took part. */
-let warm = 0;
-/** Consecutive judged calls that did not pay. */
-let slow = 0;
+/** Short calls that found the workers asleep since the last split call (the first and every POKE_EVERY-th wake them). */
+let asleepCalls = 0;
 
 /**
  * Turns the fall-back to one thread on (the default) or off. Off, every call at or above
@@ -164,21 +277,20 @@ let slow = 0;
  */
 export function setFallback(on: boolean): void {
   fallback = on;
-  skip = 0;
-  backoff = 1;
-  slow = 0;
-  warm = 0;
 }
 
 // ---- the pool (created on the first parallel call)
 interface Pool {
   readonly control: Int32Array;
   readonly job: Float64Array;
+  /** Workers created, and how many of them had started polling when last looked. */
   workers: number;
+  started: number;
 }
 let pool: Pool | null = null;
 let warned = false;
-const mainArgs: number[] = [];
+/** The arguments of one chunk, on the calling thread (runChunks rewrites them). */
+const chunkArgs: number[] = [];
 
 function startWorkers(p: Pool, wanted: number): void {
   const Worker = threadsModule!.Worker; // looked up by getNumThreads() > 1
@@ -192,7 +304,7 @@ function startWorkers(p: Pool, wanted: number): void {
         layout: LAYOUT,
         exports: exportNames,
         id: p.workers,
-        spin: SPIN_POLLS,
+        spinMs: SPIN_MS,
       },
     });
     w.unref();
@@ -205,33 +317,109 @@ function startWorkers(p: Pool, wanted: number): void {
   }
 }
 
-function getPool(): Pool {
+/** The pool with `threads - 1` workers started (they join within ~20 ms, see docs/threads.md). */
+function getPool(threads: number): Pool {
   if (pool === null) {
     const buffer = new SharedArrayBuffer(8 * (LAYOUT.args + maxArgs));
-    pool = { control: new Int32Array(buffer), job: new Float64Array(buffer), workers: 0 };
+    pool = { control: new Int32Array(buffer), job: new Float64Array(buffer), workers: 0, started: 0 };
   }
+  if (pool.workers < threads - 1) startWorkers(pool, threads - 1);
   return pool;
 }
+
+/** Every started worker is asleep in Atomics.wait (or about to be). */
+const asleep = (p: Pool): boolean => Atomics.load(p.control, LAYOUT.sleepers) >= p.started;
 
 /** Chunks run by worker threads so far (0 before the first parallel call), for tests and diagnostics. */
 export function workerChunks(): number {
   return pool === null ? 0 : Atomics.load(pool.control, LAYOUT.workerChunks);
 }
 
-/** Elements per chunk for n elements on `threads` threads: a multiple of 64 bytes. */
+/** Elements per chunk for n elements on `threads` threads: a multiple of 64 bytes; one chunk a thread for a small n. */
 export function chunkElements(n: number, threads: number, dtype: DType): number {
   const align = CHUNK_ALIGN_BYTES / BYTES[dtype];
-  const target = Math.max(MIN_CHUNK, Math.ceil(n / (threads * CHUNKS_PER_THREAD)));
+  const target = Math.max(Math.min(MIN_CHUNK, Math.ceil(n / threads)), Math.ceil(n / (threads * CHUNKS_PER_THREAD)));
   return Math.ceil(target / align) * align;
 }
 
+/** The index of the elementwise kernel `name` in `dtype` (see {@link threadedKernel}). */
+export function kernelIndex(name: ElementwiseKernelName, dtype: DType): number {
+  return exportIndex.get(name)! + (dtype === "float32" ? 0 : 1);
+}
+
+/** The key of a call's single-thread estimate: its kernel and size class (floor(log2 n)). */
+const keyOf = (index: number, n: number): number => index * 64 + (31 - Math.clz32(n));
+
+/** How to run a call of n elements (at or above the threshold, more than one thread set) of the kernel at `index`. */
+function decide(index: number, n: number): Decision {
+  if (!fallback) return SPLIT;
+  const key = keyOf(index, n);
+  const how = fallBack.decide(key, n);
+  if (how !== SPLIT) return how;
+  const p = getPool(getNumThreads());
+  if (p.started < p.workers && (p.started = Atomics.load(p.control, LAYOUT.started)) < p.workers) {
+    // the workers are still starting (~20 ms, taking a core): nothing to split onto yet
+    fallBack.ranOneThread();
+    return ONE_THREAD;
+  }
+  if (fallBack.estimate(key, n)! < WAKE_MS && asleep(p)) {
+    // a short call gains little or nothing from waking a worker (it would join late); wake the
+    // workers for the next calls (which find them polling if they come back to back) at the
+    // first such call and then now and then
+    if (asleepCalls++ % POKE_EVERY === 0) Atomics.notify(p.control, LAYOUT.gen);
+    fallBack.ranOneThread();
+    return ONE_THREAD;
+  }
+  asleepCalls = 0;
+  return SPLIT;
+}
+
 /**
- * Runs the elementwise kernel `name` (assembly/kernels.mjs) over `n` elements, split across
- * {@link getNumThreads} threads when n is at least {@link PARALLEL_THRESHOLD} (else one call
- * on this thread). The arguments are the kernel's own, grouped: `pointers` (byte addresses,
- * in the table's order), `n`, `scalars` and `flags` (in the table's order). The result is
- * bit-identical to `kernelsByDType(name)[dtype](...pointers, n, ...scalars, ...flags)`.
- * Synchronous: returns when every element is done.
+ * The kernel at `index` ({@link kernelIndex}, a function `direct` taking its `np` pointers, n,
+ * then scalars and flags) as the step loop calls it: split across {@link getNumThreads} threads
+ * when n is at least {@link PARALLEL_THRESHOLD} and splitting pays (see {@link FallBack}), else
+ * `direct` itself, called with `apply` on `arguments` (no array is made per call; V8 makes it a
+ * direct call). Bit-identical either way: the kernels are elementwise.
+ */
+export function threadedKernel(index: number, np: number, direct: (...args: number[]) => unknown): (...args: number[]) => void {
+  /** The arguments of a split call (splitKernel is synchronous and never calls back here: one array serves every call). */
+  const split: number[] = [];
+  return function (this: unknown) {
+    // eslint-disable-next-line prefer-rest-params -- `arguments` + apply: no array per call on the hot path
+    const args = arguments as unknown as number[];
+    const n = args[np]!;
+    if (n >= PARALLEL_THRESHOLD && getNumThreads() > 1) {
+      const how = decide(index, n);
+      if (how === SPLIT) {
+        split.length = args.length;
+        for (let i = 0; i < args.length; i++) split[i] = args[i]!;
+        splitKernel(index, split, np);
+        return;
+      }
+      if (how === TIMED) {
+        const t0 = performance.now();
+        // eslint-disable-next-line prefer-spread -- spreading would copy the arguments every call
+        direct.apply(null, args);
+        fallBack.oneThread(keyOf(index, n), n, performance.now() - t0);
+        return;
+      }
+    }
+    // eslint-disable-next-line prefer-spread -- spreading would copy the arguments every call
+    direct.apply(null, args);
+  };
+}
+
+/** parallelKernel's kernels, by index (made on first use). */
+const parallelKernels: ((...args: number[]) => void)[] = [];
+
+/**
+ * Runs the elementwise kernel `name` (assembly/kernels.mjs) over `n` elements as the step loop
+ * does ({@link threadedKernel}): split across {@link getNumThreads} threads when n is at least
+ * {@link PARALLEL_THRESHOLD} and splitting pays (always, with {@link setFallback}(false)). The
+ * arguments are the kernel's own, grouped: `pointers` (byte addresses, in the table's order),
+ * `n`, `scalars` and `flags` (in the table's order). The result is bit-identical to
+ * `kernelsByDType(name)[dtype](...pointers, n, ...scalars, ...flags)`. Synchronous: returns
+ * when every element is done.
  *
  * @throws Error when a kernel failed in some thread (a pointer out of bounds: a library bug)
  */
@@ -243,76 +431,43 @@ export function parallelKernel(
   scalars: readonly number[],
   flags: readonly number[],
 ): void {
-  const index = exportIndex.get(`${name}_${SUFFIX[dtype]}`)!;
+  const index = kernelIndex(name, dtype);
+  (parallelKernels[index] ??= threadedKernel(index, pointers.length, mainKernels[index]!))(...pointers, n, ...scalars, ...flags);
+}
+
+/** Splits the call of the kernel at `index` with the argument list `args` (n at position `np`) across the threads; times it for the fall-back. */
+function splitKernel(index: number, args: readonly number[], np: number): void {
+  const n = args[np]!;
   const threads = getNumThreads();
-  mainArgs.length = 0;
-  mainArgs.push(...pointers, n, ...scalars, ...flags);
-  if (threads === 1 || n < PARALLEL_THRESHOLD) {
-    mainKernels[index]!(...mainArgs);
-    return;
-  }
-  // work-sharing cannot redo a chunk a preempted worker holds, and a woken worker can land on
-  // the main thread's core: each parallel call is timed against the single-thread estimate
-  // for its kernel and size; one that does not pay sends the next `backoff` calls (doubling
-  // up to MAX_BACKOFF while it keeps not paying) to one thread
-  const key = index * 64 + (31 - Math.clz32(n));
-  const estimate = single.get(key);
-  if (fallback && (skip > 0 || estimate === undefined || ++sinceProbe >= PROBE_EVERY)) {
-    if (skip > 0) skip--;
-    else sinceProbe = 0;
-    warm = 0;
-    const t0 = performance.now();
-    mainKernels[index]!(...mainArgs);
-    const perElement = (performance.now() - t0) / n;
-    single.set(key, estimate === undefined ? perElement : 0.75 * estimate + 0.25 * perElement);
-    return;
-  }
   const t0 = performance.now();
-  const p = getPool();
-  if (p.workers < threads - 1) startWorkers(p, threads - 1);
-  const { control, job } = p;
-  const chunk = chunkElements(n, threads, dtype);
+  const { control, job } = getPool(threads);
+  const elementBytes = BYTES_OF[index & 1]!;
+  const chunk = chunkElements(n, threads, elementBytes === 4 ? "float32" : "float64");
   const chunks = Math.ceil(n / chunk);
   // the descriptor first, then the range words (which open the claims), then wake the sleepers
   Atomics.store(control, LAYOUT.done, 0);
   Atomics.store(control, LAYOUT.error, 0);
   Atomics.store(control, LAYOUT.ranges, threads);
   control[LAYOUT.kernel] = index;
-  control[LAYOUT.pointers] = pointers.length;
-  control[LAYOUT.rest] = scalars.length + flags.length;
-  control[LAYOUT.elementBytes] = BYTES[dtype];
+  control[LAYOUT.pointers] = np;
+  control[LAYOUT.rest] = args.length - np - 1;
+  control[LAYOUT.elementBytes] = elementBytes;
   job[LAYOUT.chunkElements] = chunk;
   job[LAYOUT.n] = n;
-  let slot = LAYOUT.args;
-  for (const x of pointers) job[slot++] = x;
-  for (const x of scalars) job[slot++] = x;
-  for (const x of flags) job[slot++] = x;
+  for (let i = 0; i < np; i++) job[LAYOUT.args + i] = args[i]!;
+  for (let i = np + 1; i < args.length; i++) job[LAYOUT.args + i - 1] = args[i]!;
   // range k: chunks [floor(k*chunks/threads), floor((k+1)*chunks/threads)); the last word opens the job
   for (let k = threads - 1; k >= 0; k--) {
     Atomics.store(control, LAYOUT.range0 + k, Math.floor((k * chunks) / threads) | (Math.floor(((k + 1) * chunks) / threads) << 16));
   }
   Atomics.add(control, LAYOUT.gen, 1);
   if (Atomics.load(control, LAYOUT.sleepers) > 0) Atomics.notify(control, LAYOUT.gen);
-  const mine = runChunks(control, job, LAYOUT, 0, mainKernels, mainArgs);
+  runChunks(control, job, LAYOUT, 0, mainKernels, chunkArgs);
   while (Atomics.load(control, LAYOUT.done) < chunks) {
     // a worker is finishing its last chunk
   }
-  // judged only when a worker took part in this call and the one before: else the main thread
-  // did (nearly) all of it, as on one thread (workers asleep: a wake-up takes 25-55 µs, which
-  // work-sharing does not wait for), or the workers' caches are cold (after one-thread calls
-  // the data sits in the main thread's cache: at 1e5 elements the first shared call is slower)
-  warm = mine < chunks ? warm + 1 : 0;
-  if (fallback && estimate !== undefined && warm >= 2) {
-    // two slow calls in a row (one is noise: the main thread itself preempted) send the next
-    // `backoff` calls to one thread
-    if (performance.now() - t0 <= KEEP * estimate * n) {
-      slow = 0;
-      backoff = 1;
-    } else if (++slow >= 2) {
-      skip = backoff;
-      backoff = Math.min(2 * backoff, MAX_BACKOFF);
-      slow = 0;
-    }
-  }
+  // work-sharing cannot redo a chunk a preempted worker holds, and a woken worker can land on
+  // the calling thread's core: every split call is weighed against the single-thread estimate
+  if (fallback) fallBack.split(keyOf(index, n), n, performance.now() - t0);
   if (Atomics.load(control, LAYOUT.error) !== 0) throw new Error(`wasm-optim: kernel ${exportNames[index]!} failed in a thread`);
 }

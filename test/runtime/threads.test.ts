@@ -106,18 +106,20 @@ describe("parallelKernel", () => {
     setFallback(true);
   });
 
-  it("splits at multiples of 64 bytes into at most 16 chunks a thread, and no chunk below 8192 elements", () => {
+  it("splits at multiples of 64 bytes into at most 16 chunks a thread, none below 8192 elements, one a thread for a small call", () => {
     for (const dtype of ["float32", "float64"] as DType[]) {
       for (const [n, threads] of [
         [1e5 + 7, 2],
         [1e7 + 1, 2],
         [3e5, 3],
         [12345, 4],
+        [PARALLEL_THRESHOLD, 2],
+        [1e4 + 3, 2],
       ] as const) {
         const chunk = chunkElements(n, threads, dtype);
         expect((chunk * BYTES[dtype]) % 64).toBe(0);
-        expect(chunk).toBeGreaterThanOrEqual(8192);
-        expect(Math.ceil(n / chunk)).toBeLessThanOrEqual(16 * threads);
+        expect(chunk).toBeGreaterThanOrEqual(Math.min(8192, Math.ceil(n / threads)));
+        expect(Math.ceil(n / chunk)).toBeLessThanOrEqual(n < 8192 * threads ? threads : 16 * threads);
       }
     }
   });
