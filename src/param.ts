@@ -63,6 +63,9 @@ function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, d) => a * d, 1);
 }
 
+/** The options of a `new Param` given none. */
+const NO_OPTIONS: ParamOptions = Object.freeze({});
+
 /** The options object of `new Param` / `Param.from` / `Param.wrap` (no dtype): a plain object of known fields with the right types. */
 function checkOptions(options: unknown, names: readonly (keyof ParamOptions)[] = ["dtype", "shape", "requiresGrad", "name"]): void {
   const o = optionsObject(options as ParamOptions, "options", names);
@@ -202,27 +205,29 @@ export class Param<A extends FloatArray = FloatArray> {
    * @throws {@link InvalidOptionError} for a size or shape that is not non-negative integers, or an
    * `options.shape` whose product differs from `size`.
    */
-  constructor(sizeOrShape: number | readonly number[], options: ParamOptions = {}) {
-    checkOptions(options);
+  constructor(sizeOrShape: number | readonly number[], options?: ParamOptions) {
+    // no options, the common case: no option checks to run (nor to compile, the first time)
+    if (options !== undefined) checkOptions(options);
+    const o = options ?? NO_OPTIONS;
     if (Array.isArray(sizeOrShape)) {
       this.shape = checkShape(sizeOrShape);
       this.size = sizeOf(this.shape);
-      if (options.shape !== undefined && sizeOf(checkShape(options.shape, "options.shape")) !== this.size) {
-        throw new InvalidOptionError("options.shape", options.shape, `a shape of ${this.size} elements, as [${this.shape.join(", ")}]`);
+      if (o.shape !== undefined && sizeOf(checkShape(o.shape, "options.shape")) !== this.size) {
+        throw new InvalidOptionError("options.shape", o.shape, `a shape of ${this.size} elements, as [${this.shape.join(", ")}]`);
       }
     } else {
       this.size = checkSize(sizeOrShape);
-      if (options.shape === undefined) this.shape = Object.freeze([this.size]);
+      if (o.shape === undefined) this.shape = Object.freeze([this.size]);
       else {
-        this.shape = checkShape(options.shape);
+        this.shape = checkShape(o.shape);
         if (sizeOf(this.shape) !== this.size) {
-          throw new InvalidOptionError("shape", options.shape, `dimensions whose product is the number of elements, ${this.size}`);
+          throw new InvalidOptionError("shape", o.shape, `dimensions whose product is the number of elements, ${this.size}`);
         }
       }
     }
-    this.dtype = checkDType(options.dtype ?? "float32");
-    this.#requiresGrad = options.requiresGrad ?? true;
-    this.#name = options.name;
+    this.dtype = checkDType(o.dtype ?? "float32");
+    this.#requiresGrad = o.requiresGrad ?? true;
+    this.#name = o.name;
     const slots = adopted;
     adopted = null;
     if (slots) {
