@@ -1,25 +1,5 @@
 import type { StepScalar } from "../optimizer.js";
 // Per-step scalar helpers the optimizer files share.
-// base ** exp for the per-step scalars (bias corrections, NAdam's mu), remembered: every
-// param of a group asks for the same powers in a step, and Math.pow costs about 50 ns here —
-// a quarter of the fixed cost of stepping a small param.
-const SIZE = 8;
-const bases = new Float64Array(SIZE).fill(NaN);
-const exps = new Float64Array(SIZE);
-const values = new Float64Array(SIZE);
-let next = 0;
-
-/** base ** exp, exactly, from a small cache of the last 8 distinct pairs. */
-export function cachedPow(base: number, exp: number): number {
-  for (let i = 0; i < SIZE; i++) if (bases[i] === base && exps[i] === exp) return values[i]!;
-  const v = base ** exp;
-  bases[next] = base;
-  exps[next] = exp;
-  values[next] = v;
-  next = (next + 1) % SIZE;
-  return v;
-}
-
 // Weight decay as the Adam-family kernels take it: coupled (L2, torch.optim.Adam: the
 // gradient gets + weightDecay * p) or decoupled (torch.optim.AdamW and
 // `decoupled_weight_decay=True`: p *= 1 - lr * weightDecay before the update). Two functions

@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, correctedLrAtFirstStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
+import { correctedLrAtFirstStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /**
  * The hyperparameters of {@link Adam} and {@link AdamW}: the constructor's defaults, and each group's own values (settable between steps, validated).
@@ -77,8 +77,8 @@ export interface AdamScalars {
  */
 function adamScalarsOf(decoupled: boolean): (group: ParamGroup<AdamOptions>, t: number) => AdamScalars {
   return (group: ParamGroup<AdamOptions>, t: number): AdamScalars => ({
-    stepSize: group.lr / (1 - cachedPow(group.betas[0], t)),
-    bc2sqrt: Math.sqrt(1 - cachedPow(group.betas[1], t)),
+    stepSize: group.lr / (1 - group.betas[0] ** t),
+    bc2sqrt: Math.sqrt(1 - group.betas[1] ** t),
     l2: l2Coefficient(group.weightDecay, decoupled),
     decay: decayFactor(group.lr, group.weightDecay, decoupled),
     sign: signOf(group.maximize),

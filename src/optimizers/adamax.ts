@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, signOf } from "../runtime/kernels.js";
-import { cachedPow, correctedLrAtFirstStep, l2Flag } from "./_common.js";
+import { correctedLrAtFirstStep, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link Adamax}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface AdamaxOptions {
@@ -46,7 +46,7 @@ const BUFFERS = ["exp_avg", "exp_inf"];
 
 /** lr / (1 - beta1^t): only the first moment is bias-corrected. */
 function correctedLr(group: ParamGroup<AdamaxOptions>, t: number): number {
-  return group.lr / (1 - cachedPow(group.betas[0], t));
+  return group.lr / (1 - group.betas[0] ** t);
 }
 
 /**

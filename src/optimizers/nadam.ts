@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, decayAtEveryStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
+import { decayAtEveryStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link NAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface NAdamOptions {
@@ -60,9 +60,9 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
 function nadamScalars(group: ParamGroup<NAdamOptions>, t: number) {
   const b1 = group.betas[0];
   return {
-    mu: b1 * (1 - 0.5 * cachedPow(0.96, t * group.momentumDecay)),
-    muNext: b1 * (1 - 0.5 * cachedPow(0.96, (t + 1) * group.momentumDecay)),
-    bc2: 1 - cachedPow(group.betas[1], t),
+    mu: b1 * (1 - 0.5 * 0.96 ** (t * group.momentumDecay)),
+    muNext: b1 * (1 - 0.5 * 0.96 ** ((t + 1) * group.momentumDecay)),
+    bc2: 1 - group.betas[1] ** t,
     l2: l2Coefficient(group.weightDecay, group.decoupledWeightDecay),
     decay: decayFactor(group.lr, group.weightDecay, group.decoupledWeightDecay),
     sign: signOf(group.maximize),

@@ -2,7 +2,7 @@ import { betaPair, bool, epsilon, nonNegative, type Schema } from "../options.js
 import { FirstOrderOptimizer, type Run, type StateBufferSpec } from "../first-order.js";
 import type { ParamGroup, ParamsInput, StepScalar } from "../optimizer.js";
 import { kernelsByDType, plainOf, signOf } from "../runtime/kernels.js";
-import { cachedPow, correctedLrAtFirstStep, decayAtEveryStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
+import { correctedLrAtFirstStep, decayAtEveryStep, decayFactor, l2Coefficient, l2Flag } from "./_common.js";
 
 /** The hyperparameters of {@link RAdam}: the constructor's defaults, and each group's own values (settable between steps, validated). */
 export interface RAdamOptions {
@@ -53,10 +53,10 @@ const BUFFERS = ["exp_avg", "exp_avg_sq"];
 /** RAdam's scalars at step t: the switch to the rectified step and its size. */
 function radamScalars(group: ParamGroup<RAdamOptions>, t: number) {
   const [b1, b2] = group.betas;
-  const bc1 = 1 - cachedPow(b1, t);
-  const bc2 = 1 - cachedPow(b2, t);
+  const bc1 = 1 - b1 ** t;
+  const bc2 = 1 - b2 ** t;
   const rhoInf = 2 / (1 - b2) - 1;
-  const rhoT = rhoInf - (2 * t * cachedPow(b2, t)) / bc2;
+  const rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
   const rectified = rhoT > 5;
   const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
   return {

@@ -2,7 +2,7 @@ import type { Run, StateBufferSpec } from "../../first-order.js";
 import type { ParamGroup, ParamsInput } from "../../optimizer.js";
 import { betaPair, epsilon, integer, nonNegative, oneOf, type Schema } from "../../options.js";
 import { kernelsByDType } from "../../runtime/kernels.js";
-import { cachedPow, l2Flag } from "../_common.js";
+import { l2Flag } from "../_common.js";
 import { SCHEDULE_FREE_BUFFERS, ScheduleFreeOptimizer, type ScheduleFreeOptions, type ScheduleFreeStep } from "./base.js";
 
 const WITH_SECOND_MOMENT: readonly StateBufferSpec[] = [...SCHEDULE_FREE_BUFFERS, "exp_avg_sq"];
@@ -44,7 +44,7 @@ const scheduleFree = kernelsByDType("scheduleFree");
  * sqrt(v) + eps: bc2 = 1 leaves v unchanged, exactly.
  */
 function secondMomentCorrection(group: ParamGroup<AdamWScheduleFreeOptions>, t: number): number {
-  return group.variant === "paper" ? 1 : 1 - cachedPow(group.betas[1], t);
+  return group.variant === "paper" ? 1 : 1 - group.betas[1] ** t;
 }
 
 /**
@@ -86,7 +86,7 @@ export class AdamWScheduleFree extends ScheduleFreeOptimizer<AdamWScheduleFreeOp
 
   protected stepLr(group: ParamGroup<AdamWScheduleFreeOptions>, k: number, sched: number): number {
     const lr = group.lr * sched;
-    return group.variant === "paper" ? lr * Math.sqrt(1 - cachedPow(group.betas[1], k + 1)) : lr;
+    return group.variant === "paper" ? lr * Math.sqrt(1 - group.betas[1] ** (k + 1)) : lr;
   }
 
   protected kernelStep(r: Run, group: ParamGroup<AdamWScheduleFreeOptions>, now: ScheduleFreeStep): void {
