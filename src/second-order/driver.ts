@@ -69,15 +69,36 @@ export interface Objective {
   hvp?: ((x: FloatArray, v: Float64Array, out: Float64Array) => void) | null;
 }
 
-/** The driver's settings (checked by the caller). */
-export interface Settings {
-  method: "lbfgs" | "newton";
-  memory: number;
+/** The stopping tests' settings, shared by this driver and the bounded one (src/second-order/lbfgsb.ts). */
+export interface StopSettings<A extends FloatArray> {
   gradTol: number;
   relTol: number;
   maxIterations: number;
   maxEvaluations: number;
-  onIteration?: ((info: IterationInfo<FloatArray>) => boolean | void) | undefined;
+  onIteration?: ((info: IterationInfo<A>) => boolean | void) | undefined;
+}
+
+/** The driver's settings (checked by the caller). */
+export interface Settings extends StopSettings<FloatArray> {
+  method: "lbfgs" | "newton";
+  memory: number;
+}
+
+/**
+ * Why to stop after an accepted iteration, or undefined to go on: the callback first, then the
+ * convergence tests (gradNorm: max |g|, or of the projected gradient with bounds), then the limits.
+ */
+export function stopAfterIteration<A extends FloatArray>(
+  s: StopSettings<A>,
+  info: Readonly<IterationInfo<A>>,
+  fPrev: number,
+): StopReason | undefined {
+  if (s.onIteration && s.onIteration(info) === false) return "callback";
+  if (info.gradNorm <= s.gradTol) return "gradTol";
+  if (fPrev - info.loss <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(info.loss), 1)) return "relTol";
+  if (info.iteration >= s.maxIterations) return "maxIterations";
+  if (info.evaluations >= s.maxEvaluations) return "maxEvaluations";
+  return undefined;
 }
 
 export const defaults: Settings = {
@@ -226,12 +247,8 @@ function iterate(obj: Objective, x0: FloatArray, s: Settings, history: History):
     f = ft;
     gnorm = K.maxabs(g.ptr, n);
 
-    if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: gnorm, evaluations, x: x.view }) === false)
-      return result("callback");
-    if (gnorm <= s.gradTol) return result("gradTol");
-    if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
-    if (iterations >= s.maxIterations) return result("maxIterations");
-    if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
+    const stop = stopAfterIteration(s, { iteration: iterations, loss: f, gradNorm: gnorm, evaluations, x: x.view }, fPrev);
+    if (stop) return result(stop);
   }
 }
 

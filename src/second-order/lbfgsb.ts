@@ -14,7 +14,7 @@ import { vectorKernels } from "../vector.js";
 import { type Box, BoundedWork, CompactBfgs, cauchyPoint, freeVariables, projectedGradientNorm, subspaceStep } from "./cauchy.js";
 import { BufferPool } from "./history.js";
 import { MoreThuente } from "./line-search.js";
-import type { IterationInfo, MinimizeResult, StopReason } from "./driver.js";
+import { type MinimizeResult, type StopReason, type StopSettings, stopAfterIteration } from "./driver.js";
 
 /**
  * Box constraints lower <= x <= upper for minimize(). Each side is one number for every
@@ -29,13 +29,8 @@ export interface Bounds {
 }
 
 /** The options of minimize() that L-BFGS-B uses (already validated by minimize). */
-export interface BoundedSettings {
+export interface BoundedSettings extends StopSettings<Float64Array> {
   memory: number;
-  gradTol: number;
-  relTol: number;
-  maxIterations: number;
-  maxEvaluations: number;
-  onIteration?: ((info: IterationInfo) => boolean | void) | undefined;
 }
 
 const MESSAGES: Record<StopReason, string> = {
@@ -289,12 +284,8 @@ function iterateBounded(
     [g, gt] = [gt, g];
     f = ft;
     pgNorm = projectedGradientNorm(x.view, g.view, box);
-    if (s.onIteration && s.onIteration({ iteration: iterations, loss: f, gradNorm: pgNorm, evaluations, x: x.view }) === false)
-      return result("callback");
-    if (pgNorm <= s.gradTol) return result("gradTol");
-    if (fPrev - f <= s.relTol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result("relTol");
-    if (iterations >= s.maxIterations) return result("maxIterations");
-    if (evaluations >= s.maxEvaluations) return result("maxEvaluations");
+    const stop = stopAfterIteration(s, { iteration: iterations, loss: f, gradNorm: pgNorm, evaluations, x: x.view }, fPrev);
+    if (stop) return result(stop);
 
     // the pair s = stp d, y = g - g_old, kept when s'y > eps * |s'g_old|
     const sy = (gdt - gd) * stp;
