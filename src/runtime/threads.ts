@@ -55,8 +55,11 @@ const SPIN_MS = 0.1;
 export const MAX_THREADS = 256;
 
 const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8 };
-/** Bytes per element of the kernel at index i (exportNames: each kernel as _f32, then _f64): BYTES_OF[i & 1]. */
-const BYTES_OF = [4, 8] as const;
+
+/** The dtype of the kernel at index i (exportNames: each kernel as _f32, then _f64). */
+function dtypeOf(index: number): DType {
+  return index & 1 ? "float64" : "float32";
+}
 
 /** Every elementwise export, in a fixed order: a job names its kernel by index into this list. */
 const elementwise = (Object.keys(kernelTable) as KernelName[]).filter((k): k is ElementwiseKernelName => kernelTable[k].returns === "void");
@@ -328,7 +331,9 @@ function getPool(threads: number): Pool {
 }
 
 /** Every started worker is asleep in Atomics.wait (or about to be). */
-const asleep = (p: Pool): boolean => Atomics.load(p.control, LAYOUT.sleepers) >= p.started;
+function asleep(p: Pool): boolean {
+  return Atomics.load(p.control, LAYOUT.sleepers) >= p.started;
+}
 
 /** Chunks run by worker threads so far (0 before the first parallel call), for tests and diagnostics. */
 export function workerChunks(): number {
@@ -348,7 +353,9 @@ export function kernelIndex(name: ElementwiseKernelName, dtype: DType): number {
 }
 
 /** The key of a call's single-thread estimate: its kernel and size class (floor(log2 n)). */
-const keyOf = (index: number, n: number): number => index * 64 + (31 - Math.clz32(n));
+function keyOf(index: number, n: number): number {
+  return index * 64 + (31 - Math.clz32(n));
+}
 
 /** How to run a call of n elements (at or above the threshold, more than one thread set) of the kernel at `index`. */
 function decide(index: number, n: number): Decision {
@@ -441,8 +448,8 @@ function splitKernel(index: number, args: readonly number[], np: number): void {
   const threads = getNumThreads();
   const t0 = performance.now();
   const { control, job } = getPool(threads);
-  const elementBytes = BYTES_OF[index & 1]!;
-  const chunk = chunkElements(n, threads, elementBytes === 4 ? "float32" : "float64");
+  const dtype = dtypeOf(index);
+  const chunk = chunkElements(n, threads, dtype);
   const chunks = Math.ceil(n / chunk);
   // the descriptor first, then the range words (which open the claims), then wake the sleepers
   Atomics.store(control, LAYOUT.done, 0);
@@ -451,7 +458,7 @@ function splitKernel(index: number, args: readonly number[], np: number): void {
   control[LAYOUT.kernel] = index;
   control[LAYOUT.pointers] = np;
   control[LAYOUT.rest] = args.length - np - 1;
-  control[LAYOUT.elementBytes] = elementBytes;
+  control[LAYOUT.elementBytes] = BYTES[dtype];
   job[LAYOUT.chunkElements] = chunk;
   job[LAYOUT.n] = n;
   for (let i = 0; i < np; i++) job[LAYOUT.args + i] = args[i]!;
