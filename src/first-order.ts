@@ -34,11 +34,19 @@ export type StateBufferSpec =
 /** No buffer was created for this run in this step (the common case). */
 const NONE: ReadonlySet<string> = new Set();
 
-const nameOf = (spec: StateBufferSpec): string => (typeof spec === "string" ? spec : spec.name);
-const initOf = (spec: StateBufferSpec): number | "params" => (typeof spec === "string" ? 0 : (spec.init ?? 0));
-const lengthOf = (spec: StateBufferSpec, p: Param): number => (typeof spec === "string" ? p.size : (spec.length ?? p.size));
+function nameOf(spec: StateBufferSpec): string {
+  return typeof spec === "string" ? spec : spec.name;
+}
+function initOf(spec: StateBufferSpec): number | "params" {
+  return typeof spec === "string" ? 0 : (spec.init ?? 0);
+}
+function lengthOf(spec: StateBufferSpec, p: Param): number {
+  return typeof spec === "string" ? p.size : (spec.length ?? p.size);
+}
 /** Every buffer is as long as the param (so a run's buffers can mirror its params). */
-const paramSized = (specs: readonly StateBufferSpec[]): boolean => specs.every((s) => typeof s === "string" || s.length === undefined);
+function paramSized(specs: readonly StateBufferSpec[]): boolean {
+  return specs.every((s) => typeof s === "string" || s.length === undefined);
+}
 
 /**
  * The params one kernel call updates: a run of adjacent params of one Param.many block (or a

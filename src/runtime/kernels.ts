@@ -56,10 +56,14 @@ export const vectorKernels: Readonly<Record<DType, VectorKernels>> = {
 };
 
 /** The sign a kernel multiplies the gradient by: -1 when maximizing, else 1. */
-export const signOf = (maximize: boolean): number => (maximize ? -1 : 1);
+export function signOf(maximize: boolean): number {
+  return maximize ? -1 : 1;
+}
 /**
  * The `plain` flag of the kernels that have one: 1 when the L2 coefficient added to the
  * gradient is 0 and not maximizing (torch's defaults; decoupled decay is not an L2 term), so
  * the kernel's specialisation uses the gradient as it is; else 0.
  */
-export const plainOf = (l2: number, maximize: boolean): number => +(l2 === 0 && !maximize);
+export function plainOf(l2: number, maximize: boolean): number {
+  return +(l2 === 0 && !maximize);
+}
