@@ -23,12 +23,19 @@
 // formula and `@inline <at><T>(o, ...pointers, ...splats, ...flags, vec)`, the update of the
 // 16 bytes at byte offset o (vec) or of one element (tail). `splats` are the vector constants
 // the rule takes, in its parameter order: "name = <f64 expression of the scalars>", or
-// "name" for a scalar passed as it is. Each is rounded once to the dtype and broadcast.
+// "name" for a scalar passed as it is. Each is rounded once to the dtype and broadcast; `$T` in
+// an expression is the dtype (f32 or f64).
 //
 // `docs` documents a scalar or flag (units, what the caller computes); it lands in the
 // generated TypeScript signature.
 
 const bool = [0, 1];
+/**
+ * The smallest value above 0 of the kernel's dtype. A denominator's eps scaled by sqrt(1 - beta2^t)
+ * (Adam, NAdam) is kept at least this large: for a zero gradient (m = v = 0) the kernel then divides
+ * 0 by a positive number, as torch does with eps, instead of 0 / 0 when a tiny eps would round to 0.
+ */
+const TINY = "<f64>$T.MIN_VALUE";
 const PLAIN_L2 = "1: weightDecay = 0 and sign = 1, the L2 term and the sign skipped (the defaults; decay stays)";
 /** A derived flag: decay != 1 (1 - lr*weightDecay, decoupled weight decay), tested under `plain`; p*1 = p exactly, so the multiply is skipped. */
 const DECAYED = { test: "decay != 1", when: "plain" };
@@ -72,13 +79,12 @@ export const update = [
     unroll: 4,
     cold: [{ plain: 0 }, { amsgrad: 1 }],
     splats: [
-      "negStep = -stepSize",
+      "negStepS = -stepSize * bc2sqrt",
       "beta1",
       "oneMinusBeta1 = 1 - beta1",
       "beta2",
       "oneMinusBeta2 = 1 - beta2",
-      "invBc2Sqrt = 1 / bc2sqrt",
-      "eps",
+      `epsS = Math.max(eps * bc2sqrt, ${TINY})`,
       "weightDecay",
       "decay",
       "sign",
@@ -141,7 +147,7 @@ export const update = [
       "oneMinusBeta1 = 1 - beta1",
       "beta2",
       "oneMinusBeta2 = 1 - beta2",
-      "epsS = eps * Math.sqrt(bc2)",
+      `epsS = Math.max(eps * Math.sqrt(bc2), ${TINY})`,
       "weightDecay",
       "decay",
       "sign",

@@ -121,9 +121,9 @@ function variants(n, native, loops) {
     "N-API call": { run: cCalls("sgdMomentum", c, [-lr, 0.9], -1) },
     "C SGD mom., JS call each": { limit: "C SGD momentum", minus: "N-API call", run: cCalls("sgdMomentum", c, [-lr, 0.9], 0) },
     "accumulate acc+=g": { limit: "C update p+=g", run: timed(() => K.accumulate_f32(x, g, n)) },
-    "C Adam": { run: cLoop("adam", c, [-stepSize, b1, 1 - b1, b2, 1 - b2, 1 / bc2sqrt, 1e-8]) },
+    "C Adam": { run: cLoop("adam", c, [-stepSize * bc2sqrt, b1, 1 - b1, b2, 1 - b2, 1e-8 * bc2sqrt]) },
     "Adam (defaults) vs C": { alias: "Adam (defaults)", limit: "C Adam" },
-    "C AdamW": { run: cLoop("adamw", c, [-stepSize, b1, 1 - b1, b2, 1 - b2, 1 / bc2sqrt, 1e-8, 1 - lr * 1e-2]) },
+    "C AdamW": { run: cLoop("adamw", c, [-stepSize * bc2sqrt, b1, 1 - b1, b2, 1 - b2, 1e-8 * bc2sqrt, 1 - lr * 1e-2]) },
     "AdamW (defaults) vs C": { alias: "AdamW (defaults)", limit: "C AdamW" },
   };
   return { list, dispose: w.dispose };

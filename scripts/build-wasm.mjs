@@ -108,7 +108,7 @@ function driver(k) {
 function dispatch(k, type, flags, chosen, indent, on = new Set()) {
   const pad = "  ".repeat(indent);
   if (flags.length === 0) {
-    const splats = (k.splats ?? []).map(parseSplat).map(([, expr]) => `splat<${type}>(${expr})`);
+    const splats = (k.splats ?? []).map(parseSplat).map(([, expr]) => `splat<${type}>(${expr.replaceAll("$T", type)})`);
     const unroll = unrollOf(k, type, Object.fromEntries(ruleFlagsOf(k).map(([f], i) => [f, chosen[i]])));
     return `${pad}${k.name}<${type}>(${[...k.pointers, "n", ...splats, ...chosen, unroll].join(", ")});`;
   }

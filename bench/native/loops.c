@@ -40,18 +40,18 @@ static void sgd_momentum(float *const *a, const float *s, size_t n) {
   }
 }
 
-// Adam, plain: the kernel's order (m, v, denominator with 1/sqrt(bc2), one division).
+// Adam, plain: the kernel's order (m, v, then one division by sqrt(v) + eps*sqrt(bc2); ns = -stepSize*sqrt(bc2)).
 static void adam(float *const *a, const float *s, size_t n) {
   float *restrict p = a[0], *restrict m = a[2], *restrict v = a[3];
   const float *restrict g = a[1];
-  const float ns = s[0], b1 = s[1], c1 = s[2], b2 = s[3], c2 = s[4], inv = s[5], eps = s[6];
+  const float ns = s[0], b1 = s[1], c1 = s[2], b2 = s[3], c2 = s[4], eps = s[5];
   for (size_t i = 0; i < n; i++) {
     const float d = g[i];
     const float mt = c1 * d + m[i] * b1;
     const float vt = (c2 * d) * d + v[i] * b2;
     m[i] = mt;
     v[i] = vt;
-    p[i] = ns * (mt / (sqrtf(vt) * inv + eps)) + p[i];
+    p[i] = ns * (mt / (sqrtf(vt) + eps)) + p[i];
   }
 }
 
@@ -59,14 +59,14 @@ static void adam(float *const *a, const float *s, size_t n) {
 static void adamw(float *const *a, const float *s, size_t n) {
   float *restrict p = a[0], *restrict m = a[2], *restrict v = a[3];
   const float *restrict g = a[1];
-  const float ns = s[0], b1 = s[1], c1 = s[2], b2 = s[3], c2 = s[4], inv = s[5], eps = s[6], decay = s[7];
+  const float ns = s[0], b1 = s[1], c1 = s[2], b2 = s[3], c2 = s[4], eps = s[5], decay = s[6];
   for (size_t i = 0; i < n; i++) {
     const float x = p[i] * decay, d = g[i];
     const float mt = c1 * d + m[i] * b1;
     const float vt = (c2 * d) * d + v[i] * b2;
     m[i] = mt;
     v[i] = vt;
-    p[i] = ns * (mt / (sqrtf(vt) * inv + eps)) + x;
+    p[i] = ns * (mt / (sqrtf(vt) + eps)) + x;
   }
 }
 

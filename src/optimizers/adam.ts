@@ -123,10 +123,11 @@ export function adamUpdate(r: Run, group: ParamGroup<AdamOptions>, c: AdamScalar
  * m ← β₁ · m + (1 − β₁) · g
  * v ← β₂ · v + (1 − β₂) · g²
  * v ← max(vmax, v)  → vmax                          (amsgrad)
- * p ← p − (lr / (1 − β₁ᵗ)) · m / (√v · (1 / √(1 − β₂ᵗ)) + eps)
+ * p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + eps)
  * ```
- * Differs from torch: torch divides √v by √(1 − β₂ᵗ); the kernel multiplies by its reciprocal
- * (at most an ulp apart in the denominator; one SIMD division fewer, ~20 % of the step).
+ * Differs from torch in rounding only: torch divides √v by √(1 − β₂ᵗ); the kernel multiplies
+ * the step and eps by √(1 − β₂ᵗ) instead, `p ← p − (lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)) · m / (√v + eps · √(1 − β₂ᵗ))`
+ * (the last bit or two of the step; one SIMD division and one multiply fewer per element).
  *
  * State per param (the param's size and dtype): `exp_avg`, `exp_avg_sq`, and `max_exp_avg_sq`
  * with `amsgrad`.

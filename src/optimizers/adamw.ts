@@ -18,10 +18,10 @@ const schema = adamSchema(1e-2);
  * p ← p · (1 − lr · weightDecay)
  * m ← β₁ · m + (1 − β₁) · g
  * v ← β₂ · v + (1 − β₂) · g²                        (amsgrad: v ← max(vmax, v))
- * p ← p − (lr / (1 − β₁ᵗ)) · m / (√v · (1 / √(1 − β₂ᵗ)) + eps)
+ * p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + eps)
  * ```
- * Default `weightDecay` 1e-2. The same kernel as {@link Adam} (and the same remark on the
- * reciprocal of √(1 − β₂ᵗ)); state `exp_avg`, `exp_avg_sq` (+ `max_exp_avg_sq` with `amsgrad`).
+ * Default `weightDecay` 1e-2. The same kernel as {@link Adam} (and the same remark on
+ * √(1 − β₂ᵗ), folded into the step and eps); state `exp_avg`, `exp_avg_sq` (+ `max_exp_avg_sq` with `amsgrad`).
  * Shared notes on `maximize`, `weightDecay` and `eps`: [conventions](../../docs/conventions.md); the oracle this class is tested against: [oracle versions](../../docs/oracle-versions.md).
  *
  * @see Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019: https://arxiv.org/abs/1711.05101

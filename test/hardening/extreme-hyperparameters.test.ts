@@ -174,3 +174,28 @@ describe("with float32 params the step scalars must be finite in float32 (the ke
     p.dispose();
   });
 });
+
+describe("the smallest eps: a zero gradient divides 0 by a positive number, as torch's m / (√v̂ + eps) does", () => {
+  // Adam's kernel folds √(1 − β₂ᵗ) into eps (assembly/rules/adam.ts): 1e-45 · √0.001 rounds to 0
+  // in float32, and 0 / 0 would be NaN; torch's p − stepSize · 0 / (0 + eps) leaves p.
+  for (const [name, dtype, eps] of [
+    ["Adam", "float32", 1e-45],
+    ["AdamW", "float32", 1e-45],
+    ["Adam", "float64", 5e-324],
+  ] as const) {
+    it(`${name}, ${dtype}, eps ${eps}: the zero-gradient elements keep their values, the others move`, async () => {
+      const { Adam, AdamW } = await import("../../src/index.js");
+      const p = Param.from([0.5, -1.5, 0.25, 2], { dtype });
+      const opt = new (name === "Adam" ? Adam : AdamW)([p], { eps, weightDecay: 0 });
+      p.grad.set([0, 1, 0, -1]);
+      opt.step();
+      opt.step();
+      expect(p.data[0]).toBe(0.5);
+      expect(p.data[2]).toBe(0.25);
+      expect(p.data[1]).toBeLessThan(-1.5);
+      expect(p.data[3]).toBeGreaterThan(2);
+      opt.dispose();
+      p.dispose();
+    });
+  }
+});

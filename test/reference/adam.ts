@@ -3,6 +3,7 @@
 // correct kernel agrees to the bit. `plain` is the kernel's specialisation for no L2 term and
 // not maximizing: the gradient is used as it is, as torch does when weight_decay = 0.
 import { decayedGrad } from "./decayed-grad.js";
+import { scaledEps } from "./scaled-eps.js";
 export interface AdamScalars {
   stepSize: number; // lr / (1 - beta1^t)
   beta1: number;
@@ -24,18 +25,18 @@ export function adamReference(
   k: AdamScalars,
   plain = false,
 ): void {
-  const [ns, b1, c1, b2, c2, invBc, eps, wd, decay, sign] = [
-    -k.stepSize,
+  // sqrt(1 - beta2^t) folded into the step and eps (assembly/rules/adam.ts)
+  const [ns, b1, c1, b2, c2, epsS, wd, decay, sign] = [
+    -k.stepSize * k.bc2sqrt,
     k.beta1,
     1 - k.beta1,
     k.beta2,
     1 - k.beta2,
-    1 / k.bc2sqrt,
-    k.eps,
+    scaledEps(r, k.eps, k.bc2sqrt),
     k.weightDecay,
     k.decay,
     k.sign,
-  ].map(r) as [number, number, number, number, number, number, number, number, number, number];
+  ].map(r) as [number, number, number, number, number, number, number, number, number];
   for (let i = 0; i < p.length; i++) {
     const x = r(p[i]! * decay);
     const d = plain ? g[i]! : decayedGrad(r, g[i]!, x, sign, wd);
@@ -43,7 +44,8 @@ export function adamReference(
     v[i] = r(r(r(c2 * d) * d) + r(v[i]! * b2));
     let vt = v[i]!;
     if (vmax) vt = vmax[i] = Math.max(vmax[i]!, vt);
-    const denom = r(r(r(Math.sqrt(vt)) * invBc) + eps);
+    // torch: p - stepSize * m / (sqrt(v) / sqrt(bc2) + eps)
+    const denom = r(r(Math.sqrt(vt)) + epsS);
     p[i] = r(r(ns * r(m[i]! / denom)) + x);
   }
 }

@@ -1,6 +1,7 @@
 // Readable scalar NAdam step (torch >= 2.0 rule), rounded after every operation in the
 // kernel's order: the ground truth the SIMD kernel must match bit for bit.
 import { decayedGrad } from "./decayed-grad.js";
+import { scaledEps } from "./scaled-eps.js";
 export interface NAdamScalars {
   gradStep: number; // -lr*(1 - mu_t)/(1 - mu_product)
   momStep: number; // -lr*mu_{t+1}/(1 - mu_product*mu_{t+1})
@@ -30,7 +31,7 @@ export function nadamReference(
     1 - k.beta1,
     k.beta2,
     1 - k.beta2,
-    k.eps * s,
+    scaledEps(r, k.eps, s),
     k.weightDecay,
     k.decay,
     k.sign,
