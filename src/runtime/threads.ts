@@ -340,11 +340,16 @@ export function workerChunks(): number {
   return pool === null ? 0 : Atomics.load(pool.control, LAYOUT.workerChunks);
 }
 
-/** Elements per chunk for n elements on `threads` threads: a multiple of 64 bytes; one chunk a thread for a small n. */
+/**
+ * Elements per chunk for n elements on `threads` threads: a multiple of 64 bytes, and n cut into
+ * the same number of chunks for every thread (at most CHUNKS_PER_THREAD each, none below
+ * MIN_CHUNK; one a thread for a small n), so that no thread is left with one chunk more: 1e5
+ * elements on 2 threads are 12 chunks of 8,336, not 12 of 8,192 and a 13th of 1,696.
+ */
 export function chunkElements(n: number, threads: number, dtype: DType): number {
   const align = CHUNK_ALIGN_BYTES / BYTES[dtype];
-  const target = Math.max(Math.min(MIN_CHUNK, Math.ceil(n / threads)), Math.ceil(n / (threads * CHUNKS_PER_THREAD)));
-  return Math.ceil(target / align) * align;
+  const perThread = Math.min(CHUNKS_PER_THREAD, Math.max(1, Math.floor(n / (threads * MIN_CHUNK))));
+  return Math.ceil(Math.ceil(n / (threads * perThread)) / align) * align;
 }
 
 /** The index of the elementwise kernel `name` in `dtype` (see {@link threadedKernel}). */

@@ -106,7 +106,7 @@ describe("parallelKernel", () => {
     setFallback(true);
   });
 
-  it("splits at multiples of 64 bytes into at most 16 chunks a thread, none below 8192 elements, one a thread for a small call", () => {
+  it("splits at multiples of 64 bytes into the same number of chunks a thread (at most 16), none below 8192 elements, one a thread for a small call", () => {
     for (const dtype of ["float32", "float64"] as DType[]) {
       for (const [n, threads] of [
         [1e5 + 7, 2],
@@ -115,11 +115,16 @@ describe("parallelKernel", () => {
         [12345, 4],
         [PARALLEL_THRESHOLD, 2],
         [1e4 + 3, 2],
+        [4e4, 2],
+        [1e6, 2],
       ] as const) {
         const chunk = chunkElements(n, threads, dtype);
         expect((chunk * BYTES[dtype]) % 64).toBe(0);
         expect(chunk).toBeGreaterThanOrEqual(Math.min(8192, Math.ceil(n / threads)));
         expect(Math.ceil(n / chunk)).toBeLessThanOrEqual(n < 8192 * threads ? threads : 16 * threads);
+        // every thread gets as many chunks (no last chunk left to one thread), and the last chunk is nearly whole
+        expect(Math.ceil(n / chunk) % threads).toBe(0);
+        expect(n - (Math.ceil(n / chunk) - 1) * chunk).toBeGreaterThan(chunk - 64 * Math.ceil(n / chunk));
       }
     }
   });
