@@ -14,7 +14,7 @@ import { ld, st, add, mul, div, sqrt, max, madd, decayedGrad, ema, emaSquare } f
 // torch computes p - stepSize * m / (sqrt(v) / sqrt(bc2) + eps): two divisions. Numerator and
 // denominator are multiplied by sqrt(bc2) here (folded into the scalars, as NAdam's kernel does):
 // one SIMD division and no multiply for bc2 (each of the two measured faster: the division
-// ~20 % on Intel, the multiply 6-12 % on AMD Zen 5, bench/RESULTS.md section 1). The step
+// ~20 % on Intel, the multiply 2-16 % on AMD Zen 5, bench/RESULTS.md section 1). The step
 // differs from torch's in the last bit or two; epsS is kept above 0 so that a zero gradient
 // (m = v = 0) still divides 0 by a positive number, as torch does.
 @inline export function adamAt<T>(
