@@ -7,14 +7,14 @@ import { ld, st, add, mul, div, sqrt, max, madd, decayedGrad, ema, emaSquare } f
 //   v = b2*v + (1 - b2)*g*g
 //   vmax = max(vmax, v)                          (amsgrad; the update then uses vmax)
 //   p = p + negStepS * m / (sqrt(v) + epsS)    negStepS = -stepSize*sqrt(bc2), stepSize = lr / bc1,
-//                                                epsS = eps*sqrt(bc2) (at least the smallest float32 > 0)
+//                                                epsS = eps*sqrt(bc2) (at least the dtype's smallest value > 0)
 // plain (no L2 term, not maximizing: Adam's and AdamW's defaults) skips the second line: the
 // gradient is used as it is (torch adds nothing when weight_decay = 0). decayed (derived: decay
 // != 1, tested under plain) skips the first line for Adam (p*1 = p exactly).
 // torch computes p - stepSize * m / (sqrt(v) / sqrt(bc2) + eps): two divisions. Numerator and
 // denominator are multiplied by sqrt(bc2) here (folded into the scalars, as NAdam's kernel does):
 // one SIMD division and no multiply for bc2 (each of the two measured faster: the division
-// ~20 % on Intel, the multiply 2-16 % on AMD Zen 5, bench/RESULTS.md section 1). The step
+// ~20 % on Intel, the multiply 2-16 % on AMD Zen 5, bench/RESULTS.md, first table). The step
 // differs from torch's in the last bit or two; epsS is kept above 0 so that a zero gradient
 // (m = v = 0) still divides 0 by a positive number, as torch does.
 @inline export function adamAt<T>(
