@@ -38,10 +38,17 @@ export type ElementwiseKernelName = {
  * each split call cost about what splitting saves there.
  */
 export const PARALLEL_THRESHOLD = 32768;
-/** Smallest chunk of a large call, in elements (~5 µs of Adam): claiming one costs ~0.1-0.3 µs; 4096 measured slower at 1e5. A smaller call is one chunk a thread. */
-const MIN_CHUNK = 8192;
+/**
+ * Smallest chunk of a large call, in elements (~18 µs of Adam); a smaller call is one chunk a
+ * thread. Each chunk costs ~0.5 µs beyond its elements (the claim's compare-and-swap and the done
+ * counter bounce between the cores, the kernel call, a cold start of the loop): on AMD Zen 5,
+ * Adam float32 at 1e5 elements on 2 threads vs 1 (every call split, bench/RESULTS.md) measured
+ * 1.70-1.78x with 32768 (one chunk a thread), 1.43-1.49x with 8192 (six), 1.64x with 16384;
+ * 4096 measured slower still on Intel. Above 1e6 the chunk count is CHUNKS_PER_THREAD's.
+ */
+export const MIN_CHUNK = 32768;
 /** Chunks per thread for a large job: small chunks bound the wait for a worker's last one (16 measured best at 1e6 of 4, 8, 16, 32). */
-const CHUNKS_PER_THREAD = 16;
+export const CHUNKS_PER_THREAD = 16;
 /** Chunk boundaries are multiples of this many bytes: a cache line, four v128 lanes. */
 const CHUNK_ALIGN_BYTES = 64;
 /**
@@ -343,8 +350,8 @@ export function workerChunks(): number {
 /**
  * Elements per chunk for n elements on `threads` threads: a multiple of 64 bytes, and n cut into
  * the same number of chunks for every thread (at most CHUNKS_PER_THREAD each, none below
- * MIN_CHUNK; one a thread for a small n), so that no thread is left with one chunk more: 1e5
- * elements on 2 threads are 12 chunks of 8,336, not 12 of 8,192 and a 13th of 1,696.
+ * MIN_CHUNK; one a thread for a small n), so that no thread is left with one chunk more: 1e6
+ * elements on 2 threads are 30 chunks of 33,344, not 30 of 32,768 and a 31st of 16,960.
  */
 export function chunkElements(n: number, threads: number, dtype: DType): number {
   const align = CHUNK_ALIGN_BYTES / BYTES[dtype];

@@ -14,6 +14,8 @@ import { memory } from "../../src/runtime/memory.js";
 import {
   PARALLEL_THRESHOLD,
   chunkElements,
+  CHUNKS_PER_THREAD,
+  MIN_CHUNK,
   getNumThreads,
   parallelKernel,
   setFallback,
@@ -106,7 +108,7 @@ describe("parallelKernel", () => {
     setFallback(true);
   });
 
-  it("splits at multiples of 64 bytes into the same number of chunks a thread (at most 16), none below 8192 elements, one a thread for a small call", () => {
+  it(`splits at multiples of 64 bytes into the same number of chunks a thread (at most ${CHUNKS_PER_THREAD}), none below ${MIN_CHUNK} elements, one a thread for a small call`, () => {
     for (const dtype of ["float32", "float64"] as DType[]) {
       for (const [n, threads] of [
         [1e5 + 7, 2],
@@ -120,8 +122,8 @@ describe("parallelKernel", () => {
       ] as const) {
         const chunk = chunkElements(n, threads, dtype);
         expect((chunk * BYTES[dtype]) % 64).toBe(0);
-        expect(chunk).toBeGreaterThanOrEqual(Math.min(8192, Math.ceil(n / threads)));
-        expect(Math.ceil(n / chunk)).toBeLessThanOrEqual(n < 8192 * threads ? threads : 16 * threads);
+        expect(chunk).toBeGreaterThanOrEqual(Math.min(MIN_CHUNK, Math.ceil(n / threads)));
+        expect(Math.ceil(n / chunk)).toBeLessThanOrEqual(n < MIN_CHUNK * threads ? threads : CHUNKS_PER_THREAD * threads);
         // every thread gets as many chunks (no last chunk left to one thread), and the last chunk is nearly whole
         expect(Math.ceil(n / chunk) % threads).toBe(0);
         expect(n - (Math.ceil(n / chunk) - 1) * chunk).toBeGreaterThan(chunk - 64 * Math.ceil(n / chunk));
