@@ -70,6 +70,9 @@ function loadTf() {
   try {
     const require = createRequire(`${peersDir}package.json`);
     const tf = require("@tensorflow/tfjs-core");
+    // production mode, as a user after speed would run it: TF.js skips its debug checks, and its
+    // cpu backend's "install tfjs-node" banner (wider than the table's 80 columns) is not printed
+    tf.enableProdMode();
     require("@tensorflow/tfjs-backend-cpu");
     require("@tensorflow/tfjs-backend-wasm");
     notes.tfjs = `@tensorflow/tfjs-core ${tf.version_core}`;
