@@ -20,7 +20,7 @@ import { Param } from "../dist/index.js";
 import { wasmExports as K } from "../dist/unsafe.js";
 
 /** The probe module with a memory of its own; `count` arrays of n float32 from byte 1024. */
-function probeModule(path, n, count) {
+export function probeModule(path, n, count) {
   const mem = new WebAssembly.Memory({ initial: Math.ceil((1024 + count * (n * 4 + 64)) / 65536), maximum: 65536 });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory: mem, abort() {} } });
   const ptrs = Array.from({ length: count }, (_, i) => 1024 + i * (n * 4 + 64));

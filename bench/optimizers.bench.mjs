@@ -17,11 +17,13 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { arg, machine, jsTensors, manyParams, MODEL_SIZES, modelData, randomArray } from "./common.mjs";
 import { build } from "./native/build.mjs";
-import { kernelTable, measureKernels } from "./kernels.bench.mjs";
+import { kernelTable, measureKernels, probeModule } from "./kernels.bench.mjs";
 import * as lib from "../dist/index.js";
-import { allocate, memory, parallelKernel, release, setFallback, wasmExports } from "../dist/unsafe.js";
+import { allocate, memory, parallelKernel, PARALLEL_THRESHOLD, release, setFallback, wasmExports } from "../dist/unsafe.js";
 
 const { Adam, AdamW, RMSprop, SGD, getNumThreads, setNumThreads } = lib;
+/** The probes every workload times beside the steps (see makeProbes). */
+const PROBES = ["p += g", "p += g, all threads", "sqrt+div"];
 /** All threads: the library's default thread count on this machine. */
 const ALL_THREADS = getNumThreads();
 
@@ -130,17 +132,23 @@ const js = {
   },
 };
 
-/** Each optimizer: wasm-optim's class and options, bytes moved per element, TF.js's and C's. */
+/** Each optimizer: wasm-optim's class and options, bytes moved per element, whether its step takes a sqrt and a division per element, TF.js's and C's. */
 const OPTIMIZERS = {
-  Adam: { make: (ps) => new Adam(ps, { lr: 1e-3 }), bytes: 28, tf: (tf) => tf.train.adam(1e-3), c: "adam" },
-  AdamW: { make: (ps) => new AdamW(ps, { lr: 1e-3 }), bytes: 28, tf: null, c: "adamw" },
+  Adam: { make: (ps) => new Adam(ps, { lr: 1e-3 }), bytes: 28, sqrtDiv: true, tf: (tf) => tf.train.adam(1e-3), c: "adam" },
+  AdamW: { make: (ps) => new AdamW(ps, { lr: 1e-3 }), bytes: 28, sqrtDiv: true, tf: null, c: "adamw" },
   "SGD momentum": {
     make: (ps) => new SGD(ps, { lr: 1e-3, momentum: 0.9 }),
     bytes: 20,
     tf: (tf) => tf.train.momentum(1e-3, 0.9),
     c: "sgdMomentum",
   },
-  RMSprop: { make: (ps) => new RMSprop(ps, { lr: 1e-2 }), bytes: 20, tf: (tf) => tf.train.rmsprop(1e-2, 0.99, 0, 1e-8), c: "rmsprop" },
+  RMSprop: {
+    make: (ps) => new RMSprop(ps, { lr: 1e-2 }),
+    bytes: 20,
+    sqrtDiv: true,
+    tf: (tf) => tf.train.rmsprop(1e-2, 0.99, 0, 1e-8),
+    c: "rmsprop",
+  },
 };
 const cScalars = {
   adam: [-1e-3 / (1 - 0.9 ** 10), 0.9, 0.1, 0.999, 0.001, 1 / Math.sqrt(1 - 0.999 ** 10), 1e-8],
@@ -222,23 +230,26 @@ function contestants(name, sizes, tf, loops, probes) {
     const arrays = [data[0].init.slice(), data[0].grad, new Float32Array(total), randomArray(total, 4, 1e-4).map(Math.abs)];
     list["C"] = (reps) => loops.time(OPTIMIZERS[name].c, reps, arrays, cScalars[OPTIMIZERS[name].c]);
   }
-  list["p += g"] = probes["p += g"];
-  list["p += g, all threads"] = probes["p += g, all threads"];
+  for (const probe of PROBES) list[probe] = probes[probe];
   return { list, dispose: () => disposers.forEach((d) => d()) };
 }
 
 /**
- * The in-place-update probes at size n: p += g (wasm SIMD, the library's `accumulate` kernel,
- * 12 bytes an element) on 1 thread (the kernel itself) and on all threads (split on every call,
- * as a step is when it pays: the fall-back is off during its batches).
+ * The probes at size n: p += g (wasm SIMD, the library's `accumulate` kernel, 12 bytes an
+ * element) on 1 thread (the kernel itself) and on all threads (split on every call, as a step is
+ * when it pays: the fall-back is off during its batches); and sqrt+div, only the f32x4.sqrt and
+ * f32x4.div an Adam step needs per element (bench/native/probe.ts, 1 thread): the floor of a
+ * sqrt-and-divide rule on one thread, whatever its memory traffic.
  */
-function updateProbes(n) {
+function makeProbes(n, native) {
+  const divider = probeModule(native.probe, n, 3);
   const p = allocate(4 * n);
   const g = allocate(4 * n);
   new Float32Array(memory.buffer, g, n).set(randomArray(n, 3, 1e-6));
   const accumulate = wasmExports.accumulate_f32;
   return {
     "p += g": timed(() => accumulate(p, g, n)),
+    "sqrt+div": timed(() => divider.e.sqrtDiv(divider.ptrs[0], divider.ptrs[1], divider.ptrs[2], n)),
     "p += g, all threads": (reps) => {
       setNumThreads(ALL_THREADS);
       setFallback(false);
@@ -264,7 +275,7 @@ async function main() {
   // warm-up: the kernels reach V8's optimizing tier (compiled in the background) before timing,
   // and the worker threads are started (a worker takes ~20 ms to start; the first batch on all
   // threads would otherwise time its start)
-  const noProbes = { "p += g": () => 0, "p += g, all threads": () => 0 };
+  const noProbes = Object.fromEntries(PROBES.map((probe) => [probe, () => 0]));
   for (const name of Object.keys(OPTIMIZERS)) {
     progress(`warming up ${name} ...`);
     const { list, dispose } = contestants(name, [1e5], null, null, noProbes);
@@ -275,15 +286,16 @@ async function main() {
   const results = []; // { optimizer, n, model?, ns: { contestant: ns/element } }
   const bandwidth = {}; // n -> GB/s of p += g (12 bytes per element) on 1 thread
   const bandwidthAll = {}; // the same on all threads
+  const divider = {}; // n -> ns per element of the sqrt+div probe on 1 thread
   const workloads = [...SIZES.map((n) => ({ n, sizes: [n] })), ...(MODEL ? [{ n: 0, model: true, sizes: MODEL_SIZES }] : [])];
   const total = workloads.length * Object.keys(OPTIMIZERS).length;
   let done = 0;
   for (const w of workloads) {
     const elements = w.sizes.reduce((a, n) => a + n, 0);
-    const probes = updateProbes(elements);
+    const timedProbes = makeProbes(elements, native);
     for (const name of Object.keys(OPTIMIZERS)) {
       progress(`[${++done}/${total}] ${name}, ${w.model ? "200-tensor model" : `n = ${w.n.toExponential(0)}`} ...`);
-      const { list, dispose } = contestants(name, w.sizes, tf, loops, probes);
+      const { list, dispose } = contestants(name, w.sizes, tf, loops, timedProbes);
       const entries = Object.entries(list);
       const reps = Object.fromEntries(entries.map(([k, run]) => [k, repsFor(run)]));
       const best = Object.fromEntries(entries.map(([k]) => [k, Infinity]));
@@ -294,14 +306,15 @@ async function main() {
         }
       }
       dispose();
-      const { "p += g": update, "p += g, all threads": updateAll, ...ns } = best;
+      const { "p += g": update, "p += g, all threads": updateAll, "sqrt+div": sqrtDiv, ...ns } = best;
       const at = w.model ? "model" : w.n;
       bandwidth[at] = Math.max(bandwidth[at] ?? 0, 12 / update);
+      divider[at] = Math.min(divider[at] ?? Infinity, sqrtDiv);
       // where splitting does not pay (small sizes) a step runs on one thread: its limit is the 1-thread bandwidth
       bandwidthAll[at] = Math.max(bandwidthAll[at] ?? 0, 12 / updateAll, bandwidth[at]);
       results.push({ optimizer: name, n: w.model ? elements : w.n, ...(w.model ? { model: true } : {}), ns });
     }
-    probes.dispose();
+    timedProbes.dispose();
   }
   const torch = runTorch();
   if (torch) for (const r of results) if (!r.model) r.ns.torch = torch[r.optimizer]?.[String(r.n)];
@@ -314,6 +327,7 @@ async function main() {
     sizes: SIZES,
     bandwidth,
     bandwidthAll,
+    divider,
     results,
     notes,
     kernels,
@@ -322,7 +336,7 @@ async function main() {
 }
 
 /** The tables, 80 columns wide. */
-function table({ machine, threads, rounds, bandwidth, bandwidthAll, results, notes, kernels }) {
+function table({ machine, threads, rounds, bandwidth, bandwidthAll, divider, results, notes, kernels }) {
   const short = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x < 1e4 ? x.toFixed(0) : `${(x / 1e3).toFixed(0)}k`);
   const num = (x) => (x === undefined || !Number.isFinite(x) ? "-" : short(x));
   const ratio = (x) => (x === undefined || !Number.isFinite(x) ? "-" : `${short(x)}x`);
@@ -374,6 +388,21 @@ function table({ machine, threads, rounds, bandwidth, bandwidthAll, results, not
     ...Object.keys(OPTIMIZERS).map((name) => {
       const rows = results.filter((x) => x.optimizer === name);
       return `${`  ${name}`.padEnd(17)}${rows.map((r) => ratio(r.ns["plain JS"] / (OPTIMIZERS[name].bytes / bandwidthAll[at(r)])).padStart(8)).join("")}`;
+    }),
+  );
+  // the divider's floor: a sqrt-and-divide rule on one thread cannot take less than the probe
+  const sqrtRules = Object.keys(OPTIMIZERS).filter((name) => OPTIMIZERS[name].sqrtDiv);
+  lines.push(
+    "",
+    `The divider's limit on 1 thread: the sqrt+div probe's ns per element (only the`,
+    `f32x4.sqrt and f32x4.div a step needs, bench/native/probe.ts), and at most how`,
+    `many times the plain-JS loop a sqrt-and-divide step can be on 1 thread (below`,
+    `${PARALLEL_THRESHOLD} elements a step runs on 1 thread; on ${threads}, at most ${threads} times this).`,
+    `${"".padEnd(17)}${sizes.map((r) => label(r).padStart(8)).join("")}`,
+    `${"  sqrt+div ns".padEnd(17)}${sizes.map((r) => num(divider[at(r)]).padStart(8)).join("")}`,
+    ...sqrtRules.map((name) => {
+      const rows = results.filter((x) => x.optimizer === name);
+      return `${`  ${name}`.padEnd(17)}${rows.map((r) => ratio(r.ns["plain JS"] / divider[at(r)]).padStart(8)).join("")}`;
     }),
   );
   lines.push(
