@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { arg, randomArray } from "./common.mjs";
 import { build } from "./native/build.mjs";
 import { Param } from "../dist/index.js";
-import { wasmExports as K } from "../dist/unsafe.js";
+import { memory, wasmExports as K } from "../dist/unsafe.js";
 
 /** The probe module with a memory of its own; `count` arrays of n float32 from byte 1024. */
 export function probeModule(path, n, count) {
@@ -25,7 +25,7 @@ export function probeModule(path, n, count) {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory: mem, abort() {} } });
   const ptrs = Array.from({ length: count }, (_, i) => 1024 + i * (n * 4 + 64));
   ptrs.forEach((ptr, i) => new Float32Array(mem.buffer, ptr, n).set(randomArray(n, 11 + i, 1).map((x) => 1 + Math.abs(x))));
-  return { e: instance.exports, ptrs };
+  return { e: instance.exports, ptrs, memory: mem };
 }
 
 /** float32 arrays in the library's memory: p (with grad g) and four state buffers. */
@@ -47,8 +47,13 @@ function wasmBuffers(n) {
   };
 }
 
-/** The C side's arrays: plain Float32Arrays with the same contents. */
-const cArrays = (n) => [randomArray(n, 1, 1), randomArray(n, 2, 1e-2), randomArray(n, 3, 1e-2), randomArray(n, 4, 1e-4).map(Math.abs)];
+/**
+ * The C loops' arrays: Float32Array views of the very bytes the wasm variant they are compared
+ * with updates (the same addresses in the same memory), so that both loops see the same layout:
+ * how far apart the arrays lie (4 KiB aliasing between a load and an earlier store) moved the C
+ * loop alone by up to 1.6x between runs when it had arrays of its own.
+ */
+const views = (memory, n, ptrs) => ptrs.map((ptr) => new Float32Array(memory.buffer, ptr, n));
 
 /**
  * The variants at size n: name -> { run(reps) -> seconds }. `limit` names the variant it is
@@ -62,7 +67,6 @@ function variants(n, native, loops) {
     env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 65536 }), abort() {} },
     repeat: { sgd_f32: K.sgd_f32 },
   }).exports;
-  const c = loops ? cArrays(n) : null;
   const t = 10,
     b1 = 0.9,
     b2 = 0.999,
@@ -85,6 +89,8 @@ function variants(n, native, loops) {
   // the same call doing nothing, is measured as its own variant and subtracted: `minus`)
   const cCalls = (name, arrays, scalars, reps) => (loops ? timed(() => loops.time(name, reps, arrays, scalars)) : null);
   const { p, g, m, v, w: u, x } = w;
+  const c = views(memory, n, [p, g, m, v]);
+  const cMomentum = views(memory, n, [p, g, u]);
   const list = {
     "probe sqrt+div": { run: timed(() => pr.e.sqrtDiv(pr.ptrs[0], pr.ptrs[1], pr.ptrs[2], n)) },
     "Adam (defaults)": {
@@ -109,17 +115,17 @@ function variants(n, native, loops) {
       run: timed(() => K.nadam_f32(p, g, m, v, n, -1e-4, -1e-3, b1, b2, 1 - b2 ** t, 1e-8, 0, 1, 1, 1, 0)),
     },
     RAdam: { limit: "probe sqrt+div", run: timed(() => K.radam_f32(p, g, m, v, n, -1e-3, b1, b2, 1e-8, 0, 1, 1, 1, 1, 0)) },
-    "C update p+=g": { run: cLoop("update", c, []) },
+    "C update p+=g": { run: cLoop("update", views(pr.memory, n, pr.ptrs.slice(0, 2)), []) },
     "wasm update p+=g": { limit: "C update p+=g", run: timed(() => pr.e.update(pr.ptrs[0], pr.ptrs[1], n)) },
     "C SGD": { run: cLoop("sgd", c, [-lr]) },
     "SGD (defaults)": { limit: "C SGD", run: timed(() => K.sgd_f32(p, g, 0, n, lr, 1, 0, 0, 1, 0, 0, 1, 0)) },
-    "C SGD momentum": { run: cLoop("sgdMomentum", c, [-lr, 0.9]) },
+    "C SGD momentum": { run: cLoop("sgdMomentum", cMomentum, [-lr, 0.9]) },
     "SGD momentum (defaults)": { limit: "C SGD momentum", run: timed(() => K.sgd_f32(p, g, u, n, lr, 1, 0, 0.9, 1, 0.9, 1, 1, 0)) },
     "SGD momentum general": { limit: "C SGD momentum", run: timed(() => K.sgd_f32(p, g, u, n, lr, 1, 1e-4, 0.9, 0.9, 0.9, 1, 0, 1)) },
     // the same kernel on the same buffers, repeated from wasm (no JavaScript between runs)
     "SGD momentum, wasm loop": { limit: "C SGD momentum", run: once((reps) => repeat.sgdMomentum(p, g, u, n, lr, 0.9, reps)) },
-    "N-API call": { run: cCalls("sgdMomentum", c, [-lr, 0.9], -1) },
-    "C SGD mom., JS call each": { limit: "C SGD momentum", minus: "N-API call", run: cCalls("sgdMomentum", c, [-lr, 0.9], 0) },
+    "N-API call": { run: cCalls("sgdMomentum", cMomentum, [-lr, 0.9], -1) },
+    "C SGD mom., JS call each": { limit: "C SGD momentum", minus: "N-API call", run: cCalls("sgdMomentum", cMomentum, [-lr, 0.9], 0) },
     "accumulate acc+=g": { limit: "C update p+=g", run: timed(() => K.accumulate_f32(x, g, n)) },
     "C Adam": { run: cLoop("adam", c, [-stepSize * bc2sqrt, b1, 1 - b1, b2, 1 - b2, 1e-8 * bc2sqrt]) },
     "Adam (defaults) vs C": { alias: "Adam (defaults)", limit: "C Adam" },
