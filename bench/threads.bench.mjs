@@ -1,4 +1,4 @@
-// Threads: one Adam step (float32, the fused kernel) over N = 1e4 .. 1e7 elements on 1 thread
+// Threads: one Adam step (float32, the fused kernel, default options) over N = 1e4 .. 1e7 elements on 1 thread
 // and on 2 (src/runtime/threads.ts: the split the step loop makes), and on 2 with the fall-back
 // to one thread off (every call split, whatever it costs), in two settings: the second core
 // free, and a busy-loop process (`node -e "for(;;){}"`) started by this script spinning for the
@@ -41,7 +41,8 @@ function adam(n) {
   const scalars = [1e-3 / (1 - 0.9 ** 10), 0.9, 0.999, Math.sqrt(1 - 0.999 ** 10), 1e-8, 0, 1, 1];
   const pointers = [...ptrs, 0];
   return {
-    step: () => parallelKernel("adam", "float32", pointers, n, scalars, [0]),
+    // flags amsgrad 0, plain 1, l2 0: the kernel `new Adam(params)` runs (its default options)
+    step: () => parallelKernel("adam", "float32", pointers, n, scalars, [0, 1, 0]),
     dispose: () => ptrs.forEach(release),
   };
 }
