@@ -21,8 +21,21 @@ export default defineConfig({
           include: SUITE,
           // worker threads need shared memory: their tests are the shared project's (unshared-memory.test.ts
           // checks that threads are off here); the browser and other-runtime tests run the package in
-          // another process whose memory this Node flag does not change (they cover both memories there)
-          exclude: ["test/runtime/threads.test.ts", "test/runtime/threads-optimizers.test.ts", "test/browser/**", "test/runtimes/**"],
+          // another process whose memory this Node flag does not change (they cover both memories there),
+          // and so do the tests that only run a script in a child `node` (the CLI, the examples, the
+          // README's and docs' code): here they would repeat the shared project's run
+          exclude: [
+            "test/runtime/threads.test.ts",
+            "test/runtime/threads-optimizers.test.ts",
+            "test/browser/**",
+            "test/runtimes/**",
+            "test/cli.test.ts",
+            "test/examples/**",
+            "test/readme.test.ts",
+            "test/docs-examples.test.ts",
+            "test/tfjs/example.test.ts",
+            "test/second-order/bounded-fit-example.test.ts",
+          ],
           pool: "forks",
           execArgv: ["--no-harmony-sharedarraybuffer"],
           env: { WASM_OPTIM_PROJECT: "unshared" },
