@@ -14,7 +14,9 @@
 // p1 = p0 - lr * sign(g) (up to eps), so a package that imports but computes nonsense fails too.
 // Also fails if the tarball ships demo code.
 //
-// Usage: node scripts/pack-smoke.mjs [--no-clone]   (from the repository root; used by .ci/run)
+// Usage: node scripts/pack-smoke.mjs [--no-clone] [--no-build]   (from the repository root; used by .ci/run)
+//   --no-build   pack the dist/ that is there (npm pack --ignore-scripts: no prepack build), for CI,
+//                where `npm test` has just built it
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +25,7 @@ import { join, posix, resolve } from "node:path";
 const root = resolve(import.meta.dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const dir = mkdtempSync(join(tmpdir(), "wasm-optim-pack-"));
+const noBuild = process.argv.includes("--no-build");
 
 /**
  * Runs a command, echoing it, and returns its standard output.
@@ -76,7 +79,8 @@ function relativeImports(file, text) {
 
 try {
   // prepack's build prints to the same stdout as --json: the report is the last JSON array.
-  const out = run(npm, ["pack", "--json", "--pack-destination", dir], root);
+  if (noBuild && !existsSync(join(root, "dist/index.js"))) throw new Error("--no-build: there is no dist/index.js (npm run build)");
+  const out = run(npm, ["pack", "--json", "--pack-destination", dir, ...(noBuild ? ["--ignore-scripts"] : [])], root);
   const at = out.search(/^\[\s*\{/m);
   if (at < 0) throw new Error(`npm pack printed no JSON report:\n${out}`);
   const packed = /** @type {{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }[]} */ (
