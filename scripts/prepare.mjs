@@ -6,6 +6,8 @@
 // tools (assemblyscript, typescript, rolldown) are missing: this installs them into the
 // folder first, from its package-lock.json, with scripts off (so this script is not re-entered).
 // A checkout that already has dist/index.js is left alone (`npm run build` rebuilds it).
+// `npm run lint` and `npm run typecheck` run it first too: the tests, examples and benchmarks
+// import dist/ and the generated sources, so on a checkout never built both would report errors.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
