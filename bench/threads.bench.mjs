@@ -1,5 +1,5 @@
-// Threads: one Adam step (float32, the fused kernel, default options) over N = 1e4 .. 1e7 elements on 1 thread
-// and on 2 (src/runtime/threads.ts: the split the step loop makes), and on 2 with the fall-back
+// Threads: one Adam step (float32, the fused kernel, default options) over N = 1e4 .. 1e7 elements
+// on 1 thread and on 2 (src/runtime/threads.ts: the split the step loop makes), and on 2 with the fall-back
 // to one thread off (every call split, whatever it costs), in two settings: the second core
 // free, and a busy-loop process (`node -e "for(;;){}"`) started by this script spinning for the
 // whole measurement. Each size and setting runs `ROUNDS` interleaved rounds (1 thread, 2
